@@ -1,0 +1,169 @@
+//! Aggregation: activities in date order under their items, and figures summed per
+//! item, per section, per month and for the year.
+
+use crate::check::{Figure, Year};
+use chrono::Datelike;
+use serde::Serialize;
+
+/// Sums of every declared figure, in declaration order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Totals(pub Vec<u64>);
+
+impl Totals {
+    fn zero(n: usize) -> Self {
+        Self(vec![0; n])
+    }
+
+    fn add(&mut self, figures: &[Figure], counts: &[(String, u64)]) {
+        for (key, n) in counts {
+            if let Some(i) = figures.iter().position(|f| &f.key == key) {
+                self.0[i] = self.0[i].saturating_add(*n);
+            }
+        }
+    }
+
+    fn add_totals(&mut self, other: &Totals) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a = a.saturating_add(*b);
+        }
+    }
+
+    /// The sum for `key`.
+    pub fn get(&self, figures: &[Figure], key: &str) -> Option<u64> {
+        figures.iter().position(|f| f.key == key).map(|i| self.0[i])
+    }
+}
+
+/// The year with its activities ordered and its figures summed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Aggregate {
+    /// The checked ledger; each item's activities sorted by date (stable: log order
+    /// breaks ties).
+    pub year: Year,
+    /// Per section, per item.
+    pub items: Vec<Vec<Totals>>,
+    /// Per section.
+    pub sections: Vec<Totals>,
+    /// Per calendar month, January first.
+    pub months: Vec<Totals>,
+    /// Number of activities per month.
+    pub month_counts: Vec<usize>,
+    /// The whole year.
+    pub total: Totals,
+}
+
+/// Orders and sums.
+pub fn aggregate(mut year: Year) -> Aggregate {
+    let n = year.figures.len();
+    let mut months = vec![Totals::zero(n); 12];
+    let mut month_counts = vec![0; 12];
+    let mut total = Totals::zero(n);
+    let mut items = Vec::with_capacity(year.sections.len());
+    let mut sections = Vec::with_capacity(year.sections.len());
+    for section in &mut year.sections {
+        let mut section_totals = Totals::zero(n);
+        let mut item_totals = Vec::with_capacity(section.items.len());
+        for item in &mut section.items {
+            item.activities.sort_by_key(|a| a.date);
+            let mut sums = Totals::zero(n);
+            for activity in &item.activities {
+                sums.add(&year.figures, &activity.figures);
+                let month = activity.date.month0() as usize;
+                months[month].add(&year.figures, &activity.figures);
+                month_counts[month] += 1;
+            }
+            section_totals.add_totals(&sums);
+            item_totals.push(sums);
+        }
+        total.add_totals(&section_totals);
+        sections.push(section_totals);
+        items.push(item_totals);
+    }
+    Aggregate {
+        year,
+        items,
+        sections,
+        months,
+        month_counts,
+        total,
+    }
+}
+
+/// The `{{ key }}` placeholders of a summary sentence, in order: `Ok(key)` for a
+/// well-formed one, `Err(raw)` for anything else between or after `{{`.
+pub fn placeholders(s: &str) -> Vec<Result<&str, &str>> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        match after.find("}}") {
+            Some(close) => {
+                let inner = after[..close].trim();
+                let well_formed = !inner.is_empty()
+                    && inner
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                out.push(if well_formed {
+                    Ok(inner)
+                } else {
+                    Err(&rest[open..open + 2 + close + 2])
+                });
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push(Err(&rest[open..]));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Replaces each `{{ key }}` by the figure's value; nothing else in the sentence is
+/// interpreted.
+pub fn fill(s: &str, value_of: impl Fn(&str) -> Option<u64>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let key = after[..close].trim();
+        match value_of(key) {
+            Some(v) => out.push_str(&v.to_string()),
+            None => out.push_str(&rest[open..open + close + 4]),
+        }
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_and_judged() {
+        let found = placeholders("来访{{ visits }}件，{{visitors}}人次，{{ 1+1 }}，{{ open");
+        assert_eq!(
+            found,
+            vec![
+                Ok("visits"),
+                Ok("visitors"),
+                Err("{{ 1+1 }}"),
+                Err("{{ open")
+            ]
+        );
+    }
+
+    #[test]
+    fn fill_replaces_only_known_keys() {
+        let value = |k: &str| (k == "visits").then_some(10);
+        assert_eq!(fill("来访{{ visits }}件", value), "来访10件");
+        assert_eq!(fill("{{ x }}与{{visits}}", value), "{{ x }}与10");
+    }
+}

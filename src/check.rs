@@ -1,0 +1,649 @@
+//! Validation: turns the ledger as written into a [`Year`] whose every reference,
+//! date and figure is known to be sound, or says precisely what is wrong and where.
+
+use crate::diag::{Diagnostic, Location, Report};
+use crate::load::Ledger;
+use crate::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
+use crate::numbering::NumberStyle;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A value with the place in the ledger it was written.
+#[derive(Clone, Debug, Serialize)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub at: Location,
+}
+
+/// A declared figure.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figure {
+    /// Key used in activity logs and summary placeholders.
+    pub key: String,
+    /// What is counted.
+    pub label: String,
+    /// Unit, possibly empty.
+    pub unit: String,
+}
+
+/// A validated activity.
+#[derive(Clone, Debug, Serialize)]
+pub struct Activity {
+    /// Optional identifier.
+    pub id: Option<String>,
+    /// The day.
+    pub date: NaiveDate,
+    /// What was done, when written.
+    pub text: Option<Located<String>>,
+    /// Counted figures in the order written.
+    pub figures: Vec<(String, u64)>,
+    /// Where.
+    pub place: Option<String>,
+    /// Villages or communities involved.
+    pub villages: Vec<String>,
+    /// Number of participants.
+    pub participants: Option<u64>,
+    /// Where the entry starts in its log.
+    pub at: Location,
+}
+
+/// A validated item with its activities (in log order; aggregation sorts them).
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    /// Identifier.
+    pub id: String,
+    /// Sub-heading text.
+    pub title: Option<Located<String>>,
+    /// First sentence.
+    pub lead: Option<Located<String>>,
+    /// Fixed text.
+    pub text: Option<Located<String>>,
+    /// Closing sentence with `{{ key }}` placeholders.
+    pub summary: Option<Located<String>>,
+    /// Enumerate activities as 一是……二是…….
+    pub enumerate: bool,
+    /// Punctuation between enumerated entries.
+    pub separator: String,
+    /// The entries that belong here.
+    pub activities: Vec<Activity>,
+}
+
+/// A validated section.
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    /// Identifier.
+    pub id: String,
+    /// Heading text.
+    pub title: Located<String>,
+    /// How its items are numbered.
+    pub item_style: NumberStyle,
+    /// Its items.
+    pub items: Vec<Item>,
+}
+
+/// The whole ledger, checked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Year {
+    /// Reporting year.
+    pub year: i32,
+    /// Document date.
+    pub date: NaiveDate,
+    /// Organization's full name.
+    pub organization: Located<String>,
+    /// Organization's short name.
+    pub short_name: String,
+    /// Document title.
+    pub title: Located<String>,
+    /// Website metadata in order.
+    pub publication: Vec<(String, Located<String>)>,
+    /// Declared figures in order.
+    pub figures: Vec<Figure>,
+    /// Section numbering.
+    pub section_style: NumberStyle,
+    /// Opening text.
+    pub opening: Located<String>,
+    /// Sections in order.
+    pub sections: Vec<Section>,
+    /// Plans heading and entries.
+    pub plans: Option<(Located<String>, Vec<Located<String>>)>,
+    /// Closing text.
+    pub closing: Located<String>,
+    /// Issuer name and whether to print the date.
+    pub signature: Option<(Located<String>, bool)>,
+    /// 附注 line.
+    pub note: Option<Located<String>>,
+}
+
+/// Separators allowed between enumerated entries.
+pub const SEPARATORS: &[&str] = &["。", "；"];
+
+/// Checks a loaded ledger, adding findings to `report`; returns the validated year when
+/// there are no errors.
+pub fn check(ledger: &Ledger, report: &mut Report) -> Option<Year> {
+    let mut checker = Checker {
+        file: ledger.report_file.clone(),
+        found: Vec::new(),
+    };
+    let year = checker.year(ledger);
+    report.diagnostics.append(&mut checker.found);
+    report.sort();
+    year.filter(|_| report.error_count() == 0)
+}
+
+struct Checker {
+    file: Arc<str>,
+    found: Vec<Diagnostic>,
+}
+
+fn loc(file: &Arc<str>, line: u64, column: u64) -> Location {
+    Location {
+        file: file.clone(),
+        line: u32::try_from(line.max(1)).unwrap_or(u32::MAX),
+        column: u32::try_from(column.max(1)).unwrap_or(u32::MAX),
+    }
+}
+
+fn at<T>(file: &Arc<str>, s: &Spanned<T>) -> Location {
+    loc(file, s.referenced.line(), s.referenced.column())
+}
+
+impl Checker {
+    fn push(&mut self, d: Diagnostic) {
+        self.found.push(d);
+    }
+
+    fn text(&mut self, file: &Arc<str>, s: &Spanned<String>, field: &str) -> Located<String> {
+        if s.value.trim().is_empty() {
+            self.push(
+                Diagnostic::error("E026", "必填的文字为空")
+                    .at(at(file, s))
+                    .field(field),
+            );
+        }
+        Located {
+            value: s.value.clone(),
+            at: at(file, s),
+        }
+    }
+
+    fn opt_text(
+        &mut self,
+        file: &Arc<str>,
+        s: &Option<Spanned<String>>,
+        field: &str,
+    ) -> Option<Located<String>> {
+        s.as_ref().map(|s| self.text(file, s, field))
+    }
+
+    fn date(&mut self, file: &Arc<str>, s: &Spanned<String>, field: &str) -> Option<NaiveDate> {
+        let parsed = NaiveDate::parse_from_str(s.value.trim(), "%Y-%m-%d");
+        if parsed.is_err() {
+            self.push(
+                Diagnostic::error("E020", format!("“{}” 不是有效的日期", s.value))
+                    .at(at(file, s))
+                    .field(field)
+                    .width(s.value.chars().count())
+                    .help("日期写作 YYYY-MM-DD，例如 2023-03-08，并且须是日历上存在的日子"),
+            );
+        }
+        parsed.ok()
+    }
+
+    fn year(&mut self, ledger: &Ledger) -> Option<Year> {
+        let spec = &ledger.report;
+        let file = self.file.clone();
+        let year = i32::try_from(spec.year.value)
+            .ok()
+            .filter(|y| (1949..=2200).contains(y));
+        if year.is_none() {
+            self.push(
+                Diagnostic::error("E020", format!("年份 {} 不合理", spec.year.value))
+                    .at(at(&file, &spec.year))
+                    .field("year")
+                    .help("写四位年份，例如 2023"),
+            );
+        }
+        let date = self.date(&file, &spec.date, "date");
+        let organization = self.text(&file, &spec.organization.name, "organization.name");
+        let short_name = spec
+            .organization
+            .short_name
+            .as_ref()
+            .map(|s| self.text(&file, s, "organization.short_name").value)
+            .unwrap_or_else(|| organization.value.clone());
+        let title = match &spec.title {
+            Some(t) => self.text(&file, t, "title"),
+            None => Located {
+                value: format!("{}年{}工作总结", spec.year.value, organization.value),
+                at: organization.at.clone(),
+            },
+        };
+        let publication = spec
+            .publication
+            .0
+            .iter()
+            .map(|(k, v)| {
+                let field = format!("publication.{}", k.value);
+                (k.value.clone(), self.text(&file, v, &field))
+            })
+            .collect();
+        let figures = self.figures(&file, spec);
+        let sections = self.sections(&file, spec);
+        self.unique_ids(&file, spec);
+        let plans = spec.plans.as_ref().map(|p| {
+            let title = p
+                .title
+                .as_ref()
+                .map(|t| self.text(&file, t, "plans.title"))
+                .unwrap_or_else(|| Located {
+                    value: "下一步工作计划".into(),
+                    at: loc(&file, 1, 1),
+                });
+            let items = p
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, s)| self.text(&file, s, &format!("plans.items[{i}]")))
+                .collect();
+            (title, items)
+        });
+        let opening = self.text(&file, &spec.opening, "opening");
+        let closing = self.text(&file, &spec.closing, "closing");
+        let signature = spec.signature.as_ref().map(|s| {
+            let issuer = match &s.issuer {
+                Some(i) => self.text(&file, i, "signature.issuer"),
+                None => organization.clone(),
+            };
+            (issuer, s.date)
+        });
+        let note = self.opt_text(&file, &spec.note, "note");
+        let mut year = Year {
+            year: year?,
+            date: date?,
+            organization,
+            short_name,
+            title,
+            publication,
+            figures,
+            section_style: spec.numbering.sections.value,
+            opening,
+            sections,
+            plans,
+            closing,
+            signature,
+            note,
+        };
+        let referenced = self.attach_activities(ledger, &mut year);
+        if !ledger.logs_incomplete {
+            self.items_have_content(&year, &referenced);
+        }
+        Some(year)
+    }
+
+    fn figures(&mut self, file: &Arc<str>, spec: &ReportSpec) -> Vec<Figure> {
+        spec.figures
+            .0
+            .iter()
+            .map(|(key, decl)| {
+                if !is_identifier(&key.value) {
+                    self.push(
+                        Diagnostic::error("E028", format!("数字项的键 “{}” 不合规", key.value))
+                            .at(at(file, key))
+                            .field(format!("figures.{}", key.value))
+                            .help("键只能由小写英文字母、数字、下划线和连字符组成，例如 visits"),
+                    );
+                }
+                let field = format!("figures.{}.label", key.value);
+                Figure {
+                    key: key.value.clone(),
+                    label: self.text(file, &decl.label, &field).value,
+                    unit: decl
+                        .unit
+                        .as_ref()
+                        .map(|u| u.value.clone())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    fn sections(&mut self, file: &Arc<str>, spec: &ReportSpec) -> Vec<Section> {
+        let default_style = spec.numbering.items.value;
+        let figure_keys: Vec<&str> = spec.figures.keys().collect();
+        spec.sections
+            .iter()
+            .enumerate()
+            .map(|(si, s)| {
+                let item_style = s.numbering.as_ref().map_or(default_style, |n| n.value);
+                let items = s
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(ii, item)| {
+                        let path = format!("sections[{si}].items[{ii}]");
+                        self.item(file, item, &path, item_style, &figure_keys)
+                    })
+                    .collect();
+                Section {
+                    id: s.id.value.clone(),
+                    title: self.text(file, &s.title, &format!("sections[{si}].title")),
+                    item_style,
+                    items,
+                }
+            })
+            .collect()
+    }
+
+    fn item(
+        &mut self,
+        file: &Arc<str>,
+        item: &ItemSpec,
+        path: &str,
+        style: NumberStyle,
+        figure_keys: &[&str],
+    ) -> Item {
+        let title = self.opt_text(file, &item.title, &format!("{path}.title"));
+        if style.is_subheading() && title.is_none() {
+            self.push(
+                Diagnostic::error("E027", format!("条目 “{}” 缺少小标题", item.id.value))
+                    .at(at(file, &item.id))
+                    .field(format!("{path}.title"))
+                    .help("按（一）编号的条目是小标题，须写 title"),
+            );
+        }
+        let summary = self.opt_text(file, &item.summary, &format!("{path}.summary"));
+        if let Some(s) = &item.summary {
+            self.placeholders(file, s, &format!("{path}.summary"), figure_keys);
+        }
+        let separator = match &item.separator {
+            Some(sep) if !SEPARATORS.contains(&sep.value.as_str()) => {
+                self.push(
+                    Diagnostic::error("E029", format!("分隔符 “{}” 不可用", sep.value))
+                        .at(at(file, sep))
+                        .field(format!("{path}.separator"))
+                        .allowed(SEPARATORS.iter().copied()),
+                );
+                "。".to_owned()
+            }
+            Some(sep) => sep.value.clone(),
+            None => "。".to_owned(),
+        };
+        Item {
+            id: item.id.value.clone(),
+            title,
+            lead: self.opt_text(file, &item.lead, &format!("{path}.lead")),
+            text: self.opt_text(file, &item.text, &format!("{path}.text")),
+            summary,
+            enumerate: item.enumerate,
+            separator,
+            activities: Vec::new(),
+        }
+    }
+
+    /// Every `{{ key }}` in a summary names a declared figure.
+    fn placeholders(
+        &mut self,
+        file: &Arc<str>,
+        s: &Spanned<String>,
+        field: &str,
+        figure_keys: &[&str],
+    ) {
+        for placeholder in crate::aggregate::placeholders(&s.value) {
+            match placeholder {
+                Ok(key) if figure_keys.contains(&key) => {}
+                Ok(key) => self.push(
+                    Diagnostic::error("E023", format!("未声明的数字项 “{key}”"))
+                        .at(at(file, s))
+                        .field(field)
+                        .allowed(figure_keys.iter().copied())
+                        .help("先在 report.yaml 的 figures 中声明它"),
+                ),
+                Err(raw) => self.push(
+                    Diagnostic::error("E023", format!("无法识别的占位符 “{raw}”"))
+                        .at(at(file, s))
+                        .field(field)
+                        .allowed(figure_keys.iter().map(|k| format!("{{{{ {k} }}}}")))
+                        .help("占位符写作 {{ 数字项的键 }}，例如 {{ visits }}"),
+                ),
+            }
+        }
+    }
+
+    fn unique_ids(&mut self, file: &Arc<str>, spec: &ReportSpec) {
+        let mut seen: HashMap<&str, Location> = HashMap::new();
+        let ids = spec
+            .sections
+            .iter()
+            .flat_map(|s| std::iter::once(&s.id).chain(s.items.iter().map(|i| &i.id)));
+        for id in ids {
+            if !is_identifier(&id.value) {
+                self.push(
+                    Diagnostic::error("E028", format!("编号 “{}” 不合规", id.value))
+                        .at(at(file, id))
+                        .field("id")
+                        .help("id 只能由小写英文字母、数字、下划线和连字符组成，例如 legal-rights"),
+                );
+            }
+            if let Some(first) = seen.get(id.value.as_str()) {
+                self.push(
+                    Diagnostic::error("E025", format!("重复的 id “{}”", id.value))
+                        .at(at(file, id))
+                        .field("id")
+                        .width(id.value.chars().count())
+                        .help(format!("第一次出现在 {first}")),
+                );
+            } else {
+                seen.insert(&id.value, at(file, id));
+            }
+        }
+    }
+
+    /// Files each valid activity under its item; returns the ids of all items that some
+    /// activity names, valid or not.
+    fn attach_activities(&mut self, ledger: &Ledger, year: &mut Year) -> HashSet<String> {
+        let index: HashMap<String, (usize, usize)> = year
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| {
+                s.items
+                    .iter()
+                    .enumerate()
+                    .map(move |(ii, i)| (i.id.clone(), (si, ii)))
+            })
+            .collect();
+        let item_ids: Vec<String> = year
+            .sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| i.id.clone()))
+            .collect();
+        let figure_keys: Vec<&str> = year.figures.iter().map(|f| f.key.as_str()).collect();
+        let mut ids: HashMap<String, Location> = HashMap::new();
+        let mut referenced = HashSet::new();
+        for log in &ledger.logs {
+            for (n, spec) in log.activities.iter().enumerate() {
+                referenced.insert(spec.item.value.clone());
+                let path = format!("[{n}]");
+                let activity = self.activity(&log.file, spec, &path, year, &figure_keys);
+                if let Some(id) = &spec.id {
+                    let here = at(&log.file, id);
+                    if let Some(first) = ids.get(&id.value) {
+                        self.push(
+                            Diagnostic::error("E025", format!("重复的活动 id “{}”", id.value))
+                                .at(here)
+                                .field(format!("{path}.id"))
+                                .help(format!("第一次出现在 {first}")),
+                        );
+                    } else {
+                        ids.insert(id.value.clone(), here);
+                    }
+                }
+                match index.get(spec.item.value.as_str()) {
+                    Some(&(si, ii)) => {
+                        if let Some(activity) = activity {
+                            year.sections[si].items[ii].activities.push(activity);
+                        }
+                    }
+                    None => self.push(
+                        Diagnostic::error("E022", format!("未知的条目 “{}”", spec.item.value))
+                            .at(at(&log.file, &spec.item))
+                            .field(format!("{path}.item"))
+                            .width(spec.item.value.chars().count())
+                            .allowed(item_ids.iter().cloned())
+                            .help("item 必须是 report.yaml 中某个条目的 id"),
+                    ),
+                }
+            }
+        }
+        referenced
+    }
+
+    fn activity(
+        &mut self,
+        file: &Arc<str>,
+        spec: &ActivitySpec,
+        path: &str,
+        year: &Year,
+        figure_keys: &[&str],
+    ) -> Option<Activity> {
+        let date = self.date(file, &spec.date, &format!("{path}.date"));
+        if let Some(d) = date {
+            if d.year() != year.year {
+                self.push(
+                    Diagnostic::error("E021", format!("活动日期 {d} 不在 {} 年内", year.year))
+                        .at(at(file, &spec.date))
+                        .field(format!("{path}.date"))
+                        .width(spec.date.value.chars().count())
+                        .help("台账只记录本年度的活动；往年的活动请放到往年的台账中"),
+                );
+            } else if d > year.date {
+                self.push(
+                    Diagnostic::warning("W001", format!("活动日期 {d} 晚于成文日期 {}", year.date))
+                        .at(at(file, &spec.date))
+                        .field(format!("{path}.date"))
+                        .width(spec.date.value.chars().count()),
+                );
+            }
+        }
+        let text = self.opt_text(file, &spec.text, &format!("{path}.text"));
+        let figures = self.figure_values(file, &spec.figures, path, figure_keys);
+        if spec.text.is_none() && spec.figures.0.is_empty() {
+            self.push(
+                Diagnostic::error("E026", "活动既没有文字也没有数字")
+                    .at(at(file, &spec.item))
+                    .field(format!("{path}.text"))
+                    .help("写上 text（做了什么），或在 figures 中记下数字"),
+            );
+        }
+        let participants = spec
+            .participants
+            .as_ref()
+            .and_then(|p| self.count(&p.value, at(file, p), &format!("{path}.participants")));
+        Some(Activity {
+            id: spec.id.as_ref().map(|i| i.value.clone()),
+            date: date?,
+            text,
+            figures: figures?,
+            place: spec.place.as_ref().map(|p| p.value.clone()),
+            villages: spec.villages.iter().map(|v| v.value.clone()).collect(),
+            participants,
+            at: at(file, &spec.date),
+        })
+    }
+
+    fn figure_values(
+        &mut self,
+        file: &Arc<str>,
+        figures: &OrderedMap<Spanned<FigureValue>>,
+        path: &str,
+        figure_keys: &[&str],
+    ) -> Option<Vec<(String, u64)>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (key, value) in &figures.0 {
+            let field = format!("{path}.figures.{}", key.value);
+            if !figure_keys.contains(&key.value.as_str()) {
+                ok = false;
+                self.push(
+                    Diagnostic::error("E023", format!("未声明的数字项 “{}”", key.value))
+                        .at(at(file, key))
+                        .field(field.clone())
+                        .width(key.value.chars().count())
+                        .allowed(figure_keys.iter().copied())
+                        .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
+                );
+                continue;
+            }
+            match self.count(&value.value, at(file, value), &field) {
+                Some(n) => out.push((key.value.clone(), n)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn count(&mut self, value: &FigureValue, here: Location, field: &str) -> Option<u64> {
+        match value {
+            FigureValue::Integer(n) => match u64::try_from(*n) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    self.push(
+                        Diagnostic::error("E024", format!("数字 {n} 不能为负"))
+                            .at(here)
+                            .field(field)
+                            .help("数字项记录的是次数、人数等，只能是 0 或正整数"),
+                    );
+                    None
+                }
+            },
+            FigureValue::Other(text) => {
+                self.push(
+                    Diagnostic::error("E024", format!("“{text}” 不是整数"))
+                        .at(here)
+                        .field(field)
+                        .help("数字项只能写 0 或正整数，例如 3，不能写小数或汉字"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An item needs fixed text or at least one activity (valid or not: an invalid one
+    /// has its own message).
+    fn items_have_content(&mut self, year: &Year, referenced: &HashSet<String>) {
+        for section in &year.sections {
+            for item in &section.items {
+                if item.text.is_none() && !referenced.contains(&item.id) {
+                    let here = item
+                        .lead
+                        .as_ref()
+                        .or(item.title.as_ref())
+                        .map_or_else(|| section.title.at.clone(), |l| l.at.clone());
+                    self.push(
+                        Diagnostic::error(
+                            "E027",
+                            format!("条目 “{}” 既没有固定文字也没有活动", item.id),
+                        )
+                        .at(here)
+                        .field("text")
+                        .help(format!(
+                            "给条目写上 text，或在活动台账中添加 item: {} 的活动",
+                            item.id
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Ids and figure keys: ASCII letters, digits, `_` and `-`, starting with a letter.
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}

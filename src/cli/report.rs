@@ -1,0 +1,145 @@
+//! Drawing findings for a person: miette's graphical reports with the source line and
+//! a caret under the spot (aligned under wide characters), colour only on a terminal.
+
+use annual_report::Error;
+use annual_report::diag::{Diagnostic, Report, Severity};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use std::fmt;
+use std::io::IsTerminal;
+
+/// Prints every finding of a report to stderr.
+pub(super) fn print_findings(report: &Report) {
+    let handler = handler();
+    for diagnostic in &report.diagnostics {
+        let shown = Shown::new(diagnostic, report);
+        let mut out = String::new();
+        if handler.render_report(&mut out, &shown).is_err() {
+            out = format!("{diagnostic}\n");
+        }
+        eprint!("{out}");
+    }
+}
+
+/// Prints a build error (and the findings behind it).
+pub(super) fn print_error(error: &Error) {
+    if let Error::Invalid(report) = error {
+        print_findings(report);
+    }
+    eprintln!("错误：{error}");
+}
+
+fn handler() -> GraphicalReportHandler {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme).with_width(100)
+}
+
+/// A finding in the shape miette draws.
+#[derive(Debug)]
+struct Shown {
+    message: String,
+    code: &'static str,
+    severity: Severity,
+    help: Option<String>,
+    source: Option<(NamedSource<String>, SourceSpan, String)>,
+}
+
+impl Shown {
+    fn new(d: &Diagnostic, report: &Report) -> Self {
+        let mut help = Vec::new();
+        if !d.allowed.is_empty() {
+            help.push(format!("可选值：{}", d.allowed.join("、")));
+        }
+        if let Some(h) = &d.help {
+            help.push(h.clone());
+        }
+        let label = d
+            .field
+            .as_ref()
+            .map_or_else(|| "此处".to_owned(), |f| format!("字段 {f}"));
+        let source = d.location.as_ref().and_then(|loc| {
+            let file = report.source_of(loc)?;
+            let span = byte_span(&file.text, loc.line, loc.column, d.width);
+            let named = NamedSource::new(&file.name, file.text.clone());
+            Some((named, span, label.clone()))
+        });
+        let message = match (&d.location, &source) {
+            // Without a source snippet the position still has to be named.
+            (Some(loc), None) => format!("{}（{loc}，{label}）", d.message),
+            _ => d.message.clone(),
+        };
+        Self {
+            message,
+            code: d.code,
+            severity: d.severity,
+            help: (!help.is_empty()).then(|| help.join("\n")),
+            source,
+        }
+    }
+}
+
+/// Byte range of `width` characters starting at 1-based `line` and `column`.
+fn byte_span(text: &str, line: u32, column: u32, width: u32) -> SourceSpan {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let rest = &text[line_start.min(text.len())..];
+    let line_text = rest.split('\n').next().unwrap_or("");
+    let mut chars = line_text
+        .char_indices()
+        .skip(column.saturating_sub(1) as usize);
+    let start = chars.next().map_or(line_text.len(), |(i, _)| i);
+    let end = line_text[start..]
+        .char_indices()
+        .nth(width as usize)
+        .map_or(line_text.len(), |(i, _)| start + i);
+    (line_start + start, end - start).into()
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Shown {}
+
+impl miette::Diagnostic for Shown {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+            .as_ref()
+            .map(|(s, _, _)| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref().map(|(_, span, label)| {
+            Box::new(std::iter::once(LabeledSpan::new_with_span(
+                Some(label.clone()),
+                *span,
+            ))) as Box<dyn Iterator<Item = LabeledSpan>>
+        })
+    }
+}

@@ -1,0 +1,374 @@
+//! Composition: the aggregated year becomes the document: final text of every heading
+//! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
+
+use crate::aggregate::{Aggregate, fill};
+use crate::check::{Activity, Item};
+use crate::numbering::{NumberStyle, ordinal};
+use crate::text::{RichText, chinese_date, ends_clause, normalize, paragraphs, strip_terminal};
+use serde::Serialize;
+
+/// The summary, ready to render.
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    /// Document title.
+    pub title: String,
+    /// Reporting organization's full name.
+    pub organization: String,
+    /// Reporting year.
+    pub year: i32,
+    /// Document date as printed: 2024年1月22日.
+    pub date: String,
+    /// Document date as `YYYY-MM-DD`.
+    pub date_iso: String,
+    /// Website metadata, in the ledger's order.
+    pub metadata: Vec<MetaField>,
+    /// Opening paragraphs.
+    pub opening: Vec<RichText>,
+    /// Numbered sections, plans last.
+    pub sections: Vec<DocSection>,
+    /// Closing paragraphs.
+    pub closing: Vec<RichText>,
+    /// Issuer and date below the text.
+    pub signature: Option<Signature>,
+    /// 附注 line.
+    pub note: Option<String>,
+    /// Year totals of every declared figure.
+    pub figures: Vec<FigureTotal>,
+}
+
+/// One metadata field of the website header.
+#[derive(Clone, Debug, Serialize)]
+pub struct MetaField {
+    /// Field name: 索引号.
+    pub name: String,
+    /// Value.
+    pub value: String,
+}
+
+/// A level-1 section: 一、title.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocSection {
+    /// Section id from the ledger (`plans` for the plans).
+    pub id: String,
+    /// 一、
+    pub number: String,
+    /// Heading text.
+    pub title: String,
+    /// Its numbered items.
+    pub items: Vec<DocItem>,
+}
+
+/// One item: either a numbered paragraph (`1.` + text) or a sub-heading (`（一）` +
+/// title) followed by unnumbered paragraphs.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocItem {
+    /// Item id from the ledger.
+    pub id: String,
+    /// The label: `1.`, `（一）`, `一是` or empty.
+    pub number: String,
+    /// Sub-heading text when the item is a （一） heading.
+    pub title: Option<String>,
+    /// Paragraphs; the number leads the first unless the item has a title.
+    pub paragraphs: Vec<RichText>,
+}
+
+/// Issuer name and date (GB/T 9704 7.3.5).
+#[derive(Clone, Debug, Serialize)]
+pub struct Signature {
+    /// Issuing organization.
+    pub issuer: String,
+    /// Date as printed, when shown.
+    pub date: Option<String>,
+}
+
+/// A figure's total for the year.
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureTotal {
+    /// Key.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Unit.
+    pub unit: String,
+    /// Sum over all activities.
+    pub total: u64,
+}
+
+/// Builds the document.
+pub fn compose(agg: &Aggregate) -> Document {
+    let year = &agg.year;
+    let mut sections: Vec<DocSection> = year
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(si, section)| DocSection {
+            id: section.id.clone(),
+            number: year.section_style.label(number(si)),
+            title: normalize(&section.title.value),
+            items: section
+                .items
+                .iter()
+                .enumerate()
+                .map(|(ii, item)| {
+                    let value_of = |key: &str| agg.items[si][ii].get(&year.figures, key);
+                    compose_item(item, section.item_style, number(ii), &value_of)
+                })
+                .collect(),
+        })
+        .collect();
+    if let Some((title, plans)) = &year.plans {
+        let style = default_plan_style(year.sections.first().map(|s| s.item_style));
+        sections.push(DocSection {
+            id: "plans".into(),
+            number: year.section_style.label(number(sections.len())),
+            title: normalize(&title.value),
+            items: plans
+                .iter()
+                .enumerate()
+                .map(|(i, p)| DocItem {
+                    id: format!("plan-{}", i + 1),
+                    number: style.label(number(i)),
+                    title: None,
+                    paragraphs: paragraphs(&p.value)
+                        .iter()
+                        .map(|p| RichText::parse(p))
+                        .collect(),
+                })
+                .collect(),
+        });
+    }
+    Document {
+        title: normalize(&year.title.value),
+        organization: year.organization.value.trim().to_owned(),
+        year: year.year,
+        date: chinese_date(year.date),
+        date_iso: year.date.format("%Y-%m-%d").to_string(),
+        metadata: year
+            .publication
+            .iter()
+            .map(|(name, value)| MetaField {
+                name: name.trim().to_owned(),
+                value: value.value.trim().to_owned(),
+            })
+            .collect(),
+        opening: rich_paragraphs(&year.opening.value),
+        sections,
+        closing: rich_paragraphs(&year.closing.value),
+        signature: year
+            .signature
+            .as_ref()
+            .map(|(issuer, with_date)| Signature {
+                issuer: normalize(&issuer.value),
+                date: with_date.then(|| chinese_date(year.date)),
+            }),
+        note: year.note.as_ref().map(|n| normalize(&n.value)),
+        figures: year
+            .figures
+            .iter()
+            .zip(&agg.total.0)
+            .map(|(f, total)| FigureTotal {
+                key: f.key.clone(),
+                label: f.label.clone(),
+                unit: f.unit.clone(),
+                total: *total,
+            })
+            .collect(),
+    }
+}
+
+/// Plans are numbered like ordinary items, but never as sub-headings (they have no
+/// titles): （一） sections fall back to 1.
+fn default_plan_style(first: Option<NumberStyle>) -> NumberStyle {
+    match first {
+        Some(style) if !style.is_subheading() => style,
+        _ => NumberStyle::ArabicDot,
+    }
+}
+
+/// 1-based position as a numbering argument.
+fn number(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+fn rich_paragraphs(s: &str) -> Vec<RichText> {
+    paragraphs(s).iter().map(|p| RichText::parse(p)).collect()
+}
+
+/// An item's paragraphs: lead, fixed text, activities (plain or 一是……), summary.
+fn compose_item(
+    item: &Item,
+    style: NumberStyle,
+    position: u32,
+    value_of: &dyn Fn(&str) -> Option<u64>,
+) -> DocItem {
+    let mut paras: Vec<String> = vec![String::new()];
+    let mut add = |piece: &str| {
+        let current = paras.last_mut().expect("never empty");
+        join_sentence(current, piece);
+    };
+    if let Some(lead) = &item.lead {
+        add(&normalize(&lead.value));
+    }
+    if let Some(text) = &item.text {
+        let mut fixed = paragraphs(&text.value).into_iter();
+        if let Some(first) = fixed.next() {
+            add(&first);
+        }
+        let rest: Vec<String> = fixed.collect();
+        if !rest.is_empty() {
+            paras.extend(rest);
+        }
+    }
+    // A list inside an activity must not repeat the numbering around it.
+    let inner_style = if item.enumerate || style == NumberStyle::Ordinal {
+        NumberStyle::ArabicParen
+    } else {
+        NumberStyle::Ordinal
+    };
+    let texts: Vec<String> = item
+        .activities
+        .iter()
+        .filter_map(|a: &Activity| a.text.as_ref())
+        .map(|t| activity_text(&t.value, inner_style))
+        .collect();
+    if item.enumerate {
+        let n = texts.len();
+        let mut enumerated = String::new();
+        for (i, text) in texts.iter().enumerate() {
+            let end = if i + 1 == n { "。" } else { &item.separator };
+            enumerated.push_str(&ordinal(number(i)));
+            enumerated.push_str(strip_terminal(text));
+            enumerated.push_str(end);
+        }
+        let current = paras.last_mut().expect("never empty");
+        join_sentence(current, &enumerated);
+    } else {
+        for text in &texts {
+            let current = paras.last_mut().expect("never empty");
+            join_sentence(current, text);
+        }
+    }
+    if let Some(summary) = &item.summary {
+        let current = paras.last_mut().expect("never empty");
+        join_sentence(current, &normalize(&fill(&summary.value, value_of)));
+    }
+    paras.retain(|p| !p.is_empty());
+    let is_heading = style.is_subheading();
+    DocItem {
+        id: item.id.clone(),
+        number: style.label(position),
+        title: item
+            .title
+            .as_ref()
+            .filter(|_| is_heading)
+            .map(|t| normalize(&t.value)),
+        paragraphs: paras.iter().map(|p| RichText::parse(p)).collect(),
+    }
+}
+
+/// Appends a clause, closing the previous one with 。 when it ended without punctuation.
+fn join_sentence(current: &mut String, piece: &str) {
+    if piece.is_empty() {
+        return;
+    }
+    if !current.is_empty() && !ends_clause(current) {
+        current.push('。');
+    }
+    current.push_str(piece);
+}
+
+/// An activity's text as running prose. A Markdown list inside it (`- `, `* `, `+ `,
+/// `1. `, `1、`) is written out as an enumeration: 一是……；二是……。 (or （1）…… when
+/// the activities themselves are enumerated).
+fn activity_text(raw: &str, style: NumberStyle) -> String {
+    let mut intro = Vec::new();
+    let mut entries: Vec<String> = Vec::new();
+    for line in raw.lines() {
+        let trimmed = line.trim();
+        match list_entry(trimmed) {
+            Some(entry) => entries.push(entry.to_owned()),
+            None if entries.is_empty() => intro.push(trimmed),
+            // A continuation line of the last entry.
+            None => {
+                if let Some(last) = entries.last_mut() {
+                    last.push('\n');
+                    last.push_str(trimmed);
+                }
+            }
+        }
+    }
+    let intro = normalize(&intro.join("\n"));
+    if entries.is_empty() {
+        return intro;
+    }
+    let mut out = intro;
+    if !out.is_empty() && !ends_clause(&out) {
+        out.push('：');
+    }
+    let n = entries.len();
+    for (i, entry) in entries.iter().enumerate() {
+        out.push_str(&style.label(number(i)));
+        out.push_str(strip_terminal(&normalize(entry)));
+        out.push(if i + 1 == n { '。' } else { '；' });
+    }
+    out
+}
+
+/// The content of a list line, without its marker.
+fn list_entry(line: &str) -> Option<&str> {
+    for marker in ["- ", "* ", "+ "] {
+        if let Some(rest) = line.strip_prefix(marker) {
+            return Some(rest.trim());
+        }
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let rest = &line[digits..];
+    [". ", ") ", "、", "）"]
+        .iter()
+        .find_map(|m| rest.strip_prefix(m))
+        .map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clauses_get_a_full_stop_only_when_missing() {
+        let mut s = String::from("进一步加大了维权力度");
+        join_sentence(&mut s, "三八节期间开展了活动。");
+        assert_eq!(s, "进一步加大了维权力度。三八节期间开展了活动。");
+        join_sentence(&mut s, "一年来，接待来访10件。");
+        assert_eq!(
+            s,
+            "进一步加大了维权力度。三八节期间开展了活动。一年来，接待来访10件。"
+        );
+        let mut t = String::from("评选工作，");
+        join_sentence(&mut t, "选出了10位代表");
+        assert_eq!(t, "评选工作，选出了10位代表");
+    }
+
+    #[test]
+    fn lists_inside_activity_text_enumerate() {
+        let text = "开展了三项活动\n- 走访困难家庭。\n- 宣讲法律\n  知识\n* 义诊";
+        assert_eq!(
+            activity_text(text, NumberStyle::Ordinal),
+            "开展了三项活动：一是走访困难家庭；二是宣讲法律知识；三是义诊。"
+        );
+        assert_eq!(
+            activity_text("工作有：\n1. 甲\n2. 乙", NumberStyle::ArabicParen),
+            "工作有：（1）甲；（2）乙。"
+        );
+        assert_eq!(activity_text("没有列表", NumberStyle::Ordinal), "没有列表");
+    }
+
+    #[test]
+    fn numbers_that_are_not_list_markers_stay_text() {
+        assert_eq!(list_entry("2023年"), None);
+        assert_eq!(list_entry("10位"), None);
+        assert_eq!(list_entry("-5度"), None);
+    }
+}

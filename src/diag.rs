@@ -1,0 +1,197 @@
+//! Located findings about a ledger: what is wrong, where (file, line, column, field),
+//! and what would be allowed. The library only collects them; the CLI draws them.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The ledger cannot be built.
+    Error,
+    /// The ledger builds, but something looks wrong.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        })
+    }
+}
+
+/// One file of a ledger as read, kept for source snippets in messages.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user would write it (relative to where the command ran).
+    pub name: Arc<str>,
+    /// The file on disk.
+    pub path: PathBuf,
+    /// Its text (lossily decoded when it was not UTF-8, so snippets can still be drawn).
+    pub text: String,
+}
+
+/// A position in a ledger file: 1-based line and column (in characters).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// File name as shown to the user.
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A finding: an error or a warning at a place in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code, e.g. `E004`, for documentation and suppression.
+    pub code: &'static str,
+    /// What is wrong, in Chinese.
+    pub message: String,
+    /// Where; `None` only for findings about the directory as a whole.
+    pub location: Option<Location>,
+    /// Dotted path of the field, e.g. `sections[2].items[0].id`.
+    pub field: Option<String>,
+    /// The values that would be accepted, where there is a closed list.
+    pub allowed: Vec<String>,
+    /// A suggestion, in Chinese.
+    pub help: Option<String>,
+    /// How many characters from the column to underline.
+    pub width: u32,
+}
+
+impl Diagnostic {
+    /// An error with the given code and message.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    /// A warning with the given code and message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            code,
+            message: message.into(),
+            location: None,
+            field: None,
+            allowed: Vec::new(),
+            help: None,
+            width: 1,
+        }
+    }
+
+    /// Places the finding.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Names the field.
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Lists the accepted values.
+    pub fn allowed<I, S>(mut self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.allowed = values.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a suggestion.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets how many characters to underline.
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = u32::try_from(width.max(1)).unwrap_or(u32::MAX);
+        self
+    }
+
+    /// Whether this finding stops a build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// One line: `file:line:column: 错误[E001]: message (字段 x；可选值：a、b)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(loc) = &self.location {
+            write!(f, "{loc}: ")?;
+        }
+        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
+        if let Some(field) = &self.field {
+            write!(f, "（字段 {field}）")?;
+        }
+        if !self.allowed.is_empty() {
+            write!(f, "；可选值：{}", self.allowed.join("、"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything a check found, with the files it read (for snippets).
+#[derive(Debug, Default)]
+pub struct Report {
+    /// The files read, in reading order.
+    pub sources: Vec<SourceFile>,
+    /// Findings in file and line order, errors and warnings mixed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+
+    /// Orders findings by file, line and column so output is stable.
+    pub fn sort(&mut self) {
+        let order: Vec<Arc<str>> = self.sources.iter().map(|s| s.name.clone()).collect();
+        let rank = |d: &Diagnostic| {
+            d.location.as_ref().map(|l| {
+                let file = order
+                    .iter()
+                    .position(|n| *n == l.file)
+                    .unwrap_or(usize::MAX);
+                (file, l.line, l.column)
+            })
+        };
+        self.diagnostics.sort_by_key(|d| rank(d));
+    }
+
+    /// The text of the file a location points into.
+    pub fn source_of(&self, location: &Location) -> Option<&SourceFile> {
+        self.sources.iter().find(|s| s.name == location.file)
+    }
+}

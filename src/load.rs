@@ -1,0 +1,406 @@
+//! Reading a report directory: `report.yaml` and every activity log under
+//! `activities/`, each parsed with serde-saphyr into the [`crate::model`] types.
+//! Failures become located [`Diagnostic`]s; a broken log does not hide the others.
+
+use crate::diag::{Diagnostic, Location, Report, SourceFile};
+use crate::model::{ActivitySpec, ReportSpec};
+use serde::de::DeserializeOwned;
+use serde_saphyr::{DuplicateKeyPolicy, Error as YamlError, Options};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Name of the report description inside a report directory.
+pub const REPORT_FILE: &str = "report.yaml";
+/// Folder of activity logs inside a report directory.
+pub const ACTIVITIES_DIR: &str = "activities";
+/// Largest ledger file read; larger ones are refused with a message rather than parsed.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A report directory as read from disk.
+#[derive(Debug)]
+pub struct Ledger {
+    /// The directory.
+    pub dir: PathBuf,
+    /// `report.yaml`, with the name its messages use.
+    pub report: ReportSpec,
+    /// File name of `report.yaml` as shown in messages.
+    pub report_file: Arc<str>,
+    /// Activity logs that parsed, in path order.
+    pub logs: Vec<ActivityLog>,
+    /// Whether some activity log could not be read or parsed (then the ledger's
+    /// activities are known to be incomplete).
+    pub logs_incomplete: bool,
+}
+
+/// One activity log file.
+#[derive(Debug)]
+pub struct ActivityLog {
+    /// File name as shown in messages.
+    pub file: Arc<str>,
+    /// Entries in file order.
+    pub activities: Vec<ActivitySpec>,
+}
+
+/// The outcome of loading: the ledger when `report.yaml` could be read, and the
+/// findings (with the sources read) either way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// `None` when `report.yaml` is missing or does not parse.
+    pub ledger: Option<Ledger>,
+    /// Files read and findings so far.
+    pub report: Report,
+}
+
+/// Reads `dir/report.yaml` and all `dir/activities/**/*.yaml` (sorted by path).
+pub fn load(dir: &Path) -> Loaded {
+    let mut report = Report::default();
+    let report_path = dir.join(REPORT_FILE);
+    let spec: Option<ReportSpec> = parse_file(&report_path, &mut report);
+    let report_file = display_name(&report_path);
+    let mut logs = Vec::new();
+    let mut logs_incomplete = false;
+    for path in activity_files(&dir.join(ACTIVITIES_DIR), &mut report) {
+        let file = display_name(&path);
+        match parse_file::<Vec<ActivitySpec>>(&path, &mut report) {
+            Some(activities) => logs.push(ActivityLog { file, activities }),
+            None => logs_incomplete = true,
+        }
+    }
+    let ledger = spec.map(|report| Ledger {
+        dir: dir.to_path_buf(),
+        report,
+        report_file,
+        logs,
+        logs_incomplete,
+    });
+    Loaded { ledger, report }
+}
+
+/// How a path is shown in messages: as given, with `/` separators.
+fn display_name(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().replace('\\', "/"))
+}
+
+/// All `.yaml` / `.yml` files below `dir`, sorted so that the order never depends on
+/// the file system.
+fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = match std::fs::read_dir(&current) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && current == dir => break,
+            Err(e) => {
+                report.diagnostics.push(Diagnostic::error(
+                    "E001",
+                    format!("无法读取目录 {}：{e}", current.display()),
+                ));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The parser settings for ledgers: duplicate keys are errors (never "last wins"),
+/// booleans are only `true` / `false`, alias expansion stays bounded (the defaults).
+fn yaml_options() -> Options {
+    let mut options = Options::default();
+    options.duplicate_keys = DuplicateKeyPolicy::Error;
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    options
+}
+
+/// Reads and parses one file, recording it as a source and any failure as a finding.
+fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T> {
+    let name = display_name(path);
+    let bytes = match read_limited(path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            report
+                .diagnostics
+                .push(Diagnostic::error("E001", message).at(Location {
+                    file: name,
+                    line: 1,
+                    column: 1,
+                }));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let location = location_of_byte(&name, &text, &bytes[..valid]);
+            report.sources.push(SourceFile {
+                name,
+                path: path.to_path_buf(),
+                text,
+            });
+            report.diagnostics.push(
+                Diagnostic::error("E002", "文件不是 UTF-8 编码")
+                    .at(location)
+                    .help("请用 UTF-8 编码另存该文件（记事本“另存为”时选择 UTF-8）"),
+            );
+            return None;
+        }
+    };
+    let parsed = if text.trim().is_empty() {
+        report.diagnostics.push(
+            Diagnostic::error("E003", "文件为空")
+                .at(Location {
+                    file: name.clone(),
+                    line: 1,
+                    column: 1,
+                })
+                .help("报告目录的 report.yaml 与活动文件都不能为空"),
+        );
+        None
+    } else {
+        match serde_saphyr::from_str_with_options::<T>(&text, yaml_options()) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                report
+                    .diagnostics
+                    .push(yaml_diagnostic(&error, &name, &text));
+                None
+            }
+        }
+    };
+    report.sources.push(SourceFile {
+        name,
+        path: path.to_path_buf(),
+        text,
+    });
+    parsed
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
+        _ => format!("无法读取 {}：{e}", path.display()),
+    })?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "文件过大（{} MiB），单个台账文件不能超过 {} MiB，请按月拆分",
+            metadata.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("无法读取 {}：{e}", path.display()))
+}
+
+/// Line and column of the byte just after `prefix` (the first byte that is not UTF-8).
+fn location_of_byte(file: &Arc<str>, _text: &str, prefix: &[u8]) -> Location {
+    let prefix = String::from_utf8_lossy(prefix);
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Location {
+        file: file.clone(),
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
+}
+
+/// The key written on line `line` of `text` (`key: value` or `- key: value`), used to
+/// name the field of a parser error.
+fn key_on_line(text: &str, line: u32) -> Option<String> {
+    let raw = text.lines().nth(line.checked_sub(1)? as usize)?;
+    let body = raw.trim_start().trim_start_matches("- ").trim_start();
+    let (key, _) = body.split_once(':')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    (!key.is_empty() && !key.contains(' ')).then(|| key.to_owned())
+}
+
+/// Turns a serde-saphyr error into a located Chinese message.
+pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) -> Diagnostic {
+    let inner = innermost(error);
+    let location = inner.location().or_else(|| error.location());
+    let (line, column) = location
+        .filter(|l| l.line() > 0)
+        .map_or((1, 1), |l| (l.line() as u32, l.column().max(1) as u32));
+    let at = Location {
+        file: file.clone(),
+        line,
+        column,
+    };
+    let diagnostic = match inner {
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => Diagnostic::error("E010", format!("未知字段 “{field}”"))
+            .field(field.clone())
+            .allowed(expected.iter().copied())
+            .width(field.chars().count()),
+        YamlError::SerdeMissingField { field, .. } => {
+            Diagnostic::error("E011", format!("缺少必填字段 “{field}”")).field(*field)
+        }
+        YamlError::DuplicateMappingKey { key, .. } => {
+            let key = key.clone().unwrap_or_default();
+            Diagnostic::error("E012", format!("重复的键 “{key}”"))
+                .field(key.clone())
+                .width(key.chars().count())
+                .help("同一层级的键只能出现一次；重复的键会让前一项数据丢失")
+        }
+        YamlError::SerdeUnknownVariant {
+            variant, expected, ..
+        } => Diagnostic::error("E013", format!("不认识的取值 “{variant}”"))
+            .allowed(expected.iter().copied())
+            .width(variant.chars().count()),
+        YamlError::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => Diagnostic::error(
+            "E014",
+            format!(
+                "类型不对：这里应当是{}，实际是{}",
+                expected_in_chinese(expected),
+                unexpected_in_chinese(unexpected)
+            ),
+        ),
+        YamlError::InvalidBooleanStrict { .. } => {
+            Diagnostic::error("E014", "布尔值只能写 true 或 false").allowed(["true", "false"])
+        }
+        YamlError::Budget { .. }
+        | YamlError::AliasReplayLimitExceeded { .. }
+        | YamlError::AliasExpansionLimitExceeded { .. }
+        | YamlError::AliasReplayStackDepthExceeded { .. }
+        | YamlError::AliasReplayCounterOverflow { .. } => Diagnostic::error(
+            "E015",
+            "文件超出解析限制（别名展开过多、嵌套过深或内容过大）",
+        )
+        .help("台账中不需要 YAML 锚点与别名（& 和 *），请直接写出内容"),
+        YamlError::Eof { .. } => Diagnostic::error("E016", "文件意外结束（内容不完整）"),
+        YamlError::UnknownAnchor { .. } => Diagnostic::error("E017", "引用了未定义的锚点（*名称）"),
+        other => {
+            let english = other.to_string();
+            let message = syntax_in_chinese(&english);
+            if english.starts_with("expected") {
+                // The YAML is well-formed but holds the wrong kind of value here.
+                Diagnostic::error("E014", format!("类型不对：{message}"))
+            } else {
+                Diagnostic::error("E018", format!("YAML 语法错误：{message}"))
+                    .help("检查缩进（只能用空格，不能用 Tab）、冒号后的空格和引号是否成对")
+            }
+        }
+    };
+    let diagnostic = match (&diagnostic.field, key_on_line(text, line)) {
+        (None, Some(key)) => diagnostic.field(key),
+        _ => diagnostic,
+    };
+    diagnostic.at(at)
+}
+
+fn innermost(error: &YamlError) -> &YamlError {
+    match error {
+        YamlError::WithSnippet { error, .. } | YamlError::AliasError { error, .. } => {
+            innermost(error)
+        }
+        other => other,
+    }
+}
+
+fn expected_in_chinese(expected: &str) -> String {
+    let e = expected.to_ascii_lowercase();
+    if e.contains("sequence") {
+        "列表（每项以 - 开头）".into()
+    } else if e.contains("struct") || e.contains("map") {
+        "映射（键: 值）".into()
+    } else if e.contains("string") {
+        "文字".into()
+    } else if e.contains("i64") || e.contains("integer") || e.contains("number") {
+        "整数".into()
+    } else if e.contains("bool") {
+        "true 或 false".into()
+    } else {
+        expected.to_owned()
+    }
+}
+
+fn unexpected_in_chinese(unexpected: &str) -> String {
+    let u = unexpected.to_ascii_lowercase();
+    if u.contains("sequence") {
+        "列表".into()
+    } else if u.contains("map") {
+        "映射".into()
+    } else if u.contains("string") {
+        format!("文字{}", unexpected.trim_start_matches("string"))
+    } else if u.contains("integer") {
+        format!("整数{}", unexpected.trim_start_matches("integer"))
+    } else if u.contains("float") || u.contains("floating") {
+        "小数".into()
+    } else {
+        unexpected.to_owned()
+    }
+}
+
+/// Chinese wording for the parser's most common complaints, with the original kept in
+/// brackets for the rest.
+fn syntax_in_chinese(message: &str) -> String {
+    let m = message.to_ascii_lowercase();
+    let known = [
+        ("tab", "缩进中出现了 Tab 字符，YAML 只能用空格缩进"),
+        (
+            "mapping values are not allowed",
+            "此处不能出现“键: 值”，可能是缩进不对或冒号后缺少空格",
+        ),
+        (
+            "did not find expected key",
+            "找不到预期的键，可能是缩进不一致",
+        ),
+        (
+            "did not find expected",
+            "结构不完整，可能是缩进不一致或括号、引号未闭合",
+        ),
+        ("unclosed quote", "引号没有闭合"),
+        (
+            "expected mapping",
+            "这里应当是映射（键: 值），却写成了列表或单个值",
+        ),
+        (
+            "expected sequence",
+            "这里应当是列表（每项以 - 开头），却写成了别的",
+        ),
+        ("expected string", "这里应当是文字，却写成了列表或映射"),
+        ("end of stream", "文件意外结束（内容不完整）"),
+        (
+            "block sequence entries are not allowed",
+            "此处不能开始列表，可能是缩进不对",
+        ),
+        ("invalid indentation", "缩进不正确"),
+    ];
+    known
+        .iter()
+        .find(|(needle, _)| m.contains(needle))
+        .map_or_else(|| format!("（{message}）"), |(_, zh)| (*zh).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_on_line_reads_plain_and_list_keys() {
+        let text = "a: 1\n  - item: x\n  text: \"y\"\n- 3\n";
+        assert_eq!(key_on_line(text, 1).as_deref(), Some("a"));
+        assert_eq!(key_on_line(text, 2).as_deref(), Some("item"));
+        assert_eq!(key_on_line(text, 3).as_deref(), Some("text"));
+        assert_eq!(key_on_line(text, 4), None);
+        assert_eq!(key_on_line(text, 9), None);
+    }
+}

@@ -1,0 +1,68 @@
+//! Writing outputs so that a failure never leaves a half-written file in place of a
+//! good one: everything is rendered in memory first, then each file is written to a
+//! temporary name in the same directory and renamed over the old one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A file about to be written.
+#[derive(Debug)]
+pub struct Output {
+    /// File name inside the output directory.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Makes a document title usable as a file name on every common file system.
+pub fn file_stem(title: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let stem = stem.trim().trim_matches('.').to_owned();
+    if stem.is_empty() {
+        "summary".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// Writes all outputs into `dir` (created when missing), each atomically.
+pub fn write_all(dir: &Path, outputs: &[Output]) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    outputs
+        .iter()
+        .map(|output| {
+            let path = dir.join(&output.name);
+            write_atomically(&path, &output.bytes)?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// Writes `bytes` to a temporary sibling of `path`, flushes it to disk, then renames it
+/// over `path`: readers see the old file or the new one, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_replace_path_characters() {
+        assert_eq!(file_stem("2023年A/B工作总结"), "2023年A_B工作总结");
+        assert_eq!(file_stem(" .. "), "summary");
+    }
+}

@@ -1,0 +1,272 @@
+//! Rendering: the composed [`Document`] through Tera templates into text formats.
+//!
+//! Built-in templates are compiled into the binary under the reserved prefix
+//! `builtin/`. A report directory's own `templates/` folder is loaded over them: a file
+//! named like a built-in replaces it, and may `{% extends "builtin/…" %}` to override a
+//! single block. Ledger text reaches a template only through the escaping filters
+//! (`md`, …), so it is never read as markup of the target format.
+
+use crate::compose::Document;
+use crate::text::{RichText, Span};
+use std::path::Path;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+/// Prefix under which built-in templates are registered.
+pub const BUILTIN_PREFIX: &str = "builtin/";
+
+/// The built-in templates: (name, source).
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[(
+    "summary.md.tera",
+    include_str!("../templates/summary.md.tera"),
+)];
+
+/// Errors of template loading and rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template file could not be read.
+    #[error("无法读取模板 {path}：{source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Tera refused a template or failed while rendering it.
+    #[error("模板 {name} 出错：{message}")]
+    Template {
+        /// Template name.
+        name: String,
+        /// Tera's explanation.
+        message: String,
+    },
+}
+
+/// A template set ready to render documents.
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    /// Built-in templates, overridden by `report_dir/templates/*.tera` when present.
+    pub fn new(report_dir: Option<&Path>) -> Result<Self, RenderError> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        // Filters first: Tera checks filter names when a template is added.
+        tera.register_filter("md", md_filter);
+        tera.set_fallback_prefixes([BUILTIN_PREFIX])
+            .map_err(|e| template_error("builtin", &e))?;
+        let builtins = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, source)| (format!("{BUILTIN_PREFIX}{name}"), *source));
+        tera.add_raw_templates(builtins)
+            .map_err(|e| template_error("builtin", &e))?;
+        if let Some(dir) = report_dir {
+            for (name, source) in user_templates(&dir.join("templates"))? {
+                tera.add_raw_template(&name, &source)
+                    .map_err(|e| template_error(&name, &e))?;
+            }
+        }
+        Ok(Self { tera })
+    }
+
+    /// Renders `template` (e.g. `summary.md.tera`) with the document as `doc`.
+    pub fn render(&self, template: &str, doc: &Document) -> Result<String, RenderError> {
+        let mut context = Context::new();
+        context.insert("doc", doc);
+        let out = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| template_error(template, &e))?;
+        Ok(tidy_blank_lines(&out))
+    }
+}
+
+/// The JSON the templates see, for `build --context`.
+pub fn context_json(doc: &Document) -> String {
+    let mut json = serde_json::to_string_pretty(&serde_json::json!({ "doc": doc }))
+        .expect("a document always serialises");
+    json.push('\n');
+    json
+}
+
+fn template_error(name: &str, e: &tera::Error) -> RenderError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        message.push('：');
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    RenderError::Template {
+        name: name.to_owned(),
+        message,
+    }
+}
+
+/// `*.tera` files of a report's own template folder, sorted by name.
+fn user_templates(dir: &Path) -> Result<Vec<(String, String)>, RenderError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tera"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            std::fs::read_to_string(&path)
+                .map(|source| (name, source))
+                .map_err(|source| RenderError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })
+        })
+        .collect()
+}
+
+/// At most one blank line in a row, exactly one newline at the end: templates can
+/// then be written for readability without counting newlines.
+fn tidy_blank_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank_run = 0;
+    for line in s.trim_start_matches('\n').lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Reads a template value as rich text: a string, or the span list of [`RichText`].
+fn rich_text_of(value: &Value) -> RichText {
+    if let Some(s) = value.as_str() {
+        return RichText::plain(s);
+    }
+    let json = serde_json::to_value(value).unwrap_or_default();
+    let spans = json
+        .as_array()
+        .map(|spans| {
+            spans
+                .iter()
+                .map(|span| Span {
+                    text: span["text"].as_str().unwrap_or_default().to_owned(),
+                    strong: span["strong"].as_bool().unwrap_or(false),
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| {
+            vec![Span {
+                text: json.to_string(),
+                strong: false,
+            }]
+        });
+    RichText(spans)
+}
+
+fn md_filter(value: &Value, _: Kwargs, _: &State) -> String {
+    markdown(&rich_text_of(value))
+}
+
+/// Rich text as Markdown: every character that Markdown could read as syntax is
+/// backslash-escaped, so ledger text stays text; `**` is emitted only for emphasis.
+pub fn markdown(text: &RichText) -> String {
+    let mut out = String::new();
+    for span in &text.0 {
+        let escaped = escape_markdown(&span.text, out.is_empty());
+        if span.strong {
+            out.push_str("**");
+            out.push_str(&escaped);
+            out.push_str("**");
+        } else {
+            out.push_str(&escaped);
+        }
+    }
+    out
+}
+
+/// Escapes inline syntax everywhere and block syntax (list markers, headings, rules,
+/// block quotes) at the start of a line.
+fn escape_markdown(s: &str, at_line_start: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut line_start = at_line_start;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || c == '\r' {
+            out.push(' ');
+            continue;
+        }
+        let inline = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '$' | '!'
+        );
+        let block = line_start && matches!(c, '-' | '+' | '=');
+        if inline || block {
+            out.push('\\');
+            out.push(c);
+        } else if c.is_ascii_digit() && line_start {
+            // An ordered-list marker is digits then `.` or `)`: escape that delimiter.
+            out.push(c);
+            while let Some(&d) = chars.peek() {
+                if !d.is_ascii_digit() {
+                    break;
+                }
+                out.push(d);
+                chars.next();
+            }
+            if let Some(&d @ ('.' | ')')) = chars.peek() {
+                out.push('\\');
+                out.push(d);
+                chars.next();
+            }
+        } else {
+            out.push(c);
+        }
+        line_start = false;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_syntax_but_keeps_emphasis() {
+        let t = RichText::parse("**重点：**写了<b>和[链接](x)与#号*星*");
+        assert_eq!(
+            markdown(&t),
+            "**重点：**写了\\<b\\>和\\[链接\\](x)与\\#号\\*星\\*"
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_list_markers_at_line_start() {
+        assert_eq!(markdown(&RichText::plain("1.深化")), "1\\.深化");
+        assert_eq!(markdown(&RichText::plain("- 项")), "\\- 项");
+        assert_eq!(markdown(&RichText::plain("2023年1.5倍")), "2023年1.5倍");
+        assert_eq!(markdown(&RichText::plain("甲\n- 乙")), "甲 - 乙");
+    }
+
+    #[test]
+    fn blank_lines_are_tidied() {
+        assert_eq!(tidy_blank_lines("\n\na\n\n\n\nb  \n\n"), "a\n\nb\n");
+    }
+}

@@ -1,0 +1,239 @@
+//! Chinese text handling: whitespace folding, full-width punctuation, dates, and the
+//! one piece of inline markup ledger text may carry (`**bold**`).
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// Whether `c` is a CJK ideograph, kana, or CJK / full-width punctuation: a character
+/// next to which half-width punctuation counts as "inside Chinese text".
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF      // radicals
+        | 0x3000..=0x303F    // CJK symbols and punctuation
+        | 0x3040..=0x30FF    // kana
+        | 0x3400..=0x4DBF    // extension A
+        | 0x4E00..=0x9FFF    // unified ideographs
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0xFF00..=0xFFEF    // full-width forms
+        | 0x20000..=0x3134F) // extensions B–G
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
+}
+
+/// The full-width form of half-width punctuation that has one in Chinese text.
+fn full_width(c: char) -> Option<char> {
+    Some(match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '!' => '！',
+        '?' => '？',
+        '(' => '（',
+        ')' => '）',
+        _ => return None,
+    })
+}
+
+/// Replaces half-width `, ; : ! ? ( )` by their full-width forms where they touch
+/// Chinese text (a CJK character directly before or after), leaving ASCII contexts
+/// such as `10:30` or `f(x)` alone.
+pub fn full_width_punctuation(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let touches_cjk = || {
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i + 1).copied();
+            before.is_some_and(is_cjk) || after.is_some_and(is_cjk)
+        };
+        match full_width(c) {
+            Some(wide) if touches_cjk() => out.push(wide),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds the line breaks of a YAML block into running text: lines are joined with no
+/// space between Chinese characters and one space elsewhere; leading and trailing white
+/// space goes.
+pub fn fold_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let join_with_space = match (out.chars().last(), line.chars().next()) {
+            (Some(a), Some(b)) => !(is_cjk(a) || is_cjk(b)),
+            _ => false,
+        };
+        if join_with_space {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Normalises one run of ledger prose: folded lines, full-width punctuation.
+pub fn normalize(s: &str) -> String {
+    full_width_punctuation(&fold_lines(s))
+}
+
+/// Splits a text block into paragraphs at blank lines, each normalised.
+pub fn paragraphs(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            if !current.trim().is_empty() {
+                out.push(normalize(&current));
+            }
+            current.clear();
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(normalize(&current));
+    }
+    out
+}
+
+/// A date as official documents write it: 2024年1月22日 (no leading zeros).
+pub fn chinese_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// Punctuation that ends a clause, after which the next piece of a paragraph can follow
+/// directly.
+pub fn ends_clause(s: &str) -> bool {
+    s.chars()
+        .last()
+        .is_some_and(|c| "。！？；：，、…”’）》】".contains(c))
+}
+
+/// Punctuation that ends a sentence or an enumerated entry.
+pub fn strip_terminal(s: &str) -> &str {
+    s.trim_end_matches(['。', '；', '，', '.', ';'])
+}
+
+/// One run of text with its emphasis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// The characters, verbatim.
+    pub text: String,
+    /// Drawn bold (`**…**` in the ledger).
+    pub strong: bool,
+}
+
+/// Text with inline emphasis: the only markup ledger text carries. Everything else in
+/// ledger text, `#`, `<`, `[`, a lone `*`, is data and reaches every output literally.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct RichText(pub Vec<Span>);
+
+impl RichText {
+    /// Plain text without emphasis.
+    pub fn plain(s: impl Into<String>) -> Self {
+        let text = s.into();
+        if text.is_empty() {
+            return Self::default();
+        }
+        Self(vec![Span {
+            text,
+            strong: false,
+        }])
+    }
+
+    /// Parses `**bold**` pairs; an unpaired `**` stays literal.
+    pub fn parse(s: &str) -> Self {
+        let mut out = RichText::default();
+        let mut rest = s;
+        while let Some(open) = rest.find("**") {
+            let after_open = &rest[open + 2..];
+            match after_open.find("**") {
+                Some(close) if close > 0 => {
+                    out.push(&rest[..open], false);
+                    out.push(&after_open[..close], true);
+                    rest = &after_open[close + 2..];
+                }
+                _ => break,
+            }
+        }
+        out.push(rest, false);
+        out
+    }
+
+    /// Appends a run, merging it into the last one when the emphasis is the same.
+    pub fn push(&mut self, text: &str, strong: bool) {
+        if text.is_empty() {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(last) if last.strong == strong => last.text.push_str(text),
+            _ => self.0.push(Span {
+                text: text.to_owned(),
+                strong,
+            }),
+        }
+    }
+
+    /// Appends all runs of `other`.
+    pub fn append(&mut self, other: &RichText) {
+        for span in &other.0 {
+            self.push(&span.text, span.strong);
+        }
+    }
+
+    /// The characters without markup.
+    pub fn plain_text(&self) -> String {
+        self.0.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// Whether there is no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|s| s.text.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_becomes_full_width_only_inside_chinese() {
+        assert_eq!(
+            full_width_punctuation("各村(社区)妇代会,积极:参与!"),
+            "各村（社区）妇代会，积极：参与！"
+        );
+        assert_eq!(full_width_punctuation("10:30, f(x)"), "10:30, f(x)");
+        assert_eq!(full_width_punctuation("共3次,15人"), "共3次，15人");
+    }
+
+    #[test]
+    fn folding_joins_chinese_lines_without_space() {
+        assert_eq!(fold_lines("  开展了\n  宣传活动\n"), "开展了宣传活动");
+        assert_eq!(fold_lines("Typst\nrocks"), "Typst rocks");
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines() {
+        assert_eq!(paragraphs("甲\n乙\n\n\n丙\n"), vec!["甲乙", "丙"]);
+        assert!(paragraphs(" \n").is_empty());
+    }
+
+    #[test]
+    fn dates_have_no_leading_zeros() {
+        let d = NaiveDate::from_ymd_opt(2024, 1, 2).unwrap();
+        assert_eq!(chinese_date(d), "2024年1月2日");
+    }
+
+    #[test]
+    fn bold_pairs_parse_and_lone_stars_stay() {
+        let t = RichText::parse("**重点工作：**完成了*一*项");
+        assert_eq!(t.0.len(), 2);
+        assert!(t.0[0].strong);
+        assert_eq!(t.0[0].text, "重点工作：");
+        assert_eq!(t.0[1].text, "完成了*一*项");
+        assert_eq!(RichText::parse("a ** b").plain_text(), "a ** b");
+        assert_eq!(RichText::parse("****").plain_text(), "****");
+    }
+}

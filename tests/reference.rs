@@ -1,0 +1,83 @@
+//! The chapanzhou fixture rebuilt from its ledger equals the published summary in
+//! `../shared/reference`, paragraph for paragraph.
+
+mod common;
+
+use annual_report::{BuildOptions, Format};
+use common::{copy_dir, fixture, fold, markdown_blocks, root};
+use std::path::Path;
+
+const TITLE: &str = "2023年茶盘洲镇妇联工作总结";
+
+/// The published page's paragraphs, without the website's own links at the bottom.
+fn reference_paragraphs() -> Vec<String> {
+    // A verbatim copy of ../shared/reference/chapanzhou-2023-fulian-summary.txt.
+    let path = root().join("fixtures/reference/chapanzhou-2023-fulian-summary.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reference file {} is needed: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("扫一扫"))
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn build_markdown(dir: &Path, out: &Path) -> String {
+    let options = BuildOptions {
+        out_dir: out.to_path_buf(),
+        formats: vec![Format::Md],
+        context: false,
+    };
+    annual_report::build(dir, &options).expect("fixture builds");
+    std::fs::read_to_string(out.join(format!("{TITLE}.md"))).unwrap()
+}
+
+#[test]
+fn fixture_reproduces_the_published_summary_paragraph_for_paragraph() {
+    let out = tempfile::tempdir().unwrap();
+    let markdown = build_markdown(&fixture("chapanzhou-2023"), out.path());
+    let ours: Vec<String> = markdown_blocks(&markdown).iter().map(|b| fold(b)).collect();
+    let theirs: Vec<String> = reference_paragraphs().iter().map(|p| fold(p)).collect();
+    for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+        assert_eq!(a, b, "paragraph {i} differs");
+    }
+    assert_eq!(ours.len(), theirs.len(), "paragraph count");
+    // Title, metadata, opening, 5 headings, 15 items, 6 plans, closing.
+    assert_eq!(theirs.len(), 1 + 1 + 1 + 5 + 15 + 6 + 1);
+}
+
+#[test]
+fn output_uses_full_width_punctuation_in_chinese_text() {
+    let out = tempfile::tempdir().unwrap();
+    let markdown = build_markdown(&fixture("chapanzhou-2023"), out.path());
+    for block in markdown_blocks(&markdown) {
+        for (i, c) in block.char_indices() {
+            if matches!(c, ',' | ';' | '(' | ')') {
+                panic!("half-width {c:?} at {i} in {block}");
+            }
+        }
+    }
+}
+
+#[test]
+fn figures_come_from_the_activity_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger");
+    copy_dir(&fixture("chapanzhou-2023"), &ledger);
+    let march = ledger.join("activities/2023-03.yaml");
+    let text = std::fs::read_to_string(&march).unwrap();
+    let changed = text.replacen(
+        "{ visits: 1, visitors: 2 }",
+        "{ visits: 3, visitors: 7 }",
+        1,
+    );
+    assert_ne!(text, changed, "the fixture has a March visit to change");
+    std::fs::write(&march, changed).unwrap();
+
+    let markdown = build_markdown(&ledger, &dir.path().join("out"));
+    assert!(
+        markdown.contains("接待妇女来访12件，20余人次"),
+        "sums follow the entries: {markdown}"
+    );
+}

@@ -1,0 +1,73 @@
+//! No input makes check panic: mutated bytes of the real ledger files go through the
+//! whole loader and checker.
+
+mod common;
+
+use common::{copy_dir, fixture};
+
+/// A small deterministic generator, so a failure can be replayed.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn mutate(rng: &mut XorShift, bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    for _ in 0..1 + rng.below(8) {
+        if out.is_empty() {
+            out.push(b'-');
+        }
+        let at = rng.below(out.len());
+        match rng.below(5) {
+            0 => out[at] = (rng.next() & 0xff) as u8,
+            1 => {
+                out.remove(at);
+            }
+            2 => out.insert(at, b"-:{}[]&*!|>'\"#%@`\t\n "[rng.below(20)]),
+            3 => out.truncate(at),
+            _ => {
+                let end = (at + rng.below(64)).min(out.len());
+                let chunk = out[at..end].to_vec();
+                out.splice(at..at, chunk);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn mutated_ledgers_never_panic() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path().join("ledger");
+    copy_dir(&fixture("chapanzhou-2023"), &ledger);
+    let targets = [
+        ledger.join("report.yaml"),
+        ledger.join("activities/2023-03.yaml"),
+    ];
+    let originals: Vec<Vec<u8>> = targets.iter().map(|t| std::fs::read(t).unwrap()).collect();
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut failures = 0;
+    for round in 0..400 {
+        let which = round % targets.len();
+        std::fs::write(&targets[which], mutate(&mut rng, &originals[which])).unwrap();
+        let report = annual_report::check_dir(&ledger);
+        failures += usize::from(report.error_count() > 0);
+        for d in &report.diagnostics {
+            if let Some(loc) = &d.location {
+                assert!(loc.line >= 1 && loc.column >= 1, "{d}");
+            }
+        }
+        std::fs::write(&targets[which], &originals[which]).unwrap();
+    }
+    assert!(failures > 100, "mutations are mostly caught: {failures}");
+}

@@ -1,0 +1,45 @@
+//! Whole-document snapshots of the fixtures' Markdown, and the committed example in
+//! `reports/` kept up to date.
+
+mod common;
+
+use annual_report::{BuildOptions, Format};
+use common::{fixture, root};
+
+fn markdown_of(name: &str) -> (String, String) {
+    let out = tempfile::tempdir().unwrap();
+    let options = BuildOptions {
+        out_dir: out.path().to_path_buf(),
+        formats: vec![Format::Md],
+        context: false,
+    };
+    let built = annual_report::build(&fixture(name), &options).unwrap();
+    let path = &built.written[0];
+    let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+    (file_name, std::fs::read_to_string(path).unwrap())
+}
+
+#[test]
+fn chapanzhou_markdown() {
+    insta::assert_snapshot!(markdown_of("chapanzhou-2023").1);
+}
+
+#[test]
+fn qingshan_markdown() {
+    insta::assert_snapshot!(markdown_of("qingshan-2024-tuanwei").1);
+}
+
+/// `reports/chapanzhou-2023/` holds the built example; rebuild it with
+/// `cargo run --release -- build fixtures/chapanzhou-2023` when this fails.
+#[test]
+fn committed_example_report_is_fresh() {
+    let (name, fresh) = markdown_of("chapanzhou-2023");
+    let committed = root().join("reports/chapanzhou-2023").join(&name);
+    let committed = std::fs::read_to_string(&committed)
+        .unwrap_or_else(|e| panic!("{} missing ({e}); rebuild the example", committed.display()));
+    assert!(
+        committed == fresh,
+        "reports/chapanzhou-2023/{name} is stale; rebuild it with \
+         `cargo run --release -- build fixtures/chapanzhou-2023`"
+    );
+}
