@@ -98,6 +98,8 @@ pub struct Year {
     pub short_name: String,
     /// Document title.
     pub title: Located<String>,
+    /// Address of the published page.
+    pub url: Option<String>,
     /// Website metadata in order.
     pub publication: Vec<(String, Located<String>)>,
     /// Declared figures in order.
@@ -267,6 +269,9 @@ impl Checker {
             organization,
             short_name,
             title,
+            url: self
+                .opt_text(&file, &spec.url, "url")
+                .map(|u| u.value.trim().to_owned()),
             publication,
             figures,
             section_style: spec.numbering.sections.value,

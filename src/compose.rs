@@ -20,6 +20,8 @@ pub struct Document {
     pub date: String,
     /// Document date as `YYYY-MM-DD`.
     pub date_iso: String,
+    /// Address of the published page.
+    pub url: Option<String>,
     /// Website metadata, in the ledger's order.
     pub metadata: Vec<MetaField>,
     /// Opening paragraphs.
@@ -143,12 +145,13 @@ pub fn compose(agg: &Aggregate) -> Document {
         year: year.year,
         date: chinese_date(year.date),
         date_iso: year.date.format("%Y-%m-%d").to_string(),
+        url: year.url.clone(),
         metadata: year
             .publication
             .iter()
             .map(|(name, value)| MetaField {
                 name: name.trim().to_owned(),
-                value: value.value.trim().to_owned(),
+                value: normalize(&value.value),
             })
             .collect(),
         opening: rich_paragraphs(&year.opening.value),

@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod check;
 pub mod compose;
 pub mod diag;
+pub mod html;
 pub mod load;
 pub mod model;
 pub mod numbering;
@@ -46,18 +47,24 @@ pub enum Error {
 pub enum Format {
     /// Markdown.
     Md,
+    /// The website page: standalone HTML5.
+    Html,
+    /// Plain text for a website's editor.
+    Txt,
 }
 
 impl Format {
     /// Every format, in the order outputs are produced.
-    pub const ALL: &'static [Format] = &[Format::Md];
+    pub const ALL: &'static [Format] = &[Format::Md, Format::Html, Format::Txt];
     /// The formats `build` writes when none are named.
-    pub const DEFAULT: &'static [Format] = &[Format::Md];
+    pub const DEFAULT: &'static [Format] = &[Format::Md, Format::Html, Format::Txt];
 
     /// The name used on the command line and as file extension.
     pub fn name(self) -> &'static str {
         match self {
             Format::Md => "md",
+            Format::Html => "html",
+            Format::Txt => "txt",
         }
     }
 }
@@ -135,11 +142,13 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let mut outputs = Vec::new();
     for format in &options.formats {
         let bytes = match format {
-            Format::Md => renderer.render("summary.md.tera", &doc)?.into_bytes(),
+            Format::Md => renderer.markdown(&doc)?,
+            Format::Html => renderer.html(&doc)?,
+            Format::Txt => renderer.text(&doc)?,
         };
         outputs.push(Output {
             name: format!("{stem}.{}", format.name()),
-            bytes,
+            bytes: bytes.into_bytes(),
         });
     }
     if options.context {

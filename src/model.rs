@@ -23,6 +23,9 @@ pub struct ReportSpec {
     pub title: Option<Spanned<String>>,
     /// The date of the document, `YYYY-MM-DD`.
     pub date: Spanned<String>,
+    /// Address of the published page, for the QR code on the website version.
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
     /// Website metadata, in the site's order: field name → value.
     #[serde(default)]
     pub publication: OrderedMap<Spanned<String>>,

@@ -15,10 +15,20 @@ use tera::{Context, Kwargs, State, Tera, Value};
 pub const BUILTIN_PREFIX: &str = "builtin/";
 
 /// The built-in templates: (name, source).
-pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[(
-    "summary.md.tera",
-    include_str!("../templates/summary.md.tera"),
-)];
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "summary.md.tera",
+        include_str!("../templates/summary.md.tera"),
+    ),
+    (
+        "summary.html.tera",
+        include_str!("../templates/summary.html.tera"),
+    ),
+    (
+        "summary.txt.tera",
+        include_str!("../templates/summary.txt.tera"),
+    ),
+];
 
 /// Errors of template loading and rendering.
 #[derive(Debug, thiserror::Error)]
@@ -50,9 +60,13 @@ impl Renderer {
     /// Built-in templates, overridden by `report_dir/templates/*.tera` when present.
     pub fn new(report_dir: Option<&Path>) -> Result<Self, RenderError> {
         let mut tera = Tera::new();
-        tera.autoescape_on(Vec::<&str>::new());
+        // HTML templates escape every value unless marked `safe`; the others escape
+        // explicitly through their target's filter.
+        tera.autoescape_on([".html.tera"]);
         // Filters first: Tera checks filter names when a template is added.
         tera.register_filter("md", md_filter);
+        tera.register_filter("plain", plain_filter);
+        tera.register_filter("label", label_filter);
         tera.set_fallback_prefixes([BUILTIN_PREFIX])
             .map_err(|e| template_error("builtin", &e))?;
         let builtins = BUILTIN_TEMPLATES
@@ -69,16 +83,43 @@ impl Renderer {
         Ok(Self { tera })
     }
 
-    /// Renders `template` (e.g. `summary.md.tera`) with the document as `doc`.
-    pub fn render(&self, template: &str, doc: &Document) -> Result<String, RenderError> {
-        let mut context = Context::new();
-        context.insert("doc", doc);
+    /// The whole summary as Markdown.
+    pub fn markdown(&self, doc: &Document) -> Result<String, RenderError> {
+        self.render("summary.md.tera", doc_context(doc, false))
+    }
+
+    /// The website page: title and metadata from the HTML template, the text from the
+    /// Markdown template (body only) through pulldown-cmark.
+    pub fn html(&self, doc: &Document) -> Result<String, RenderError> {
+        let body = self.render("summary.md.tera", doc_context(doc, true))?;
+        let mut context = doc_context(doc, false);
+        context.insert("body_html", &crate::html::markdown_to_html(&body));
+        let qr = doc.url.as_deref().and_then(crate::html::qr_svg);
+        context.insert("qr_svg", &qr);
+        self.render("summary.html.tera", context)
+    }
+
+    /// Plain text for pasting into a website's editor.
+    pub fn text(&self, doc: &Document) -> Result<String, RenderError> {
+        self.render("summary.txt.tera", doc_context(doc, false))
+    }
+
+    fn render(&self, template: &str, context: Context) -> Result<String, RenderError> {
         let out = self
             .tera
             .render(template, &context)
             .map_err(|e| template_error(template, &e))?;
         Ok(tidy_blank_lines(&out))
     }
+}
+
+/// The template context: the document as `doc`; `body_only` leaves out the title,
+/// metadata and signature (the page draws those itself).
+fn doc_context(doc: &Document, body_only: bool) -> Context {
+    let mut context = Context::new();
+    context.insert("doc", doc);
+    context.insert("body_only", &body_only);
+    context
 }
 
 /// The JSON the templates see, for `build --context`.
@@ -183,6 +224,26 @@ fn rich_text_of(value: &Value) -> RichText {
 
 fn md_filter(value: &Value, _: Kwargs, _: &State) -> String {
     markdown(&rich_text_of(value))
+}
+
+/// Rich text without markup, line breaks folded: for plain-text output.
+fn plain_filter(value: &Value, _: Kwargs, _: &State) -> String {
+    rich_text_of(value).plain_text().replace(['\n', '\r'], " ")
+}
+
+/// A metadata label as government sites print it: three-character labels are spread
+/// to the width of four (索 引 号) so the column lines up.
+fn label_filter(value: &Value, _: Kwargs, _: &State) -> String {
+    let label = rich_text_of(value).plain_text();
+    if label.chars().count() == 3 {
+        label
+            .chars()
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        label
+    }
 }
 
 /// Rich text as Markdown: every character that Markdown could read as syntax is

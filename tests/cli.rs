@@ -168,8 +168,16 @@ fn failed_build_leaves_previous_output_untouched() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr_of(&output).contains("未知的条目 “childern”"));
     assert_eq!(std::fs::read(&md).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
-    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "md, html, txt and no temporary files: {names:?}"
+    );
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 mod common;
 
 use annual_report::{BuildOptions, Format};
-use common::{fixture, root};
+use common::{build_formats, fixture, root};
 
 fn markdown_of(name: &str) -> (String, String) {
     let out = tempfile::tempdir().unwrap();
@@ -29,17 +29,24 @@ fn qingshan_markdown() {
     insta::assert_snapshot!(markdown_of("qingshan-2024-tuanwei").1);
 }
 
-/// `reports/chapanzhou-2023/` holds the built example; rebuild it with
-/// `cargo run --release -- build fixtures/chapanzhou-2023` when this fails.
+/// `reports/chapanzhou-2023/` holds the built example (Markdown, page, text); rebuild it
+/// with `cargo run --release -- build fixtures/chapanzhou-2023` when this fails.
 #[test]
 fn committed_example_report_is_fresh() {
-    let (name, fresh) = markdown_of("chapanzhou-2023");
-    let committed = root().join("reports/chapanzhou-2023").join(&name);
-    let committed = std::fs::read_to_string(&committed)
-        .unwrap_or_else(|e| panic!("{} missing ({e}); rebuild the example", committed.display()));
-    assert!(
-        committed == fresh,
-        "reports/chapanzhou-2023/{name} is stale; rebuild it with \
-         `cargo run --release -- build fixtures/chapanzhou-2023`"
+    let (_out, files) = build_formats(
+        &fixture("chapanzhou-2023"),
+        &[Format::Md, Format::Html, Format::Txt],
     );
+    for (ext, fresh) in &files {
+        let name = format!("2023年茶盘洲镇妇联工作总结.{ext}");
+        let committed = root().join("reports/chapanzhou-2023").join(&name);
+        let committed = std::fs::read_to_string(&committed).unwrap_or_else(|e| {
+            panic!("{} missing ({e}); rebuild the example", committed.display())
+        });
+        assert!(
+            &committed == fresh,
+            "reports/chapanzhou-2023/{name} is stale; rebuild it with \
+             `cargo run --release -- build fixtures/chapanzhou-2023`"
+        );
+    }
 }

@@ -53,7 +53,7 @@ struct BuildArgs {
     /// 输出目录（默认 reports/<报告目录名>/）
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// 输出格式，逗号分隔：md
+    /// 输出格式，逗号分隔：md, html, txt（默认全部）
     #[arg(long, short, value_delimiter = ',')]
     format: Vec<annual_report::Format>,
     /// 另外写出模板所见的数据（<标题>.context.json）

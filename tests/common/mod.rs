@@ -33,7 +33,10 @@ pub fn markdown_blocks(markdown: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
-    for event in Parser::new(markdown) {
+    // The same CJK emphasis correction the page uses; `<strong>` tags are then HTML
+    // events, which carry no text.
+    let prepared = annual_report::html::strong_as_html(markdown);
+    for event in Parser::new(&prepared) {
         match event {
             Event::Start(Tag::Paragraph | Tag::Heading { .. }) => current = Some(String::new()),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => {
@@ -69,4 +72,79 @@ pub fn fold(s: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// Builds `dir` into a fresh temporary directory with the given formats and returns
+/// the directory and the written files' contents by extension.
+pub fn build_formats(
+    dir: &Path,
+    formats: &[annual_report::Format],
+) -> (
+    tempfile::TempDir,
+    std::collections::BTreeMap<String, String>,
+) {
+    let out = tempfile::tempdir().unwrap();
+    let options = annual_report::BuildOptions {
+        out_dir: out.path().to_path_buf(),
+        formats: formats.to_vec(),
+        context: false,
+    };
+    let built = annual_report::build(dir, &options).expect("ledger builds");
+    let files = built
+        .written
+        .iter()
+        .map(|p| {
+            let ext = p.extension().unwrap().to_string_lossy().into_owned();
+            (ext, std::fs::read_to_string(p).unwrap())
+        })
+        .collect();
+    (out, files)
+}
+
+/// Decodes the five entities pulldown-cmark and Tera write.
+pub fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The text of every `<h1>`–`<h3>` and `<p>` of an HTML page, tags removed and
+/// entities decoded, `<br>` as a space.
+pub fn html_blocks(html: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut rest = html;
+    while let Some(start) = ["<h1", "<h2", "<h3", "<p"]
+        .iter()
+        .filter_map(|t| rest.find(t).map(|i| (i, *t)))
+        .filter(|(i, t)| {
+            let after = rest.as_bytes().get(i + t.len());
+            matches!(after, Some(b'>' | b' '))
+        })
+        .min()
+    {
+        let (i, tag) = start;
+        let close = format!("</{}>", &tag[1..]);
+        let body_start = i + rest[i..].find('>').unwrap() + 1;
+        let end = body_start + rest[body_start..].find(&close).unwrap();
+        let inner = rest[body_start..end]
+            .replace("<br>", " ")
+            .replace("<br />", " ");
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        blocks.push(unescape_html(&text));
+        rest = &rest[end + close.len()..];
+    }
+    blocks
 }
