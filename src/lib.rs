@@ -16,12 +16,16 @@ pub mod numbering;
 pub mod output;
 pub mod render;
 pub mod text;
+pub mod typeset;
 
+use aggregate::Aggregate;
 use compose::Document;
 use diag::Report;
 use output::Output;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
+use typeset::fonts::{FontLibrary, FontOptions};
 
 /// What can go wrong in a build, apart from findings about the ledger itself.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +36,9 @@ pub enum Error {
     /// A template failed.
     #[error(transparent)]
     Render(#[from] render::RenderError),
+    /// Typst failed.
+    #[error(transparent)]
+    Typeset(#[from] typeset::TypesetError),
     /// An output could not be written.
     #[error("无法写入 {path}：{source}")]
     Write {
@@ -51,13 +58,26 @@ pub enum Format {
     Html,
     /// Plain text for a website's editor.
     Txt,
+    /// The Typst source of the PDF (layout module inlined).
+    Typ,
+    /// The official document, GB/T 9704 layout.
+    Pdf,
+    /// One PNG image per PDF page.
+    Png,
 }
 
 impl Format {
     /// Every format, in the order outputs are produced.
-    pub const ALL: &'static [Format] = &[Format::Md, Format::Html, Format::Txt];
+    pub const ALL: &'static [Format] = &[
+        Format::Md,
+        Format::Html,
+        Format::Txt,
+        Format::Typ,
+        Format::Pdf,
+        Format::Png,
+    ];
     /// The formats `build` writes when none are named.
-    pub const DEFAULT: &'static [Format] = &[Format::Md, Format::Html, Format::Txt];
+    pub const DEFAULT: &'static [Format] = &[Format::Md, Format::Html, Format::Txt, Format::Pdf];
 
     /// The name used on the command line and as file extension.
     pub fn name(self) -> &'static str {
@@ -65,7 +85,15 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Txt => "txt",
+            Format::Typ => "typ",
+            Format::Pdf => "pdf",
+            Format::Png => "png",
         }
+    }
+
+    /// Whether the format goes through Typst (and so needs fonts).
+    pub fn is_typeset(self) -> bool {
+        matches!(self, Format::Typ | Format::Pdf | Format::Png)
     }
 }
 
@@ -84,11 +112,20 @@ impl FromStr for Format {
     }
 }
 
-/// Loads, checks, aggregates and composes a report directory.
-///
-/// Returns the document and the findings (warnings only, since errors fail), or
-/// [`Error::Invalid`] with every finding.
-pub fn prepare(dir: &Path) -> Result<(Document, Report), Error> {
+/// A ledger carried through every stage up to the composed document.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The document.
+    pub doc: Document,
+    /// The checked and aggregated ledger it came from (positions for late messages).
+    pub aggregate: Aggregate,
+    /// Files read and findings (warnings only).
+    pub report: Report,
+}
+
+/// Loads, checks, aggregates and composes a report directory; [`Error::Invalid`] with
+/// every finding when the ledger has errors.
+pub fn prepare(dir: &Path) -> Result<Prepared, Error> {
     let loaded = load::load(dir);
     let mut report = loaded.report;
     let year = loaded
@@ -99,7 +136,12 @@ pub fn prepare(dir: &Path) -> Result<(Document, Report), Error> {
     match year {
         Some(year) if report.error_count() == 0 => {
             let aggregate = aggregate::aggregate(year);
-            Ok((compose::compose(&aggregate), report))
+            let doc = compose::compose(&aggregate);
+            Ok(Prepared {
+                doc,
+                aggregate,
+                report,
+            })
         }
         _ => Err(Error::Invalid(report)),
     }
@@ -108,13 +150,14 @@ pub fn prepare(dir: &Path) -> Result<(Document, Report), Error> {
 /// Checks a report directory without building it.
 pub fn check_dir(dir: &Path) -> Report {
     match prepare(dir) {
-        Ok((_, report)) | Err(Error::Invalid(report)) => report,
+        Ok(prepared) => prepared.report,
+        Err(Error::Invalid(report)) => report,
         Err(_) => unreachable!("prepare fails only with Error::Invalid"),
     }
 }
 
 /// What `build` should produce.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BuildOptions {
     /// Output directory.
     pub out_dir: PathBuf,
@@ -122,6 +165,23 @@ pub struct BuildOptions {
     pub formats: Vec<Format>,
     /// Also write `<title>.context.json`, the data the templates see.
     pub context: bool,
+    /// Fonts for typesetting; `None` uses the embedded faces only.
+    pub fonts: Option<Arc<FontLibrary>>,
+    /// Turn missing glyphs from errors into warnings.
+    pub allow_missing_glyphs: bool,
+}
+
+impl BuildOptions {
+    /// The given formats into `out_dir`, embedded fonts, nothing else.
+    pub fn new(out_dir: impl Into<PathBuf>, formats: &[Format]) -> Self {
+        Self {
+            out_dir: out_dir.into(),
+            formats: formats.to_vec(),
+            context: false,
+            fonts: None,
+            allow_missing_glyphs: false,
+        }
+    }
 }
 
 /// The result of a successful build.
@@ -136,20 +196,49 @@ pub struct Built {
 /// Builds one report directory: renders every requested format in memory, then
 /// writes them all; on any error nothing in the output directory changes.
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
-    let (doc, report) = prepare(dir)?;
+    let Prepared {
+        doc,
+        aggregate,
+        mut report,
+    } = prepare(dir)?;
     let renderer = render::Renderer::new(Some(dir))?;
     let stem = output::file_stem(&doc.title);
     let mut outputs = Vec::new();
-    for format in &options.formats {
-        let bytes = match format {
-            Format::Md => renderer.markdown(&doc)?,
-            Format::Html => renderer.html(&doc)?,
-            Format::Txt => renderer.text(&doc)?,
-        };
-        outputs.push(Output {
-            name: format!("{stem}.{}", format.name()),
-            bytes: bytes.into_bytes(),
-        });
+    let text_output = |format: Format, text: String| Output {
+        name: format!("{stem}.{}", format.name()),
+        bytes: text.into_bytes(),
+    };
+    for &format in &options.formats {
+        match format {
+            Format::Md => outputs.push(text_output(format, renderer.markdown(&doc)?)),
+            Format::Html => outputs.push(text_output(format, renderer.html(&doc)?)),
+            Format::Txt => outputs.push(text_output(format, renderer.text(&doc)?)),
+            Format::Typ | Format::Pdf | Format::Png => {}
+        }
+    }
+    if options.formats.iter().any(|f| f.is_typeset()) {
+        let fonts = options
+            .fonts
+            .clone()
+            .unwrap_or_else(|| Arc::new(FontLibrary::new(&FontOptions::default())));
+        let glyphs = typeset::glyphs::missing_glyphs(
+            &doc,
+            &aggregate.year,
+            &report,
+            &fonts,
+            options.allow_missing_glyphs,
+        );
+        report.diagnostics.extend(glyphs);
+        if report.error_count() > 0 {
+            return Err(Error::Invalid(report));
+        }
+        outputs.extend(typeset_outputs(
+            &renderer,
+            &doc,
+            &fonts,
+            &options.formats,
+            &stem,
+        )?);
     }
     if options.context {
         outputs.push(Output {
@@ -162,4 +251,68 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
         source,
     })?;
     Ok(Built { written, report })
+}
+
+/// The Typst source of a prepared document.
+pub fn typst_source(
+    renderer: &render::Renderer,
+    doc: &Document,
+    fonts: &FontLibrary,
+) -> Result<String, Error> {
+    let title_lines = typeset::title::title_lines(&doc.title);
+    Ok(renderer.typst(doc, &fonts.typst_dictionary(), &title_lines)?)
+}
+
+/// Lays a report directory out in pages (for measuring the layout).
+pub fn layout(dir: &Path, fonts: &FontLibrary) -> Result<typst_layout::PagedDocument, Error> {
+    let prepared = prepare(dir)?;
+    let renderer = render::Renderer::new(Some(dir))?;
+    let source = typst_source(&renderer, &prepared.doc, fonts)?;
+    Ok(typeset::compile(
+        &source,
+        fonts,
+        document_date(&prepared.doc),
+    )?)
+}
+
+fn document_date(doc: &Document) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(&doc.date_iso, "%Y-%m-%d")
+        .expect("composed dates are ISO dates")
+}
+
+/// The Typst source, PDF and page images, as requested.
+fn typeset_outputs(
+    renderer: &render::Renderer,
+    doc: &Document,
+    fonts: &FontLibrary,
+    formats: &[Format],
+    stem: &str,
+) -> Result<Vec<Output>, Error> {
+    let source = typst_source(renderer, doc, fonts)?;
+    let date = document_date(doc);
+    let mut outputs = Vec::new();
+    if formats.contains(&Format::Typ) {
+        outputs.push(Output {
+            name: format!("{stem}.typ"),
+            bytes: typeset::standalone_source(&source).into_bytes(),
+        });
+    }
+    if formats.contains(&Format::Pdf) || formats.contains(&Format::Png) {
+        let pages = typeset::compile(&source, fonts, date)?;
+        if formats.contains(&Format::Pdf) {
+            outputs.push(Output {
+                name: format!("{stem}.pdf"),
+                bytes: typeset::pdf(&pages, &doc.title, date)?,
+            });
+        }
+        if formats.contains(&Format::Png) {
+            for (n, png) in typeset::png_pages(&pages, 2.0)?.into_iter().enumerate() {
+                outputs.push(Output {
+                    name: format!("{stem}-{}.png", n + 1),
+                    bytes: png,
+                });
+            }
+        }
+    }
+    Ok(outputs)
 }

@@ -28,6 +28,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "summary.txt.tera",
         include_str!("../templates/summary.txt.tera"),
     ),
+    (
+        "summary.typ.tera",
+        include_str!("../templates/summary.typ.tera"),
+    ),
 ];
 
 /// Errors of template loading and rendering.
@@ -67,6 +71,8 @@ impl Renderer {
         tera.register_filter("md", md_filter);
         tera.register_filter("plain", plain_filter);
         tera.register_filter("label", label_filter);
+        tera.register_filter("typ", typ_filter);
+        tera.register_filter("typ_str", typ_str_filter);
         tera.set_fallback_prefixes([BUILTIN_PREFIX])
             .map_err(|e| template_error("builtin", &e))?;
         let builtins = BUILTIN_TEMPLATES
@@ -102,6 +108,20 @@ impl Renderer {
     /// Plain text for pasting into a website's editor.
     pub fn text(&self, doc: &Document) -> Result<String, RenderError> {
         self.render("summary.txt.tera", doc_context(doc, false))
+    }
+
+    /// The Typst source of the PDF. `fonts` is the role table as a Typst dictionary,
+    /// `title_lines` the title broken into lines.
+    pub fn typst(
+        &self,
+        doc: &Document,
+        fonts: &str,
+        title_lines: &[String],
+    ) -> Result<String, RenderError> {
+        let mut context = doc_context(doc, false);
+        context.insert("fonts", fonts);
+        context.insert("title_lines", title_lines);
+        self.render("summary.typ.tera", context)
     }
 
     fn render(&self, template: &str, context: Context) -> Result<String, RenderError> {
@@ -229,6 +249,26 @@ fn md_filter(value: &Value, _: Kwargs, _: &State) -> String {
 /// Rich text without markup, line breaks folded: for plain-text output.
 fn plain_filter(value: &Value, _: Kwargs, _: &State) -> String {
     rich_text_of(value).plain_text().replace(['\n', '\r'], " ")
+}
+
+/// Rich text as Typst markup made only of string literals (`#"…";`, bold as
+/// `#strong("…");`): whatever the ledger says, Typst reads it as text.
+fn typ_filter(value: &Value, _: Kwargs, _: &State) -> String {
+    let mut out = String::new();
+    for span in &rich_text_of(value).0 {
+        let literal = crate::typeset::typst_string(&span.text.replace(['\n', '\r'], " "));
+        if span.strong {
+            out.push_str(&format!("#strong({literal});"));
+        } else {
+            out.push_str(&format!("#{literal};"));
+        }
+    }
+    out
+}
+
+/// A value as a Typst string literal, for code positions.
+fn typ_str_filter(value: &Value, _: Kwargs, _: &State) -> String {
+    crate::typeset::typst_string(&rich_text_of(value).plain_text())
 }
 
 /// A metadata label as government sites print it: three-character labels are spread

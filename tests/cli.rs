@@ -174,8 +174,8 @@ fn failed_build_leaves_previous_output_untouched() {
         .collect();
     assert_eq!(
         names.len(),
-        3,
-        "md, html, txt and no temporary files: {names:?}"
+        4,
+        "md, html, txt, pdf and no temporary files: {names:?}"
     );
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }

@@ -24,11 +24,7 @@ fn reference_paragraphs() -> Vec<String> {
 }
 
 fn build_markdown(dir: &Path, out: &Path) -> String {
-    let options = BuildOptions {
-        out_dir: out.to_path_buf(),
-        formats: vec![Format::Md],
-        context: false,
-    };
+    let options = BuildOptions::new(out.to_path_buf(), &[Format::Md]);
     annual_report::build(dir, &options).expect("fixture builds");
     std::fs::read_to_string(out.join(format!("{TITLE}.md"))).unwrap()
 }

@@ -4,15 +4,11 @@
 mod common;
 
 use annual_report::{BuildOptions, Format};
-use common::{build_formats, fixture, root};
+use common::{build_files, fixture, root};
 
 fn markdown_of(name: &str) -> (String, String) {
     let out = tempfile::tempdir().unwrap();
-    let options = BuildOptions {
-        out_dir: out.path().to_path_buf(),
-        formats: vec![Format::Md],
-        context: false,
-    };
+    let options = BuildOptions::new(out.path().to_path_buf(), &[Format::Md]);
     let built = annual_report::build(&fixture(name), &options).unwrap();
     let path = &built.written[0];
     let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -29,24 +25,32 @@ fn qingshan_markdown() {
     insta::assert_snapshot!(markdown_of("qingshan-2024-tuanwei").1);
 }
 
-/// `reports/chapanzhou-2023/` holds the built example (Markdown, page, text); rebuild it
-/// with `cargo run --release -- build fixtures/chapanzhou-2023` when this fails.
+/// `reports/chapanzhou-2023/` holds the built example (Markdown, page, text, PDF and
+/// page images); rebuild it with `cargo run --release -- build fixtures/chapanzhou-2023
+/// --no-system-fonts --format md,html,txt,pdf,png` when this fails.
 #[test]
 fn committed_example_report_is_fresh() {
-    let (_out, files) = build_formats(
+    let (_out, files) = build_files(
         &fixture("chapanzhou-2023"),
-        &[Format::Md, Format::Html, Format::Txt],
+        &[
+            Format::Md,
+            Format::Html,
+            Format::Txt,
+            Format::Pdf,
+            Format::Png,
+        ],
     );
-    for (ext, fresh) in &files {
-        let name = format!("2023年茶盘洲镇妇联工作总结.{ext}");
-        let committed = root().join("reports/chapanzhou-2023").join(&name);
-        let committed = std::fs::read_to_string(&committed).unwrap_or_else(|e| {
+    assert!(files.keys().any(|n| n.ends_with("-1.png")));
+    for (name, fresh) in &files {
+        let committed = root().join("reports/chapanzhou-2023").join(name);
+        let committed = std::fs::read(&committed).unwrap_or_else(|e| {
             panic!("{} missing ({e}); rebuild the example", committed.display())
         });
         assert!(
             &committed == fresh,
             "reports/chapanzhou-2023/{name} is stale; rebuild it with \
-             `cargo run --release -- build fixtures/chapanzhou-2023`"
+             `cargo run --release -- build fixtures/chapanzhou-2023 --no-system-fonts \
+             --format md,html,txt,pdf,png`"
         );
     }
 }

@@ -5,6 +5,7 @@ use super::report::{print_error, print_findings};
 use annual_report::{BuildOptions, Format};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Default output directory: `reports/<name of DIR>/`.
 fn default_out_dir(dir: &Path) -> PathBuf {
@@ -22,10 +23,16 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
     } else {
         args.format
     };
+    let fonts = formats
+        .iter()
+        .any(|f| f.is_typeset())
+        .then(|| Arc::new(args.fonts.library()));
     let options = BuildOptions {
         out_dir: args.out.unwrap_or_else(|| default_out_dir(&args.dir)),
         formats,
         context: args.context,
+        fonts,
+        allow_missing_glyphs: args.allow_missing_glyphs,
     };
     match annual_report::build(&args.dir, &options) {
         Ok(built) => {

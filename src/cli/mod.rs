@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod fonts;
 mod report;
 
 use clap::{Arg, ArgAction, Args, Command, Parser, Subcommand};
@@ -43,6 +44,33 @@ enum Commands {
                             annual-report check 我的台账 --deny-warnings"
     )]
     Check(CheckArgs),
+    /// 列出各排版角色将使用的字体及其来源
+    #[command(
+        after_help = "示例：\n  annual-report fonts\n  annual-report fonts --font-path ~/公文字体"
+    )]
+    Fonts(FontArgs),
+}
+
+/// Where fonts come from, for the commands that typeset.
+#[derive(Debug, Args)]
+struct FontArgs {
+    /// 另外查找字体的目录（可多次指定），用于放置方正小标宋、仿宋_GB2312 等正式字体
+    #[arg(long, value_name = "DIR")]
+    font_path: Vec<PathBuf>,
+    /// 不使用系统字体，只用程序内置的免费字体（结果在任何机器上都相同）
+    #[arg(long)]
+    no_system_fonts: bool,
+}
+
+impl FontArgs {
+    fn library(&self) -> annual_report::typeset::fonts::FontLibrary {
+        annual_report::typeset::fonts::FontLibrary::new(
+            &annual_report::typeset::fonts::FontOptions {
+                system: !self.no_system_fonts,
+                paths: self.font_path.clone(),
+            },
+        )
+    }
 }
 
 /// Arguments of `build`.
@@ -53,12 +81,17 @@ struct BuildArgs {
     /// 输出目录（默认 reports/<报告目录名>/）
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// 输出格式，逗号分隔：md, html, txt（默认全部）
+    /// 输出格式，逗号分隔：md, html, txt, typ, pdf, png（默认 md,html,txt,pdf）
     #[arg(long, short, value_delimiter = ',')]
     format: Vec<annual_report::Format>,
     /// 另外写出模板所见的数据（<标题>.context.json）
     #[arg(long)]
     context: bool,
+    /// 字体缺字时只警告、照常生成（缺的字会印成空白方框）
+    #[arg(long)]
+    allow_missing_glyphs: bool,
+    #[command(flatten)]
+    fonts: FontArgs,
 }
 
 /// Arguments of `check`.
@@ -109,5 +142,6 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Commands::Build(args) => build::run(args),
         Commands::Check(args) => check::run(args),
+        Commands::Fonts(args) => fonts::run(args),
     }
 }

@@ -3,7 +3,10 @@
 
 use annual_report::Error;
 use annual_report::diag::{Diagnostic, Report, Severity};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 use std::io::IsTerminal;
 
@@ -45,7 +48,7 @@ struct Shown {
     code: &'static str,
     severity: Severity,
     help: Option<String>,
-    source: Option<(NamedSource<String>, SourceSpan, String)>,
+    source: Option<(CharColumns, SourceSpan, String)>,
 }
 
 impl Shown {
@@ -64,7 +67,10 @@ impl Shown {
         let source = d.location.as_ref().and_then(|loc| {
             let file = report.source_of(loc)?;
             let span = byte_span(&file.text, loc.line, loc.column, d.width);
-            let named = NamedSource::new(&file.name, file.text.clone());
+            let named = CharColumns {
+                name: file.name.to_string(),
+                text: file.text.clone(),
+            };
             Some((named, span, label.clone()))
         });
         let message = match (&d.location, &source) {
@@ -100,6 +106,40 @@ fn byte_span(text: &str, line: u32, column: u32, width: u32) -> SourceSpan {
         .nth(width as usize)
         .map_or(line_text.len(), |(i, _)| start + i);
     (line_start + start, end - start).into()
+}
+
+/// A ledger file as miette's source, reporting columns in characters as every other
+/// message does (miette counts bytes, which puts Chinese text at the wrong column).
+#[derive(Debug)]
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // The column of where the returned contents start (the label itself when no
+        // context lines are asked for, which is what the header shows).
+        let start = inner.span().offset().min(self.text.len());
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..start].chars().count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Display for Shown {

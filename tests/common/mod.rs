@@ -84,11 +84,7 @@ pub fn build_formats(
     std::collections::BTreeMap<String, String>,
 ) {
     let out = tempfile::tempdir().unwrap();
-    let options = annual_report::BuildOptions {
-        out_dir: out.path().to_path_buf(),
-        formats: formats.to_vec(),
-        context: false,
-    };
+    let options = annual_report::BuildOptions::new(out.path(), formats);
     let built = annual_report::build(dir, &options).expect("ledger builds");
     let files = built
         .written
@@ -96,6 +92,29 @@ pub fn build_formats(
         .map(|p| {
             let ext = p.extension().unwrap().to_string_lossy().into_owned();
             (ext, std::fs::read_to_string(p).unwrap())
+        })
+        .collect();
+    (out, files)
+}
+
+/// Builds `dir` into a fresh temporary directory and returns every written file's
+/// bytes by file name.
+pub fn build_files(
+    dir: &Path,
+    formats: &[annual_report::Format],
+) -> (
+    tempfile::TempDir,
+    std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let out = tempfile::tempdir().unwrap();
+    let built = annual_report::build(dir, &annual_report::BuildOptions::new(out.path(), formats))
+        .expect("ledger builds");
+    let files = built
+        .written
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(p).unwrap())
         })
         .collect();
     (out, files)

@@ -1,0 +1,147 @@
+//! Typesetting in-process with Typst: the Typst source rendered by Tera is compiled
+//! against the project's own [`world::SummaryWorld`] and exported to PDF or PNG.
+
+pub mod fonts;
+pub mod glyphs;
+pub mod title;
+pub mod world;
+
+use chrono::{Datelike, NaiveDate};
+use fonts::FontLibrary;
+use typst::diag::Severity;
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use world::SummaryWorld;
+
+/// The layout module, importable by the document as `/gbt9704.typ`.
+pub const LAYOUT: &str = include_str!("../../templates/gbt9704.typ");
+
+/// The import line the document template starts with.
+pub const LAYOUT_IMPORT: &str = "#import \"/gbt9704.typ\": *";
+
+/// Typesetting failures (a template that produced invalid Typst, or an export error).
+#[derive(Debug, thiserror::Error)]
+pub enum TypesetError {
+    /// Typst refused the source.
+    #[error("排版失败：{0}")]
+    Compile(String),
+    /// The PDF could not be written.
+    #[error("PDF 导出失败：{0}")]
+    Pdf(String),
+    /// A page could not be encoded as PNG.
+    #[error("PNG 导出失败：{0}")]
+    Png(String),
+}
+
+/// Writes `s` as a Typst string literal: only `\`, `"` and control characters need
+/// escaping, and inside a literal nothing is markup or code.
+pub fn typst_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Compiles a document source to laid-out pages.
+pub fn compile(
+    source: &str,
+    fonts: &FontLibrary,
+    date: NaiveDate,
+) -> Result<PagedDocument, TypesetError> {
+    let world = SummaryWorld::new(fonts, source.to_owned(), LAYOUT.to_owned(), date);
+    let result = typst::compile::<PagedDocument>(&world);
+    // Memoised layouts are only useful within one document: keep a batch's memory flat.
+    typst::comemo::evict(0);
+    let errors_to_text = |diags: &[typst::diag::SourceDiagnostic]| {
+        diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.to_string())
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    result
+        .output
+        .map_err(|errors| TypesetError::Compile(errors_to_text(&errors)))
+}
+
+/// Exports pages to PDF; identifier and timestamp come from the document, never the
+/// clock, so the same ledger gives the same bytes.
+pub fn pdf(
+    document: &PagedDocument,
+    title: &str,
+    date: NaiveDate,
+) -> Result<Vec<u8>, TypesetError> {
+    let timestamp = u8::try_from(date.month())
+        .ok()
+        .zip(u8::try_from(date.day()).ok())
+        .and_then(|(m, d)| Datetime::from_ymd_hms(date.year(), m, d, 0, 0, 0))
+        .map(typst_pdf::Timestamp::new_utc);
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(format!("annual-report/{title}/{date}")),
+        timestamp,
+        ..Default::default()
+    };
+    typst_pdf::pdf(document, &options).map_err(|errors| {
+        TypesetError::Pdf(
+            errors
+                .iter()
+                .map(|d| d.message.to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
+    })
+}
+
+/// Renders every page to PNG at `pixel_per_pt` pixels per point.
+pub fn png_pages(
+    document: &PagedDocument,
+    pixel_per_pt: f64,
+) -> Result<Vec<Vec<u8>>, TypesetError> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
+        ..Default::default()
+    };
+    document
+        .pages()
+        .iter()
+        .map(|page| {
+            typst_render::render(page, &options)
+                .encode_png()
+                .map_err(|e| TypesetError::Png(e.to_string()))
+        })
+        .collect()
+}
+
+/// The document source as one self-contained file (layout module inlined), for
+/// `--format typ`.
+pub fn standalone_source(source: &str) -> String {
+    source.replacen(LAYOUT_IMPORT, LAYOUT, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_escape_only_what_typst_reads() {
+        assert_eq!(typst_string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(
+            typst_string("#read(\"/etc/passwd\")"),
+            r##""#read(\"/etc/passwd\")""##
+        );
+        assert_eq!(typst_string("x\ny\u{7}"), "\"x\\ny\\u{7}\"");
+        assert_eq!(typst_string("$*_@<>[]//"), "\"$*_@<>[]//\"");
+    }
+}

@@ -1,0 +1,387 @@
+//! The PDF's layout measured on Typst's laid-out frames, glyph by glyph, against the
+//! numbers of GB/T 9704 (`official-format.md`), with the embedded fonts only.
+
+mod common;
+
+use annual_report::typeset::fonts::{FontLibrary, FontOptions};
+use common::{copy_dir, fixture};
+use std::sync::LazyLock;
+use typst::layout::{Frame, FrameItem, Point};
+use typst_layout::PagedDocument;
+
+static FONTS: LazyLock<FontLibrary> = LazyLock::new(|| FontLibrary::new(&FontOptions::default()));
+
+const MM: f64 = 72.0 / 25.4;
+const PITCH: f64 = 225.0 * MM / 22.0;
+
+/// One run of glyphs as placed on a page.
+#[derive(Debug, Clone)]
+struct Run {
+    page: usize,
+    x: f64,
+    baseline: f64,
+    width: f64,
+    size: f64,
+    family: String,
+    text: String,
+    tofu: bool,
+}
+
+fn collect(frame: &Frame, offset: Point, page: usize, out: &mut Vec<Run>) {
+    for (pos, item) in frame.items() {
+        let at = offset + *pos;
+        match item {
+            FrameItem::Group(group) => {
+                let t = group.transform;
+                assert!(
+                    t.sx.get() == 1.0 && t.sy.get() == 1.0,
+                    "only translations expected"
+                );
+                collect(&group.frame, at + Point::new(t.tx, t.ty), page, out);
+            }
+            FrameItem::Text(text) => out.push(Run {
+                page,
+                x: at.x.to_pt(),
+                baseline: at.y.to_pt(),
+                width: text.width().to_pt(),
+                size: text.size.to_pt(),
+                family: text.font.font().info().family.clone(),
+                text: text.text.to_string(),
+                tofu: text.glyphs.iter().any(|g| g.id == 0),
+            }),
+            _ => {}
+        }
+    }
+}
+
+fn runs(document: &PagedDocument) -> Vec<Run> {
+    let mut out = Vec::new();
+    for (n, page) in document.pages().iter().enumerate() {
+        collect(&page.frame, Point::zero(), n + 1, &mut out);
+    }
+    out
+}
+
+/// A line: the runs sharing a baseline on a page, left to right.
+#[derive(Debug)]
+struct Line {
+    page: usize,
+    baseline: f64,
+    size: f64,
+    start: f64,
+    end: f64,
+    text: String,
+}
+
+fn lines(runs: &[Run]) -> Vec<Line> {
+    let mut sorted = runs.to_vec();
+    sorted.sort_by(|a, b| {
+        (a.page, a.baseline, a.x)
+            .partial_cmp(&(b.page, b.baseline, b.x))
+            .unwrap()
+    });
+    let mut out: Vec<Line> = Vec::new();
+    for run in sorted {
+        match out.last_mut() {
+            Some(line) if line.page == run.page && (line.baseline - run.baseline).abs() < 0.5 => {
+                line.end = line.end.max(run.x + run.width);
+                line.text.push_str(&run.text);
+                line.size = line.size.max(run.size);
+            }
+            _ => out.push(Line {
+                page: run.page,
+                baseline: run.baseline,
+                size: run.size,
+                start: run.x,
+                end: run.x + run.width,
+                text: run.text.clone(),
+            }),
+        }
+    }
+    out
+}
+
+/// The top of a line's box: the layout sets every text's top edge at 0.8em.
+fn box_top(line: &Line) -> f64 {
+    line.baseline - 0.8 * line.size
+}
+
+fn layout(dir: &std::path::Path) -> PagedDocument {
+    annual_report::layout(dir, &FONTS).expect("fixture lays out")
+}
+
+fn is_body_line(line: &Line) -> bool {
+    (line.size - 16.0).abs() < 0.1
+}
+
+#[test]
+fn chapanzhou_holds_the_official_grid() {
+    let document = layout(&fixture("chapanzhou-2023"));
+    let pages = document.pages();
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    let runs = runs(&document);
+    let lines = lines(&runs);
+
+    // Page size.
+    for page in pages {
+        let size = page.frame.size();
+        assert!((size.x.to_pt() / MM - 210.0).abs() < 0.5);
+        assert!((size.y.to_pt() / MM - 297.0).abs() < 0.5);
+    }
+
+    // No tofu, and every glyph from its role's family.
+    for run in &runs {
+        assert!(!run.tofu, "missing glyph in {run:?}");
+        let expected: &[&str] = match run.size.round() as i64 {
+            22 => &["Noto Serif CJK SC"],
+            14 => &["Noto Serif CJK SC"],
+            _ if run.text.starts_with(['一', '二', '三', '四', '五'])
+                && run.text.contains('、') =>
+            {
+                &["Noto Sans CJK SC"]
+            }
+            _ => &["FandolFang R", "Noto Serif CJK SC", "Noto Sans CJK SC"],
+        };
+        assert!(expected.contains(&run.family.as_str()), "{run:?}");
+    }
+    let headings: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.family == "Noto Sans CJK SC")
+        .collect();
+    assert_eq!(
+        headings
+            .iter()
+            .map(|r| r.text.chars().next().unwrap())
+            .filter(|c| "一二三四五".contains(*c))
+            .count(),
+        5,
+        "five level-1 headings in 黑体"
+    );
+
+    // Sizes: title 22pt, body 16pt, page numbers 14pt, nothing else.
+    for line in &lines {
+        let ok = [22.0, 16.0, 14.0]
+            .iter()
+            .any(|s| (line.size - s).abs() < 0.1);
+        assert!(ok, "{line:?}");
+    }
+
+    let grid_top = 37.0 * MM;
+    let grid_bottom = 262.0 * MM;
+    let left = 28.0 * MM;
+    let right = 184.0 * MM;
+    let text_lines: Vec<&Line> = lines.iter().filter(|l| l.size > 15.0).collect();
+
+    // First line box at 37 mm; every line box on the 22-line grid and inside the block.
+    let first = text_lines[0];
+    assert!(
+        (box_top(first) - grid_top).abs() < 0.5 * MM,
+        "title top {}",
+        box_top(first) / MM
+    );
+    for line in &text_lines {
+        let slot = (box_top(line) - grid_top) / PITCH;
+        assert!(
+            (slot - slot.round()).abs() * PITCH < 0.3,
+            "off grid: {line:?}"
+        );
+        assert!(
+            slot.round() >= 0.0 && slot.round() <= 21.0,
+            "slot {slot}: {line:?}"
+        );
+        assert!(
+            box_top(line) + line.size <= grid_bottom + 0.01,
+            "below the block: {line:?}"
+        );
+    }
+
+    // 22 lines on every page but the last: the last line sits in slot 21.
+    for page in 1..pages.len() {
+        let on_page: Vec<&&Line> = text_lines.iter().filter(|l| l.page == page).collect();
+        let last_slot = ((box_top(on_page.last().unwrap()) - grid_top) / PITCH).round();
+        assert_eq!(
+            last_slot,
+            21.0,
+            "page {page} ends at line {}",
+            last_slot + 1.0
+        );
+        let used = if page == 1 {
+            on_page.len() + 1
+        } else {
+            on_page.len()
+        };
+        assert_eq!(
+            used, 22,
+            "page {page}: lines (page 1 has one blank after the title)"
+        );
+    }
+
+    // Median baseline pitch in running text.
+    let mut pitches: Vec<f64> = text_lines
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page && is_body_line(w[0]) && is_body_line(w[1]))
+        .map(|w| w[1].baseline - w[0].baseline)
+        .collect();
+    pitches.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let median = pitches[pitches.len() / 2];
+    assert!((median - 28.99).abs() < 0.1, "pitch {median}");
+
+    // Left edge: continuation lines at 28 mm, first lines two characters in.
+    let body: Vec<&&Line> = text_lines.iter().filter(|l| is_body_line(l)).collect();
+    let mut continuation = 0;
+    let mut indented = 0;
+    for line in &body {
+        let start = line.start / MM;
+        if (start - 28.0).abs() < 1.0 {
+            continuation += 1;
+        } else {
+            assert!(
+                (line.start - (left + 32.0)).abs() < 0.5 * MM,
+                "indent {start} mm: {line:?}"
+            );
+            indented += 1;
+        }
+        assert!(
+            line.end <= right + 0.5 * MM,
+            "past the right edge: {line:?}"
+        );
+    }
+    assert!(continuation > 20 && indented > 20);
+
+    // Full lines end at 184 mm: a line followed by a continuation line on the same page.
+    for w in body.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if a.page == b.page
+            && (b.start / MM - 28.0).abs() < 1.0
+            && (b.baseline - a.baseline - PITCH).abs() < 0.5
+        {
+            let last = a.text.chars().last().unwrap();
+            let compressed = "，。、；：？！”’）》".contains(last);
+            if !compressed {
+                assert!(
+                    a.end >= right - 1.0 * MM,
+                    "short full line ({} mm): {a:?}",
+                    a.end / MM
+                );
+            }
+        }
+    }
+
+    // Page numbers: "— n —", 14pt, centred 7 mm below the block, odd right, even left.
+    let folios: Vec<&Line> = lines
+        .iter()
+        .filter(|l| (l.size - 14.0).abs() < 0.1)
+        .collect();
+    assert_eq!(folios.len(), pages.len());
+    for (i, folio) in folios.iter().enumerate() {
+        let n = i + 1;
+        assert_eq!(folio.page, n);
+        assert_eq!(folio.text.replace(' ', ""), format!("—{n}—"));
+        let centre = box_top(folio) + folio.size / 2.0;
+        assert!(
+            (centre - (grid_bottom + 7.0 * MM)).abs() < 1.0 * MM,
+            "folio centre {}",
+            centre / MM
+        );
+        if n % 2 == 1 {
+            assert!(
+                (folio.end - (right - 14.0)).abs() < 0.5 * MM,
+                "odd folio ends {}",
+                folio.end / MM
+            );
+        } else {
+            assert!(
+                (folio.start - (left + 14.0)).abs() < 0.5 * MM,
+                "even folio starts {}",
+                folio.start / MM
+            );
+        }
+    }
+}
+
+#[test]
+fn a_full_line_of_hanzi_holds_28_characters() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path().join("ledger");
+    copy_dir(&fixture("qingshan-2024-tuanwei"), &ledger);
+    let hanzi: String = "青山街道团工委组织青年志愿者开展社区服务活动"
+        .chars()
+        .cycle()
+        .take(200)
+        .collect();
+    let report = std::fs::read_to_string(ledger.join("report.yaml"))
+        .unwrap()
+        .replace("closing: |\n", &format!("closing: |\n  {hanzi}\n\n"));
+    std::fs::write(ledger.join("report.yaml"), report).unwrap();
+    let document = layout(&ledger);
+    let lines = lines(&runs(&document));
+    let all_hanzi: Vec<&Line> = lines
+        .iter()
+        .filter(|l| l.size > 15.0 && l.text.chars().count() > 20)
+        .filter(|l| {
+            l.text
+                .chars()
+                .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        })
+        .collect();
+    assert!(all_hanzi.len() >= 5, "{all_hanzi:?}");
+    // The paragraph's first line is indented by two characters; the others are full.
+    let full: Vec<&&Line> = all_hanzi
+        .iter()
+        .filter(|l| (l.start / MM - 28.0).abs() < 1.0)
+        .collect();
+    assert!(full.len() >= 4);
+    for line in full.iter().take(full.len() - 1) {
+        assert_eq!(line.text.chars().count(), 28, "{line:?}");
+        let pitch = (line.end - line.start) / 28.0;
+        assert!((pitch - 15.79).abs() < 0.05, "character pitch {pitch}");
+    }
+}
+
+#[test]
+fn long_titles_are_centred_on_balanced_lines() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path().join("ledger");
+    copy_dir(&fixture("qingshan-2024-tuanwei"), &ledger);
+    let report = std::fs::read_to_string(ledger.join("report.yaml"))
+        .unwrap()
+        .replace(
+            "title: 青山街道团工委2024年工作总结",
+            "title: 共青团青山街道工作委员会关于2024年度基层团组织建设和青年志愿服务的工作总结",
+        );
+    std::fs::write(ledger.join("report.yaml"), report).unwrap();
+    let lines = lines(&runs(&layout(&ledger)));
+    let title: Vec<&Line> = lines
+        .iter()
+        .filter(|l| (l.size - 22.0).abs() < 0.1)
+        .collect();
+    assert_eq!(title.len(), 2, "{title:?}");
+    let centre = (28.0 + 78.0) * MM;
+    for line in &title {
+        let mid = (line.start + line.end) / 2.0;
+        assert!((mid - centre).abs() < 1.0, "{line:?}");
+        assert!(line.end - line.start <= 156.0 * MM);
+    }
+    let lens: Vec<usize> = title.iter().map(|l| l.text.chars().count()).collect();
+    assert!(lens[0] >= lens[1] && lens[0] - lens[1] <= 4, "{lens:?}");
+    assert!((title[1].baseline - title[0].baseline - PITCH).abs() < 0.1);
+}
+
+#[test]
+fn signature_follows_gbt_9704_7_3_5() {
+    let lines = lines(&runs(&layout(&fixture("qingshan-2024-tuanwei"))));
+    let issuer = lines
+        .iter()
+        .find(|l| l.text == "共青团青山街道工作委员会")
+        .unwrap();
+    let date = lines.iter().find(|l| l.text == "2025年1月15日").unwrap();
+    let right = 184.0 * MM;
+    // The issuer is longer than the date: issuer two characters in from the right,
+    // the date starting two characters right of the issuer's start.
+    assert!((issuer.end - (right - 32.0)).abs() < 1.0, "{issuer:?}");
+    assert!((date.start - (issuer.start + 32.0)).abs() < 1.0, "{date:?}");
+    assert!((date.baseline - issuer.baseline - PITCH).abs() < 0.1);
+    let note = lines.iter().find(|l| l.text == "（此件公开发布）").unwrap();
+    assert!((note.start - (28.0 * MM + 32.0)).abs() < 1.0, "{note:?}");
+    assert!((note.baseline - date.baseline - PITCH).abs() < 0.1);
+}
