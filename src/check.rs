@@ -120,6 +120,49 @@ pub struct Year {
     pub note: Option<Located<String>>,
 }
 
+impl Year {
+    /// Every ledger text that reaches the document, with its field name, in document
+    /// order.
+    pub fn texts(&self) -> Vec<(&'static str, &Located<String>)> {
+        let mut out = vec![
+            ("title", &self.title),
+            ("organization.name", &self.organization),
+            ("opening", &self.opening),
+        ];
+        for section in &self.sections {
+            out.push(("title", &section.title));
+            for item in &section.items {
+                let fields = [
+                    ("title", &item.title),
+                    ("lead", &item.lead),
+                    ("text", &item.text),
+                    ("summary", &item.summary),
+                ];
+                out.extend(
+                    fields
+                        .into_iter()
+                        .filter_map(|(f, t)| t.as_ref().map(|t| (f, t))),
+                );
+                out.extend(
+                    item.activities
+                        .iter()
+                        .filter_map(|a| a.text.as_ref().map(|t| ("text", t))),
+                );
+            }
+        }
+        if let Some((title, plans)) = &self.plans {
+            out.push(("plans.title", title));
+            out.extend(plans.iter().map(|p| ("plans.items", p)));
+        }
+        out.push(("closing", &self.closing));
+        if let Some((issuer, _)) = &self.signature {
+            out.push(("signature.issuer", issuer));
+        }
+        out.extend(self.note.iter().map(|n| ("note", n)));
+        out
+    }
+}
+
 /// Separators allowed between enumerated entries.
 pub const SEPARATORS: &[&str] = &["。", "；"];
 

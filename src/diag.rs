@@ -190,6 +190,36 @@ impl Report {
         self.diagnostics.sort_by_key(|d| rank(d));
     }
 
+    /// The first place at or after `at` in its file where `needle` is written, as a
+    /// precise line and column (in characters); `at` itself when it cannot be found
+    /// (a text folded across lines, say).
+    pub fn find_after(&self, at: &Location, needle: &str) -> Location {
+        let Some(source) = self.source_of(at) else {
+            return at.clone();
+        };
+        let first_line = at.line.saturating_sub(1) as usize;
+        source
+            .text
+            .lines()
+            .enumerate()
+            .skip(first_line)
+            .find_map(|(n, line)| {
+                let skip = if n == first_line {
+                    at.column.saturating_sub(1) as usize
+                } else {
+                    0
+                };
+                let rest: String = line.chars().skip(skip).collect();
+                rest.find(needle).map(|byte| Location {
+                    file: at.file.clone(),
+                    line: u32::try_from(n + 1).unwrap_or(u32::MAX),
+                    column: u32::try_from(skip + rest[..byte].chars().count() + 1)
+                        .unwrap_or(u32::MAX),
+                })
+            })
+            .unwrap_or_else(|| at.clone())
+    }
+
     /// The text of the file a location points into.
     pub fn source_of(&self, location: &Location) -> Option<&SourceFile> {
         self.sources.iter().find(|s| s.name == location.file)

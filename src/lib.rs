@@ -9,12 +9,17 @@ pub mod aggregate;
 pub mod check;
 pub mod compose;
 pub mod diag;
+pub mod entry;
 pub mod html;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod numbering;
 pub mod output;
+pub mod proofread;
 pub mod render;
+pub mod schema;
+pub mod stats;
 pub mod text;
 pub mod typeset;
 
@@ -137,6 +142,9 @@ pub fn prepare(dir: &Path) -> Result<Prepared, Error> {
         Some(year) if report.error_count() == 0 => {
             let aggregate = aggregate::aggregate(year);
             let doc = compose::compose(&aggregate);
+            let findings = proofread::proofread(&aggregate, &doc, &report);
+            report.diagnostics.extend(findings);
+            report.sort();
             Ok(Prepared {
                 doc,
                 aggregate,

@@ -5,84 +5,123 @@
 //! ignored line of the ledger.
 
 use crate::numbering::NumberStyle;
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 pub use serde_saphyr::Spanned;
 use std::fmt;
 
 /// `report.yaml`: what the document is and how it is organised.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportSpec {
     /// The year the summary reports on.
+    #[schemars(with = "i64", description = "报告年度，四位数，例如 2023")]
     pub year: Spanned<i64>,
     /// Who reports.
+    #[schemars(description = "报告单位")]
     pub organization: Organization,
     /// The document title; default `{year}年{organization.name}工作总结`.
     #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "文件标题；省略时为“{年度}年{单位名称}工作总结”"
+    )]
     pub title: Option<Spanned<String>>,
     /// The date of the document, `YYYY-MM-DD`.
+    #[schemars(with = "String", description = "成文日期，YYYY-MM-DD")]
     pub date: Spanned<String>,
     /// Address of the published page, for the QR code on the website version.
     #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "网站上本文的网址；填写后网页末尾附二维码"
+    )]
     pub url: Option<Spanned<String>>,
     /// Website metadata, in the site's order: field name → value.
     #[serde(default)]
+    #[schemars(
+        with = "std::collections::BTreeMap<String, String>",
+        description = "网站信息公开元数据，按网站的字段名和顺序书写，如 索引号、发布机构、发文日期"
+    )]
     pub publication: OrderedMap<Spanned<String>>,
     /// Declared figures: key → label and unit.
     #[serde(default)]
+    #[schemars(
+        with = "std::collections::BTreeMap<String, FigureDecl>",
+        description = "数字项声明：键 → 名称与单位；活动台账只能使用这里声明的键"
+    )]
     pub figures: OrderedMap<FigureDecl>,
     /// Numbering styles.
     #[serde(default)]
+    #[schemars(description = "编号样式")]
     pub numbering: NumberingSpec,
     /// The opening paragraph(s); blank lines separate paragraphs.
+    #[schemars(with = "String", description = "开头段落（空行分段）")]
     pub opening: Spanned<String>,
     /// The sections in the order the document gives them.
+    #[schemars(description = "正文各节，按文中顺序")]
     pub sections: Vec<SectionSpec>,
     /// Next year's plans, numbered after the last section.
     #[serde(default)]
+    #[schemars(description = "下一步工作计划，编号接在最后一节之后")]
     pub plans: Option<PlansSpec>,
     /// The closing paragraph(s).
+    #[schemars(with = "String", description = "结束语（空行分段）")]
     pub closing: Spanned<String>,
     /// Issuer name and date under the text (GB/T 9704 7.3.5), when wanted.
     #[serde(default)]
+    #[schemars(description = "正文下方的发文机关署名和成文日期（GB/T 9704 7.3.5）")]
     pub signature: Option<SignatureSpec>,
     /// The 附注 line under the date, e.g. `（此件公开发布）`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "附注，例如“（此件公开发布）”")]
     pub note: Option<Spanned<String>>,
 }
 
 /// The reporting organization.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     /// Full name as in the title: 茶盘洲镇妇联.
+    #[schemars(with = "String", description = "单位全称，用于标题，例如 茶盘洲镇妇联")]
     pub name: Spanned<String>,
     /// Short name used inside sentences: 镇妇联.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "句中使用的简称，例如 镇妇联")]
     pub short_name: Option<Spanned<String>>,
 }
 
 /// A figure that activities may count.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FigureDecl {
     /// What is counted: 来访.
+    #[schemars(with = "String", description = "数字项名称，例如 接待来访")]
     pub label: Spanned<String>,
     /// The unit: 件.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "单位，例如 件、人次")]
     pub unit: Option<Spanned<String>>,
 }
 
 /// Numbering styles for the levels of the document.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberingSpec {
     /// Sections: default `一、`.
     #[serde(default = "default_section_style")]
+    #[schemars(
+        with = "NumberStyle",
+        description = "节的编号：一、 （一） 1. （1） 一是 无"
+    )]
     pub sections: Spanned<NumberStyle>,
     /// Items inside a section: default `1.`.
     #[serde(default = "default_item_style")]
+    #[schemars(
+        with = "NumberStyle",
+        description = "条目的编号：一、 （一） 1. （1） 一是 无"
+    )]
     pub items: Spanned<NumberStyle>,
 }
 
@@ -109,66 +148,102 @@ fn default_item_style() -> Spanned<NumberStyle> {
 }
 
 /// One numbered part of the document (一、…).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionSpec {
     /// Identifier activities do not use directly but messages and templates do.
+    #[schemars(
+        with = "String",
+        description = "节的编号标识（小写英文、数字、连字符）"
+    )]
     pub id: Spanned<String>,
     /// The heading text after its number.
+    #[schemars(with = "String", description = "节标题（不含序号）")]
     pub title: Spanned<String>,
     /// Item numbering for this section only.
     #[serde(default)]
+    #[schemars(
+        with = "Option<NumberStyle>",
+        description = "本节条目的编号样式，覆盖全局设置"
+    )]
     pub numbering: Option<Spanned<NumberStyle>>,
     /// The items in order.
+    #[schemars(description = "本节的条目，按文中顺序")]
     pub items: Vec<ItemSpec>,
 }
 
 /// One numbered paragraph (or sub-heading with its text) of a section.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemSpec {
     /// Identifier that activities name in their `item` field.
+    #[schemars(with = "String", description = "条目标识，活动台账的 item 填这个值")]
     pub id: Spanned<String>,
     /// Sub-heading text, used when items are numbered （一）.
     #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "小标题（按“（一）”编号时必填）"
+    )]
     pub title: Option<Spanned<String>>,
     /// First sentence of the paragraph.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "段首句")]
     pub lead: Option<Spanned<String>>,
     /// Fixed text, for work that was not a list of dated events.
     #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "固定文字：不是按活动记录的工作"
+    )]
     pub text: Option<Spanned<String>>,
     /// Closing sentence; `{{ key }}` is replaced by the item's summed figure.
     #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "段尾汇总句，{{ 键 }} 处填入本条目的数字合计"
+    )]
     pub summary: Option<Spanned<String>>,
     /// Enumerate the activities as 一是……二是…….
     #[serde(default)]
+    #[schemars(description = "为 true 时活动写成“一是……二是……”")]
     pub enumerate: bool,
     /// Punctuation between enumerated entries: `。` (default) or `；`.
     #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "“一是……二是……”之间的标点：。或 ；"
+    )]
     pub separator: Option<Spanned<String>>,
 }
 
 /// The plans for next year.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlansSpec {
     /// Heading: default 下一步工作计划.
     #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "计划一节的标题，默认“下一步工作计划”"
+    )]
     pub title: Option<Spanned<String>>,
     /// One numbered paragraph each.
+    #[schemars(with = "Vec<String>", description = "每条计划一段")]
     pub items: Vec<Spanned<String>>,
 }
 
 /// Issuer and date below the text.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureSpec {
     /// The issuing organization's name; default the organization's name.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "发文机关署名，默认为单位全称")]
     pub issuer: Option<Spanned<String>>,
     /// Print the document date under the issuer (default yes).
     #[serde(default = "yes")]
+    #[schemars(description = "是否在署名下方写成文日期（默认是）")]
     pub date: bool,
 }
 
@@ -177,30 +252,41 @@ fn yes() -> bool {
 }
 
 /// One entry of an activity log.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivitySpec {
     /// Optional identifier, unique across the ledger.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "活动标识（可选，全台账唯一）")]
     pub id: Option<Spanned<String>>,
     /// The day, `YYYY-MM-DD`.
+    #[schemars(with = "String", description = "活动日期，YYYY-MM-DD，须在报告年度内")]
     pub date: Spanned<String>,
     /// The item of report.yaml it belongs to.
+    #[schemars(with = "String", description = "所属条目（report.yaml 中条目的 id）")]
     pub item: Spanned<String>,
     /// What was done; may be omitted when the entry only counts figures.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "做了什么；只记数字时可省略")]
     pub text: Option<Spanned<String>>,
     /// Counts, by declared figure key.
     #[serde(default)]
+    #[schemars(
+        with = "std::collections::BTreeMap<String, u64>",
+        description = "数字：键为 report.yaml 中声明的数字项，值为非负整数"
+    )]
     pub figures: OrderedMap<Spanned<FigureValue>>,
     /// Where.
     #[serde(default)]
+    #[schemars(with = "Option<String>", description = "地点")]
     pub place: Option<Spanned<String>>,
     /// Villages or communities involved.
     #[serde(default)]
+    #[schemars(with = "Vec<String>", description = "涉及的村（社区）")]
     pub villages: Vec<Spanned<String>>,
     /// Number of participants.
     #[serde(default)]
+    #[schemars(with = "Option<u64>", description = "参加人数")]
     pub participants: Option<Spanned<FigureValue>>,
 }
 

@@ -43,7 +43,7 @@ pub fn chinese_numeral(n: u32) -> String {
 }
 
 /// How headings or paragraphs of one level are numbered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum NumberStyle {
     /// 一、二、三、 (level 1 headings).
     #[serde(rename = "一、")]

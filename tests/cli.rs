@@ -86,13 +86,30 @@ fn unknown_format_is_refused_with_the_allowed_ones() {
 
 #[test]
 fn check_passes_valid_fixtures() {
-    for name in ["chapanzhou-2023", "qingshan-2024-tuanwei"] {
-        cli()
-            .args(["check", "--deny-warnings"])
-            .arg(fixture(name))
-            .assert()
-            .success();
-    }
+    cli()
+        .args(["check", "--deny-warnings"])
+        .arg(fixture("qingshan-2024-tuanwei"))
+        .assert()
+        .success();
+    // The published chapanzhou text has one typo (婚姻法》 without 《): a warning, which
+    // fails only when warnings are denied.
+    let output = cli()
+        .arg("check")
+        .arg(fixture("chapanzhou-2023"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("W101") && stderr.contains("2023-03.yaml:4:99"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 个错误，1 个警告"), "{stderr}");
+    cli()
+        .args(["check", "--deny-warnings"])
+        .arg(fixture("chapanzhou-2023"))
+        .assert()
+        .code(1);
 }
 
 /// Every ledger under fixtures/invalid fails with exit 1 and prints each line of its

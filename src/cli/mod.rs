@@ -2,8 +2,12 @@
 
 mod build;
 mod check;
+mod extras;
 mod fonts;
+mod init;
+mod new;
 mod report;
+mod stats;
 
 use clap::{Arg, ArgAction, Args, Command, Parser, Subcommand};
 use std::path::PathBuf;
@@ -44,6 +48,39 @@ enum Commands {
                             annual-report check 我的台账 --deny-warnings"
     )]
     Check(CheckArgs),
+    /// 新建报告目录（含示例活动），可直接生成
+    #[command(
+        after_help = "示例：\n  annual-report init 茶盘洲镇妇联-2024 --preset fulian --name 茶盘洲镇妇联\n  \
+                            annual-report init . --templates"
+    )]
+    Init(InitArgs),
+    /// 向活动台账追加一条活动（缺少的信息会在终端中询问）
+    #[command(
+        after_help = "示例：\n  annual-report new . --date 2024-03-08 --item legal-rights \\\n      \
+                            --text 开展三八维权周宣传活动 --figure visits=2 --figure visitors=5\n  \
+                            annual-report new . --date 2024-03-09 --item legal-rights --figure visits=1 --dry-run"
+    )]
+    New(NewArgs),
+    /// 统计活动数和各数字项：按节、条目、月份和全年
+    #[command(
+        after_help = "示例：\n  annual-report stats fixtures/chapanzhou-2023\n  \
+                            annual-report stats fixtures/chapanzhou-2023 --format csv > 统计.csv"
+    )]
+    Stats(StatsArgs),
+    /// 输出 report.yaml 与活动台账的 JSON Schema（供编辑器补全与校验）
+    #[command(after_help = "示例：\n  annual-report schema > report.schema.json\n  \
+                            annual-report schema --activities > activities.schema.json")]
+    Schema(SchemaArgs),
+    /// 输出命令行补全脚本
+    #[command(
+        after_help = "示例：\n  annual-report completions bash > /etc/bash_completion.d/annual-report"
+    )]
+    Completions(CompletionArgs),
+    /// 输出 man 手册页（roff 格式）
+    #[command(
+        after_help = "示例：\n  annual-report man > annual-report.1 && man ./annual-report.1"
+    )]
+    Man,
     /// 列出各排版角色将使用的字体及其来源
     #[command(
         after_help = "示例：\n  annual-report fonts\n  annual-report fonts --font-path ~/公文字体"
@@ -98,10 +135,109 @@ struct BuildArgs {
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// 报告目录（含 report.yaml 与 activities/）
+    #[arg(default_value = ".")]
     dir: PathBuf,
     /// 有警告也按失败处理（退出码 1），适合在 CI 中使用
     #[arg(long)]
     deny_warnings: bool,
+    /// 输出格式：text（带源码片段）或 json（供程序读取）
+    #[arg(long, value_enum, default_value = "text")]
+    format: CheckFormat,
+}
+
+/// Output of `check`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    /// For people.
+    Text,
+    /// For machines.
+    Json,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// 要创建的报告目录（默认当前目录）
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// 预设：fulian（妇联）、tuanwei（团委）、zhengfu（镇政府或部门）
+    #[arg(long, default_value = "fulian")]
+    preset: String,
+    /// 单位全称，例如 茶盘洲镇妇联
+    #[arg(long)]
+    name: Option<String>,
+    /// 报告年度（默认今年）
+    #[arg(long)]
+    year: Option<i32>,
+    /// 只把内置模板复制到 <目录>/templates/ 以便修改
+    #[arg(long)]
+    templates: bool,
+}
+
+/// Arguments of `new`.
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// 报告目录（默认当前目录）
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// 活动日期 YYYY-MM-DD
+    #[arg(long)]
+    date: Option<String>,
+    /// 所属条目（report.yaml 中条目的 id）
+    #[arg(long)]
+    item: Option<String>,
+    /// 做了什么
+    #[arg(long)]
+    text: Option<String>,
+    /// 数字，键=值，可多次指定，例如 --figure visits=2
+    #[arg(long = "figure", value_name = "键=值")]
+    figures: Vec<String>,
+    /// 地点
+    #[arg(long)]
+    place: Option<String>,
+    /// 写入的台账文件（相对 activities/，默认按月份，如 2024-03.yaml）
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// 只显示将要添加的内容，不写文件
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+struct StatsArgs {
+    /// 报告目录（默认当前目录）
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// 输出格式：table、json 或 csv
+    #[arg(long, value_enum, default_value = "table")]
+    format: StatsFormat,
+}
+
+/// Output of `stats`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum StatsFormat {
+    /// Aligned columns.
+    Table,
+    /// JSON.
+    Json,
+    /// CSV.
+    Csv,
+}
+
+/// Arguments of `schema`.
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// 输出活动台账文件的 Schema（默认输出 report.yaml 的）
+    #[arg(long)]
+    activities: bool,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+struct CompletionArgs {
+    /// 终端类型
+    shell: clap_complete::Shell,
 }
 
 /// Gives every command Chinese headings and help texts for clap's built-in flags.
@@ -143,5 +279,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Commands::Build(args) => build::run(args),
         Commands::Check(args) => check::run(args),
         Commands::Fonts(args) => fonts::run(args),
+        Commands::Init(args) => init::run(args),
+        Commands::New(args) => new::run(args),
+        Commands::Stats(args) => stats::run(args),
+        Commands::Schema(args) => extras::schema(args),
+        Commands::Completions(args) => extras::completions(args),
+        Commands::Man => extras::man(),
     }
 }

@@ -3,7 +3,7 @@
 //! and a missing one is reported with the ledger position it came from.
 
 use super::fonts::{FontLibrary, Role};
-use crate::check::{Located, Year};
+use crate::check::Year;
 use crate::compose::Document;
 use crate::diag::{Diagnostic, Location, Report};
 use crate::text::RichText;
@@ -54,62 +54,14 @@ fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
     out
 }
 
-/// Every ledger text that reaches the PDF, with where it was written.
-fn ledger_texts(year: &Year) -> Vec<&Located<String>> {
-    let mut out = vec![&year.title, &year.organization, &year.opening];
-    for section in &year.sections {
-        out.push(&section.title);
-        for item in &section.items {
-            out.extend(
-                [&item.title, &item.lead, &item.text, &item.summary]
-                    .into_iter()
-                    .flatten(),
-            );
-            out.extend(item.activities.iter().filter_map(|a| a.text.as_ref()));
-        }
-    }
-    if let Some((title, plans)) = &year.plans {
-        out.push(title);
-        out.extend(plans);
-    }
-    out.push(&year.closing);
-    if let Some((issuer, _)) = &year.signature {
-        out.push(issuer);
-    }
-    out.extend(&year.note);
-    out
-}
-
 /// Where `c` was written: the first ledger text holding it, refined to the exact line
-/// and column by finding the character in the file from the value's position on.
+/// and column.
 fn locate(c: char, year: &Year, report: &Report) -> Option<Location> {
-    let text = ledger_texts(year)
+    let (_, text) = year
+        .texts()
         .into_iter()
-        .find(|t| t.value.contains(c))?;
-    let start = &text.at;
-    let exact = report.source_of(start).and_then(|source| {
-        source
-            .text
-            .lines()
-            .enumerate()
-            .skip(start.line.saturating_sub(1) as usize)
-            .find_map(|(n, line)| {
-                let skip = if n + 1 == start.line as usize {
-                    start.column.saturating_sub(1) as usize
-                } else {
-                    0
-                };
-                line.chars()
-                    .skip(skip)
-                    .position(|x| x == c)
-                    .map(|col| Location {
-                        file: start.file.clone(),
-                        line: u32::try_from(n + 1).unwrap_or(u32::MAX),
-                        column: u32::try_from(col + skip + 1).unwrap_or(u32::MAX),
-                    })
-            })
-    });
-    Some(exact.unwrap_or_else(|| start.clone()))
+        .find(|(_, t)| t.value.contains(c))?;
+    Some(report.find_after(&text.at, &c.to_string()))
 }
 
 /// One finding per character that no face of its role can draw: an error, or a

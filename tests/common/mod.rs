@@ -74,8 +74,8 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
-/// Builds `dir` into a fresh temporary directory with the given formats and returns
-/// the directory and the written files' contents by extension.
+/// Builds `dir` into a fresh temporary directory and returns the text outputs by
+/// extension (`md`, `html`, …).
 pub fn build_formats(
     dir: &Path,
     formats: &[annual_report::Format],
@@ -83,18 +83,19 @@ pub fn build_formats(
     tempfile::TempDir,
     std::collections::BTreeMap<String, String>,
 ) {
-    let out = tempfile::tempdir().unwrap();
-    let options = annual_report::BuildOptions::new(out.path(), formats);
-    let built = annual_report::build(dir, &options).expect("ledger builds");
-    let files = built
-        .written
-        .iter()
-        .map(|p| {
-            let ext = p.extension().unwrap().to_string_lossy().into_owned();
-            (ext, std::fs::read_to_string(p).unwrap())
+    let (out, files) = build_files(dir, formats);
+    let texts = files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let ext = Path::new(&name)
+                .extension()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (ext, String::from_utf8(bytes).expect("a text format"))
         })
         .collect();
-    (out, files)
+    (out, texts)
 }
 
 /// Builds `dir` into a fresh temporary directory and returns every written file's

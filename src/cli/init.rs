@@ -1,0 +1,37 @@
+//! `annual-report init`.
+
+use super::InitArgs;
+use annual_report::init::{InitOptions, copy_templates, init};
+use chrono::Datelike;
+use std::process::ExitCode;
+
+pub(super) fn run(args: InitArgs) -> ExitCode {
+    let result = if args.templates {
+        copy_templates(&args.dir)
+    } else {
+        let options = InitOptions {
+            preset: args.preset,
+            year: args.year.unwrap_or_else(|| chrono::Local::now().year()),
+            name: args.name,
+        };
+        init(&args.dir, &options)
+    };
+    match result {
+        Ok(written) => {
+            for path in &written {
+                println!("已创建 {}", path.display());
+            }
+            if !args.templates {
+                println!(
+                    "下一步：编辑 report.yaml，用 annual-report new 记活动，然后 annual-report build {}",
+                    args.dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

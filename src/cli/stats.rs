@@ -1,0 +1,26 @@
+//! `annual-report stats`.
+
+use super::report::print_error;
+use super::{StatsArgs, StatsFormat};
+use std::process::ExitCode;
+
+pub(super) fn run(args: StatsArgs) -> ExitCode {
+    match annual_report::prepare(&args.dir) {
+        Ok(prepared) => {
+            let stats = annual_report::stats::stats(&prepared.aggregate);
+            match args.format {
+                StatsFormat::Table => print!("{}", stats.to_table()),
+                StatsFormat::Csv => print!("{}", stats.to_csv()),
+                StatsFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&stats).expect("statistics serialise")
+                ),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}

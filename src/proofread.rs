@@ -1,0 +1,461 @@
+//! Proofreading, as an experienced 文秘 would: each rule has a stable code, a Chinese
+//! message, the place in the ledger and a suggestion. All findings are warnings: the
+//! document still builds, `check --deny-warnings` makes them fail CI.
+
+use crate::aggregate::{Aggregate, placeholders};
+use crate::check::{Located, Year};
+use crate::compose::Document;
+use crate::diag::{Diagnostic, Report};
+use crate::numbering::chinese_numeral;
+use crate::text::is_cjk;
+use std::collections::HashMap;
+
+/// Longest paragraph (in characters) before it is flagged as too long to read.
+pub const MAX_PARAGRAPH_CHARS: usize = 600;
+
+/// The rules, for documentation: (code, what it finds).
+pub const RULES: &[(&str, &str)] = &[
+    ("W101", "括号、书名号或引号不成对"),
+    ("W102", "中文里用了半角标点"),
+    ("W103", "字词重复（如“街道街道”）"),
+    ("W104", "同一句话在文中重复出现"),
+    ("W105", "手写的序号不连续（一是、三是）"),
+    ("W001", "活动日期晚于成文日期"),
+    ("W106", "汇总句中的数字为零"),
+    ("W107", "某一节没有任何条目"),
+    ("W108", "段落过长"),
+    ("W109", "日期写法不统一"),
+];
+
+/// Runs every rule over the ledger and the document.
+pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagnostic> {
+    let year = &agg.year;
+    let mut found = Vec::new();
+    for (field, text) in year.texts() {
+        let mut add = |d: Diagnostic, needle: &str| {
+            found.push(d.at(report.find_after(&text.at, needle)).field(field));
+        };
+        for (d, needle) in unbalanced(&text.value)
+            .into_iter()
+            .chain(half_width(&text.value))
+            .chain(doubled(&text.value))
+            .chain(numbering_gaps(&text.value))
+        {
+            add(d, &needle);
+        }
+    }
+    found.extend(repeated_sentences(year, report));
+    found.extend(zero_figures(agg));
+    found.extend(empty_sections(year));
+    found.extend(overlong_paragraphs(year, doc));
+    found.extend(mixed_date_formats(year, report));
+    found
+}
+
+/// W101: brackets and quotes that do not pair up.
+fn unbalanced(text: &str) -> Vec<(Diagnostic, String)> {
+    const PAIRS: [(char, char); 5] = [
+        ('《', '》'),
+        ('“', '”'),
+        ('‘', '’'),
+        ('（', '）'),
+        ('【', '】'),
+    ];
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let context = |i: usize| {
+        chars[i..(i + 4).min(chars.len())]
+            .iter()
+            .collect::<String>()
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        if PAIRS.iter().any(|(o, _)| *o == c) {
+            stack.push((c, i));
+        } else if let Some(&(open, _)) = PAIRS.iter().find(|(_, cl)| *cl == c) {
+            match stack.iter().rposition(|(o, _)| *o == open) {
+                Some(pos) => {
+                    stack.truncate(pos);
+                }
+                None => out.push((
+                    Diagnostic::warning("W101", format!("“{c}”前面缺少与之成对的“{open}”"))
+                        .help(format!("补上“{open}”，或删去多余的“{c}”")),
+                    context(i),
+                )),
+            }
+        }
+    }
+    for (open, i) in stack {
+        let close = PAIRS
+            .iter()
+            .find(|(o, _)| *o == open)
+            .map(|p| p.1)
+            .unwrap_or(open);
+        out.push((
+            Diagnostic::warning("W101", format!("“{open}”没有与之成对的“{close}”"))
+                .help(format!("补上“{close}”，或删去多余的“{open}”")),
+            context(i),
+        ));
+    }
+    out
+}
+
+/// W102: half-width `, ; : ( ) ! ?` touching Chinese characters.
+fn half_width(text: &str) -> Vec<(Diagnostic, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let wide = match c {
+            ',' => '，',
+            ';' => '；',
+            ':' => '：',
+            '(' => '（',
+            ')' => '）',
+            '!' => '！',
+            '?' => '？',
+            _ => continue,
+        };
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        if before.is_some_and(is_cjk) || after.is_some_and(is_cjk) {
+            out.push((
+                Diagnostic::warning("W102", format!("中文中使用了半角标点“{c}”")).help(format!(
+                    "改为全角“{wide}”（生成时会自动改正，台账里也请改过来）"
+                )),
+                chars[i..(i + 3).min(chars.len())].iter().collect(),
+            ));
+        }
+    }
+    out
+}
+
+/// Single characters whose doubling is always a typo (unlike 一一, 常常, 人人).
+const NEVER_DOUBLED: &str = "的了是在和与及对为将把被从向于镇村街县市区委会";
+
+/// W103: a word written twice in a row (街道街道, 的的).
+fn doubled(text: &str) -> Vec<(Diagnostic, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let mut hit = None;
+        for len in (1..=4).rev() {
+            if i + 2 * len > chars.len() {
+                continue;
+            }
+            let (a, b) = (&chars[i..i + len], &chars[i + len..i + 2 * len]);
+            let all_cjk = a.iter().all(|c| is_cjk(*c) && c.is_alphabetic());
+            let typo = len > 1 || NEVER_DOUBLED.contains(a[0]);
+            if a == b && all_cjk && typo {
+                hit = Some(len);
+                break;
+            }
+        }
+        match hit {
+            Some(len) => {
+                let word: String = chars[i..i + len].iter().collect();
+                out.push((
+                    Diagnostic::warning("W103", format!("“{word}”连写了两次"))
+                        .help(format!("删去重复的“{word}”"))
+                        .width(2 * len),
+                    chars[i..i + 2 * len].iter().collect(),
+                ));
+                i += 2 * len;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// W105: enumerations written by hand that skip a number (一是……三是, （1）……（3）).
+fn numbering_gaps(text: &str) -> Vec<(Diagnostic, String)> {
+    let mut out = Vec::new();
+    type Label = fn(u32) -> String;
+    let styles: [(Label, &str); 3] = [
+        (|n| format!("{}是", chinese_numeral(n)), "一是、二是"),
+        (|n| format!("（{n}）"), "（1）（2）"),
+        (|n| format!("（{}）", chinese_numeral(n)), "（一）（二）"),
+    ];
+    for (label, name) in styles {
+        let present: Vec<u32> = (1..=20).filter(|&n| text.contains(&label(n))).collect();
+        let Some(&last) = present.last() else {
+            continue;
+        };
+        if present.len() < 2 && last == 1 {
+            continue;
+        }
+        if let Some(missing) = (1..last).find(|n| !present.contains(n)) {
+            let next = present
+                .iter()
+                .find(|&&n| n > missing)
+                .copied()
+                .unwrap_or(last);
+            out.push((
+                Diagnostic::warning(
+                    "W105",
+                    format!("序号（{name}）不连续：缺少“{}”", label(missing)),
+                )
+                .help(format!(
+                    "检查“{}”之前是否漏写了一项，或改正序号",
+                    label(next)
+                ))
+                .width(label(next).chars().count()),
+                label(next),
+            ));
+        }
+    }
+    out
+}
+
+/// Sentences of a text, ended by 。！？；, at least a few characters long.
+fn sentences(text: &str) -> Vec<String> {
+    text.split_inclusive(['。', '！', '？'])
+        .map(|s| s.trim().to_owned())
+        .filter(|s| s.chars().count() >= 8)
+        .collect()
+}
+
+/// W104: the same sentence twice in the document.
+fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, &Located<String>> = HashMap::new();
+    let mut out = Vec::new();
+    for (field, text) in year.texts() {
+        for sentence in sentences(&text.value) {
+            match seen.get(&sentence) {
+                Some(first) => {
+                    let head: String = sentence.chars().take(12).collect();
+                    out.push(
+                        Diagnostic::warning("W104", format!("句子重复出现：“{head}……”"))
+                            .at(report.find_after(&text.at, &head))
+                            .field(field)
+                            .help(format!(
+                                "同一句话已在 {} 出现过；删去一处或改写",
+                                report.find_after(&first.at, &head)
+                            )),
+                    );
+                }
+                None => {
+                    seen.insert(sentence, text);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// W106: a summary sentence that prints a zero.
+fn zero_figures(agg: &Aggregate) -> Vec<Diagnostic> {
+    let year = &agg.year;
+    let mut out = Vec::new();
+    for (si, section) in year.sections.iter().enumerate() {
+        for (ii, item) in section.items.iter().enumerate() {
+            let Some(summary) = &item.summary else {
+                continue;
+            };
+            for key in placeholders(&summary.value).into_iter().flatten() {
+                if agg.items[si][ii].get(&year.figures, key) == Some(0) {
+                    out.push(
+                        Diagnostic::warning(
+                            "W106",
+                            format!("条目 “{}” 的汇总句中“{key}”合计为 0", item.id),
+                        )
+                        .at(summary.at.clone())
+                        .field("summary")
+                        .help(format!("在活动台账中记下 {key}，或删去这句汇总")),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// W107: a section without items.
+fn empty_sections(year: &Year) -> Vec<Diagnostic> {
+    year.sections
+        .iter()
+        .filter(|s| s.items.is_empty())
+        .map(|s| {
+            Diagnostic::warning("W107", format!("“{}”一节没有任何条目", s.title.value))
+                .at(s.title.at.clone())
+                .field("items")
+                .help("给这一节添加条目，或删去这一节")
+        })
+        .collect()
+}
+
+/// W108: a paragraph of the document longer than a reader can follow.
+fn overlong_paragraphs(year: &Year, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (section, doc_section) in year.sections.iter().zip(&doc.sections) {
+        for (item, doc_item) in section.items.iter().zip(&doc_section.items) {
+            let longest = doc_item
+                .paragraphs
+                .iter()
+                .map(|p| p.plain_text().chars().count())
+                .max()
+                .unwrap_or(0);
+            if longest > MAX_PARAGRAPH_CHARS {
+                let at = [&item.lead, &item.title, &item.text, &item.summary]
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .map_or_else(|| section.title.at.clone(), |t| t.at.clone());
+                out.push(
+                    Diagnostic::warning(
+                        "W108",
+                        format!("条目 “{}” 的段落有 {longest} 字，过长", item.id),
+                    )
+                    .at(at)
+                    .field("item")
+                    .help(format!(
+                        "超过 {MAX_PARAGRAPH_CHARS} 字的段落不便阅读：拆成几个条目，或精简活动文字"
+                    )),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The date style of a date written in `text` at byte `i`, and its length in bytes.
+fn date_at(text: &str, i: usize) -> Option<(&'static str, usize)> {
+    let rest = &text[i..];
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let year_len = digits(rest);
+    if year_len != 4 {
+        return None;
+    }
+    let after = &rest[4..];
+    for (sep, style) in [('-', "2023-03-08"), ('.', "2023.3.8"), ('/', "2023/3/8")] {
+        if let Some(tail) = after.strip_prefix(sep) {
+            let m = digits(tail);
+            if (1..=2).contains(&m) && tail[m..].starts_with(sep) {
+                let d = digits(&tail[m + 1..]);
+                if (1..=2).contains(&d) {
+                    return Some((style, 4 + 1 + m + 1 + d));
+                }
+            }
+        }
+    }
+    if let Some(tail) = after.strip_prefix('年') {
+        let m = digits(tail);
+        if (1..=2).contains(&m) && tail[m..].starts_with('月') {
+            return Some(("2023年3月8日", 4 + '年'.len_utf8() + m + '月'.len_utf8()));
+        }
+    }
+    None
+}
+
+/// W109: dates in the ledger text written in more than one style.
+fn mixed_date_formats(year: &Year, report: &Report) -> Vec<Diagnostic> {
+    let mut uses: Vec<(&'static str, String, &Located<String>, &'static str)> = Vec::new();
+    for (field, text) in year.texts() {
+        let value = &text.value;
+        let mut i = 0;
+        while i < value.len() {
+            if !value.is_char_boundary(i) {
+                i += 1;
+                continue;
+            }
+            let starts_number = i == 0 || !value.as_bytes()[i - 1].is_ascii_digit();
+            match date_at(value, i).filter(|_| starts_number) {
+                Some((style, len)) => {
+                    uses.push((style, value[i..i + len].to_owned(), text, field));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (style, ..) in &uses {
+        *counts.entry(style).or_default() += 1;
+    }
+    if counts.len() < 2 {
+        return Vec::new();
+    }
+    // The style used most is the document's; the others are flagged.
+    let main = uses
+        .iter()
+        .map(|u| u.0)
+        .max_by_key(|s| (counts[s], *s == "2023年3月8日"))
+        .unwrap_or("2023年3月8日");
+    uses.iter()
+        .filter(|u| u.0 != main)
+        .map(|(style, written, text, field)| {
+            Diagnostic::warning("W109", format!("日期写法不统一：“{written}”（{style} 式）"))
+                .at(report.find_after(&text.at, written))
+                .field(*field)
+                .help(format!("全文统一写作 {main} 的形式"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(found: Vec<(Diagnostic, String)>) -> Vec<(&'static str, String)> {
+        found.into_iter().map(|(d, n)| (d.code, n)).collect()
+    }
+
+    #[test]
+    fn brackets_and_quotes_must_pair() {
+        assert_eq!(
+            codes(unbalanced("宣传《民法典》、婚姻法》和“美丽庭院")),
+            vec![
+                ("W101", "》和“美".to_owned()),
+                ("W101", "“美丽庭".to_owned())
+            ]
+        );
+        assert!(unbalanced("《章程》和“平安家庭”（社区）【注】‘甲’").is_empty());
+    }
+
+    #[test]
+    fn half_width_punctuation_in_chinese_is_flagged() {
+        let found = codes(half_width("各村(社区),积极"));
+        assert_eq!(found.len(), 3);
+        assert!(half_width("时间10:30, f(x)").is_empty());
+    }
+
+    #[test]
+    fn doubled_words_are_typos_but_reduplication_is_not() {
+        assert_eq!(
+            codes(doubled("周矶街道街道妇联")),
+            vec![("W103", "街道街道".to_owned())]
+        );
+        assert_eq!(
+            codes(doubled("开展的的活动")),
+            vec![("W103", "的的".to_owned())]
+        );
+        assert!(doubled("一一结对，常常走访，人人参与，2020").is_empty());
+    }
+
+    #[test]
+    fn numbering_gaps_are_found() {
+        assert_eq!(
+            codes(numbering_gaps("一是甲；二是乙；四是丁。")),
+            vec![("W105", "四是".to_owned())]
+        );
+        assert_eq!(
+            codes(numbering_gaps("（1）甲（3）丙")),
+            vec![("W105", "（3）".to_owned())]
+        );
+        assert!(numbering_gaps("一是甲；二是乙；三是丙。").is_empty());
+        assert!(numbering_gaps("但是可以，于是开始").is_empty());
+    }
+
+    #[test]
+    fn date_styles_are_recognised() {
+        assert_eq!(date_at("2023-03-08起", 0), Some(("2023-03-08", 10)));
+        assert_eq!(date_at("2023.3.8", 0), Some(("2023.3.8", 8)));
+        assert_eq!(
+            date_at("2023年3月8日", 0).map(|d| d.0),
+            Some("2023年3月8日")
+        );
+        assert_eq!(date_at("2023年", 0), None);
+        assert_eq!(date_at("12345", 0), None);
+    }
+}

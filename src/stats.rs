@@ -1,0 +1,250 @@
+//! Figures of a year for people and machines: activities and summed figures per
+//! section and item, per month, and in total, as a table, JSON or CSV.
+
+use crate::aggregate::{Aggregate, Totals};
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+/// One row of the statistics.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// `item`, `section`, `month` or `total`.
+    pub level: &'static str,
+    /// Section id (empty for months and the total).
+    pub section: String,
+    /// Item id, or the month as `YYYY-MM`.
+    pub key: String,
+    /// Human label: the section or item text.
+    pub label: String,
+    /// Number of activities.
+    pub activities: usize,
+    /// Sums in the order of `Stats::figures`.
+    pub figures: Vec<u64>,
+}
+
+/// A declared figure as a column.
+#[derive(Clone, Debug, Serialize)]
+pub struct Column {
+    /// Key.
+    pub key: String,
+    /// Label and unit, e.g. `接待妇女来访（件）`.
+    pub label: String,
+}
+
+/// All statistics of a ledger.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stats {
+    /// Reporting year.
+    pub year: i32,
+    /// Organization.
+    pub organization: String,
+    /// Columns.
+    pub figures: Vec<Column>,
+    /// Item rows, then section rows, then months, then the total.
+    pub rows: Vec<Row>,
+}
+
+/// Computes the statistics of an aggregated ledger.
+pub fn stats(agg: &Aggregate) -> Stats {
+    let year = &agg.year;
+    let mut rows = Vec::new();
+    let row = |level, section: &str, key: String, label: String, activities, totals: &Totals| Row {
+        level,
+        section: section.to_owned(),
+        key,
+        label,
+        activities,
+        figures: totals.0.clone(),
+    };
+    for (si, section) in year.sections.iter().enumerate() {
+        for (ii, item) in section.items.iter().enumerate() {
+            let label = item
+                .title
+                .as_ref()
+                .or(item.lead.as_ref())
+                .map(|t| short(&t.value))
+                .unwrap_or_default();
+            rows.push(row(
+                "item",
+                &section.id,
+                item.id.clone(),
+                label,
+                item.activities.len(),
+                &agg.items[si][ii],
+            ));
+        }
+    }
+    for (si, section) in year.sections.iter().enumerate() {
+        let activities = section.items.iter().map(|i| i.activities.len()).sum();
+        rows.push(row(
+            "section",
+            &section.id,
+            section.id.clone(),
+            short(&section.title.value),
+            activities,
+            &agg.sections[si],
+        ));
+    }
+    for (m, totals) in agg.months.iter().enumerate() {
+        let key = format!("{}-{:02}", year.year, m + 1);
+        rows.push(row(
+            "month",
+            "",
+            key,
+            format!("{}月", m + 1),
+            agg.month_counts[m],
+            totals,
+        ));
+    }
+    let all: usize = agg.month_counts.iter().sum();
+    rows.push(row(
+        "total",
+        "",
+        "total".into(),
+        "全年合计".into(),
+        all,
+        &agg.total,
+    ));
+    Stats {
+        year: year.year,
+        organization: year.organization.value.clone(),
+        figures: year
+            .figures
+            .iter()
+            .map(|f| Column {
+                key: f.key.clone(),
+                label: if f.unit.is_empty() {
+                    f.label.clone()
+                } else {
+                    format!("{}（{}）", f.label, f.unit)
+                },
+            })
+            .collect(),
+        rows,
+    }
+}
+
+/// The first words of a heading or lead, for a table cell.
+fn short(text: &str) -> String {
+    let text = crate::text::normalize(text);
+    let mut out: String = text.chars().take(16).collect();
+    if text.chars().count() > 16 {
+        out.push('…');
+    }
+    out
+}
+
+impl Stats {
+    /// As CSV (RFC 4180), one row per line, header first.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let mut header = vec![
+            "level".to_owned(),
+            "section".into(),
+            "key".into(),
+            "label".into(),
+            "activities".into(),
+        ];
+        header.extend(self.figures.iter().map(|f| f.key.clone()));
+        out.push_str(&csv_line(&header));
+        for row in &self.rows {
+            let mut cells = vec![
+                row.level.to_owned(),
+                row.section.clone(),
+                row.key.clone(),
+                row.label.clone(),
+                row.activities.to_string(),
+            ];
+            cells.extend(row.figures.iter().map(u64::to_string));
+            out.push_str(&csv_line(&cells));
+        }
+        out
+    }
+
+    /// As a table for the terminal, columns aligned under Chinese text.
+    pub fn to_table(&self) -> String {
+        let mut header = vec![
+            "层级".to_owned(),
+            "编号".into(),
+            "名称".into(),
+            "活动数".into(),
+        ];
+        header.extend(self.figures.iter().map(|f| f.label.clone()));
+        let level_name = |l: &str| match l {
+            "item" => "条目",
+            "section" => "节",
+            "month" => "月份",
+            _ => "合计",
+        };
+        let mut table = vec![header];
+        for row in self
+            .rows
+            .iter()
+            .filter(|r| r.level != "month" || r.activities > 0)
+        {
+            let mut cells = vec![
+                level_name(row.level).to_owned(),
+                row.key.clone(),
+                row.label.clone(),
+                row.activities.to_string(),
+            ];
+            cells.extend(row.figures.iter().map(u64::to_string));
+            table.push(cells);
+        }
+        let columns = table[0].len();
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| table.iter().map(|r| r[c].width()).max().unwrap_or(0))
+            .collect();
+        let mut out = format!("{} {} 年统计\n", self.organization, self.year);
+        for (n, cells) in table.iter().enumerate() {
+            let line: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| {
+                    let pad = " ".repeat(widths[c] - cell.width());
+                    // Numbers right-aligned, text left-aligned.
+                    if c >= 3 {
+                        format!("{pad}{cell}")
+                    } else {
+                        format!("{cell}{pad}")
+                    }
+                })
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+            if n == 0 {
+                let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+                out.push_str(&rule.join("  "));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+fn csv_line(cells: &[String]) -> String {
+    let quoted: Vec<String> = cells
+        .iter()
+        .map(|c| {
+            if c.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    format!("{}\r\n", quoted.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_what_needs_it() {
+        assert_eq!(
+            csv_line(&["a".into(), "b,c".into(), "d\"e".into()]),
+            "a,\"b,c\",\"d\"\"e\"\r\n"
+        );
+    }
+}

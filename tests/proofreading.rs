@@ -1,0 +1,133 @@
+//! Every proofreading rule with a ledger that triggers it and the clean ledger that
+//! does not.
+
+use annual_report::diag::Severity;
+
+const REPORT: &str = "year: 2024
+organization:
+  name: 新河镇妇联
+date: 2025-01-10
+figures:
+  visits: { label: 来访, unit: 件 }
+opening: 2024年，新河镇妇联积极开展工作。现将工作总结如下。
+sections:
+  - id: rights
+    title: 维护妇女儿童合法权益
+    items:
+      - id: legal-rights
+        lead: 进一步加大维权力度。
+        summary: 一年来接待来访{{ visits }}件。
+      - id: children
+        text: 开展《未成年人保护法》宣传，一是进学校，二是进社区。
+closing: 我们将继续努力，开创妇女工作新局面。
+";
+
+const LOG: &str = "- date: 2024-03-08
+  item: legal-rights
+  text: 2024年3月8日开展了“巾帼普法”宣传活动
+  figures: { visits: 2 }
+";
+
+/// Warnings' codes and positions for a ledger.
+fn warnings(report: &str, log: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.yaml"), report).unwrap();
+    std::fs::create_dir(dir.path().join("activities")).unwrap();
+    std::fs::write(dir.path().join("activities/2024-03.yaml"), log).unwrap();
+    let found = annual_report::check_dir(dir.path());
+    assert_eq!(found.error_count(), 0, "{:?}", found.diagnostics);
+    found
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| {
+            let at = d.location.as_ref().map(|l| {
+                let file = l.file.rsplit('/').next().unwrap_or_default();
+                format!("{file}:{}:{}", l.line, l.column)
+            });
+            (d.code.to_owned(), at.unwrap_or_default())
+        })
+        .collect()
+}
+
+fn only(code: &str, at: &str, found: Vec<(String, String)>) {
+    assert_eq!(found, vec![(code.to_owned(), at.to_owned())]);
+}
+
+#[test]
+fn the_clean_ledger_has_no_findings() {
+    assert_eq!(warnings(REPORT, LOG), vec![]);
+}
+
+#[test]
+fn w101_unbalanced_brackets_and_quotes() {
+    let log = LOG.replace("“巾帼普法”", "“巾帼普法");
+    only("W101", "2024-03.yaml:3:21", warnings(REPORT, &log));
+    let report = REPORT.replace("《未成年人保护法》", "未成年人保护法》");
+    only("W101", "report.yaml:16:24", warnings(&report, LOG));
+}
+
+#[test]
+fn w102_half_width_punctuation_in_chinese() {
+    let report = REPORT.replace("进一步加大维权力度。", "进一步加大维权力度,扎实开展工作。");
+    only("W102", "report.yaml:13:24", warnings(&report, LOG));
+}
+
+#[test]
+fn w103_doubled_words() {
+    let report = REPORT.replace("name: 新河镇妇联", "name: 新河镇镇妇联");
+    let found = warnings(&report, LOG);
+    assert!(
+        found.contains(&("W103".into(), "report.yaml:3:11".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn w104_repeated_sentences() {
+    let report = REPORT.replace(
+        "closing: 我们将继续努力",
+        "closing: 2024年，新河镇妇联积极开展工作。我们将继续努力",
+    );
+    only("W104", "report.yaml:17:10", warnings(&report, LOG));
+}
+
+#[test]
+fn w105_numbering_gaps() {
+    let report = REPORT.replace("二是进社区", "三是进社区");
+    only("W105", "report.yaml:16:35", warnings(&report, LOG));
+}
+
+#[test]
+fn w001_activity_after_the_document_date() {
+    let report = REPORT.replace("date: 2025-01-10", "date: 2024-03-01");
+    only("W001", "2024-03.yaml:1:9", warnings(&report, LOG));
+}
+
+#[test]
+fn w106_summary_figure_is_zero() {
+    let log = LOG.replace("visits: 2", "visits: 0");
+    only("W106", "report.yaml:14:18", warnings(REPORT, &log));
+}
+
+#[test]
+fn w107_empty_section() {
+    let report = REPORT.replace(
+        "closing:",
+        "  - id: empty\n    title: 空的一节\n    items: []\nclosing:",
+    );
+    only("W107", "report.yaml:18:12", warnings(&report, LOG));
+}
+
+#[test]
+fn w108_overlong_paragraph() {
+    let long: String = "开展走访慰问工作，".repeat(70);
+    let log = LOG.replace("2024年3月8日开展了“巾帼普法”宣传活动", &long);
+    only("W108", "report.yaml:13:15", warnings(REPORT, &log));
+}
+
+#[test]
+fn w109_mixed_date_formats() {
+    let report = REPORT.replace("一是进学校", "一是2024-05-20进学校");
+    only("W109", "report.yaml:16:31", warnings(&report, LOG));
+}
