@@ -100,10 +100,12 @@ pub fn placeholders(s: &str) -> Vec<Result<&str, &str>> {
         match after.find("}}") {
             Some(close) => {
                 let inner = after[..close].trim();
-                let well_formed = !inner.is_empty()
-                    && inner
+                let (key, suffix) = inner.split_once('.').unwrap_or((inner, ""));
+                let well_formed = !key.is_empty()
+                    && key
                         .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    && (suffix.is_empty() || suffix == "yoy");
                 out.push(if well_formed {
                     Ok(inner)
                 } else {
@@ -120,9 +122,9 @@ pub fn placeholders(s: &str) -> Vec<Result<&str, &str>> {
     out
 }
 
-/// Replaces each `{{ key }}` by the figure's value; nothing else in the sentence is
-/// interpreted.
-pub fn fill(s: &str, value_of: impl Fn(&str) -> Option<u64>) -> String {
+/// Replaces each `{{ key }}` (or `{{ key.yoy }}`) by what `value_of` says; nothing
+/// else in the sentence is interpreted.
+pub fn fill(s: &str, value_of: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(open) = rest.find("{{") {
@@ -133,13 +135,32 @@ pub fn fill(s: &str, value_of: impl Fn(&str) -> Option<u64>) -> String {
         out.push_str(&rest[..open]);
         let key = after[..close].trim();
         match value_of(key) {
-            Some(v) => out.push_str(&v.to_string()),
+            Some(v) => out.push_str(&v),
             None => out.push_str(&rest[open..open + close + 4]),
         }
         rest = &after[close + 2..];
     }
     out.push_str(rest);
     out
+}
+
+/// The 同比 wording for a figure against last year's: 同比增长20%, 同比下降12.5%,
+/// 与上年持平; a change from zero has no percentage.
+pub fn yoy_text(current: u64, previous: u64) -> String {
+    if current == previous {
+        return "与上年持平".into();
+    }
+    if previous == 0 {
+        return format!("上年为0，今年为{current}");
+    }
+    let change = (current as f64 - previous as f64) / previous as f64 * 100.0;
+    let percent = format!("{:.1}", change.abs());
+    let percent = percent.trim_end_matches(".0");
+    if change > 0.0 {
+        format!("同比增长{percent}%")
+    } else {
+        format!("同比下降{percent}%")
+    }
 }
 
 #[cfg(test)]
@@ -161,8 +182,16 @@ mod tests {
     }
 
     #[test]
+    fn yoy_wording() {
+        assert_eq!(yoy_text(12, 10), "同比增长20%");
+        assert_eq!(yoy_text(7, 8), "同比下降12.5%");
+        assert_eq!(yoy_text(5, 5), "与上年持平");
+        assert_eq!(yoy_text(3, 0), "上年为0，今年为3");
+    }
+
+    #[test]
     fn fill_replaces_only_known_keys() {
-        let value = |k: &str| (k == "visits").then_some(10);
+        let value = |k: &str| (k == "visits").then(|| "10".to_owned());
         assert_eq!(fill("来访{{ visits }}件", value), "来访10件");
         assert_eq!(fill("{{ x }}与{{visits}}", value), "{{ x }}与10");
     }

@@ -118,6 +118,10 @@ pub struct Year {
     pub signature: Option<(Located<String>, bool)>,
     /// 附注 line.
     pub note: Option<Located<String>>,
+    /// Roll-up table title and member directories.
+    pub rollup: Option<(Located<String>, Vec<Located<String>>)>,
+    /// Last year's ledger directory.
+    pub previous: Option<Located<String>>,
 }
 
 impl Year {
@@ -172,6 +176,7 @@ pub fn check(ledger: &Ledger, report: &mut Report) -> Option<Year> {
     let mut checker = Checker {
         file: ledger.report_file.clone(),
         found: Vec::new(),
+        has_previous: ledger.report.previous.is_some(),
     };
     let year = checker.year(ledger);
     report.diagnostics.append(&mut checker.found);
@@ -182,6 +187,8 @@ pub fn check(ledger: &Ledger, report: &mut Report) -> Option<Year> {
 struct Checker {
     file: Arc<str>,
     found: Vec<Diagnostic>,
+    /// Whether the report names last year's ledger (for `{{ key.yoy }}`).
+    has_previous: bool,
 }
 
 fn loc(file: &Arc<str>, line: u64, column: u64) -> Location {
@@ -306,6 +313,24 @@ impl Checker {
             (issuer, s.date)
         });
         let note = self.opt_text(&file, &spec.note, "note");
+        let rollup = spec.rollup.as_ref().map(|r| {
+            let title = r
+                .title
+                .as_ref()
+                .map(|t| self.text(&file, t, "rollup.title"))
+                .unwrap_or_else(|| Located {
+                    value: "各单位主要数据汇总".into(),
+                    at: loc(&file, 1, 1),
+                });
+            let members = r
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| self.text(&file, m, &format!("rollup.members[{i}]")))
+                .collect();
+            (title, members)
+        });
+        let previous = self.opt_text(&file, &spec.previous, "previous");
         let mut year = Year {
             year: year?,
             date: date?,
@@ -324,6 +349,8 @@ impl Checker {
             closing,
             signature,
             note,
+            rollup,
+            previous,
         };
         let referenced = self.attach_activities(ledger, &mut year);
         if !ledger.logs_incomplete {
@@ -441,6 +468,20 @@ impl Checker {
         figure_keys: &[&str],
     ) {
         for placeholder in crate::aggregate::placeholders(&s.value) {
+            let placeholder = placeholder.map(|p| match p.split_once('.') {
+                Some((key, "yoy")) => {
+                    if !self.has_previous {
+                        self.push(
+                            Diagnostic::error("E031", format!("“{{{{ {p} }}}}” 需要上年台账"))
+                                .at(at(file, s))
+                                .field(field)
+                                .help("在 report.yaml 中用 previous: 指定上年台账目录，或删去同比"),
+                        );
+                    }
+                    key
+                }
+                _ => p,
+            });
             match placeholder {
                 Ok(key) if figure_keys.contains(&key) => {}
                 Ok(key) => self.push(

@@ -1,8 +1,9 @@
 //! Composition: the aggregated year becomes the document: final text of every heading
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
-use crate::aggregate::{Aggregate, fill};
+use crate::aggregate::{Aggregate, fill, yoy_text};
 use crate::check::{Activity, Item};
+use crate::link::Linked;
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{RichText, chinese_date, ends_clause, normalize, paragraphs, strip_terminal};
 use serde::Serialize;
@@ -36,6 +37,43 @@ pub struct Document {
     pub note: Option<String>,
     /// Year totals of every declared figure.
     pub figures: Vec<FigureTotal>,
+    /// The roll-up table of member ledgers, when the report has one.
+    pub rollup: Option<Rollup>,
+}
+
+/// A table of the members' figures (a county summary of its towns).
+#[derive(Clone, Debug, Serialize)]
+pub struct Rollup {
+    /// Heading.
+    pub title: String,
+    /// Figure columns (label with unit).
+    pub columns: Vec<String>,
+    /// One row per member: its name and values.
+    pub rows: Vec<RollupRow>,
+    /// Sums over the members.
+    pub total: Vec<String>,
+    /// The same per section of this report: section id, title and member rows.
+    pub sections: Vec<RollupSection>,
+}
+
+/// One member's row.
+#[derive(Clone, Debug, Serialize)]
+pub struct RollupRow {
+    /// Organization.
+    pub organization: String,
+    /// Values as printed (— where the member does not count that figure).
+    pub values: Vec<String>,
+}
+
+/// The members' figures within one section.
+#[derive(Clone, Debug, Serialize)]
+pub struct RollupSection {
+    /// Section id.
+    pub id: String,
+    /// Section title.
+    pub title: String,
+    /// Member rows.
+    pub rows: Vec<RollupRow>,
 }
 
 /// One metadata field of the website header.
@@ -94,10 +132,14 @@ pub struct FigureTotal {
     pub unit: String,
     /// Sum over all activities.
     pub total: u64,
+    /// Last year's sum, when last year's ledger is known.
+    pub previous: Option<u64>,
+    /// The 同比 wording, e.g. 同比增长20%.
+    pub yoy: Option<String>,
 }
 
 /// Builds the document.
-pub fn compose(agg: &Aggregate) -> Document {
+pub fn compose(agg: &Aggregate, linked: &Linked) -> Document {
     let year = &agg.year;
     let mut sections: Vec<DocSection> = year
         .sections
@@ -112,7 +154,9 @@ pub fn compose(agg: &Aggregate) -> Document {
                 .iter()
                 .enumerate()
                 .map(|(ii, item)| {
-                    let value_of = |key: &str| agg.items[si][ii].get(&year.figures, key);
+                    let value_of = |placeholder: &str| {
+                        summary_value(agg, linked.previous.as_ref(), si, ii, placeholder)
+                    };
                     compose_item(item, section.item_style, number(ii), &value_of)
                 })
                 .collect(),
@@ -169,13 +213,115 @@ pub fn compose(agg: &Aggregate) -> Document {
             .figures
             .iter()
             .zip(&agg.total.0)
-            .map(|(f, total)| FigureTotal {
-                key: f.key.clone(),
-                label: f.label.clone(),
-                unit: f.unit.clone(),
-                total: *total,
+            .map(|(f, total)| {
+                let previous = linked
+                    .previous
+                    .as_ref()
+                    .and_then(|p| p.total.get(&p.year.figures, &f.key));
+                FigureTotal {
+                    key: f.key.clone(),
+                    label: f.label.clone(),
+                    unit: f.unit.clone(),
+                    total: *total,
+                    previous,
+                    yoy: previous.map(|p| yoy_text(*total, p)),
+                }
             })
             .collect(),
+        rollup: year
+            .rollup
+            .as_ref()
+            .map(|(title, _)| rollup(agg, &linked.members, &title.value)),
+    }
+}
+
+/// A summary placeholder's text: `key` is the item's sum, `key.yoy` its 同比 against
+/// the same item last year.
+fn summary_value(
+    agg: &Aggregate,
+    previous: Option<&Aggregate>,
+    si: usize,
+    ii: usize,
+    placeholder: &str,
+) -> Option<String> {
+    let year = &agg.year;
+    let (key, yoy) = match placeholder.split_once('.') {
+        Some((key, "yoy")) => (key, true),
+        _ => (placeholder, false),
+    };
+    let current = agg.items[si][ii].get(&year.figures, key)?;
+    if !yoy {
+        return Some(current.to_string());
+    }
+    let item_id = &year.sections[si].items[ii].id;
+    let last = previous.and_then(|p| {
+        p.year.sections.iter().enumerate().find_map(|(psi, s)| {
+            let pii = s.items.iter().position(|i| &i.id == item_id)?;
+            p.items[psi][pii].get(&p.year.figures, key)
+        })
+    });
+    Some(last.map_or_else(
+        || "上年无此项数据".to_owned(),
+        |last| yoy_text(current, last),
+    ))
+}
+
+/// The members' figures by this report's declared figures.
+fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
+    let figures = &agg.year.figures;
+    let value = |member: &Aggregate, totals: &crate::aggregate::Totals, key: &str| {
+        totals.get(&member.year.figures, key)
+    };
+    let row = |member: &Aggregate, totals: &crate::aggregate::Totals| RollupRow {
+        organization: member.year.organization.value.trim().to_owned(),
+        values: figures
+            .iter()
+            .map(|f| {
+                value(member, totals, &f.key).map_or_else(|| "—".to_owned(), |v| v.to_string())
+            })
+            .collect(),
+    };
+    let total = figures
+        .iter()
+        .map(|f| {
+            members
+                .iter()
+                .filter_map(|m| value(m, &m.total, &f.key))
+                .sum::<u64>()
+                .to_string()
+        })
+        .collect();
+    let sections = agg
+        .year
+        .sections
+        .iter()
+        .map(|section| RollupSection {
+            id: section.id.clone(),
+            title: normalize(&section.title.value),
+            rows: members
+                .iter()
+                .filter_map(|m| {
+                    let i = m.year.sections.iter().position(|s| s.id == section.id)?;
+                    Some(row(m, &m.sections[i]))
+                })
+                .collect(),
+        })
+        .collect();
+    Rollup {
+        title: normalize(title),
+        columns: figures
+            .iter()
+            .map(|f| {
+                if f.unit.is_empty() {
+                    f.label.clone()
+                } else {
+                    format!("{}（{}）", f.label, f.unit)
+                }
+            })
+            .collect(),
+        rows: members.iter().map(|m| row(m, &m.total)).collect(),
+        total,
+        sections,
     }
 }
 
@@ -202,7 +348,7 @@ fn compose_item(
     item: &Item,
     style: NumberStyle,
     position: u32,
-    value_of: &dyn Fn(&str) -> Option<u64>,
+    value_of: &dyn Fn(&str) -> Option<String>,
 ) -> DocItem {
     let mut paras: Vec<String> = vec![String::new()];
     let mut add = |piece: &str| {

@@ -34,6 +34,34 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Its text (lossily decoded when it was not UTF-8, so snippets can still be drawn).
     pub text: String,
+    /// Byte offset of the start of each line, for finding positions quickly in large
+    /// ledgers.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// A file read for a ledger.
+    pub fn new(name: Arc<str>, path: PathBuf, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            name,
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The text of 1-based line `line`, without its line break.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
 }
 
 /// A position in a ledger file: 1-based line and column (in characters).
@@ -197,22 +225,20 @@ impl Report {
         let Some(source) = self.source_of(at) else {
             return at.clone();
         };
-        let first_line = at.line.saturating_sub(1) as usize;
-        source
-            .text
-            .lines()
-            .enumerate()
-            .skip(first_line)
+        let first_line = at.line.max(1) as usize;
+        (first_line..)
+            .map_while(|n| source.line(n).map(|line| (n, line)))
             .find_map(|(n, line)| {
                 let skip = if n == first_line {
                     at.column.saturating_sub(1) as usize
                 } else {
                     0
                 };
-                let rest: String = line.chars().skip(skip).collect();
+                let rest_start = line.char_indices().nth(skip).map_or(line.len(), |(i, _)| i);
+                let rest = &line[rest_start..];
                 rest.find(needle).map(|byte| Location {
                     file: at.file.clone(),
-                    line: u32::try_from(n + 1).unwrap_or(u32::MAX),
+                    line: u32::try_from(n).unwrap_or(u32::MAX),
                     column: u32::try_from(skip + rest[..byte].chars().count() + 1)
                         .unwrap_or(u32::MAX),
                 })

@@ -138,11 +138,11 @@ fn validate(dir: &Path, log: &Path, new_text: &str) -> Result<(), EntryError> {
         let name: std::sync::Arc<str> = log.to_string_lossy().into_owned().into();
         return Err(EntryError::Invalid(Report {
             diagnostics: vec![load::yaml_diagnostic(&e, &name, new_text)],
-            sources: vec![crate::diag::SourceFile {
+            sources: vec![crate::diag::SourceFile::new(
                 name,
-                path: log.to_path_buf(),
-                text: new_text.to_owned(),
-            }],
+                log.to_path_buf(),
+                new_text.to_owned(),
+            )],
         }));
     }
     // Check the whole ledger with the new entry in a scratch copy of the log.
@@ -289,7 +289,7 @@ pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryEr
         if let Some(parent) = log.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        crate::output::write_atomically(&log, new_text.as_bytes()).map_err(io)?;
+        crate::output::write_durably(&log, new_text.as_bytes()).map_err(io)?;
     }
     drop(lock);
     Ok(Added { file: log, yaml })

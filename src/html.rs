@@ -13,7 +13,8 @@ use pulldown_cmark::{Options, Parser, html};
 pub fn markdown_to_html(markdown: &str) -> String {
     let prepared = strong_as_html(markdown);
     let mut out = String::with_capacity(prepared.len() * 2);
-    html::push_html(&mut out, Parser::new_ext(&prepared, Options::empty()));
+    // Tables for a county roll-up; nothing else beyond CommonMark.
+    html::push_html(&mut out, Parser::new_ext(&prepared, Options::ENABLE_TABLES));
     out
 }
 

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod entry;
 pub mod html;
 pub mod init;
+pub mod link;
 pub mod load;
 pub mod model;
 pub mod numbering;
@@ -20,6 +21,7 @@ pub mod proofread;
 pub mod render;
 pub mod schema;
 pub mod stats;
+pub mod synth;
 pub mod text;
 pub mod typeset;
 
@@ -124,6 +126,8 @@ pub struct Prepared {
     pub doc: Document,
     /// The checked and aggregated ledger it came from (positions for late messages).
     pub aggregate: Aggregate,
+    /// Last year's and member ledgers.
+    pub linked: link::Linked,
     /// Files read and findings (warnings only).
     pub report: Report,
 }
@@ -140,14 +144,19 @@ pub fn prepare(dir: &Path) -> Result<Prepared, Error> {
     report.sort();
     match year {
         Some(year) if report.error_count() == 0 => {
+            let linked = link::link(dir, &year, &mut report);
+            if report.error_count() > 0 {
+                return Err(Error::Invalid(report));
+            }
             let aggregate = aggregate::aggregate(year);
-            let doc = compose::compose(&aggregate);
+            let doc = compose::compose(&aggregate, &linked);
             let findings = proofread::proofread(&aggregate, &doc, &report);
             report.diagnostics.extend(findings);
             report.sort();
             Ok(Prepared {
                 doc,
                 aggregate,
+                linked,
                 report,
             })
         }
@@ -208,6 +217,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
         doc,
         aggregate,
         mut report,
+        ..
     } = prepare(dir)?;
     let renderer = render::Renderer::new(Some(dir))?;
     let stem = output::file_stem(&doc.title);
@@ -259,6 +269,48 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
         source,
     })?;
     Ok(Built { written, report })
+}
+
+/// Builds many report directories in parallel on `threads` threads (all cores when
+/// 0), sharing the font library of the options. A failing ledger does not stop the
+/// others; `on_done` hears of each result as it comes, results return in input order.
+pub fn build_batch(
+    jobs: &[(PathBuf, BuildOptions)],
+    threads: usize,
+    on_done: &(dyn Fn(&Path, &Result<Built, Error>) + Sync),
+) -> Vec<Result<Built, Error>> {
+    use rayon::prelude::*;
+    let run = || {
+        jobs.par_iter()
+            .map(|(dir, options)| {
+                let result = build(dir, options);
+                on_done(dir, &result);
+                result
+            })
+            .collect()
+    };
+    // Typst's layout recurses deeply: worker threads get the stack size of a main
+    // thread and more (rayon's default of 2 MiB overflows on ordinary documents).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(64 * 1024 * 1024)
+        .build();
+    match pool {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
+}
+
+/// The report directories directly under `parent` (those holding a report.yaml), in
+/// name order.
+pub fn report_dirs(parent: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(parent)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join(load::REPORT_FILE).is_file())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
 }
 
 /// The Typst source of a prepared document.

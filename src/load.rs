@@ -59,10 +59,26 @@ pub fn load(dir: &Path) -> Loaded {
     let report_file = display_name(&report_path);
     let mut logs = Vec::new();
     let mut logs_incomplete = false;
-    for path in activity_files(&dir.join(ACTIVITIES_DIR), &mut report) {
-        let file = display_name(&path);
-        match parse_file::<Vec<ActivitySpec>>(&path, &mut report) {
-            Some(activities) => logs.push(ActivityLog { file, activities }),
+    let paths = activity_files(&dir.join(ACTIVITIES_DIR), &mut report);
+    // Logs parse independently: in parallel, each into its own findings, merged back
+    // in path order so messages never depend on scheduling.
+    use rayon::prelude::*;
+    let parsed: Vec<(PathBuf, Option<Vec<ActivitySpec>>, Report)> = paths
+        .into_par_iter()
+        .map(|path| {
+            let mut own = Report::default();
+            let activities = parse_file::<Vec<ActivitySpec>>(&path, &mut own);
+            (path, activities, own)
+        })
+        .collect();
+    for (path, activities, mut own) in parsed {
+        report.sources.append(&mut own.sources);
+        report.diagnostics.append(&mut own.diagnostics);
+        match activities {
+            Some(activities) => logs.push(ActivityLog {
+                file: display_name(&path),
+                activities,
+            }),
             None => logs_incomplete = true,
         }
     }
@@ -147,11 +163,9 @@ fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T
             let bytes = e.into_bytes();
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let location = location_of_byte(&name, &text, &bytes[..valid]);
-            report.sources.push(SourceFile {
-                name,
-                path: path.to_path_buf(),
-                text,
-            });
+            report
+                .sources
+                .push(SourceFile::new(name, path.to_path_buf(), text));
             report.diagnostics.push(
                 Diagnostic::error("E002", "文件不是 UTF-8 编码")
                     .at(location)
@@ -182,11 +196,9 @@ fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T
             }
         }
     };
-    report.sources.push(SourceFile {
-        name,
-        path: path.to_path_buf(),
-        text,
-    });
+    report
+        .sources
+        .push(SourceFile::new(name, path.to_path_buf(), text));
     parsed
 }
 

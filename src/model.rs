@@ -73,6 +73,17 @@ pub struct ReportSpec {
     #[serde(default)]
     #[schemars(description = "正文下方的发文机关署名和成文日期（GB/T 9704 7.3.5）")]
     pub signature: Option<SignatureSpec>,
+    /// Member ledgers whose figures this report rolls up into a table.
+    #[serde(default)]
+    #[schemars(description = "汇总下级单位：各成员台账的数字汇总成表（县级汇总报告用）")]
+    pub rollup: Option<RollupSpec>,
+    /// Last year's ledger, for 同比 changes.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "上年台账目录（相对本目录），用于计算同比"
+    )]
+    pub previous: Option<Spanned<String>>,
     /// The 附注 line under the date, e.g. `（此件公开发布）`.
     #[serde(default)]
     #[schemars(with = "Option<String>", description = "附注，例如“（此件公开发布）”")]
@@ -231,6 +242,22 @@ pub struct PlansSpec {
     /// One numbered paragraph each.
     #[schemars(with = "Vec<String>", description = "每条计划一段")]
     pub items: Vec<Spanned<String>>,
+}
+
+/// A roll-up of member ledgers.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollupSpec {
+    /// Heading of the table.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", description = "汇总表标题")]
+    pub title: Option<Spanned<String>>,
+    /// Member report directories, relative to this one.
+    #[schemars(
+        with = "Vec<String>",
+        description = "成员台账目录（相对本目录），按表中顺序"
+    )]
+    pub members: Vec<Spanned<String>>,
 }
 
 /// Issuer and date below the text.

@@ -49,7 +49,35 @@ pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagno
     found.extend(empty_sections(year));
     found.extend(overlong_paragraphs(year, doc));
     found.extend(mixed_date_formats(year, report));
-    found
+    cap_per_rule(found)
+}
+
+/// Findings listed per rule before the rest are summed up in one line: a ledger with
+/// a systematic habit would otherwise drown the other messages.
+pub const MAX_FINDINGS_PER_RULE: usize = 50;
+
+fn cap_per_rule(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    let mut kept = Vec::new();
+    for d in found {
+        let n = counts.entry(d.code).or_default();
+        *n += 1;
+        if *n <= MAX_FINDINGS_PER_RULE {
+            kept.push(d);
+        }
+    }
+    let mut codes: Vec<(&str, usize)> = counts
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_FINDINGS_PER_RULE)
+        .collect();
+    codes.sort();
+    for (code, n) in codes {
+        kept.push(Diagnostic::warning(
+            code,
+            format!("同类问题另有 {} 处，未逐一列出", n - MAX_FINDINGS_PER_RULE),
+        ));
+    }
+    kept
 }
 
 /// W101: brackets and quotes that do not pair up.
@@ -171,6 +199,10 @@ fn doubled(text: &str) -> Vec<(Diagnostic, String)> {
 /// W105: enumerations written by hand that skip a number (一是……三是, （1）……（3）).
 fn numbering_gaps(text: &str) -> Vec<(Diagnostic, String)> {
     let mut out = Vec::new();
+    // Every label ends in 是 or ）: most texts have neither, and need no search.
+    if !text.contains(['是', '）']) {
+        return out;
+    }
     type Label = fn(u32) -> String;
     let styles: [(Label, &str); 3] = [
         (|n| format!("{}是", chinese_numeral(n)), "一是、二是"),

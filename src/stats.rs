@@ -1,7 +1,7 @@
 //! Figures of a year for people and machines: activities and summed figures per
 //! section and item, per month, and in total, as a table, JSON or CSV.
 
-use crate::aggregate::{Aggregate, Totals};
+use crate::aggregate::{Aggregate, Totals, yoy_text};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
@@ -20,6 +20,10 @@ pub struct Row {
     pub activities: usize,
     /// Sums in the order of `Stats::figures`.
     pub figures: Vec<u64>,
+    /// Last year's sums for the same row, when last year's ledger is known.
+    pub previous: Option<Vec<Option<u64>>>,
+    /// The 同比 wording per figure (同比增长20%), when last year's ledger is known.
+    pub yoy: Option<Vec<Option<String>>>,
 }
 
 /// A declared figure as a column.
@@ -44,17 +48,64 @@ pub struct Stats {
     pub rows: Vec<Row>,
 }
 
-/// Computes the statistics of an aggregated ledger.
-pub fn stats(agg: &Aggregate) -> Stats {
+/// Last year's totals of the row matching `level` and `key`.
+fn previous_totals<'a>(previous: &'a Aggregate, level: &str, key: &str) -> Option<&'a Totals> {
+    let year = &previous.year;
+    match level {
+        "item" => year.sections.iter().enumerate().find_map(|(si, s)| {
+            let ii = s.items.iter().position(|i| i.id == key)?;
+            Some(&previous.items[si][ii])
+        }),
+        "section" => year
+            .sections
+            .iter()
+            .position(|s| s.id == key)
+            .map(|si| &previous.sections[si]),
+        "month" => key
+            .rsplit('-')
+            .next()
+            .and_then(|m| m.parse::<usize>().ok())
+            .and_then(|m| previous.months.get(m.checked_sub(1)?)),
+        _ => Some(&previous.total),
+    }
+}
+
+/// Computes the statistics of an aggregated ledger; with last year's, every figure
+/// also carries its 同比.
+pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
     let year = &agg.year;
     let mut rows = Vec::new();
-    let row = |level, section: &str, key: String, label: String, activities, totals: &Totals| Row {
-        level,
-        section: section.to_owned(),
-        key,
-        label,
-        activities,
-        figures: totals.0.clone(),
+    let row = |level: &'static str,
+               section: &str,
+               key: String,
+               label: String,
+               activities,
+               totals: &Totals| {
+        let last: Option<Vec<Option<u64>>> = previous.map(|p| {
+            let totals = previous_totals(p, level, &key);
+            year.figures
+                .iter()
+                .map(|f| totals.and_then(|t| t.get(&p.year.figures, &f.key)))
+                .collect()
+        });
+        let yoy = last.as_ref().map(|last| {
+            totals
+                .0
+                .iter()
+                .zip(last)
+                .map(|(now, before)| before.map(|b| yoy_text(*now, b)))
+                .collect()
+        });
+        Row {
+            level,
+            section: section.to_owned(),
+            key,
+            label,
+            activities,
+            figures: totals.0.clone(),
+            previous: last,
+            yoy,
+        }
     };
     for (si, section) in year.sections.iter().enumerate() {
         for (ii, item) in section.items.iter().enumerate() {
@@ -188,7 +239,12 @@ impl Stats {
                 row.label.clone(),
                 row.activities.to_string(),
             ];
-            cells.extend(row.figures.iter().map(u64::to_string));
+            cells.extend(row.figures.iter().enumerate().map(|(i, n)| {
+                match row.yoy.as_ref().and_then(|y| y[i].as_ref()) {
+                    Some(yoy) => format!("{n}（{yoy}）"),
+                    None => n.to_string(),
+                }
+            }));
             table.push(cells);
         }
         let columns = table[0].len();

@@ -1,40 +1,77 @@
-//! `annual-report build`.
+//! `annual-report build`: one report directory or many, in parallel.
 
 use super::BuildArgs;
 use super::report::{print_error, print_findings};
-use annual_report::{BuildOptions, Format};
+use annual_report::{BuildOptions, Built, Error, Format};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Default output directory: `reports/<name of DIR>/`.
-fn default_out_dir(dir: &Path) -> PathBuf {
-    let name = dir
-        .canonicalize()
+/// The name a report directory goes by: its last path component.
+fn dir_name(dir: &Path) -> PathBuf {
+    dir.canonicalize()
         .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_owned()))
-        .unwrap_or_else(|| "report".into());
-    Path::new("reports").join(name)
+        .and_then(|p| p.file_name().map(PathBuf::from))
+        .unwrap_or_else(|| "report".into())
 }
 
 pub(super) fn run(args: BuildArgs) -> ExitCode {
+    let mut dirs = args.dirs.clone();
+    if let Some(parent) = &args.all {
+        match annual_report::report_dirs(parent) {
+            Ok(found) => dirs.extend(found),
+            Err(e) => {
+                eprintln!("错误：无法读取目录 {}：{e}", parent.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if dirs.is_empty() {
+        eprintln!("错误：没有找到报告目录（含 report.yaml 的目录）");
+        return ExitCode::FAILURE;
+    }
     let formats = if args.format.is_empty() {
         Format::DEFAULT.to_vec()
     } else {
-        args.format
+        args.format.clone()
     };
+    // One font library for the whole batch.
     let fonts = formats
         .iter()
         .any(|f| f.is_typeset())
         .then(|| Arc::new(args.fonts.library()));
-    let options = BuildOptions {
-        out_dir: args.out.unwrap_or_else(|| default_out_dir(&args.dir)),
-        formats,
-        context: args.context,
-        fonts,
-        allow_missing_glyphs: args.allow_missing_glyphs,
-    };
-    match annual_report::build(&args.dir, &options) {
+    let single = dirs.len() == 1;
+    let jobs: Vec<(PathBuf, BuildOptions)> = dirs
+        .iter()
+        .map(|dir| {
+            let out_dir = match (&args.out, single) {
+                (Some(out), true) => out.clone(),
+                (Some(out), false) => out.join(dir_name(dir)),
+                (None, _) => Path::new("reports").join(dir_name(dir)),
+            };
+            let options = BuildOptions {
+                out_dir,
+                formats: formats.clone(),
+                context: args.context,
+                fonts: fonts.clone(),
+                allow_missing_glyphs: args.allow_missing_glyphs,
+            };
+            (dir.clone(), options)
+        })
+        .collect();
+    if single {
+        let (dir, options) = &jobs[0];
+        let result = annual_report::build(dir, options);
+        return finish_one(&result);
+    }
+    build_many(&jobs, args.jobs)
+}
+
+fn finish_one(result: &Result<Built, Error>) -> ExitCode {
+    match result {
         Ok(built) => {
             print_findings(&built.report);
             for path in &built.written {
@@ -43,8 +80,59 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            print_error(&e);
+            print_error(e);
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Builds a batch with a progress bar on a terminal and a line per report otherwise,
+/// then lists every failure.
+fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
+    let total = jobs.len();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} 已用 {elapsed} 预计还需 {eta} {msg}",
+            )
+            .expect("a valid template"),
+        );
+        bar
+    });
+    let done = AtomicUsize::new(0);
+    let on_done = |dir: &Path, result: &Result<Built, Error>| {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        let status = if result.is_ok() { "完成" } else { "失败" };
+        match &bar {
+            Some(bar) => {
+                bar.set_message(format!("{status} {}", dir.display()));
+                bar.inc(1);
+            }
+            None => eprintln!("[{n}/{total}] {status} {}", dir.display()),
+        }
+    };
+    let results = annual_report::build_batch(jobs, threads, &on_done);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let failures: Vec<(&Path, &Error)> = jobs
+        .iter()
+        .zip(&results)
+        .filter_map(|((dir, _), r)| r.as_ref().err().map(|e| (dir.as_path(), e)))
+        .collect();
+    eprintln!(
+        "生成完成：{} 个成功，{} 个失败",
+        total - failures.len(),
+        failures.len()
+    );
+    for (dir, error) in &failures {
+        eprintln!("\n失败：{}", dir.display());
+        print_error(error);
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -113,9 +113,16 @@ impl FontArgs {
 /// Arguments of `build`.
 #[derive(Debug, Args)]
 struct BuildArgs {
-    /// 报告目录（含 report.yaml 与 activities/）
-    dir: PathBuf,
-    /// 输出目录（默认 reports/<报告目录名>/）
+    /// 报告目录（含 report.yaml 与 activities/），可以给多个
+    #[arg(required_unless_present = "all")]
+    dirs: Vec<PathBuf>,
+    /// 生成此目录下所有的报告目录（含 report.yaml 的子目录）
+    #[arg(long, value_name = "上级目录")]
+    all: Option<PathBuf>,
+    /// 同时生成的报告数（默认等于 CPU 核数）
+    #[arg(long, short, default_value_t = 0)]
+    jobs: usize,
+    /// 输出目录（默认 reports/<报告目录名>/；多个报告时为 <输出目录>/<报告目录名>/）
     #[arg(long, short)]
     out: Option<PathBuf>,
     /// 输出格式，逗号分隔：md, html, txt, typ, pdf, png（默认 md,html,txt,pdf）

@@ -178,29 +178,17 @@ impl FontLibrary {
                 origins.push(FontOrigin::Embedded(name));
             }
         }
-        let wanted: Vec<String> = Role::ALL
-            .iter()
-            .flat_map(|r| r.official())
-            .map(|f| f.to_lowercase())
-            .collect();
-        let mut installed: Vec<(FontPath, FontInfo)> = Vec::new();
-        if options.system {
-            installed.extend(typst_kit::fonts::system());
-        }
-        for path in &options.paths {
-            installed.extend(typst_kit::fonts::scan(path));
-        }
-        // Only the official families are taken from the machine: anything else could
-        // change the output from one machine to the next.
-        installed.retain(|(_, info)| wanted.contains(&info.family.to_lowercase()));
+        let mut installed = installed_official_faces(options);
         installed.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
-        for (path, info) in installed {
+        let mut aliases = Vec::new();
+        for (path, info, names) in installed {
             origins.push(FontOrigin::File(path.path.clone()));
+            aliases.push((names, info.family.clone()));
             store.push((path, info));
         }
         let roles = Role::ALL
             .iter()
-            .map(|&role| resolve(role, store.book(), &origins))
+            .map(|&role| resolve(role, store.book(), &origins, &aliases))
             .collect();
         Self {
             store,
@@ -268,15 +256,70 @@ impl FontLibrary {
     }
 }
 
-fn resolve(role: Role, book: &FontBook, origins: &[FontOrigin]) -> RoleFonts {
-    let official = role.official().iter().find_map(|family| {
-        book.select(&family.to_lowercase(), role.variant())
-            .map(|i| (family, i))
+/// Installed faces of the official families only (anything else could change the
+/// output from one machine to the next), with every family name they carry. Font
+/// metadata, the costly part, is read for those faces alone.
+fn installed_official_faces(options: &FontOptions) -> Vec<(FontPath, FontInfo, Vec<String>)> {
+    let mut db = fontdb::Database::new();
+    if options.system {
+        db.load_system_fonts();
+    }
+    for path in &options.paths {
+        db.load_fonts_dir(path);
+    }
+    let wanted: Vec<String> = Role::ALL
+        .iter()
+        .flat_map(|r| r.official())
+        .map(|f| f.to_lowercase())
+        .collect();
+    db.faces()
+        .filter_map(|face| {
+            let names: Vec<String> = face
+                .families
+                .iter()
+                .map(|(n, _)| n.to_lowercase())
+                .collect();
+            if !names.iter().any(|n| wanted.contains(n)) {
+                return None;
+            }
+            let path = match &face.source {
+                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => path.clone(),
+                fontdb::Source::Binary(_) => return None,
+            };
+            let info = db.with_face_data(face.id, FontInfo::new).flatten()?;
+            Some((
+                FontPath {
+                    path,
+                    index: face.index,
+                },
+                info,
+                names,
+            ))
+        })
+        .collect()
+}
+
+/// The Typst family name of the first installed official face of a role.
+fn resolve(
+    role: Role,
+    book: &FontBook,
+    origins: &[FontOrigin],
+    aliases: &[(Vec<String>, String)],
+) -> RoleFonts {
+    let official = role.official().iter().find_map(|name| {
+        let wanted = name.to_lowercase();
+        let family = aliases
+            .iter()
+            .find(|(names, _)| names.contains(&wanted))?
+            .1
+            .clone();
+        let index = book.select(&family.to_lowercase(), role.variant())?;
+        Some((family, index))
     });
     let mut families: Vec<String> = Vec::new();
     let origin = match official {
         Some((family, index)) => {
-            families.push((*family).to_owned());
+            families.push(family);
             origins[index].clone()
         }
         None => {

@@ -93,7 +93,10 @@ pub fn pdf(
         timestamp,
         ..Default::default()
     };
-    typst_pdf::pdf(document, &options).map_err(|errors| {
+    let pdf = typst_pdf::pdf(document, &options);
+    // Export memoises too (font subsets, images): clear it with the document.
+    typst::comemo::evict(0);
+    pdf.map_err(|errors| {
         TypesetError::Pdf(
             errors
                 .iter()

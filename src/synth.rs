@@ -1,0 +1,127 @@
+//! Synthetic ledgers for benchmarks and load tests: a 妇联-shaped report with as many
+//! dated activities as asked for, deterministic for a given seed.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const SECTIONS: &[(&str, &str, &[&str])] = &[
+    (
+        "organization",
+        "加强基层妇联组织建设",
+        &["org-reform", "team-building", "cadre-training"],
+    ),
+    (
+        "services",
+        "强化联系服务职能",
+        &["entrepreneurship", "civilization", "harmony"],
+    ),
+    (
+        "rights",
+        "关爱妇女儿童，保障合法权益",
+        &["legal-rights", "moral-education", "children", "key-groups"],
+    ),
+    (
+        "volunteering",
+        "推进巾帼志愿服务活动",
+        &["selection", "environment", "left-behind", "two-cancers"],
+    ),
+];
+
+const PHRASES: &[&str] = &[
+    "组织妇女群众开展法治宣传教育活动",
+    "走访慰问困难妇女和留守儿童",
+    "开展家庭教育知识讲座",
+    "举办女性技能培训班",
+    "组织巾帼志愿者参与环境整治",
+    "开展两癌免费检查宣传",
+    "召开村社区妇联执委会议",
+    "开展平安家庭创建活动",
+];
+
+/// A small deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Writes a report directory at `dir` for organization number `index` with
+/// `activities` entries over the year 2023, spread over monthly log files.
+pub fn write_ledger(dir: &Path, index: usize, activities: usize) -> std::io::Result<()> {
+    let mut rng =
+        Rng(0x9e37_79b9_7f4a_7c15 ^ (index as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d));
+    std::fs::create_dir_all(dir.join("activities"))?;
+    let name = format!(
+        "第{}镇妇联",
+        crate::numbering::chinese_numeral(index as u32 % 9999 + 1)
+    );
+    let mut report = format!(
+        "year: 2023\norganization:\n  name: {name}\n  short_name: 镇妇联\ndate: 2024-01-22\n\
+         publication:\n  索引号: 43098100{index:02}/2024-{index:06}\n  发布机构: {name}\n  发文日期: \"2024-01-22\"\n\
+         figures:\n  visits: {{ label: 接待来访, unit: 件 }}\n  people: {{ label: 服务人次, unit: 人次 }}\n\
+         opening: 2023年，{name}在上级妇联的指导下积极开展工作。现将具体工作情况总结如下。\nsections:\n"
+    );
+    for (id, title, items) in SECTIONS {
+        let _ = write!(report, "  - id: {id}\n    title: {title}\n    items:\n");
+        for item in *items {
+            let _ = write!(
+                report,
+                "      - id: {item}\n        lead: 扎实推进各项工作。\n        summary: 全年服务{{{{ people }}}}人次。\n"
+            );
+        }
+    }
+    report.push_str(
+        "plans:\n  items:\n    - 继续推进妇女工作的创新发展。\n    - 继续做好妇女儿童维权工作。\n",
+    );
+    report.push_str("closing: 新的一年，我们将继续努力，开创妇女工作新局面。\n");
+    std::fs::write(dir.join("report.yaml"), report)?;
+
+    let items: Vec<&str> = SECTIONS.iter().flat_map(|s| s.2.iter().copied()).collect();
+    let mut months = vec![String::new(); 12];
+    for n in 0..activities {
+        // Every item gets at least one entry, so the ledger always checks.
+        let item = if n < items.len() {
+            items[n]
+        } else {
+            items[rng.below(items.len())]
+        };
+        let month = rng.below(12);
+        let day = 1 + rng.below(28);
+        let phrase = PHRASES[rng.below(PHRASES.len())];
+        let _ = write!(
+            months[month],
+            "- date: 2023-{:02}-{day:02}\n  item: {item}\n  text: {phrase}\n  figures: {{ visits: {}, people: {} }}\n",
+            month + 1,
+            rng.below(3),
+            1 + rng.below(40)
+        );
+    }
+    for (m, text) in months.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+        std::fs::write(dir.join(format!("activities/2023-{:02}.yaml", m + 1)), text)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_ledgers_check_clean_and_sum() {
+        let dir = tempfile::tempdir().unwrap();
+        write_ledger(dir.path(), 7, 120).unwrap();
+        let prepared = crate::prepare(dir.path()).expect("a synthetic ledger is valid");
+        let activities: usize = prepared.aggregate.month_counts.iter().sum();
+        assert_eq!(activities, 120);
+        assert_eq!(prepared.doc.title, "2023年第八镇妇联工作总结");
+    }
+}

@@ -1,0 +1,201 @@
+//! Many organizations at once, the county roll-up and year-over-year figures.
+
+mod common;
+
+use annual_report::Format;
+use assert_cmd::Command;
+use common::{build_formats, copy_dir, fixture};
+
+fn cli() -> Command {
+    let mut cmd = Command::cargo_bin("annual-report").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn a_batch_keeps_going_past_a_broken_ledger_and_lists_it() {
+    let work = tempfile::tempdir().unwrap();
+    let parent = work.path().join("towns");
+    copy_dir(&fixture("chapanzhou-2023"), &parent.join("a-chapanzhou"));
+    copy_dir(
+        &fixture("qingshan-2024-tuanwei"),
+        &parent.join("c-qingshan"),
+    );
+    copy_dir(&fixture("qingshan-2024-tuanwei"), &parent.join("b-broken"));
+    let broken = parent.join("b-broken/activities/2024-h1.yaml");
+    let text = std::fs::read_to_string(&broken)
+        .unwrap()
+        .replace("item: anti-fraud", "item: anti-frod");
+    std::fs::write(&broken, text).unwrap();
+    std::fs::create_dir_all(parent.join("not-a-report")).unwrap();
+
+    let out = work.path().join("out");
+    let output = cli()
+        .args([
+            "build",
+            "--format",
+            "md,pdf",
+            "--no-system-fonts",
+            "--jobs",
+            "2",
+            "--all",
+        ])
+        .arg(&parent)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("生成完成：2 个成功，1 个失败"), "{stderr}");
+    assert!(
+        stderr.contains("失败：") && stderr.contains("b-broken"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("未知的条目 “anti-frod”") && stderr.contains("2024-h1.yaml:12:9"),
+        "{stderr}"
+    );
+    // Plain progress lines when not on a terminal.
+    assert_eq!(
+        stderr.matches("] 完成 ").count() + stderr.matches("] 失败 ").count(),
+        3,
+        "{stderr}"
+    );
+    assert!(
+        out.join("a-chapanzhou/2023年茶盘洲镇妇联工作总结.pdf")
+            .is_file()
+    );
+    assert!(
+        out.join("c-qingshan/青山街道团工委2024年工作总结.md")
+            .is_file()
+    );
+    assert!(!out.join("b-broken").exists());
+}
+
+#[test]
+fn several_directories_can_be_named_too() {
+    let work = tempfile::tempdir().unwrap();
+    cli()
+        .args(["build", "--format", "md"])
+        .arg(fixture("chapanzhou-2023"))
+        .arg(fixture("xinhe-2023"))
+        .arg("--out")
+        .arg(work.path())
+        .assert()
+        .success();
+    assert!(
+        work.path()
+            .join("chapanzhou-2023/2023年茶盘洲镇妇联工作总结.md")
+            .is_file()
+    );
+    assert!(
+        work.path()
+            .join("xinhe-2023/2023年新河镇妇联工作总结.md")
+            .is_file()
+    );
+}
+
+#[test]
+fn the_county_rolls_up_its_members_in_every_format() {
+    let (_out, files) = build_formats(
+        &fixture("yuanjiang-2023"),
+        &[Format::Md, Format::Html, Format::Txt],
+    );
+    let md = &files["md"];
+    assert!(
+        md.contains(
+            "| 单位 | 接待妇女来访（件） | 评选优秀妇女代表（位） | 参加技能培训（人次） |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| 茶盘洲镇妇联 | 10 | 10 | — |"), "{md}");
+    assert!(md.contains("| 新河镇妇联 | 7 | — | 48 |"), "{md}");
+    assert!(md.contains("| 合计 | 17 | 10 | 48 |"), "{md}");
+    let html = &files["html"];
+    assert!(
+        html.contains("<table>") && html.contains("<td>茶盘洲镇妇联</td>"),
+        "{html}"
+    );
+    assert!(files["txt"].contains("合计\t17\t10\t48"));
+
+    let prepared = annual_report::prepare(&fixture("yuanjiang-2023")).unwrap();
+    let rollup = prepared.doc.rollup.expect("a roll-up");
+    assert_eq!(rollup.sections[0].id, "rights");
+    assert_eq!(rollup.sections[0].rows[0].values, ["10", "0", "—"]);
+
+    // And in the PDF, laid out without error.
+    let fonts = annual_report::typeset::fonts::FontLibrary::new(&Default::default());
+    let pages = annual_report::layout(&fixture("yuanjiang-2023"), &fonts).unwrap();
+    assert_eq!(pages.pages().len(), 1);
+}
+
+#[test]
+fn figures_carry_their_year_over_year_change() {
+    let (_out, files) = build_formats(&fixture("xinhe-2023"), &[Format::Md]);
+    let md = &files["md"];
+    assert!(md.contains("全年组织技能培训48人次，同比增长20%。"), "{md}");
+    assert!(md.contains("接待妇女来访7件，同比下降12.5%。"), "{md}");
+
+    let prepared = annual_report::prepare(&fixture("xinhe-2023")).unwrap();
+    let visits = prepared
+        .doc
+        .figures
+        .iter()
+        .find(|f| f.key == "visits")
+        .unwrap();
+    assert_eq!((visits.total, visits.previous), (7, Some(8)));
+    assert_eq!(visits.yoy.as_deref(), Some("同比下降12.5%"));
+
+    let output = cli()
+        .args(["stats", "--format", "json"])
+        .arg(fixture("xinhe-2023"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let total = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["level"] == "total")
+        .unwrap();
+    assert_eq!(total["previous"], serde_json::json!([8, 40]));
+    assert_eq!(
+        total["yoy"],
+        serde_json::json!(["同比下降12.5%", "同比增长20%"])
+    );
+}
+
+#[test]
+fn broken_references_are_located_errors() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("xinhe");
+    copy_dir(&fixture("xinhe-2023"), &dir);
+    let report = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
+
+    std::fs::write(
+        dir.join("report.yaml"),
+        report.replace("previous: ../xinhe-2022\n", ""),
+    )
+    .unwrap();
+    let output = cli().arg("check").arg(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("E031") && stderr.contains("需要上年台账"),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        dir.join("report.yaml"),
+        report.replace("../xinhe-2022", "../nowhere-2022"),
+    )
+    .unwrap();
+    let output = cli().arg("check").arg(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("E032") && stderr.contains("report.yaml:7:11"),
+        "{stderr}"
+    );
+}
