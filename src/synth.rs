@@ -38,19 +38,22 @@ const PHRASES: &[&str] = &[
     "开展平安家庭创建活动",
 ];
 
-/// A small deterministic generator.
-struct Rng(u64);
+/// A small deterministic generator (xorshift), so synthetic data and generated test
+/// inputs can be replayed from their seed.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
     }
 }
 

@@ -2,15 +2,8 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::fixture;
+use common::{cli, fixture};
 use std::path::Path;
-
-fn cli() -> Command {
-    let mut cmd = Command::cargo_bin("annual-report").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn run(args: &[&str], dir: &Path) -> std::process::Output {
     cli().args(args).arg(dir).output().unwrap()

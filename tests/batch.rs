@@ -3,14 +3,7 @@
 mod common;
 
 use annual_report::Format;
-use assert_cmd::Command;
-use common::{build_formats, copy_dir, fixture};
-
-fn cli() -> Command {
-    let mut cmd = Command::cargo_bin("annual-report").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+use common::{build_formats, cli, copy_dir, fixture};
 
 #[test]
 fn a_batch_keeps_going_past_a_broken_ledger_and_lists_it() {

@@ -3,15 +3,8 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::{copy_dir, fixture, root};
+use common::{cli, copy_dir, fixture, root};
 use std::path::Path;
-
-fn cli() -> Command {
-    let mut cmd = Command::cargo_bin("annual-report").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -5,15 +5,8 @@ mod common;
 
 use annual_report::Format;
 use annual_report::typeset::fonts::{FontLibrary, FontOptions};
-use assert_cmd::Command;
-use common::{build_files, copy_dir, fixture};
+use common::{build_files, cli, copy_dir, fixture};
 use typst::layout::{Frame, FrameItem};
-
-fn cli() -> Command {
-    let mut cmd = Command::cargo_bin("annual-report").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// All text of the laid-out pages but the page numbers, in reading order, without
 /// white space.

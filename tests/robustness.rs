@@ -3,25 +3,10 @@
 
 mod common;
 
+use annual_report::synth::Rng;
 use common::{copy_dir, fixture};
 
-/// A small deterministic generator, so a failure can be replayed.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn mutate(rng: &mut XorShift, bytes: &[u8]) -> Vec<u8> {
+fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     for _ in 0..1 + rng.below(8) {
         if out.is_empty() {
@@ -29,7 +14,7 @@ fn mutate(rng: &mut XorShift, bytes: &[u8]) -> Vec<u8> {
         }
         let at = rng.below(out.len());
         match rng.below(5) {
-            0 => out[at] = (rng.next() & 0xff) as u8,
+            0 => out[at] = (rng.next_u64() & 0xff) as u8,
             1 => {
                 out.remove(at);
             }
@@ -55,7 +40,7 @@ fn mutated_ledgers_never_panic() {
         ledger.join("activities/2023-03.yaml"),
     ];
     let originals: Vec<Vec<u8>> = targets.iter().map(|t| std::fs::read(t).unwrap()).collect();
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut failures = 0;
     for round in 0..400 {
         let which = round % targets.len();

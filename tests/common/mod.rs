@@ -3,6 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+/// The command line, without colours.
+pub fn cli() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("annual-report").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
