@@ -272,6 +272,28 @@ fn chapanzhou_holds_the_official_grid() {
         .iter()
         .filter(|l| (l.size - 14.0).abs() < 0.1)
         .collect();
+    // The figures the closing notes quote (visible with --nocapture).
+    let per_page: Vec<usize> = (1..=pages.len())
+        .map(|p| text_lines.iter().filter(|l| l.page == p).count())
+        .collect();
+    let folio_text: Vec<String> = folios
+        .iter()
+        .map(|f| {
+            format!(
+                "p{} {:.2}-{:.2} mm centre {:.2} mm",
+                f.page,
+                f.start / MM,
+                f.end / MM,
+                (box_top(f) + f.size / 2.0) / MM
+            )
+        })
+        .collect();
+    eprintln!(
+        "measured: {} pages, text lines per page {per_page:?}, first line box top {:.2} mm, \
+         median pitch {median:.3} pt, folios {folio_text:?}",
+        pages.len(),
+        box_top(first) / MM,
+    );
     assert_eq!(folios.len(), pages.len());
     for (i, folio) in folios.iter().enumerate() {
         let n = i + 1;
