@@ -132,9 +132,9 @@ pub struct Prepared {
     pub report: Report,
 }
 
-/// Loads, checks, aggregates and composes a report directory; [`Error::Invalid`] with
-/// every finding when the ledger has errors.
-pub fn prepare(dir: &Path) -> Result<Prepared, Error> {
+/// Loads, checks, aggregates and composes a report directory; every finding when the
+/// ledger has errors.
+pub fn prepare(dir: &Path) -> Result<Prepared, Report> {
     let loaded = load::load(dir);
     let mut report = loaded.report;
     let year = loaded
@@ -146,7 +146,7 @@ pub fn prepare(dir: &Path) -> Result<Prepared, Error> {
         Some(year) if report.error_count() == 0 => {
             let linked = link::link(dir, &year, &mut report);
             if report.error_count() > 0 {
-                return Err(Error::Invalid(report));
+                return Err(report);
             }
             let aggregate = aggregate::aggregate(year);
             let doc = compose::compose(&aggregate, &linked);
@@ -160,7 +160,7 @@ pub fn prepare(dir: &Path) -> Result<Prepared, Error> {
                 report,
             })
         }
-        _ => Err(Error::Invalid(report)),
+        _ => Err(report),
     }
 }
 
@@ -168,8 +168,7 @@ pub fn prepare(dir: &Path) -> Result<Prepared, Error> {
 pub fn check_dir(dir: &Path) -> Report {
     match prepare(dir) {
         Ok(prepared) => prepared.report,
-        Err(Error::Invalid(report)) => report,
-        Err(_) => unreachable!("prepare fails only with Error::Invalid"),
+        Err(report) => report,
     }
 }
 
@@ -218,7 +217,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
         aggregate,
         mut report,
         ..
-    } = prepare(dir)?;
+    } = prepare(dir).map_err(Error::Invalid)?;
     let renderer = render::Renderer::new(Some(dir))?;
     let stem = output::file_stem(&doc.title);
     let mut outputs = Vec::new();
@@ -325,7 +324,7 @@ pub fn typst_source(
 
 /// Lays a report directory out in pages (for measuring the layout).
 pub fn layout(dir: &Path, fonts: &FontLibrary) -> Result<typst_layout::PagedDocument, Error> {
-    let prepared = prepare(dir)?;
+    let prepared = prepare(dir).map_err(Error::Invalid)?;
     let renderer = render::Renderer::new(Some(dir))?;
     let source = typst_source(&renderer, &prepared.doc, fonts)?;
     Ok(typeset::compile(

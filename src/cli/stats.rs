@@ -19,8 +19,8 @@ pub(super) fn run(args: StatsArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            print_error(&e);
+        Err(report) => {
+            print_error(&annual_report::Error::Invalid(report));
             ExitCode::FAILURE
         }
     }
