@@ -30,6 +30,17 @@ pub struct Figure {
     pub unit: String,
 }
 
+impl Figure {
+    /// The column heading of the figure: its label with the unit, 接待来访（件）.
+    pub fn heading(&self) -> String {
+        if self.unit.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{}（{}）", self.label, self.unit)
+        }
+    }
+}
+
 /// A validated activity.
 #[derive(Clone, Debug, Serialize)]
 pub struct Activity {
@@ -231,6 +242,31 @@ impl Checker {
         s.as_ref().map(|s| self.text(file, s, field))
     }
 
+    /// A heading (or its default) and a list of texts under it: the plans, and the
+    /// roll-up's members. `title_field` and `list_field` name them in messages.
+    fn titled_list(
+        &mut self,
+        file: &Arc<str>,
+        title: &Option<Spanned<String>>,
+        default_title: &str,
+        entries: &[Spanned<String>],
+        (title_field, list_field): (&str, &str),
+    ) -> (Located<String>, Vec<Located<String>>) {
+        let title = match title {
+            Some(t) => self.text(file, t, title_field),
+            None => Located {
+                value: default_title.into(),
+                at: loc(file, 1, 1),
+            },
+        };
+        let entries = entries
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.text(file, s, &format!("{list_field}[{i}]")))
+            .collect();
+        (title, entries)
+    }
+
     fn date(&mut self, file: &Arc<str>, s: &Spanned<String>, field: &str) -> Option<NaiveDate> {
         let parsed = NaiveDate::parse_from_str(s.value.trim(), "%Y-%m-%d");
         if parsed.is_err() {
@@ -287,21 +323,13 @@ impl Checker {
         let sections = self.sections(&file, spec);
         self.unique_ids(&file, spec);
         let plans = spec.plans.as_ref().map(|p| {
-            let title = p
-                .title
-                .as_ref()
-                .map(|t| self.text(&file, t, "plans.title"))
-                .unwrap_or_else(|| Located {
-                    value: "下一步工作计划".into(),
-                    at: loc(&file, 1, 1),
-                });
-            let items = p
-                .items
-                .iter()
-                .enumerate()
-                .map(|(i, s)| self.text(&file, s, &format!("plans.items[{i}]")))
-                .collect();
-            (title, items)
+            self.titled_list(
+                &file,
+                &p.title,
+                "下一步工作计划",
+                &p.items,
+                ("plans.title", "plans.items"),
+            )
         });
         let opening = self.text(&file, &spec.opening, "opening");
         let closing = self.text(&file, &spec.closing, "closing");
@@ -314,21 +342,13 @@ impl Checker {
         });
         let note = self.opt_text(&file, &spec.note, "note");
         let rollup = spec.rollup.as_ref().map(|r| {
-            let title = r
-                .title
-                .as_ref()
-                .map(|t| self.text(&file, t, "rollup.title"))
-                .unwrap_or_else(|| Located {
-                    value: "各单位主要数据汇总".into(),
-                    at: loc(&file, 1, 1),
-                });
-            let members = r
-                .members
-                .iter()
-                .enumerate()
-                .map(|(i, m)| self.text(&file, m, &format!("rollup.members[{i}]")))
-                .collect();
-            (title, members)
+            self.titled_list(
+                &file,
+                &r.title,
+                "各单位主要数据汇总",
+                &r.members,
+                ("rollup.title", "rollup.members"),
+            )
         });
         let previous = self.opt_text(&file, &spec.previous, "previous");
         let mut year = Year {

@@ -309,16 +309,7 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
         .collect();
     Rollup {
         title: normalize(title),
-        columns: figures
-            .iter()
-            .map(|f| {
-                if f.unit.is_empty() {
-                    f.label.clone()
-                } else {
-                    format!("{}（{}）", f.label, f.unit)
-                }
-            })
-            .collect(),
+        columns: figures.iter().map(|f| f.heading()).collect(),
         rows: members.iter().map(|m| row(m, &m.total)).collect(),
         total,
         sections,

@@ -162,7 +162,7 @@ fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let location = location_of_byte(&name, &text, &bytes[..valid]);
+            let location = location_of_byte(&name, &bytes[..valid]);
             report
                 .sources
                 .push(SourceFile::new(name, path.to_path_buf(), text));
@@ -218,7 +218,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 /// Line and column of the byte just after `prefix` (the first byte that is not UTF-8).
-fn location_of_byte(file: &Arc<str>, _text: &str, prefix: &[u8]) -> Location {
+fn location_of_byte(file: &Arc<str>, prefix: &[u8]) -> Location {
     let prefix = String::from_utf8_lossy(prefix);
     let line = prefix.matches('\n').count() + 1;
     let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

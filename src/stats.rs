@@ -164,11 +164,7 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             .iter()
             .map(|f| Column {
                 key: f.key.clone(),
-                label: if f.unit.is_empty() {
-                    f.label.clone()
-                } else {
-                    format!("{}（{}）", f.label, f.unit)
-                },
+                label: f.heading(),
             })
             .collect(),
         rows,

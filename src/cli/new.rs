@@ -17,7 +17,6 @@ fn ask(question: &str) -> Option<String> {
 
 pub(super) fn run(args: NewArgs) -> ExitCode {
     let interactive = std::io::stdin().is_terminal();
-    let items = item_ids(&args.dir);
     let mut missing = Vec::new();
     let mut get = |value: Option<String>, name: &str, question: String| match value {
         Some(v) => v,
@@ -38,11 +37,15 @@ pub(super) fn run(args: NewArgs) -> ExitCode {
     } else {
         date
     };
-    let item = get(
-        args.item,
-        "--item",
-        format!("所属条目（{}）：", items.join("、")),
-    );
+    // Reading the ledger for its item ids only pays when they are shown.
+    let item = match args.item {
+        Some(item) => item,
+        None => get(
+            None,
+            "--item",
+            format!("所属条目（{}）：", item_ids(&args.dir).join("、")),
+        ),
+    };
     let text = match (args.text, args.figures.is_empty()) {
         (Some(t), _) => t,
         (None, false) => String::new(),
@@ -52,7 +55,7 @@ pub(super) fn run(args: NewArgs) -> ExitCode {
         eprintln!(
             "错误：缺少 {}（不在终端中运行时须用参数给出）；可选条目：{}",
             missing.join("、"),
-            items.join("、")
+            item_ids(&args.dir).join("、")
         );
         return ExitCode::FAILURE;
     }

@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::Arc;
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight};
 use typst::utils::LazyHash;
@@ -162,7 +161,6 @@ pub struct FontOptions {
 /// shared (it is `Send + Sync`) by every document of a batch.
 pub struct FontLibrary {
     store: FontStore,
-    origins: Vec<FontOrigin>,
     roles: Vec<RoleFonts>,
 }
 
@@ -190,11 +188,7 @@ impl FontLibrary {
             .iter()
             .map(|&role| resolve(role, store.book(), &origins, &aliases))
             .collect();
-        Self {
-            store,
-            origins,
-            roles,
-        }
+        Self { store, roles }
     }
 
     /// The font metadata for Typst.
@@ -248,11 +242,6 @@ impl FontLibrary {
         }
         out.push(')');
         out
-    }
-
-    /// Where face `index` comes from.
-    pub fn origin(&self, index: usize) -> Option<&FontOrigin> {
-        self.origins.get(index)
     }
 }
 
@@ -337,6 +326,3 @@ fn resolve(
         origin,
     }
 }
-
-/// Shared handle to a font library.
-pub type SharedFonts = Arc<FontLibrary>;
