@@ -272,32 +272,74 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
 
 /// Builds many report directories in parallel on `threads` threads (all cores when
 /// 0), sharing the font library of the options. A failing ledger does not stop the
-/// others; `on_done` hears of each result as it comes, results return in input order.
+/// others; `on_done` hears of each result as it comes, results return in input order
+/// (successful ones without their ledger sources).
 pub fn build_batch(
     jobs: &[(PathBuf, BuildOptions)],
     threads: usize,
     on_done: &(dyn Fn(&Path, &Result<Built, Error>) + Sync),
 ) -> Vec<Result<Built, Error>> {
-    use rayon::prelude::*;
-    let run = || {
-        jobs.par_iter()
-            .map(|(dir, options)| {
-                let result = build(dir, options);
-                on_done(dir, &result);
-                result
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    }
+    .min(jobs.len().max(1));
+    // Plain threads pulling from a shared counter, not a rayon pool: loading and Typst
+    // use rayon inside one build, and a rayon worker that waits on such inner work
+    // steals the next whole build onto its own stack. Builds then nest without bound,
+    // each holding its pages until the ones above it finish, so memory grows with the
+    // batch and stacks overflow. Here each thread runs one build at a time.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((dir, options)) = jobs.get(index) else {
+                return done;
+            };
+            let result = build(dir, options);
+            on_done(dir, &result);
+            done.push((index, slim(result)));
+        }
+    };
+    let mut results: Vec<(usize, Result<Built, Error>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    // Typst's layout recurses deeply; give it a main thread's stack.
+                    .stack_size(TYPESET_STACK_BYTES)
+                    .spawn_scoped(scope, worker)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread could be started: this one does the work.
+                Err(_) => Vec::new(),
             })
             .collect()
-    };
-    // Typst's layout recurses deeply: worker threads get the stack size of a main
-    // thread and more (rayon's default of 2 MiB overflows on ordinary documents).
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(64 * 1024 * 1024)
-        .build();
-    match pool {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
+    });
+    if results.len() < jobs.len() {
+        results.extend(worker());
     }
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Stack size of a batch worker thread.
+const TYPESET_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// A finished build as a batch keeps it: `on_done` has seen it whole, so a successful
+/// build lets go of its ledger sources (a batch's memory then does not grow with the
+/// number of reports); its findings stay, without source snippets.
+fn slim(result: Result<Built, Error>) -> Result<Built, Error> {
+    result.map(|mut built| {
+        built.report.sources = Vec::new();
+        built
+    })
 }
 
 /// The report directories directly under `parent` (those holding a report.yaml), in

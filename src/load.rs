@@ -60,17 +60,22 @@ pub fn load(dir: &Path) -> Loaded {
     let mut logs = Vec::new();
     let mut logs_incomplete = false;
     let paths = activity_files(&dir.join(ACTIVITIES_DIR), &mut report);
-    // Logs parse independently: in parallel, each into its own findings, merged back
-    // in path order so messages never depend on scheduling.
-    use rayon::prelude::*;
-    let parsed: Vec<(PathBuf, Option<Vec<ActivitySpec>>, Report)> = paths
-        .into_par_iter()
-        .map(|path| {
-            let mut own = Report::default();
-            let activities = parse_file::<Vec<ActivitySpec>>(&path, &mut own);
-            (path, activities, own)
-        })
-        .collect();
+    // Logs parse independently, each into its own findings, merged back in path order
+    // so messages never depend on scheduling. Only a large ledger is parsed in
+    // parallel: for a usual one, waking rayon's workers costs more than the parsing,
+    // and a batch already keeps every core busy with whole reports.
+    let parse = |path: PathBuf| {
+        let mut own = Report::default();
+        let activities = parse_file::<Vec<ActivitySpec>>(&path, &mut own);
+        (path, activities, own)
+    };
+    let parsed: Vec<(PathBuf, Option<Vec<ActivitySpec>>, Report)> =
+        if total_bytes(&paths) >= PARALLEL_PARSE_BYTES {
+            use rayon::prelude::*;
+            paths.into_par_iter().map(parse).collect()
+        } else {
+            paths.into_iter().map(parse).collect()
+        };
     for (path, activities, mut own) in parsed {
         report.sources.append(&mut own.sources);
         report.diagnostics.append(&mut own.diagnostics);
@@ -90,6 +95,19 @@ pub fn load(dir: &Path) -> Loaded {
         logs_incomplete,
     });
     Loaded { ledger, report }
+}
+
+/// Ledgers whose activity logs hold at least this many bytes are parsed in parallel.
+const PARALLEL_PARSE_BYTES: u64 = 1024 * 1024;
+
+/// The summed size of the files (those that cannot be read count as empty; reading
+/// them reports the error).
+fn total_bytes(paths: &[PathBuf]) -> u64 {
+    paths
+        .iter()
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .map(|meta| meta.len())
+        .sum()
 }
 
 /// How a path is shown in messages: as given, with `/` separators.

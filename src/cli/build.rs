@@ -103,7 +103,13 @@ fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
     let done = AtomicUsize::new(0);
     let on_done = |dir: &Path, result: &Result<Built, Error>| {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        let status = if result.is_ok() { "完成" } else { "失败" };
+        let status = match result {
+            Ok(built) if built.report.warning_count() > 0 => {
+                format!("完成（{} 条提醒）", built.report.warning_count())
+            }
+            Ok(_) => "完成".to_owned(),
+            Err(_) => "失败".to_owned(),
+        };
         match &bar {
             Some(bar) => {
                 bar.set_message(format!("{status} {}", dir.display()));
@@ -126,6 +132,14 @@ fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
         total - failures.len(),
         failures.len()
     );
+    let warned = results
+        .iter()
+        .flatten()
+        .filter(|built| built.report.warning_count() > 0)
+        .count();
+    if warned > 0 {
+        eprintln!("其中 {warned} 个报告有提醒，可运行 annual-report check <目录> 查看");
+    }
     for (dir, error) in &failures {
         eprintln!("\n失败：{}", dir.display());
         print_error(error);
