@@ -3,15 +3,21 @@
 //!     cargo build --release && cargo run --release --example bench
 //!
 //! (a) the chapanzhou report, ledger → MD + PDF + HTML, whole process, 15 runs;
-//! (b) 1,000 synthetic reports of that size in one `build --all` process: wall time
-//!     and peak memory (maximum resident set of the child);
-//! (c) one ledger of 100,000 activities: load + check + aggregate (+ compose and
-//!     proofreading, which `prepare` includes), in process, 5 runs.
+//! (b) 1,000 synthetic reports of that size in one `build --all` process, 3 runs: wall
+//!     time and peak memory (maximum resident set of the child); and the same for 250
+//!     and 500 reports, to show whether memory grows with the batch;
+//! (c) one ledger of 100,000 activities: load + check + aggregate, in process, 5 runs
+//!     (and the whole `prepare`, which adds composing and proofreading).
 //! Medians are printed; nothing is asserted here (targets live in the README).
+//! `BENCH_DIR` sets where the scratch files go (default: the system's temporary folder).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The allocator of the command-line binary, so that (c) measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -29,46 +35,92 @@ fn binary() -> PathBuf {
     bin
 }
 
-/// Runs a command and returns its wall time and the peak resident memory of the
-/// largest child so far (KiB), from getrusage.
-fn timed(command: &mut Command) -> (Duration, i64) {
-    let start = Instant::now();
-    let status = command.status().expect("runs");
-    let elapsed = start.elapsed();
-    assert!(status.success(), "{command:?} failed");
-    // SAFETY: getrusage only writes into the struct it is given.
-    let peak = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage.ru_maxrss
+/// Runs a command and returns its wall time and its peak resident memory (KiB), as
+/// GNU time's `%M` reports it: the command runs under `/usr/bin/time` when present
+/// (getrusage of children would give the largest child so far, not this one).
+fn timed(command: &mut Command) -> (Duration, Option<u64>) {
+    let report = tempfile::NamedTempFile::new().expect("scratch");
+    let gnu_time = Path::new("/usr/bin/time");
+    let mut wrapped = if gnu_time.is_file() {
+        let mut wrapped = Command::new(gnu_time);
+        wrapped
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(report.path())
+            .arg(command.get_program())
+            .args(command.get_args());
+        wrapped
+    } else {
+        std::mem::replace(command, Command::new("true"))
     };
+    wrapped
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let start = Instant::now();
+    let status = wrapped.status().expect("runs");
+    let elapsed = start.elapsed();
+    assert!(status.success(), "{wrapped:?} failed");
+    let peak = std::fs::read_to_string(report.path())
+        .ok()
+        .and_then(|text| text.trim().parse().ok());
     (elapsed, peak)
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(|| "?".to_owned(), |k| format!("{} MiB", k / 1024))
+}
+
+/// Wall time of one run of a command (its output discarded).
+fn wall(command: &mut Command) -> Duration {
+    let start = Instant::now();
+    let status = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("runs");
+    assert!(status.success(), "{command:?} failed");
+    start.elapsed()
+}
+
+/// A batch build of every report under `ledgers`, into a fresh folder each run.
+fn batch(bin: &Path, ledgers: &Path, out: &Path) -> Command {
+    let _ = std::fs::remove_dir_all(out);
+    let mut command = Command::new(bin);
+    command
+        .args([
+            "build",
+            "--format",
+            "md,pdf,html",
+            "--no-system-fonts",
+            "--all",
+        ])
+        .arg(ledgers)
+        .arg("--out")
+        .arg(out);
+    command
 }
 
 fn main() {
     let bin = binary();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let work = tempfile::tempdir().expect("scratch");
+    let work = match std::env::var_os("BENCH_DIR") {
+        Some(dir) => tempfile::tempdir_in(dir),
+        None => tempfile::tempdir(),
+    }
+    .expect("scratch");
 
     // (a)
     let fixture = root.join("fixtures/chapanzhou-2023");
     let runs: Vec<Duration> = (0..15)
         .map(|_| {
-            timed(
+            wall(
                 Command::new(&bin)
-                    .args([
-                        "build",
-                        "--format",
-                        "md,pdf,html",
-                        "--no-system-fonts",
-                        "--out",
-                    ])
+                    .args(["build", "--format", "md,pdf,html", "--no-system-fonts"])
+                    .arg("--out")
                     .arg(work.path().join("a"))
-                    .arg(&fixture)
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null()),
+                    .arg(&fixture),
             )
-            .0
         })
         .collect();
     println!(
@@ -77,47 +129,50 @@ fn main() {
     );
 
     // (b)
-    let ledgers = work.path().join("ledgers");
-    for i in 0..1000 {
-        annual_report::synth::write_ledger(&ledgers.join(format!("town-{i:04}")), i, 45)
-            .expect("writes");
+    for size in [250, 500, 1000] {
+        let ledgers = work.path().join(format!("ledgers-{size}"));
+        for i in 0..size {
+            annual_report::synth::write_ledger(&ledgers.join(format!("town-{i:04}")), i, 45)
+                .expect("writes");
+        }
+        let runs = if size == 1000 { 3 } else { 1 };
+        let mut walls = Vec::new();
+        let mut peaks = Vec::new();
+        for _ in 0..runs {
+            let (wall, peak) = timed(&mut batch(&bin, &ledgers, &work.path().join("b")));
+            walls.push(wall);
+            peaks.extend(peak);
+        }
+        println!(
+            "(b) {size} reports in one batch, md+pdf+html: median {:.2} s wall over {runs} run(s), peak {}",
+            median(walls).as_secs_f64(),
+            mib(peaks.into_iter().max())
+        );
     }
-    let (wall, peak) = timed(
-        Command::new(&bin)
-            .args([
-                "build",
-                "--format",
-                "md,pdf,html",
-                "--no-system-fonts",
-                "--all",
-            ])
-            .arg(&ledgers)
-            .arg("--out")
-            .arg(work.path().join("b"))
-            .stderr(std::process::Stdio::null()),
-    );
-    println!(
-        "(b) 1,000 reports in one batch, md+pdf+html: {:.2} s wall, peak {} MiB",
-        wall.as_secs_f64(),
-        peak / 1024
-    );
 
     // (c)
     let big = work.path().join("big");
     annual_report::synth::write_ledger(&big, 1, 100_000).expect("writes");
-    let runs: Vec<Duration> = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            let prepared = annual_report::prepare(&big).expect("valid");
-            assert_eq!(
-                prepared.aggregate.month_counts.iter().sum::<usize>(),
-                100_000
-            );
-            start.elapsed()
-        })
-        .collect();
+    let mut stages = Vec::new();
+    let mut whole = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let loaded = annual_report::load::load(&big);
+        let mut report = loaded.report;
+        let ledger = loaded.ledger.expect("a valid ledger");
+        let year = annual_report::check::check(&ledger, &mut report).expect("valid");
+        let aggregate = annual_report::aggregate::aggregate(year);
+        stages.push(start.elapsed());
+        assert_eq!(aggregate.month_counts.iter().sum::<usize>(), 100_000);
+
+        let start = Instant::now();
+        annual_report::prepare(&big).expect("valid");
+        whole.push(start.elapsed());
+    }
     println!(
-        "(c) 100,000 activities, load+check+aggregate: median {:.3} s over 5 runs",
-        median(runs).as_secs_f64()
+        "(c) 100,000 activities, load+check+aggregate: median {:.3} s over 5 runs \
+         (with composing and proofreading: {:.3} s)",
+        median(stages).as_secs_f64(),
+        median(whole).as_secs_f64()
     );
 }

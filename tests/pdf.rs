@@ -171,17 +171,17 @@ fn fonts_lists_every_role_with_its_source() {
         (
             "标题（小标宋）",
             "Noto Serif CJK SC",
-            "NotoSerifCJKsc-Bold-subset.otf",
+            "NotoSerifCJKsc-Bold-subset.ttf",
         ),
         (
             "正文（仿宋）",
             "FandolFang R",
-            "FandolFang-Regular-subset.otf",
+            "FandolFang-Regular-subset.ttf",
         ),
         (
             "一级标题与加粗（黑体）",
             "Noto Sans CJK SC",
-            "NotoSansCJKsc-Medium-subset.otf",
+            "NotoSansCJKsc-Medium-subset.ttf",
         ),
         (
             "二级标题（楷体）",
@@ -191,7 +191,7 @@ fn fonts_lists_every_role_with_its_source() {
         (
             "页码（宋体）",
             "Noto Serif CJK SC",
-            "NotoSerifCJKsc-Regular-subset.otf",
+            "NotoSerifCJKsc-Regular-subset.ttf",
         ),
     ] {
         let line = format!("{role}：{family}\n    来源：内置（fonts/{file}）");
