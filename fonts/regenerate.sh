@@ -21,7 +21,9 @@ v/bin/pip install -q fonttools
 # Unicode lists: the common set plus the hanzi of one list. `locl` is dropped so the
 # Japanese, Korean and Traditional variants of the Noto faces stay out of the subset.
 to_unicodes() { python3 -c 'import sys; print("\n".join("U+%04X" % ord(c) for c in sys.stdin.read() if not c.isspace()))'; }
-{ cat "$here/sets/common.unicodes"; to_unicodes < "$here/sets/tgh8105.txt"; } > tgh.unicodes
+# Headings, the title and 楷体 print any text the body can: both lists together (the
+# 8,105 list lacks 125 GB2312 hanzi such as 後 摺 砦 and the radicals 亻 氵 扌).
+{ cat "$here/sets/common.unicodes"; cat "$here/sets/tgh8105.txt" "$here/sets/gb2312_hanzi.txt" | to_unicodes | sort -u; } > tgh.unicodes
 { cat "$here/sets/common.unicodes"; to_unicodes < "$here/sets/gb2312_hanzi.txt"; } > gb2312.unicodes
 # Characters of the 8,105 list that GB2312 lacks, plus the page-number dash: the filler.
 python3 - "$here/sets" > filler.unicodes <<'PY'

@@ -178,6 +178,11 @@ impl Year {
     }
 }
 
+/// Control characters other than line feed and tab.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
 /// Separators allowed between enumerated entries.
 pub const SEPARATORS: &[&str] = &["。", "；"];
 
@@ -225,6 +230,22 @@ impl Checker {
                 Diagnostic::error("E026", "必填的文字为空")
                     .at(at(file, s))
                     .field(field),
+            );
+        }
+        // A control character (written as an escape such as "\a", or pasted in) has no
+        // glyph and no meaning in a document; Markdown would even replace some of them.
+        if let Some(c) = s.value.chars().find(|&c| is_forbidden_control(c)) {
+            self.push(
+                Diagnostic::error(
+                    "E033",
+                    format!(
+                        "文字中含有控制字符 U+{:04X}，它不可见，也无法排版",
+                        c as u32
+                    ),
+                )
+                .at(at(file, s))
+                .field(field)
+                .help("删除这个字符（多半是从其他软件复制粘贴时带进来的）；换行和制表符可以保留"),
             );
         }
         Located {
@@ -448,6 +469,21 @@ impl Checker {
                     .at(at(file, &item.id))
                     .field(format!("{path}.title"))
                     .help("按（一）编号的条目是小标题，须写 title"),
+            );
+        }
+        if let (false, Some(written)) = (style.is_subheading(), &item.title) {
+            self.push(
+                Diagnostic::warning(
+                    "W002",
+                    format!(
+                        "条目 “{}” 的小标题不会出现在文中：本节条目按“{}”成段编号，没有小标题",
+                        item.id.value,
+                        style.label(1)
+                    ),
+                )
+                .at(at(file, written))
+                .field(format!("{path}.title"))
+                .help("删去 title，或把这句话写进 lead；需要小标题时把编号设为（一）"),
             );
         }
         let summary = self.opt_text(file, &item.summary, &format!("{path}.summary"));

@@ -14,6 +14,9 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// The longest file stem written, in bytes (a CJK character takes three).
+const MAX_STEM_BYTES: usize = 200;
+
 /// Makes a document title usable as a file name on every common file system.
 pub fn file_stem(title: &str) -> String {
     let stem: String = title
@@ -24,11 +27,20 @@ pub fn file_stem(title: &str) -> String {
             c => c,
         })
         .collect();
-    let stem = stem.trim().trim_matches('.').to_owned();
+    let mut stem = stem;
+    // File systems allow 255 bytes per name; leave room for "-12.png" and the like.
+    if stem.len() > MAX_STEM_BYTES {
+        let cut = (0..=MAX_STEM_BYTES)
+            .rev()
+            .find(|&i| stem.is_char_boundary(i))
+            .unwrap_or(0);
+        stem.truncate(cut);
+    }
+    let stem = stem.trim().trim_matches('.');
     if stem.is_empty() {
         "summary".to_owned()
     } else {
-        stem
+        stem.to_owned()
     }
 }
 
@@ -98,5 +110,15 @@ mod tests {
     fn stems_replace_path_characters() {
         assert_eq!(file_stem("2023年A/B工作总结"), "2023年A_B工作总结");
         assert_eq!(file_stem(" .. "), "summary");
+    }
+
+    #[test]
+    fn long_titles_give_names_the_file_system_takes() {
+        let title = "很长的标题".repeat(40);
+        let stem = file_stem(&title);
+        assert_eq!(stem.len(), 198, "66 characters of 3 bytes");
+        assert!(title.starts_with(&stem));
+        let dir = tempfile::tempdir().unwrap();
+        write_atomically(&dir.path().join(format!("{stem}-12.png")), b"x").unwrap();
     }
 }

@@ -105,6 +105,15 @@ fn w001_activity_after_the_document_date() {
 }
 
 #[test]
+fn w002_item_title_where_items_are_paragraphs() {
+    let report = REPORT.replace(
+        "      - id: children\n",
+        "      - id: children\n        title: 普法宣传\n",
+    );
+    only("W002", "report.yaml:16:16", warnings(&report, LOG));
+}
+
+#[test]
 fn w106_summary_figure_is_zero() {
     let log = LOG.replace("visits: 2", "visits: 0");
     only("W106", "report.yaml:14:18", warnings(REPORT, &log));
