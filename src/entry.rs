@@ -288,6 +288,7 @@ pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryEr
     if !dry_run {
         if let Some(parent) = log.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
+            crate::output::remove_stale_temporaries(parent);
         }
         crate::output::write_durably(&log, new_text.as_bytes()).map_err(io)?;
     }

@@ -14,7 +14,9 @@ pub const REPORT_FILE: &str = "report.yaml";
 /// Folder of activity logs inside a report directory.
 pub const ACTIVITIES_DIR: &str = "activities";
 /// Largest ledger file read; larger ones are refused with a message rather than parsed.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// A whole year of a busy organization is well under 1 MiB; 16 MiB holds 130,000
+/// activities in one file and still parses in a few seconds.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A report directory as read from disk.
 #[derive(Debug)]
@@ -120,7 +122,13 @@ fn display_name(path: &Path) -> Arc<str> {
 fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
+    // Directories already listed, by their real path: a symbolic link back up the tree
+    // would otherwise be walked for ever.
+    let mut seen = std::collections::HashSet::new();
     while let Some(current) = pending.pop() {
+        if !seen.insert(std::fs::canonicalize(&current).unwrap_or_else(|_| current.clone())) {
+            continue;
+        }
         let entries = match std::fs::read_dir(&current) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && current == dir => break,
@@ -220,19 +228,40 @@ fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T
     parsed
 }
 
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]. The limit is enforced on the
+/// bytes read, not only on the size the file claims (a file still being written, or a
+/// link to a device such as /dev/zero, reports a size it does not keep to).
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
         _ => format!("无法读取 {}：{e}", path.display()),
-    })?;
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "文件过大（{} MiB），单个台账文件不能超过 {} MiB，请按月拆分",
-            metadata.len() / (1024 * 1024),
+    };
+    let too_large = |bytes: u64| {
+        format!(
+            "文件过大（{:.1} MiB），单个台账文件不能超过 {} MiB，请按月拆分",
+            bytes as f64 / (1024.0 * 1024.0),
             MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(format!(
+            "{} 不是普通文件（是目录、设备或管道），台账只能是 YAML 文本文件",
+            path.display()
         ));
     }
-    std::fs::read(path).map_err(|e| format!("无法读取 {}：{e}", path.display()))
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Line and column of the byte just after `prefix` (the first byte that is not UTF-8).

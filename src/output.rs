@@ -47,6 +47,7 @@ pub fn file_stem(title: &str) -> String {
 /// Writes all outputs into `dir` (created when missing), each atomically.
 pub fn write_all(dir: &Path, outputs: &[Output]) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
+    remove_stale_temporaries(dir);
     outputs
         .iter()
         .map(|output| {
@@ -71,10 +72,41 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace(path, bytes, true)
 }
 
+/// Prefix of the temporary files written before a rename.
+const TEMPORARY_PREFIX: &str = ".annual-report-";
+
+/// Age after which a temporary file is taken to be left over by a killed process, not
+/// one a running writer is still filling.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary files in `dir` that a killed build or `new` left behind (hidden,
+/// and never read as a ledger or an output, but clutter). Best effort: a file that
+/// cannot be removed stays.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let is_ours = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.starts_with(TEMPORARY_PREFIX));
+        let age = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok());
+        if is_ours && age.is_some_and(|age| age > STALE_AFTER) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".annual-report-");
+    builder.prefix(TEMPORARY_PREFIX);
     // Temporary files are private by default; an output is an ordinary document.
     #[cfg(unix)]
     {
@@ -104,6 +136,25 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o644);
         assert_eq!(std::fs::read(&path).unwrap(), b"x");
+    }
+
+    #[test]
+    fn only_stale_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".annual-report-left");
+        let fresh = dir.path().join(".annual-report-busy");
+        let other = dir.path().join("summary.md");
+        for path in [&stale, &fresh, &other] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_AFTER;
+        for path in [&stale, &other] {
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(two_hours_ago).unwrap();
+        }
+        remove_stale_temporaries(dir.path());
+        assert!(!stale.exists());
+        assert!(fresh.exists() && other.exists());
     }
 
     #[test]

@@ -148,7 +148,7 @@ struct CheckArgs {
     #[arg(long)]
     deny_warnings: bool,
     /// 输出格式：text（带源码片段）或 json（供程序读取）
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "text", hide_possible_values = true)]
     format: CheckFormat,
 }
 
@@ -216,8 +216,8 @@ struct StatsArgs {
     /// 报告目录（默认当前目录）
     #[arg(default_value = ".")]
     dir: PathBuf,
-    /// 输出格式：table、json 或 csv
-    #[arg(long, value_enum, default_value = "table")]
+    /// 输出格式：table（对齐的表格）、json 或 csv
+    #[arg(long, value_enum, default_value = "table", hide_possible_values = true)]
     format: StatsFormat,
 }
 
