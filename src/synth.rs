@@ -114,6 +114,63 @@ pub fn write_ledger(dir: &Path, index: usize, activities: usize) -> std::io::Res
     Ok(())
 }
 
+/// Separates the files of a ledger packed into one byte string (see [`unpack_ledger`]).
+pub const PACKED_FILE_SEPARATOR: &[u8] = b"\n#--- next file ---\n";
+
+/// The most activity files [`unpack_ledger`] writes.
+const PACKED_MAX_LOGS: usize = 4;
+
+/// Writes a report directory from one byte string, as a fuzzer produces them: the part
+/// before the first [`PACKED_FILE_SEPARATOR`] becomes `report.yaml`, each later part
+/// (up to four) `activities/NN.yaml`, bytes as they are (not necessarily UTF-8 or
+/// YAML). [`pack_ledger`] does the reverse, for seeding a corpus from real ledgers.
+pub fn unpack_ledger(dir: &Path, packed: &[u8]) -> std::io::Result<()> {
+    let mut parts = split_bytes(packed, PACKED_FILE_SEPARATOR);
+    std::fs::create_dir_all(dir.join("activities"))?;
+    std::fs::write(dir.join("report.yaml"), parts.next().unwrap_or_default())?;
+    for (n, part) in parts.take(PACKED_MAX_LOGS).enumerate() {
+        std::fs::write(dir.join(format!("activities/{n:02}.yaml")), part)?;
+    }
+    Ok(())
+}
+
+/// A report directory's `report.yaml` and activity files packed into one byte string,
+/// the form [`unpack_ledger`] reads.
+pub fn pack_ledger(dir: &Path) -> std::io::Result<Vec<u8>> {
+    let mut packed = std::fs::read(dir.join("report.yaml"))?;
+    let mut logs: Vec<_> = std::fs::read_dir(dir.join("activities"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    logs.sort();
+    for log in logs.iter().take(PACKED_MAX_LOGS) {
+        packed.extend_from_slice(PACKED_FILE_SEPARATOR);
+        packed.extend(std::fs::read(log)?);
+    }
+    Ok(packed)
+}
+
+fn split_bytes<'a>(bytes: &'a [u8], separator: &'a [u8]) -> impl Iterator<Item = &'a [u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current
+            .windows(separator.len())
+            .position(|window| window == separator)
+        {
+            Some(at) => {
+                rest = Some(&current[at + separator.len()..]);
+                Some(&current[..at])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +183,36 @@ mod tests {
         let activities: usize = prepared.aggregate.month_counts.iter().sum();
         assert_eq!(activities, 120);
         assert_eq!(prepared.doc.title, "2023年第八镇妇联工作总结");
+    }
+
+    #[test]
+    fn packed_ledgers_unpack_to_the_same_files() {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/xinhe-2023");
+        let packed = pack_ledger(&fixture).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        unpack_ledger(dir.path(), &packed).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("report.yaml")).unwrap(),
+            std::fs::read(fixture.join("report.yaml")).unwrap()
+        );
+        let logs = std::fs::read_dir(dir.path().join("activities"))
+            .unwrap()
+            .count();
+        let originals = std::fs::read_dir(fixture.join("activities"))
+            .unwrap()
+            .count();
+        assert_eq!(logs, originals.min(PACKED_MAX_LOGS));
+    }
+
+    #[test]
+    fn any_bytes_unpack() {
+        let dir = tempfile::tempdir().unwrap();
+        unpack_ledger(dir.path(), b"").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("report.yaml")).unwrap(), b"");
+        unpack_ledger(dir.path(), b"a\n#--- next file ---\n\xff").unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("activities/00.yaml")).unwrap(),
+            b"\xff"
+        );
     }
 }

@@ -56,3 +56,45 @@ fn mutated_ledgers_never_panic() {
     }
     assert!(failures > 100, "mutations are mostly caught: {failures}");
 }
+
+/// What the fuzz target (fuzz/fuzz_targets/ledger.rs) asserts for one packed input.
+fn fuzz_property(packed: &[u8], scratch: &std::path::Path) {
+    let _ = std::fs::remove_dir_all(scratch);
+    annual_report::synth::unpack_ledger(scratch, packed).unwrap();
+    match annual_report::prepare(scratch) {
+        Ok(prepared) => {
+            let renderer = annual_report::render::Renderer::new(Some(scratch)).unwrap();
+            renderer.markdown(&prepared.doc).unwrap();
+            renderer.html(&prepared.doc).unwrap();
+            renderer.text(&prepared.doc).unwrap();
+        }
+        Err(report) => assert!(report.error_count() > 0),
+    }
+}
+
+/// The fuzzer's seeds and every input it ever crashed or hung on (fuzz/regressions)
+/// go through the fuzz target's checks in every test run.
+#[test]
+fn fuzz_seeds_and_regressions_hold() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let work = tempfile::tempdir().unwrap();
+    let mut inputs = 0;
+    for folder in ["seeds", "regressions"] {
+        let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let packed = std::fs::read(&path).unwrap();
+            let outcome = std::panic::catch_unwind(|| {
+                fuzz_property(&packed, &work.path().join("ledger"));
+            });
+            assert!(outcome.is_ok(), "{} fails", path.display());
+            inputs += 1;
+        }
+    }
+    assert!(inputs >= 27, "the seeds are there ({inputs})");
+}

@@ -232,7 +232,7 @@ impl FontLibrary {
             let families: Vec<String> = role
                 .families
                 .iter()
-                .map(|f| super::typst_string(f))
+                .map(|f| crate::render::typst_string(f))
                 .collect();
             out.push_str(&format!(
                 "{}: ({},), ",
