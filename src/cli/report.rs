@@ -66,10 +66,12 @@ impl Shown {
             .map_or_else(|| "此处".to_owned(), |f| format!("字段 {f}"));
         let source = d.location.as_ref().and_then(|loc| {
             let file = report.source_of(loc)?;
-            let span = byte_span(&file.text, loc.line, loc.column, d.width);
+            let (text, column, column_shift) = excerpt(&file.text, loc.line, loc.column);
+            let span = byte_span(&text, loc.line, column, d.width);
             let named = CharColumns {
                 name: file.name.to_string(),
-                text: file.text.clone(),
+                text,
+                column_shift,
             };
             Some((named, span, label.clone()))
         });
@@ -86,6 +88,43 @@ impl Shown {
             source,
         }
     }
+}
+
+/// Characters of a source line shown at most; longer lines are cut with “…”.
+const SHOWN_LINE_CHARS: usize = 120;
+
+/// The part of `text` a snippet shows: the line at `line` and one line either side,
+/// each at most [`SHOWN_LINE_CHARS`] long, after blank lines that keep the line
+/// numbers. A ledger line can be 100,000 characters long; printing it whole buries the
+/// message. Returns the text, the column of the spot in it, and how many characters
+/// were cut before the spot (added back to the column the header shows).
+fn excerpt(text: &str, line: u32, column: u32) -> (String, u32, usize) {
+    let index = line.max(1) as usize - 1;
+    let first = index.saturating_sub(1);
+    let mut out = "\n".repeat(first);
+    let mut spot = (column, 0);
+    for (n, source_line) in text
+        .split('\n')
+        .enumerate()
+        .skip(first)
+        .take(index + 2 - first)
+    {
+        let chars: Vec<char> = source_line.trim_end_matches('\r').chars().collect();
+        let mut skip = 0;
+        if n == index && column as usize > SHOWN_LINE_CHARS / 2 {
+            // Keep the spot in view: start the line shortly before it.
+            skip = (column as usize - SHOWN_LINE_CHARS / 4).min(chars.len());
+            out.push('…');
+            spot = (column - skip as u32 + 1, skip - 1);
+        }
+        let shown: String = chars.iter().skip(skip).take(SHOWN_LINE_CHARS).collect();
+        out.push_str(&shown);
+        if chars.len() > skip + SHOWN_LINE_CHARS {
+            out.push('…');
+        }
+        out.push('\n');
+    }
+    (out, spot.0, spot.1)
 }
 
 /// Byte range of `width` characters starting at 1-based `line` and `column`.
@@ -114,6 +153,8 @@ fn byte_span(text: &str, line: u32, column: u32, width: u32) -> SourceSpan {
 struct CharColumns {
     name: String,
     text: String,
+    /// Characters cut from the start of the shown line (see [`excerpt`]).
+    column_shift: usize,
 }
 
 impl SourceCode for CharColumns {
@@ -130,7 +171,7 @@ impl SourceCode for CharColumns {
         // context lines are asked for, which is what the header shows).
         let start = inner.span().offset().min(self.text.len());
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let column = self.text[line_start..start].chars().count();
+        let column = self.text[line_start..start].chars().count() + self.column_shift;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -181,5 +222,35 @@ impl miette::Diagnostic for Shown {
                 *span,
             ))) as Box<dyn Iterator<Item = LabeledSpan>>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_around_the_spot_keeping_line_and_column() {
+        let long: String = (0..1000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let text = format!("first\n{long}\nthird\nfourth\n");
+        let (shown, column, shift) = excerpt(&text, 2, 500);
+        let lines: Vec<&str> = shown.split('\n').collect();
+        assert_eq!(lines[0], "first");
+        assert!(lines[1].starts_with('…') && lines[1].ends_with('…'));
+        assert!(lines[1].chars().count() <= SHOWN_LINE_CHARS + 2);
+        assert_eq!(lines[2], "third");
+        assert_eq!(column as usize + shift, 500);
+        let spot = lines[1].chars().nth(column as usize - 1).unwrap();
+        assert_eq!(spot, long.chars().nth(499).unwrap());
+    }
+
+    #[test]
+    fn short_lines_are_shown_whole_at_their_numbers() {
+        let text = "one\ntwo\nthree\nfour\n";
+        let (shown, column, shift) = excerpt(text, 3, 2);
+        assert_eq!(shown, "\ntwo\nthree\nfour\n");
+        assert_eq!((column, shift), (2, 0));
     }
 }
