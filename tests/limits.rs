@@ -29,6 +29,19 @@ fn write_log(dir: &Path, name: &str, content: &str) {
     std::fs::write(dir.join("activities").join(name), content).unwrap();
 }
 
+/// Runs `check` on a ledger that must be refused; its messages.
+fn refused_by_check(ledger: &Path) -> String {
+    let output = cli()
+        .arg("check")
+        .arg(ledger)
+        .timeout(HANG_GUARD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 fn both_items(dir: &Path) {
     write_log(
         dir,
@@ -48,14 +61,7 @@ fn a_fifty_megabyte_file_is_refused_without_reading_it_whole() {
     let big = line.repeat(50 * 1024 * 1024 / line.len() + 1);
     write_log(&ledger, "huge.yaml", &big);
 
-    let output = cli()
-        .arg("check")
-        .arg(&ledger)
-        .timeout(HANG_GUARD)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = refused_by_check(&ledger);
     assert!(stderr.contains("huge.yaml"), "{stderr}");
     assert!(
         stderr.contains("文件过大（50.0 MiB）") && stderr.contains("不能超过 16 MiB"),
@@ -123,14 +129,7 @@ fn deeply_nested_yaml_is_a_located_error() {
         .collect();
     write_log(&ledger, "block.yaml", &block);
 
-    let output = cli()
-        .arg("check")
-        .arg(&ledger)
-        .timeout(HANG_GUARD)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = refused_by_check(&ledger);
     assert!(stderr.contains("flow.yaml:3:9"), "{stderr}");
     assert!(stderr.contains("block.yaml:2:3"), "{stderr}");
     assert!(stderr.contains("E014"), "{stderr}");
@@ -197,14 +196,7 @@ fn links_back_up_the_tree_devices_and_pipes_do_not_hang_the_loader() {
         .unwrap();
     assert!(made.success());
 
-    let output = cli()
-        .arg("check")
-        .arg(&ledger)
-        .timeout(HANG_GUARD)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = refused_by_check(&ledger);
     for name in ["zero.yaml", "pipe.yaml"] {
         assert!(
             stderr.contains(&format!("{name} 不是普通文件")),
