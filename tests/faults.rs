@@ -1,5 +1,5 @@
 //! Interrupted writes: a build or a `new` killed (SIGKILL) at points spread over its
-//! whole run leaves every file either as it was or as it would have become, never a
+//! whole run, and densely over its end, leaves every file either as it was or as it would have become, never a
 //! mix, and the next run works. (Two `new` at once are in tests/authoring.rs.)
 
 mod common;
@@ -10,8 +10,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How many kill points each test tries, spread evenly over one uninterrupted run.
+/// How many kill points each test tries: half spread evenly over one uninterrupted
+/// run, half over its last tenth, where the files are written.
 const KILL_POINTS: u32 = 16;
+
+/// When the kill point `point` of [`KILL_POINTS`] falls in a run of `full_run`.
+fn kill_delay(full_run: Duration, point: u32) -> Duration {
+    let half = KILL_POINTS / 2;
+    if point < half {
+        full_run * point / half
+    } else {
+        full_run * 9 / 10 + full_run * (point - half) / (10 * half)
+    }
+}
 
 fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("annual-report")
@@ -93,7 +104,7 @@ fn a_killed_build_leaves_each_output_old_or_new() {
     for point in 0..KILL_POINTS {
         killed_after(
             &mut build_command(&ledger, &out),
-            full_run * point / KILL_POINTS,
+            kill_delay(full_run, point),
         );
         let now = visible_files(&out);
         assert_eq!(now.len(), 4, "kill point {point}: {:?}", now.keys());
@@ -145,7 +156,7 @@ fn a_killed_new_leaves_the_log_unchanged_or_with_the_whole_entry() {
         let visits = point + 2;
         killed_after(
             &mut new_command(&ledger, visits),
-            full_run * point / KILL_POINTS,
+            kill_delay(full_run, point),
         );
         let now = june_entries(&ledger);
         if now.len() == expected.len() + 1 {
