@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{cli, fixture};
+use common::{cli, fixture, stats_total};
 use std::path::Path;
 
 fn run(args: &[&str], dir: &Path) -> std::process::Output {
@@ -55,12 +55,7 @@ fn every_preset_initialises_a_ledger_that_builds() {
 
 #[test]
 fn init_never_overwrites_and_names_the_presets() {
-    let work = tempfile::tempdir().unwrap();
-    cli()
-        .args(["init", "--year", "2024"])
-        .arg(work.path())
-        .assert()
-        .success();
+    let work = ledger();
     let again = run(&["init", "--year", "2024"], work.path());
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("不会覆盖"));
@@ -151,13 +146,7 @@ fn new_appends_to_the_month_file_keeping_what_is_there() {
         .arg(dir)
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
-    let total = json["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["level"] == "total")
-        .unwrap();
+    let total = stats_total(&stats.stdout);
     assert_eq!(total["activities"], 3);
     assert_eq!(total["figures"][0], 4, "visits 1 + 2 + 1");
 }

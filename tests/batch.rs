@@ -3,7 +3,7 @@
 mod common;
 
 use annual_report::Format;
-use common::{build_formats, cli, copy_dir, fixture};
+use common::{build_formats, cli, copy_dir, fixture, stats_total};
 
 #[test]
 fn a_batch_keeps_going_past_a_broken_ledger_and_lists_it() {
@@ -151,13 +151,7 @@ fn figures_carry_their_year_over_year_change() {
         .arg(fixture("xinhe-2023"))
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let total = json["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["level"] == "total")
-        .unwrap();
+    let total = stats_total(&output.stdout);
     assert_eq!(total["previous"], serde_json::json!([8, 40]));
     assert_eq!(
         total["yoy"],

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{cli, copy_dir, fixture};
+use common::{cli, copy_dir, fixture, stats_total};
 use std::path::Path;
 use std::time::Duration;
 
@@ -168,13 +168,7 @@ fn a_ledger_of_ten_thousand_files_checks_and_counts_them_all() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let stats: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let total = stats["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|row| row["level"] == "total")
-        .expect("a total row");
+    let total = stats_total(&output.stdout);
     assert_eq!(total["activities"], 10_000, "{stdout}");
 }
 

@@ -175,3 +175,15 @@ pub fn html_blocks(html: &str) -> Vec<String> {
     }
     blocks
 }
+
+/// The year's total row of `stats --format json` output.
+pub fn stats_total(stats_json: &[u8]) -> serde_json::Value {
+    let json: serde_json::Value = serde_json::from_slice(stats_json).expect("stats JSON");
+    json["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["level"] == "total")
+        .expect("a total row")
+        .clone()
+}
