@@ -5,10 +5,14 @@ use crate::diag::{Diagnostic, Location, Report};
 use crate::load::Ledger;
 use crate::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
 use crate::numbering::NumberStyle;
+use crate::suggest::{Candidate, suggestions};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// The reporting years a ledger may hold.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
 
 /// A value with the place in the ledger it was written.
 #[derive(Clone, Debug, Serialize)]
@@ -39,6 +43,11 @@ impl Figure {
             format!("{}（{}）", self.label, self.unit)
         }
     }
+
+    /// The key with what it counts, for lists of allowed keys: visits（接待妇女来访）.
+    pub fn named(&self) -> String {
+        format!("{}（{}）", self.key, self.label)
+    }
 }
 
 /// A validated activity.
@@ -67,6 +76,8 @@ pub struct Activity {
 pub struct Item {
     /// Identifier.
     pub id: String,
+    /// Where the item's id is written, for findings about the item as a whole.
+    pub at: Location,
     /// Sub-heading text.
     pub title: Option<Located<String>>,
     /// First sentence.
@@ -307,7 +318,7 @@ impl Checker {
         let file = self.file.clone();
         let year = i32::try_from(spec.year.value)
             .ok()
-            .filter(|y| (1949..=2200).contains(y));
+            .filter(|y| YEARS.contains(y));
         if year.is_none() {
             self.push(
                 Diagnostic::error("E020", format!("年份 {} 不合理", spec.year.value))
@@ -505,6 +516,7 @@ impl Checker {
         };
         Item {
             id: item.id.value.clone(),
+            at: at(file, &item.id),
             title,
             lead: self.opt_text(file, &item.lead, &format!("{path}.lead")),
             text: self.opt_text(file, &item.text, &format!("{path}.text")),
@@ -606,14 +618,21 @@ impl Checker {
             .iter()
             .flat_map(|s| s.items.iter().map(|i| i.id.clone()))
             .collect();
+        let item_words: Vec<(String, Vec<String>)> = year
+            .sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| (i.id.clone(), item_words(i))))
+            .collect();
         let figure_keys: Vec<&str> = year.figures.iter().map(|f| f.key.as_str()).collect();
+        let figure_names: Vec<String> = year.figures.iter().map(Figure::named).collect();
         let mut ids: HashMap<String, Location> = HashMap::new();
         let mut referenced = HashSet::new();
         for log in &ledger.logs {
             for (n, spec) in log.activities.iter().enumerate() {
                 referenced.insert(spec.item.value.clone());
                 let path = format!("[{n}]");
-                let activity = self.activity(&log.file, spec, &path, year, &figure_keys);
+                let activity =
+                    self.activity(&log.file, spec, &path, year, (&figure_keys, &figure_names));
                 if let Some(id) = &spec.id {
                     let here = at(&log.file, id);
                     if let Some(first) = ids.get(&id.value) {
@@ -639,7 +658,7 @@ impl Checker {
                             .field(format!("{path}.item"))
                             .width(spec.item.value.chars().count())
                             .allowed(item_ids.iter().cloned())
-                            .help("item 必须是 report.yaml 中某个条目的 id"),
+                            .help(unknown_item_help(&spec.item.value, &item_words)),
                     ),
                 }
             }
@@ -653,7 +672,7 @@ impl Checker {
         spec: &ActivitySpec,
         path: &str,
         year: &Year,
-        figure_keys: &[&str],
+        figures: (&[&str], &[String]),
     ) -> Option<Activity> {
         let date = self.date(file, &spec.date, &format!("{path}.date"));
         if let Some(d) = date {
@@ -675,7 +694,7 @@ impl Checker {
             }
         }
         let text = self.opt_text(file, &spec.text, &format!("{path}.text"));
-        let figures = self.figure_values(file, &spec.figures, path, figure_keys);
+        let figures = self.figure_values(file, &spec.figures, path, figures);
         if spec.text.is_none() && spec.figures.0.is_empty() {
             self.push(
                 Diagnostic::error("E026", "活动既没有文字也没有数字")
@@ -705,7 +724,7 @@ impl Checker {
         file: &Arc<str>,
         figures: &OrderedMap<Spanned<FigureValue>>,
         path: &str,
-        figure_keys: &[&str],
+        (figure_keys, figure_names): (&[&str], &[String]),
     ) -> Option<Vec<(String, u64)>> {
         let mut out = Vec::new();
         let mut ok = true;
@@ -718,7 +737,7 @@ impl Checker {
                         .at(at(file, key))
                         .field(field.clone())
                         .width(key.value.chars().count())
-                        .allowed(figure_keys.iter().copied())
+                        .allowed(figure_names.iter().cloned())
                         .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
                 );
                 continue;
@@ -760,21 +779,17 @@ impl Checker {
     /// An item needs fixed text or at least one activity (valid or not: an invalid one
     /// has its own message).
     fn items_have_content(&mut self, year: &Year, referenced: &HashSet<String>) {
-        for section in &year.sections {
-            for item in &section.items {
+        for (si, section) in year.sections.iter().enumerate() {
+            for (ii, item) in section.items.iter().enumerate() {
                 if item.text.is_none() && !referenced.contains(&item.id) {
-                    let here = item
-                        .lead
-                        .as_ref()
-                        .or(item.title.as_ref())
-                        .map_or_else(|| section.title.at.clone(), |l| l.at.clone());
                     self.push(
                         Diagnostic::error(
                             "E027",
                             format!("条目 “{}” 既没有固定文字也没有活动", item.id),
                         )
-                        .at(here)
-                        .field("text")
+                        .at(item.at.clone())
+                        .width(item.id.chars().count())
+                        .field(format!("sections[{si}].items[{ii}].text"))
                         .help(format!(
                             "给条目写上 text，或在活动台账中添加 item: {} 的活动",
                             item.id
@@ -783,6 +798,37 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// The words a clerk may remember an item by.
+fn item_words(item: &Item) -> Vec<String> {
+    [&item.title, &item.lead, &item.text]
+        .into_iter()
+        .flatten()
+        .map(|t| t.value.clone())
+        .collect()
+}
+
+/// The help of E022: the items the clerk most likely meant, by spelling or by words.
+fn unknown_item_help(typed: &str, items: &[(String, Vec<String>)]) -> String {
+    let candidates: Vec<Candidate> = items
+        .iter()
+        .map(|(id, words)| Candidate {
+            id,
+            words: words.iter().map(String::as_str).collect(),
+        })
+        .collect();
+    match suggestions(typed, &candidates).as_slice() {
+        [] => "item 必须是 report.yaml 中某个条目的 id".to_owned(),
+        found => format!(
+            "是不是想写 {}？item 必须是 report.yaml 中某个条目的 id",
+            found
+                .iter()
+                .map(|id| format!("“{id}”"))
+                .collect::<Vec<_>>()
+                .join("或")
+        ),
     }
 }
 

@@ -393,6 +393,9 @@ fn compose_item(
         join_sentence(current, &normalize(&fill(&summary.value, value_of)));
     }
     paras.retain(|p| !p.is_empty());
+    for paragraph in &mut paras {
+        close_paragraph(paragraph);
+    }
     let is_heading = style.is_subheading();
     DocItem {
         id: item.id.clone(),
@@ -403,6 +406,28 @@ fn compose_item(
             .filter(|_| is_heading)
             .map(|t| normalize(&t.value)),
         paragraphs: paras.iter().map(|p| RichText::parse(p)).collect(),
+    }
+}
+
+/// Ends a paragraph as a sentence: a paragraph whose last words came from a ledger
+/// text without a final mark gets its 。, as the same text gets one mid-paragraph; a
+/// trailing ， ； or 、 becomes 。. A paragraph that ends in 。！？…, in a closing quote
+/// after one of them, or in ： (a list follows) stays as written. Bold markup at the
+/// end is looked through: the mark goes after it.
+fn close_paragraph(paragraph: &mut String) {
+    let body = paragraph.trim_end_matches("**");
+    let bold_tail = paragraph.len() - body.len();
+    let mut chars = body.chars().rev();
+    let (last, before) = (chars.next(), chars.next());
+    match last {
+        None | Some('。' | '！' | '？' | '…' | '：') => {}
+        Some('”' | '’' | '）' | '》' | '】')
+            if before.is_some_and(|c| matches!(c, '。' | '！' | '？' | '…')) => {}
+        Some(c @ ('，' | '；' | '、')) if bold_tail == 0 => {
+            paragraph.truncate(paragraph.len() - c.len_utf8());
+            paragraph.push('。');
+        }
+        Some(_) => paragraph.push('。'),
     }
 }
 
@@ -489,6 +514,24 @@ mod tests {
         let mut t = String::from("评选工作，");
         join_sentence(&mut t, "选出了10位代表");
         assert_eq!(t, "评选工作，选出了10位代表");
+    }
+
+    #[test]
+    fn a_paragraph_always_ends_as_a_sentence() {
+        for (written, printed) in [
+            ("覆盖全镇12个村", "覆盖全镇12个村。"),
+            ("覆盖全镇12个村。", "覆盖全镇12个村。"),
+            ("覆盖全镇12个村；", "覆盖全镇12个村。"),
+            ("学习《家庭教育促进法》", "学习《家庭教育促进法》。"),
+            ("提出“建设美丽乡村。”", "提出“建设美丽乡村。”"),
+            ("主要做法如下：", "主要做法如下："),
+            ("**重点工作**", "**重点工作**。"),
+            ("**重点工作。**", "**重点工作。**"),
+        ] {
+            let mut paragraph = written.to_owned();
+            close_paragraph(&mut paragraph);
+            assert_eq!(paragraph, printed, "{written}");
+        }
     }
 
     #[test]

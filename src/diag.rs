@@ -25,6 +25,37 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Why an operation on a file failed, in Chinese: the system's own text is English
+/// (`No such file or directory`), and a clerk reads every message.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let reason = match error.kind() {
+        ErrorKind::NotFound => "文件或目录不存在",
+        ErrorKind::PermissionDenied => "没有权限（文件可能只读，或属于其他用户）",
+        ErrorKind::AlreadyExists => "已经存在",
+        ErrorKind::InvalidData => "内容不是有效的 UTF-8 文字（可能是 GBK 编码，请另存为 UTF-8）",
+        ErrorKind::StorageFull => "磁盘已满",
+        ErrorKind::ReadOnlyFilesystem => "磁盘或目录是只读的",
+        ErrorKind::IsADirectory => "这是一个目录，不是文件",
+        ErrorKind::NotADirectory => "路径中有一部分不是目录",
+        ErrorKind::DirectoryNotEmpty => "目录不是空的",
+        ErrorKind::InvalidFilename => "文件名无效或过长",
+        ErrorKind::Interrupted => "操作被中断",
+        ErrorKind::TimedOut => "操作超时",
+        ErrorKind::WouldBlock => "文件正被其他程序占用",
+        ErrorKind::BrokenPipe => "输出管道已关闭",
+        ErrorKind::OutOfMemory => "内存不足",
+        ErrorKind::UnexpectedEof => "文件意外结束",
+        _ => {
+            return match error.raw_os_error() {
+                Some(code) => format!("系统错误（错误码 {code}）"),
+                None => "系统错误".to_owned(),
+            };
+        }
+    };
+    reason.to_owned()
+}
+
 /// One file of a ledger as read, kept for source snippets in messages.
 #[derive(Debug)]
 pub struct SourceFile {

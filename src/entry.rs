@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Report};
 use crate::load::{self, ACTIVITIES_DIR};
 use crate::model::ActivitySpec;
 use crate::schema;
+use crate::suggest::{Candidate, suggestions};
 use chrono::{Datelike, NaiveDate};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -38,8 +39,22 @@ pub enum EntryError {
     /// be with the entry added (so snippets show it).
     #[error("{}", .0.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Invalid(Report),
-    /// The log could not be read or written.
-    #[error("无法写入 {path}：{source}")]
+    /// The directory holds no report.yaml.
+    #[error(
+        "{} 不是台账目录（里面没有 report.yaml）：请先 cd 到台账目录，或在命令后写上台账目录；新建台账用 annual-report init",
+        .0.display()
+    )]
+    NotALedger(PathBuf),
+    /// A log could not be read.
+    #[error("无法读取 {}：{}", .path.display(), crate::diag::io_reason(.source))]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The log could not be written.
+    #[error("无法写入 {}：{}", .path.display(), crate::diag::io_reason(.source))]
     Io {
         /// The file.
         path: PathBuf,
@@ -57,19 +72,199 @@ pub struct Added {
     pub yaml: String,
 }
 
-/// The item ids of a ledger, for prompts and messages.
-pub fn item_ids(dir: &Path) -> Vec<String> {
-    let loaded = load::load(dir);
-    loaded
-        .ledger
-        .map(|l| {
-            l.report
-                .sections
-                .iter()
-                .flat_map(|s| s.items.iter().map(|i| i.id.value.clone()))
-                .collect()
+/// An item a new activity can go to, as a clerk sees it.
+#[derive(Clone, Debug)]
+pub struct ItemChoice {
+    /// The id written in the log.
+    pub id: String,
+    /// The words that name it: title, else lead, else fixed text.
+    pub label: String,
+    /// Every text of the item, for recognising what a clerk typed.
+    pub words: Vec<String>,
+    /// The figures its summary sentence prints, in order.
+    pub figures: Vec<String>,
+}
+
+/// A declared figure, as a question can name it.
+#[derive(Clone, Debug)]
+pub struct FigureChoice {
+    /// Key in the log.
+    pub key: String,
+    /// What is counted.
+    pub label: String,
+    /// Unit, possibly empty.
+    pub unit: String,
+}
+
+/// What `new` needs to know of a ledger to ask good questions and refuse a bad answer
+/// at once, before anything else is typed.
+#[derive(Clone, Debug)]
+pub struct Choices {
+    /// Reporting year.
+    pub year: i32,
+    /// Items in report order.
+    pub items: Vec<ItemChoice>,
+    /// Declared figures.
+    pub figures: Vec<FigureChoice>,
+    /// The latest activity date already in the ledger.
+    pub last_date: Option<NaiveDate>,
+}
+
+impl Choices {
+    /// Reads the choices of the ledger in `dir`; the findings when `report.yaml` is
+    /// missing or unreadable.
+    pub fn of(dir: &Path) -> Result<Choices, EntryError> {
+        if !dir.join(load::REPORT_FILE).is_file() {
+            return Err(EntryError::NotALedger(dir.to_path_buf()));
+        }
+        let loaded = load::load(dir);
+        let Some(ledger) = loaded.ledger else {
+            return Err(EntryError::Invalid(loaded.report));
+        };
+        let spec = &ledger.report;
+        let items = spec
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .map(|item| {
+                let words: Vec<String> = [&item.title, &item.lead, &item.text]
+                    .into_iter()
+                    .flatten()
+                    .map(|t| crate::text::normalize(&t.value))
+                    .collect();
+                let figures = item
+                    .summary
+                    .as_ref()
+                    .map(|s| {
+                        crate::aggregate::placeholders(&s.value)
+                            .into_iter()
+                            .flatten()
+                            .map(|p| p.split('.').next().unwrap_or(p).to_owned())
+                            .fold(Vec::new(), |mut keys, key| {
+                                if !keys.contains(&key) {
+                                    keys.push(key);
+                                }
+                                keys
+                            })
+                    })
+                    .unwrap_or_default();
+                ItemChoice {
+                    id: item.id.value.clone(),
+                    label: words.first().cloned().unwrap_or_default(),
+                    words,
+                    figures,
+                }
+            })
+            .collect();
+        let figures = spec
+            .figures
+            .0
+            .iter()
+            .map(|(key, decl)| FigureChoice {
+                key: key.value.clone(),
+                label: decl.label.value.clone(),
+                unit: decl.unit.as_ref().map(|u| u.value.clone()).unwrap_or_default(),
+            })
+            .collect();
+        let last_date = ledger
+            .logs
+            .iter()
+            .flat_map(|log| &log.activities)
+            .filter_map(|a| crate::text::parse_date(&a.date.value))
+            .max();
+        Ok(Choices {
+            year: i32::try_from(spec.year.value).unwrap_or_default(),
+            items,
+            figures,
+            last_date,
         })
-        .unwrap_or_default()
+    }
+
+    /// The date a clerk typed, in any form `text::parse_date` reads, within the
+    /// reporting year; a Chinese message otherwise.
+    pub fn date(&self, typed: &str) -> Result<NaiveDate, String> {
+        let date = crate::text::parse_date(typed).ok_or_else(|| {
+            format!("“{typed}” 不是有效的日期：写作 {0}-03-08 或 {0}年3月8日", self.year)
+        })?;
+        if date.year() == self.year {
+            Ok(date)
+        } else {
+            Err(format!(
+                "{date} 不在 {} 年内：本台账只记 {} 年的活动",
+                self.year, self.year
+            ))
+        }
+    }
+
+    /// The item a clerk meant: its number in the list (1, 2 …), its id, or words of
+    /// its title; the likely items otherwise.
+    pub fn item(&self, typed: &str) -> Result<&ItemChoice, String> {
+        let typed = typed.trim();
+        if let Ok(n) = typed.parse::<usize>() {
+            return n
+                .checked_sub(1)
+                .and_then(|i| self.items.get(i))
+                .ok_or_else(|| format!("没有第 {n} 个条目：请填 1 到 {}", self.items.len()));
+        }
+        if let Some(item) = self.items.iter().find(|i| i.id == typed) {
+            return Ok(item);
+        }
+        let candidates: Vec<Candidate> = self
+            .items
+            .iter()
+            .map(|i| Candidate {
+                id: &i.id,
+                words: i.words.iter().map(String::as_str).collect(),
+            })
+            .collect();
+        match suggestions(typed, &candidates).as_slice() {
+            [only] if !typed.is_empty() && !typed.is_ascii() => self
+                .items
+                .iter()
+                .find(|i| i.id == *only)
+                .ok_or_else(|| format!("未知的条目 “{typed}”")),
+            [] => Err(format!(
+                "未知的条目 “{typed}”；可选：{}",
+                self.items
+                    .iter()
+                    .map(|i| i.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )),
+            found => Err(format!(
+                "未知的条目 “{typed}”；是不是想写 {}？",
+                found
+                    .iter()
+                    .map(|id| format!("“{id}”"))
+                    .collect::<Vec<_>>()
+                    .join("或")
+            )),
+        }
+    }
+
+    /// A figure value as typed: a whole number of at least 0.
+    pub fn figure_value(&self, key: &str, typed: &str) -> Result<u64, String> {
+        let label = self
+            .figures
+            .iter()
+            .find(|f| f.key == key)
+            .map_or(key, |f| f.label.as_str());
+        let typed = typed.trim();
+        if typed.parse::<i64>().is_ok_and(|n| n < 0) {
+            return Err(format!("{label} 的数字 {typed} 不能为负"));
+        }
+        typed.parse::<u64>().map_err(|_| {
+            format!("{label} 要写 0 或正整数，例如 3（“余”“近”等字写在汇总句里），不能写 “{typed}”")
+        })
+    }
+
+    /// Every declared figure key with its label, for messages.
+    fn figure_names(&self) -> Vec<String> {
+        self.figures
+            .iter()
+            .map(|f| format!("{}（{}）", f.key, f.label))
+            .collect()
+    }
 }
 
 /// A YAML scalar that reads back as exactly `s`: a JSON string is a valid YAML
@@ -251,20 +446,63 @@ fn appended(old: Option<&str>, entry_yaml: &str, date: NaiveDate) -> String {
     }
 }
 
+/// Checks what the clerk gave against the ledger before anything is read or written:
+/// the date (any form `text::parse_date` reads, within the year), the item, and each
+/// figure; every problem at once, named by its command-line option. The entry comes
+/// back with its date as YYYY-MM-DD and its item as the id.
+fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryError> {
+    let mut problems = Vec::new();
+    let mut normalized = entry.clone();
+    match choices.date(&entry.date) {
+        Ok(date) => normalized.date = date.format("%Y-%m-%d").to_string(),
+        Err(message) => {
+            let code = if crate::text::parse_date(&entry.date).is_some() {
+                "E021"
+            } else {
+                "E020"
+            };
+            problems.push(Diagnostic::error(code, message).field("--date"));
+        }
+    }
+    match choices.item(&entry.item) {
+        Ok(item) => normalized.item = item.id.clone(),
+        Err(message) => problems.push(
+            Diagnostic::error("E022", message)
+                .field("--item")
+                .allowed(choices.items.iter().map(|i| format!("{}（{}）", i.id, i.label))),
+        ),
+    }
+    for (key, value) in &entry.figures {
+        if !choices.figures.iter().any(|f| &f.key == key) {
+            problems.push(
+                Diagnostic::error("E023", format!("未声明的数字项 “{key}”"))
+                    .field("--figure")
+                    .allowed(choices.figure_names())
+                    .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
+            );
+        } else if let Err(message) = choices.figure_value(key, value) {
+            problems.push(Diagnostic::error("E024", message).field("--figure"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(normalized)
+    } else {
+        Err(EntryError::Invalid(Report {
+            sources: Vec::new(),
+            diagnostics: problems,
+        }))
+    }
+}
+
 /// Validates and appends the entry (or only shows it, with `dry_run`).
 pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryError> {
-    let date = NaiveDate::parse_from_str(entry.date.trim(), "%Y-%m-%d").map_err(|_| {
-        EntryError::Invalid(Report {
-            sources: Vec::new(),
-            diagnostics: vec![
-                Diagnostic::error("E020", format!("“{}” 不是有效的日期", entry.date))
-                    .field("--date")
-                    .help("日期写作 YYYY-MM-DD，例如 2023-03-08"),
-            ],
-        })
-    })?;
-    let log = target(dir, entry, date);
-    let yaml = entry_yaml(entry);
+    let choices = Choices::of(dir)?;
+    let entry = prevalidate(&choices, entry)?;
+    let date = choices
+        .date(&entry.date)
+        .expect("prevalidate accepted the date");
+    let log = target(dir, &entry, date);
+    let yaml = entry_yaml(&entry);
     let io = |source| EntryError::Io {
         path: log.clone(),
         source,
@@ -281,7 +519,12 @@ pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryEr
     let old = match std::fs::read_to_string(&log) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(e)),
+        Err(source) => {
+            return Err(EntryError::Read {
+                path: log.clone(),
+                source,
+            });
+        }
     };
     let new_text = appended(old.as_deref(), &yaml, date);
     validate(dir, &log, &new_text)?;

@@ -2,45 +2,10 @@
 //! the built-in templates for editing.
 
 use crate::load::{ACTIVITIES_DIR, REPORT_FILE};
+pub use crate::presets::{PRESETS, Preset};
 use crate::render::BUILTIN_TEMPLATES;
 use crate::schema;
 use std::path::{Path, PathBuf};
-
-/// A preset: name, description, report.yaml and the example activity log.
-pub struct Preset {
-    /// Name on the command line.
-    pub name: &'static str,
-    /// What it is for.
-    pub description: &'static str,
-    report: &'static str,
-    activities: &'static str,
-    default_name: &'static str,
-}
-
-/// The presets `init` knows.
-pub const PRESETS: &[Preset] = &[
-    Preset {
-        name: "fulian",
-        description: "镇（街道）妇联：组织建设、联系服务、维权关爱、巾帼志愿服务、下一步计划",
-        report: include_str!("../templates/presets/fulian.yaml"),
-        activities: include_str!("../templates/presets/fulian.activities.yaml"),
-        default_name: "示例镇妇联",
-    },
-    Preset {
-        name: "tuanwei",
-        description: "共青团委员会：思想引领、服务大局、自身建设，（一）小标题",
-        report: include_str!("../templates/presets/tuanwei.yaml"),
-        activities: include_str!("../templates/presets/tuanwei.activities.yaml"),
-        default_name: "示例镇团委",
-    },
-    Preset {
-        name: "zhengfu",
-        description: "镇人民政府或政府部门：经济发展、民生保障、基层治理，带署名",
-        report: include_str!("../templates/presets/zhengfu.yaml"),
-        activities: include_str!("../templates/presets/zhengfu.activities.yaml"),
-        default_name: "示例镇人民政府",
-    },
-];
 
 /// Why `init` could not write.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +22,7 @@ pub enum InitError {
     #[error("{0} 已存在，不会覆盖已有台账（只复制模板请用 --templates）")]
     Exists(PathBuf),
     /// A file could not be written.
-    #[error("无法写入 {path}：{source}")]
+    #[error("无法写入 {}：{}", .path.display(), crate::diag::io_reason(.source))]
     Write {
         /// The file.
         path: PathBuf,

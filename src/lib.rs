@@ -21,10 +21,12 @@ pub mod load;
 pub mod model;
 pub mod numbering;
 pub mod output;
+pub mod presets;
 pub mod proofread;
 pub mod render;
 pub mod schema;
 pub mod stats;
+pub mod suggest;
 pub mod synth;
 pub mod text;
 #[cfg(feature = "typeset")]
@@ -55,7 +57,7 @@ pub enum Error {
     #[error(transparent)]
     Typeset(#[from] typeset::TypesetError),
     /// An output could not be written.
-    #[error("无法写入 {path}：{source}")]
+    #[error("无法写入 {}：{}", .path.display(), diag::io_reason(.source))]
     Write {
         /// Output directory.
         path: PathBuf,

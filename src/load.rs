@@ -135,7 +135,7 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
             Err(e) => {
                 report.diagnostics.push(Diagnostic::error(
                     "E001",
-                    format!("无法读取目录 {}：{e}", current.display()),
+                    format!("无法读取目录 {}：{}", current.display(), crate::diag::io_reason(&e)),
                 ));
                 continue;
             }
@@ -235,7 +235,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
-        _ => format!("无法读取 {}：{e}", path.display()),
+        _ => format!("无法读取 {}：{}", path.display(), crate::diag::io_reason(&e)),
     };
     let too_large = |bytes: u64| {
         format!(
@@ -358,11 +358,34 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
             }
         }
     };
-    let diagnostic = match (&diagnostic.field, key_on_line(text, line)) {
+    // The parser often stumbles only lines after a tab in the indentation (or at the
+    // start of the file); the tab itself is what the clerk must fix.
+    let (diagnostic, at) = match (diagnostic.code, first_indentation_tab(text)) {
+        ("E018" | "E011" | "E014", Some((tab_line, tab_column))) if tab_line <= line => (
+            Diagnostic::error("E018", "YAML 语法错误：缩进中出现了 Tab 字符，YAML 只能用空格缩进")
+                .help("把这一行开头的 Tab 换成空格（与上一级对齐，通常每级两个空格）"),
+            Location {
+                file: file.clone(),
+                line: tab_line,
+                column: tab_column,
+            },
+        ),
+        _ => (diagnostic, at),
+    };
+    let diagnostic = match (&diagnostic.field, key_on_line(text, at.line)) {
         (None, Some(key)) => diagnostic.field(key),
         _ => diagnostic,
     };
     diagnostic.at(at)
+}
+
+/// Line and column (1-based) of the first tab in a line's leading white space.
+fn first_indentation_tab(text: &str) -> Option<(u32, u32)> {
+    text.lines().enumerate().find_map(|(n, line)| {
+        let indentation = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let column = line[..indentation].find('\t')?;
+        Some((u32::try_from(n + 1).ok()?, u32::try_from(column + 1).ok()?))
+    })
 }
 
 fn innermost(error: &YamlError) -> &YamlError {
@@ -461,5 +484,13 @@ mod tests {
         assert_eq!(key_on_line(text, 3).as_deref(), Some("text"));
         assert_eq!(key_on_line(text, 4), None);
         assert_eq!(key_on_line(text, 9), None);
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_found_on_its_own_line() {
+        let text = "- date: 2024-01-01\n  item: a\n- date: 2024-01-02\n\titem: b\n";
+        assert_eq!(first_indentation_tab(text), Some((4, 1)));
+        assert_eq!(first_indentation_tab("a: \tb\n  c\td\n"), None);
+        assert_eq!(first_indentation_tab("a:\n  \tb: 1\n"), Some((2, 3)));
     }
 }

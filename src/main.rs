@@ -11,11 +11,42 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Exit code of a command line that could not be parsed (as clap and most tools use).
+const USAGE_ERROR: u8 = 2;
+
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let command = cli::localize(cli::Cli::command());
-    let matches = command.get_matches();
-    match cli::Cli::from_arg_matches(&matches) {
+    let parsed = command
+        .clone()
+        .try_get_matches()
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches));
+    match parsed {
         Ok(args) => cli::run(args),
-        Err(e) => e.exit(),
+        Err(e) => match cli::error_message(&e, &command) {
+            Some(message) => {
+                eprint!("{message}");
+                ExitCode::from(USAGE_ERROR)
+            }
+            // Help and version: clap prints them with the Chinese templates (and the
+            // version without its final line break).
+            None if e.kind() == clap::error::ErrorKind::DisplayVersion => {
+                println!("{}", e.to_string().trim_end());
+                ExitCode::SUCCESS
+            }
+            None => e.exit(),
+        },
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`annual-report stats | head`)
+/// fails and `println!` panics. A command-line tool should end quietly instead, as
+/// `cat` does: restore the default action.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread starts; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

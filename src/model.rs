@@ -92,6 +92,7 @@ pub struct ReportSpec {
 
 /// The reporting organization.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "报告单位")]
 #[serde(deny_unknown_fields)]
 pub struct Organization {
     /// Full name as in the title: 茶盘洲镇妇联.
@@ -105,6 +106,7 @@ pub struct Organization {
 
 /// A figure that activities may count.
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[schemars(description = "数字项：活动中可以记下的数字，如接待来访件数")]
 #[serde(deny_unknown_fields)]
 pub struct FigureDecl {
     /// What is counted: 来访.
@@ -118,6 +120,7 @@ pub struct FigureDecl {
 
 /// Numbering styles for the levels of the document.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "各级编号样式")]
 #[serde(deny_unknown_fields)]
 pub struct NumberingSpec {
     /// Sections: default `一、`.
@@ -185,6 +188,7 @@ pub struct SectionSpec {
 
 /// One numbered paragraph (or sub-heading with its text) of a section.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "条目：节中的一段（或一个小标题及其正文）")]
 #[serde(deny_unknown_fields)]
 pub struct ItemSpec {
     /// Identifier that activities name in their `item` field.
@@ -230,6 +234,7 @@ pub struct ItemSpec {
 
 /// The plans for next year.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "下一年度工作计划")]
 #[serde(deny_unknown_fields)]
 pub struct PlansSpec {
     /// Heading: default 下一步工作计划.
@@ -246,6 +251,7 @@ pub struct PlansSpec {
 
 /// A roll-up of member ledgers.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "汇总：把成员单位台账的数字排成表")]
 #[serde(deny_unknown_fields)]
 pub struct RollupSpec {
     /// Heading of the table.
@@ -262,6 +268,7 @@ pub struct RollupSpec {
 
 /// Issuer and date below the text.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "正文下方的发文机关署名和成文日期")]
 #[serde(deny_unknown_fields)]
 pub struct SignatureSpec {
     /// The issuing organization's name; default the organization's name.
@@ -280,6 +287,7 @@ fn yes() -> bool {
 
 /// One entry of an activity log.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "一条活动：日期、所属条目、做了什么、数字")]
 #[serde(deny_unknown_fields)]
 pub struct ActivitySpec {
     /// Optional identifier, unique across the ledger.

@@ -44,24 +44,31 @@ pub fn chinese_numeral(n: u32) -> String {
 
 /// How headings or paragraphs of one level are numbered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(description = "编号样式：一、 （一） 1. （1） 一是 无")]
 pub enum NumberStyle {
     /// 一、二、三、 (level 1 headings).
     #[serde(rename = "一、")]
+    #[schemars(description = "一、二、三、（一级标题）")]
     ChineseComma,
     /// （一）（二） (level 2 headings).
     #[serde(rename = "（一）")]
+    #[schemars(description = "（一）（二）（二级标题）")]
     ChineseParen,
     /// 1. 2. 3. (level 3).
     #[serde(rename = "1.")]
+    #[schemars(description = "1. 2. 3.（三级）")]
     ArabicDot,
     /// （1）（2） (level 4).
     #[serde(rename = "（1）")]
+    #[schemars(description = "（1）（2）（四级）")]
     ArabicParen,
     /// 一是 二是 三是 (enumeration inside running text).
     #[serde(rename = "一是")]
+    #[schemars(description = "一是、二是、三是（段内列举）")]
     Ordinal,
     /// No number at all.
     #[serde(rename = "无")]
+    #[schemars(description = "不编号")]
     Unnumbered,
 }
 

@@ -7,6 +7,7 @@ use crate::check::{Located, Year};
 use crate::compose::Document;
 use crate::diag::{Diagnostic, Report};
 use crate::numbering::chinese_numeral;
+use crate::presets;
 use crate::text::is_cjk;
 use std::collections::HashMap;
 
@@ -25,6 +26,8 @@ pub const RULES: &[(&str, &str)] = &[
     ("W107", "某一节没有任何条目"),
     ("W108", "段落过长"),
     ("W109", "日期写法不统一"),
+    ("W110", "init 写入的示例活动还在台账里"),
+    ("W111", "还有“待填写”的内容"),
 ];
 
 /// Runs every rule over the ledger and the document.
@@ -49,6 +52,8 @@ pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagno
     found.extend(empty_sections(year));
     found.extend(overlong_paragraphs(year, doc));
     found.extend(mixed_date_formats(year, report));
+    found.extend(sample_activities(year));
+    found.extend(unfilled_placeholders(year));
     cap_per_rule(found)
 }
 
@@ -274,6 +279,51 @@ fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// W110: an example activity that `init` wrote, still unchanged: it would be
+/// published as if the office had done it.
+fn sample_activities(year: &Year) -> Vec<Diagnostic> {
+    year.sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .flat_map(|i| &i.activities)
+        .filter_map(|a| a.text.as_ref())
+        .filter(|text| presets::is_sample_text(&text.value))
+        .map(|text| {
+            Diagnostic::warning(
+                "W110",
+                "这是新建台账时写入的示例活动，会原样印进总结",
+            )
+            .at(text.at.clone())
+            .field("text")
+            .width(text.value.chars().count())
+            .help("改成本单位真实开展的活动，或删掉这一条")
+        })
+        .collect()
+}
+
+/// W111: a value still reading 待填写, such as the 索引号 `init` cannot know.
+fn unfilled_placeholders(year: &Year) -> Vec<Diagnostic> {
+    let metadata = year
+        .publication
+        .iter()
+        .map(|(key, value)| (format!("publication.{key}"), value));
+    let texts = year.texts().into_iter().map(|(f, t)| (f.to_owned(), t));
+    metadata
+        .chain(texts)
+        .filter(|(_, text)| text.value.contains(presets::PLACEHOLDER))
+        .map(|(field, text)| {
+            Diagnostic::warning(
+                "W111",
+                format!("“{field}” 还是“{}”", presets::PLACEHOLDER),
+            )
+            .at(text.at.clone())
+            .field(field)
+            .width(text.value.chars().count())
+            .help("填上真实内容再发布（例如向网站管理员要索引号）")
+        })
+        .collect()
 }
 
 /// W106: a summary sentence that prints a zero.

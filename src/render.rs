@@ -38,7 +38,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// A template file could not be read.
-    #[error("无法读取模板 {path}：{source}")]
+    #[error("无法读取模板 {path}：{}", crate::diag::io_reason(.source))]
     Read {
         /// The file.
         path: String,

@@ -70,4 +70,36 @@ mod tests {
         let text = activities.to_string();
         assert!(text.contains("所属条目"), "{text}");
     }
+
+    /// Every description a clerk's editor shows, in both schemas, is Chinese.
+    #[test]
+    fn no_description_is_english() {
+        fn descriptions<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, v) in map {
+                        match (key.as_str(), v) {
+                            ("description", serde_json::Value::String(s)) => out.push(s),
+                            _ => descriptions(v, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    items.iter().for_each(|v| descriptions(v, out));
+                }
+                _ => {}
+            }
+        }
+        for schema in [report_schema(), activities_schema()] {
+            let value: serde_json::Value = serde_json::from_str(&schema).unwrap();
+            let mut found = Vec::new();
+            descriptions(&value, &mut found);
+            assert!(found.len() >= 10, "{found:?}");
+            let english: Vec<&&str> = found
+                .iter()
+                .filter(|d| !d.chars().any(crate::text::is_cjk))
+                .collect();
+            assert_eq!(english.len(), 0, "{english:?}");
+        }
+    }
 }

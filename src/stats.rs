@@ -113,8 +113,8 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
                 .title
                 .as_ref()
                 .or(item.lead.as_ref())
-                .map(|t| short(&t.value))
-                .unwrap_or_default();
+                .or(item.text.as_ref())
+                .map_or_else(|| item.id.clone(), |t| crate::text::normalize(&t.value));
             rows.push(row(
                 "item",
                 &section.id,
@@ -131,7 +131,7 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             "section",
             &section.id,
             section.id.clone(),
-            short(&section.title.value),
+            crate::text::normalize(&section.title.value),
             activities,
             &agg.sections[si],
         ));
@@ -171,9 +171,9 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
     }
 }
 
-/// The first words of a heading or lead, for a table cell.
+/// The first words of a heading or lead, for a table cell (the machine formats keep
+/// the whole text).
 fn short(text: &str) -> String {
-    let text = crate::text::normalize(text);
     let mut out: String = text.chars().take(16).collect();
     if text.chars().count() > 16 {
         out.push('…');
@@ -182,9 +182,10 @@ fn short(text: &str) -> String {
 }
 
 impl Stats {
-    /// As CSV (RFC 4180), one row per line, header first.
+    /// As CSV (RFC 4180), one row per line, header first. It starts with a byte order
+    /// mark: Excel on a Chinese Windows reads a CSV without one as GBK.
     pub fn to_csv(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::from("\u{feff}");
         let mut header = vec![
             "level".to_owned(),
             "section".into(),
@@ -224,15 +225,12 @@ impl Stats {
             _ => "合计",
         };
         let mut table = vec![header];
-        for row in self
-            .rows
-            .iter()
-            .filter(|r| r.level != "month" || r.activities > 0)
-        {
+        // Every month is listed, a month without activities too: a gap is information.
+        for row in &self.rows {
             let mut cells = vec![
                 level_name(row.level).to_owned(),
                 row.key.clone(),
-                row.label.clone(),
+                short(&row.label),
                 row.activities.to_string(),
             ];
             cells.extend(row.figures.iter().enumerate().map(|(i, n)| {

@@ -97,6 +97,32 @@ pub fn paragraphs(s: &str) -> Vec<String> {
     out
 }
 
+/// A date as a clerk types it: `2024-03-15`, `2024-3-15`, `2024/3/15`, `2024.3.15` or
+/// `2024年3月15日` (full-width digits too, as a Chinese input method may give them).
+/// `None` unless it is a day of the calendar.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let ascii: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    let body = ascii.strip_suffix('日').unwrap_or(&ascii);
+    let parts: Vec<&str> = body.split(['-', '/', '.', '年', '月']).collect();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let number = |p: &str, max_len: usize| {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    let year = i32::try_from(number(year, 4).filter(|_| year.len() == 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(month, 2)?, number(day, 2)?)
+}
+
 /// A date as official documents write it: 2024年1月22日 (no leading zeros).
 pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -218,6 +244,24 @@ mod tests {
     fn paragraphs_split_at_blank_lines() {
         assert_eq!(paragraphs("甲\n乙\n\n\n丙\n"), vec!["甲乙", "丙"]);
         assert!(paragraphs(" \n").is_empty());
+    }
+
+    #[test]
+    fn dates_are_read_as_clerks_type_them() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 5);
+        for typed in [
+            "2024-03-05",
+            "2024-3-5",
+            "2024/3/5",
+            "2024.03.5",
+            "2024年3月5日",
+            " ２０２４年３月５日 ",
+        ] {
+            assert_eq!(parse_date(typed), day, "{typed}");
+        }
+        for wrong in ["24-3-5", "2024-2-30", "2024-3", "2024-03-05-1", "2024年3月", "明天", ""] {
+            assert_eq!(parse_date(wrong), None, "{wrong}");
+        }
     }
 
     #[test]

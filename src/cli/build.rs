@@ -10,6 +10,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Where a ledger's outputs go by default: a folder inside the ledger directory.
+const DEFAULT_OUT_DIR: &str = "reports";
+
 /// The name a report directory goes by: its last path component.
 fn dir_name(dir: &Path) -> PathBuf {
     dir.canonicalize()
@@ -30,8 +33,17 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         }
     }
     if dirs.is_empty() {
-        eprintln!("错误：没有找到报告目录（含 report.yaml 的目录）");
-        return ExitCode::FAILURE;
+        match &args.all {
+            // Inside a ledger, `annual-report build` builds that ledger.
+            None => dirs.push(PathBuf::from(".")),
+            Some(parent) => {
+                eprintln!(
+                    "错误：{} 下没有找到报告目录（含 report.yaml 的子目录）",
+                    parent.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        }
     }
     let formats = if args.format.is_empty() {
         Format::DEFAULT.to_vec()
@@ -50,7 +62,8 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
             let out_dir = match (&args.out, single) {
                 (Some(out), true) => out.clone(),
                 (Some(out), false) => out.join(dir_name(dir)),
-                (None, _) => Path::new("reports").join(dir_name(dir)),
+                // Next to the ledger, wherever the command is run from.
+                (None, _) => dir.join(DEFAULT_OUT_DIR),
             };
             let options = BuildOptions {
                 out_dir,
@@ -86,6 +99,15 @@ fn finish_one(result: &Result<Built, Error>) -> ExitCode {
     }
 }
 
+/// The folder a build wrote into, for the line a batch prints per report.
+fn output_folder(built: &Built) -> String {
+    built
+        .written
+        .first()
+        .and_then(|p| p.parent())
+        .map_or_else(String::new, |p| p.display().to_string())
+}
+
 /// Builds a batch with a progress bar on a terminal and a line per report otherwise,
 /// then lists every failure.
 fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
@@ -104,10 +126,12 @@ fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
     let on_done = |dir: &Path, result: &Result<Built, Error>| {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         let status = match result {
-            Ok(built) if built.report.warning_count() > 0 => {
-                format!("完成（{} 条提醒）", built.report.warning_count())
-            }
-            Ok(_) => "完成".to_owned(),
+            Ok(built) if built.report.warning_count() > 0 => format!(
+                "完成（{} 条提醒）→ {}",
+                built.report.warning_count(),
+                output_folder(built)
+            ),
+            Ok(built) => format!("完成 → {}", output_folder(built)),
             Err(_) => "失败".to_owned(),
         };
         match &bar {

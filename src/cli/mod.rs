@@ -8,23 +8,14 @@ mod init;
 mod new;
 mod report;
 mod stats;
+mod usage;
 
-use clap::{Arg, ArgAction, Args, Command, Parser, Subcommand};
+pub use usage::{error_message, localize};
+
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Help layout with Chinese headings (clap's own say "Usage", "Options").
-fn help_template(command: &Command) -> String {
-    let mut template = String::from("{about-with-newline}\n用法：{usage}\n");
-    if command.has_subcommands() {
-        template.push_str("\n命令：\n{subcommands}\n");
-    }
-    if command.get_positionals().next().is_some() {
-        template.push_str("\n参数：\n{positionals}\n");
-    }
-    template.push_str("\n选项：\n{options}{after-help}");
-    template
-}
 
 /// 把乡镇组织的年度台账（YAML）生成为年度工作总结：Markdown、网页与符合 GB/T 9704 的 PDF。
 #[derive(Debug, Parser)]
@@ -86,13 +77,24 @@ enum Commands {
         after_help = "示例：\n  annual-report fonts\n  annual-report fonts --font-path ~/公文字体"
     )]
     Fonts(FontArgs),
+    /// 显示某个命令的帮助
+    #[command(after_help = "示例：\n  annual-report help build")]
+    Help(HelpArgs),
+}
+
+/// Arguments of `help`.
+#[derive(Debug, Args)]
+struct HelpArgs {
+    /// 命令名，例如 build；不写则显示全部命令
+    #[arg(value_name = "命令")]
+    command: Option<String>,
 }
 
 /// Where fonts come from, for the commands that typeset.
 #[derive(Debug, Args)]
 struct FontArgs {
     /// 另外查找字体的目录（可多次指定），用于放置方正小标宋、仿宋_GB2312 等正式字体
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "目录")]
     font_path: Vec<PathBuf>,
     /// 不使用系统字体，只用程序内置的免费字体（结果在任何机器上都相同）
     #[arg(long)]
@@ -113,20 +115,20 @@ impl FontArgs {
 /// Arguments of `build`.
 #[derive(Debug, Args)]
 struct BuildArgs {
-    /// 报告目录（含 report.yaml 与 activities/），可以给多个
-    #[arg(required_unless_present = "all")]
+    /// 报告目录（含 report.yaml 与 activities/），可以给多个；不写则为当前目录
+    #[arg(value_name = "目录")]
     dirs: Vec<PathBuf>,
     /// 生成此目录下所有的报告目录（含 report.yaml 的子目录）
     #[arg(long, value_name = "上级目录")]
     all: Option<PathBuf>,
     /// 同时生成的报告数（默认等于 CPU 核数）
-    #[arg(long, short, default_value_t = 0)]
+    #[arg(long, short, default_value_t = 0, value_name = "数量")]
     jobs: usize,
-    /// 输出目录（默认 reports/<报告目录名>/；多个报告时为 <输出目录>/<报告目录名>/）
-    #[arg(long, short)]
+    /// 输出目录（默认为报告目录下的 reports/；多个报告时为 <输出目录>/<报告目录名>/）
+    #[arg(long, short, value_name = "目录")]
     out: Option<PathBuf>,
     /// 输出格式，逗号分隔：md, html, txt, typ, pdf, png（默认 md,html,txt,pdf）
-    #[arg(long, short, value_delimiter = ',')]
+    #[arg(long, short, value_delimiter = ',', value_name = "格式")]
     format: Vec<annual_report::Format>,
     /// 另外写出模板所见的数据（<标题>.context.json）
     #[arg(long)]
@@ -141,14 +143,14 @@ struct BuildArgs {
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// 报告目录（含 report.yaml 与 activities/）
-    #[arg(default_value = ".")]
+    /// 报告目录（含 report.yaml 与 activities/；默认当前目录）
+    #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
     /// 有警告也按失败处理（退出码 1），适合在 CI 中使用
     #[arg(long)]
     deny_warnings: bool,
     /// 输出格式：text（带源码片段）或 json（供程序读取）
-    #[arg(long, value_enum, default_value = "text", hide_possible_values = true)]
+    #[arg(long, value_enum, default_value = "text", hide_possible_values = true, value_name = "格式")]
     format: CheckFormat,
 }
 
@@ -165,16 +167,22 @@ enum CheckFormat {
 #[derive(Debug, Args)]
 struct InitArgs {
     /// 要创建的报告目录（默认当前目录）
-    #[arg(default_value = ".")]
+    #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
     /// 预设：fulian（妇联）、tuanwei（团委）、zhengfu（镇政府或部门）
-    #[arg(long, default_value = "fulian")]
+    #[arg(
+        long,
+        default_value = "fulian",
+        value_parser = PossibleValuesParser::new(annual_report::init::PRESETS.iter().map(|p| p.name)),
+        hide_possible_values = true,
+        value_name = "预设"
+    )]
     preset: String,
     /// 单位全称，例如 茶盘洲镇妇联
-    #[arg(long)]
+    #[arg(long, value_name = "单位")]
     name: Option<String>,
-    /// 报告年度（默认今年）
-    #[arg(long)]
+    /// 报告年度，四位数字（默认今年）
+    #[arg(long, value_parser = parse_year, value_name = "年份")]
     year: Option<i32>,
     /// 只把内置模板复制到 <目录>/templates/ 以便修改
     #[arg(long)]
@@ -185,25 +193,25 @@ struct InitArgs {
 #[derive(Debug, Args)]
 struct NewArgs {
     /// 报告目录（默认当前目录）
-    #[arg(default_value = ".")]
+    #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
     /// 活动日期 YYYY-MM-DD
-    #[arg(long)]
+    #[arg(long, value_name = "日期")]
     date: Option<String>,
     /// 所属条目（report.yaml 中条目的 id）
-    #[arg(long)]
+    #[arg(long, value_name = "条目")]
     item: Option<String>,
     /// 做了什么
-    #[arg(long)]
+    #[arg(long, value_name = "文字")]
     text: Option<String>,
     /// 数字，键=值，可多次指定，例如 --figure visits=2
     #[arg(long = "figure", value_name = "键=值")]
     figures: Vec<String>,
     /// 地点
-    #[arg(long)]
+    #[arg(long, value_name = "地点")]
     place: Option<String>,
     /// 写入的台账文件（相对 activities/，默认按月份，如 2024-03.yaml）
-    #[arg(long)]
+    #[arg(long, value_name = "文件")]
     file: Option<PathBuf>,
     /// 只显示将要添加的内容，不写文件
     #[arg(long)]
@@ -214,10 +222,10 @@ struct NewArgs {
 #[derive(Debug, Args)]
 struct StatsArgs {
     /// 报告目录（默认当前目录）
-    #[arg(default_value = ".")]
+    #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
     /// 输出格式：table（对齐的表格）、json 或 csv
-    #[arg(long, value_enum, default_value = "table", hide_possible_values = true)]
+    #[arg(long, value_enum, default_value = "table", hide_possible_values = true, value_name = "格式")]
     format: StatsFormat,
 }
 
@@ -243,41 +251,9 @@ struct SchemaArgs {
 /// Arguments of `completions`.
 #[derive(Debug, Args)]
 struct CompletionArgs {
-    /// 终端类型
+    /// 终端类型：bash、zsh、fish、powershell、elvish
+    #[arg(value_name = "终端")]
     shell: clap_complete::Shell,
-}
-
-/// Gives every command Chinese headings and help texts for clap's built-in flags.
-pub fn localize(command: Command) -> Command {
-    let template = help_template(&command);
-    let mut command = command
-        .help_template(template)
-        .disable_help_subcommand(true)
-        .disable_help_flag(true)
-        .arg(
-            Arg::new("help")
-                .short('h')
-                .long("help")
-                .action(ArgAction::Help)
-                .help("显示帮助"),
-        );
-    if command.get_version().is_some() {
-        command = command.disable_version_flag(true).arg(
-            Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(ArgAction::Version)
-                .help("显示版本"),
-        );
-    }
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|s| s.get_name().to_owned())
-        .collect();
-    for name in names {
-        command = command.mut_subcommand(name, localize);
-    }
-    command
 }
 
 /// Runs the parsed command.
@@ -292,5 +268,23 @@ pub fn run(cli: Cli) -> ExitCode {
         Commands::Schema(args) => extras::schema(args),
         Commands::Completions(args) => extras::completions(args),
         Commands::Man => extras::man(),
+        Commands::Help(args) => extras::help(args),
     }
+}
+
+/// A reporting year as typed after `--year`: four digits, within the years a ledger
+/// may hold.
+fn parse_year(typed: &str) -> Result<i32, String> {
+    typed
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| annual_report::check::YEARS.contains(y) && typed.trim().len() == 4)
+        .ok_or_else(|| {
+            format!(
+                "年份写四位数字，例如 2024（可用 {}–{}）",
+                annual_report::check::YEARS.start(),
+                annual_report::check::YEARS.end()
+            )
+        })
 }

@@ -1,81 +1,215 @@
-//! `annual-report new`: flags first; in a terminal, asks for what is missing.
+//! `annual-report new`: flags first; in a terminal, asks for what is missing, one
+//! question at a time, and asks again at once when an answer is wrong, so nothing
+//! typed is lost.
 
 use super::NewArgs;
 use super::report::print_findings;
-use annual_report::entry::{EntryError, NewEntry, add, item_ids};
+use annual_report::entry::{Choices, EntryError, ItemChoice, NewEntry, add};
+use chrono::{Datelike, NaiveDate};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Asks on the terminal; `None` when not interactive or at end of input.
-fn ask(question: &str) -> Option<String> {
+/// The clerk closed the input (Ctrl-D) instead of answering.
+struct Cancelled;
+
+/// Asks on the terminal; `Cancelled` at end of input.
+fn ask(question: &str) -> Result<String, Cancelled> {
     eprint!("{question}");
-    std::io::stderr().flush().ok()?;
+    std::io::stderr().flush().map_err(|_| Cancelled)?;
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).ok()?;
-    Some(line.trim().to_owned())
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => Err(Cancelled),
+        Ok(_) => Ok(line.trim().to_owned()),
+    }
+}
+
+/// Asks until `accept` takes the answer; its message is shown before asking again.
+fn ask_until<T>(
+    question: &str,
+    mut accept: impl FnMut(&str) -> Result<T, String>,
+) -> Result<T, Cancelled> {
+    loop {
+        let answer = ask(question)?;
+        match accept(&answer) {
+            Ok(value) => return Ok(value),
+            Err(message) => eprintln!("  {message}"),
+        }
+    }
+}
+
+/// The date Enter stands for: today within the ledger's year, else the latest date
+/// already recorded (a ledger of a past year is often completed months later).
+fn default_date(choices: &Choices) -> Option<NaiveDate> {
+    let today = chrono::Local::now().date_naive();
+    if today.year() == choices.year {
+        Some(today)
+    } else {
+        choices.last_date
+    }
+}
+
+fn ask_date(choices: &Choices) -> Result<String, Cancelled> {
+    let default = default_date(choices);
+    let question = match default {
+        Some(d) => format!("日期（如 {}年3月8日，回车为 {d}）：", choices.year),
+        None => format!("日期（如 {0}-03-08 或 {0}年3月8日）：", choices.year),
+    };
+    let date = ask_until(&question, |typed| match (typed.is_empty(), default) {
+        (true, Some(d)) => Ok(d),
+        (true, None) => Err("请填写日期".to_owned()),
+        (false, _) => choices.date(typed),
+    })?;
+    Ok(date.format("%Y-%m-%d").to_string())
+}
+
+fn ask_item(choices: &Choices) -> Result<&ItemChoice, Cancelled> {
+    eprintln!("可选条目：");
+    for (n, item) in choices.items.iter().enumerate() {
+        eprintln!("  {:>2}. {}  {}", n + 1, item.id, item.label);
+    }
+    ask_until("所属条目（填序号、id 或标题中的词）：", |typed| {
+        choices.item(typed)
+    })
+}
+
+/// Asks for the figures the item's summary prints; Enter skips one.
+fn ask_figures(choices: &Choices, item: &ItemChoice) -> Result<Vec<(String, String)>, Cancelled> {
+    let mut figures = Vec::new();
+    for key in &item.figures {
+        let Some(figure) = choices.figures.iter().find(|f| &f.key == key) else {
+            continue;
+        };
+        let unit = if figure.unit.is_empty() {
+            String::new()
+        } else {
+            format!("，单位：{}", figure.unit)
+        };
+        let question = format!("{}（{key}{unit}；回车表示这次没有）：", figure.label);
+        let value = ask_until(&question, |typed| {
+            if typed.is_empty() {
+                Ok(None)
+            } else {
+                choices.figure_value(key, typed).map(Some)
+            }
+        })?;
+        if let Some(n) = value {
+            figures.push((key.clone(), n.to_string()));
+        }
+    }
+    Ok(figures)
+}
+
+/// Fills in what the flags left out by asking; every answer is checked at once.
+fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry, Cancelled> {
+    let date = match &args.date {
+        Some(date) => date.clone(),
+        None => ask_date(choices)?,
+    };
+    let item = match &args.item {
+        Some(item) => choices.items.iter().find(|i| &i.id == item),
+        None => Some(ask_item(choices)?),
+    };
+    let mut text = match &args.text {
+        Some(text) => text.clone(),
+        None => ask("做了什么（一句话；只记数字时可回车跳过）：")?,
+    };
+    let mut figures = parse_figure_flags(&args.figures).unwrap_or_default();
+    if args.figures.is_empty() {
+        if let Some(item) = item {
+            figures = ask_figures(choices, item)?;
+        }
+    }
+    if text.is_empty() && figures.is_empty() {
+        text = ask_until("既没有文字也没有数字，请写上做了什么：", |typed| {
+            if typed.is_empty() {
+                Err("请写上做了什么".to_owned())
+            } else {
+                Ok(typed.to_owned())
+            }
+        })?;
+    }
+    Ok(NewEntry {
+        date,
+        item: item.map_or_else(|| args.item.clone().unwrap_or_default(), |i| i.id.clone()),
+        text,
+        figures,
+        place: args.place.clone(),
+        file: args.file.clone(),
+    })
+}
+
+/// `--figure key=value` pairs.
+fn parse_figure_flags(pairs: &[String]) -> Result<Vec<(String, String)>, String> {
+    pairs
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .ok_or_else(|| format!("--figure 应写作 键=值，例如 visits=2，而不是 “{pair}”"))
+        })
+        .collect()
+}
+
+/// The entry from flags alone (not in a terminal): names every missing flag.
+fn from_flags(args: &NewArgs, choices: &Choices) -> Result<NewEntry, String> {
+    let figures = parse_figure_flags(&args.figures)?;
+    let mut missing = Vec::new();
+    if args.date.is_none() {
+        missing.push("--date");
+    }
+    if args.item.is_none() {
+        missing.push("--item");
+    }
+    if args.text.is_none() && figures.is_empty() {
+        missing.push("--text");
+    }
+    if !missing.is_empty() {
+        let items: Vec<String> = choices
+            .items
+            .iter()
+            .map(|i| format!("{}（{}）", i.id, i.label))
+            .collect();
+        return Err(format!(
+            "缺少 {}（不在终端中运行时须用参数给出）；可选条目：{}",
+            missing.join("、"),
+            items.join("、")
+        ));
+    }
+    Ok(NewEntry {
+        date: args.date.clone().unwrap_or_default(),
+        item: args.item.clone().unwrap_or_default(),
+        text: args.text.clone().unwrap_or_default(),
+        figures,
+        place: args.place.clone(),
+        file: args.file.clone(),
+    })
 }
 
 pub(super) fn run(args: NewArgs) -> ExitCode {
-    let interactive = std::io::stdin().is_terminal();
-    let mut missing = Vec::new();
-    let mut get = |value: Option<String>, name: &str, question: String| match value {
-        Some(v) => v,
-        None if interactive => ask(&question).unwrap_or_default(),
-        None => {
-            missing.push(name.to_owned());
-            String::new()
+    let choices = match Choices::of(&args.dir) {
+        Ok(choices) => choices,
+        Err(e) => return refuse(&e),
+    };
+    let entry = if std::io::stdin().is_terminal() {
+        if let Err(message) = parse_figure_flags(&args.figures) {
+            eprintln!("错误：{message}");
+            return ExitCode::FAILURE;
         }
-    };
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    let date = get(
-        args.date,
-        "--date",
-        format!("日期（YYYY-MM-DD，回车为 {today}）："),
-    );
-    let date = if date.is_empty() && interactive {
-        today
-    } else {
-        date
-    };
-    // Reading the ledger for its item ids only pays when they are shown.
-    let item = match args.item {
-        Some(item) => item,
-        None => get(
-            None,
-            "--item",
-            format!("所属条目（{}）：", item_ids(&args.dir).join("、")),
-        ),
-    };
-    let text = match (args.text, args.figures.is_empty()) {
-        (Some(t), _) => t,
-        (None, false) => String::new(),
-        (None, true) => get(None, "--text", "做了什么：".into()),
-    };
-    if !missing.is_empty() {
-        eprintln!(
-            "错误：缺少 {}（不在终端中运行时须用参数给出）；可选条目：{}",
-            missing.join("、"),
-            item_ids(&args.dir).join("、")
-        );
-        return ExitCode::FAILURE;
-    }
-    let mut figures = Vec::new();
-    for pair in &args.figures {
-        match pair.split_once('=') {
-            Some((k, v)) => figures.push((k.trim().to_owned(), v.trim().to_owned())),
-            None => {
-                eprintln!("错误：--figure 应写作 键=值，例如 visits=2，而不是 “{pair}”");
+        match complete_interactively(&args, &choices) {
+            Ok(entry) => entry,
+            Err(Cancelled) => {
+                eprintln!("\n已取消，未写入任何内容");
                 return ExitCode::FAILURE;
             }
         }
-    }
-    let entry = NewEntry {
-        date,
-        item,
-        text,
-        figures,
-        place: args.place,
-        file: args.file,
+    } else {
+        match from_flags(&args, &choices) {
+            Ok(entry) => entry,
+            Err(message) => {
+                eprintln!("错误：{message}");
+                return ExitCode::FAILURE;
+            }
+        }
     };
     match add(&args.dir, &entry, args.dry_run) {
         Ok(added) if args.dry_run => {
@@ -86,14 +220,17 @@ pub(super) fn run(args: NewArgs) -> ExitCode {
             println!("已追加到 {}", added.file.display());
             ExitCode::SUCCESS
         }
-        Err(EntryError::Invalid(report)) => {
-            print_findings(&report);
-            eprintln!("错误：未写入任何内容");
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("错误：{e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => refuse(&e),
     }
+}
+
+fn refuse(error: &EntryError) -> ExitCode {
+    match error {
+        EntryError::Invalid(report) => {
+            print_findings(report);
+            eprintln!("错误：未写入任何内容");
+        }
+        e => eprintln!("错误：{e}"),
+    }
+    ExitCode::FAILURE
 }

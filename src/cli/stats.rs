@@ -1,6 +1,6 @@
 //! `annual-report stats`.
 
-use super::report::print_error;
+use super::report::print_findings;
 use super::{StatsArgs, StatsFormat};
 use std::process::ExitCode;
 
@@ -20,7 +20,11 @@ pub(super) fn run(args: StatsArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(report) => {
-            print_error(&annual_report::Error::Invalid(report));
+            print_findings(&report);
+            eprintln!(
+                "错误：台账有 {} 处错误，无法统计；改正后再运行 annual-report stats",
+                report.error_count()
+            );
             ExitCode::FAILURE
         }
     }
