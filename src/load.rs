@@ -361,7 +361,9 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
     // The parser often stumbles only lines after a tab in the indentation (or at the
     // start of the file); the tab itself is what the clerk must fix.
     let (diagnostic, at) = match (diagnostic.code, first_indentation_tab(text)) {
-        ("E018" | "E011" | "E014", Some((tab_line, tab_column))) if tab_line <= line => (
+        // The parser may name the line before the tab (it reads the tab as the end
+        // of the previous value).
+        ("E018" | "E011" | "E014", Some((tab_line, tab_column))) if tab_line <= line + 1 => (
             Diagnostic::error("E018", "YAML 语法错误：缩进中出现了 Tab 字符，YAML 只能用空格缩进")
                 .help("把这一行开头的 Tab 换成空格（与上一级对齐，通常每级两个空格）"),
             Location {

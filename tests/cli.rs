@@ -25,22 +25,37 @@ fn build_writes_the_markdown_named_after_the_title() {
 }
 
 #[test]
-fn build_defaults_to_reports_slash_dir_name() {
+fn build_writes_into_the_ledger_wherever_it_runs_from() {
     let work = tempfile::tempdir().unwrap();
-    copy_dir(
-        &fixture("qingshan-2024-tuanwei"),
-        &work.path().join("qingshan"),
-    );
-    cli()
+    let ledger = work.path().join("qingshan");
+    copy_dir(&fixture("qingshan-2024-tuanwei"), &ledger);
+    let expected = ledger.join("reports/青山街道团工委2024年工作总结.md");
+    // From outside the ledger.
+    let outside = cli()
         .current_dir(work.path())
         .args(["build", "qingshan", "--format", "md"])
-        .assert()
-        .success();
+        .output()
+        .unwrap();
+    assert!(outside.status.success(), "{}", stderr_of(&outside));
+    assert!(expected.is_file());
     assert!(
-        work.path()
-            .join("reports/qingshan/青山街道团工委2024年工作总结.md")
-            .is_file()
+        String::from_utf8_lossy(&outside.stdout)
+            .contains("已生成 qingshan/reports/青山街道团工委2024年工作总结.md")
     );
+    std::fs::remove_file(&expected).unwrap();
+    // From inside, with no directory named: the same place.
+    let inside = cli()
+        .current_dir(&ledger)
+        .args(["build", "--format", "md"])
+        .output()
+        .unwrap();
+    assert!(inside.status.success(), "{}", stderr_of(&inside));
+    assert!(expected.is_file());
+    assert!(
+        String::from_utf8_lossy(&inside.stdout)
+            .contains("已生成 reports/青山街道团工委2024年工作总结.md")
+    );
+    assert!(!ledger.join("reports/qingshan").exists());
 }
 
 #[test]

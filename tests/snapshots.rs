@@ -26,7 +26,7 @@ fn qingshan_markdown() {
 }
 
 /// `reports/chapanzhou-2023/` holds the built example (Markdown, page, text, PDF and
-/// page images); rebuild it with `cargo run --release -- build fixtures/chapanzhou-2023
+/// page images); rebuild it with `cargo run --release -- build fixtures/chapanzhou-2023 --out reports/chapanzhou-2023
 /// --no-system-fonts --format md,html,txt,pdf,png` when this fails.
 #[test]
 fn committed_example_report_is_fresh() {
@@ -49,7 +49,7 @@ fn committed_example_report_is_fresh() {
         assert!(
             &committed == fresh,
             "reports/chapanzhou-2023/{name} is stale; rebuild it with \
-             `cargo run --release -- build fixtures/chapanzhou-2023 --no-system-fonts \
+             `cargo run --release -- build fixtures/chapanzhou-2023 --out reports/chapanzhou-2023 --no-system-fonts \
              --format md,html,txt,pdf,png`"
         );
     }

@@ -63,6 +63,7 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
                 (Some(out), true) => out.clone(),
                 (Some(out), false) => out.join(dir_name(dir)),
                 // Next to the ledger, wherever the command is run from.
+                (None, _) if dir == Path::new(".") => PathBuf::from(DEFAULT_OUT_DIR),
                 (None, _) => dir.join(DEFAULT_OUT_DIR),
             };
             let options = BuildOptions {

@@ -173,8 +173,11 @@ pub fn error_message(error: &clap::Error, root: &Command) -> Option<String> {
     let usage = get(ContextKind::Usage)
         .into_iter()
         .next()
-        .unwrap_or_default();
-    let usage = usage.trim().strip_prefix("Usage:").unwrap_or(&usage).trim();
+        .map(|u| u.trim().strip_prefix("Usage:").unwrap_or(&u).trim().to_owned())
+        .unwrap_or_else(|| usage_of_invoked(root));
+    let usage = usage
+        .replace("[OPTIONS]", "[选项]")
+        .replace("<COMMAND>", "<命令>");
     if !usage.is_empty() {
         let _ = writeln!(out, "\n用法：{usage}");
         let command: Vec<&str> = usage
@@ -184,6 +187,20 @@ pub fn error_message(error: &clap::Error, root: &Command) -> Option<String> {
         let _ = writeln!(out, "运行 {} --help 查看说明和示例。", command.join(" "));
     }
     Some(out)
+}
+
+/// The usage line of the subcommand named on the command line (clap leaves it out of
+/// some errors, such as a value not among the allowed ones).
+fn usage_of_invoked(root: &Command) -> String {
+    let mut built = root.clone();
+    built.build();
+    let named = std::env::args()
+        .skip(1)
+        .find(|a| built.get_subcommands().any(|s| s.get_name() == a));
+    match named.and_then(|name| built.find_subcommand_mut(name)) {
+        Some(sub) => usage_line(sub),
+        None => usage_line(&mut built),
+    }
 }
 
 /// Prints the help of `name` (or of the whole program).
