@@ -67,6 +67,14 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
             Format::Md => outputs.push(text_output(format, renderer.markdown(&doc)?)),
             Format::Html => outputs.push(text_output(format, renderer.html(&doc)?)),
             Format::Txt => outputs.push(text_output(format, renderer.text(&doc)?)),
+            Format::Docx => outputs.push(Output {
+                name: format!("{stem}.docx"),
+                bytes: crate::docx::docx(
+                    &doc,
+                    &typeset::title::title_lines(&doc.title),
+                    document_date(&doc),
+                )?,
+            }),
             Format::Typ | Format::Pdf | Format::Png => {}
         }
     }

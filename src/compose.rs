@@ -392,10 +392,13 @@ fn compose_item(
         let current = paras.last_mut().expect("never empty");
         join_sentence(current, &normalize(&fill(&summary.value, value_of)));
     }
-    paras.retain(|p| !p.is_empty());
-    for paragraph in &mut paras {
-        close_paragraph(paragraph);
+    let ends_with_an_activity = !item.enumerate && !texts.is_empty() && item.summary.is_none();
+    if ends_with_an_activity {
+        // Fixed text and summaries print as the clerk wrote them; an activity text is
+        // a record, and a sentence made of it must end like one.
+        close_paragraph(paras.last_mut().expect("never empty"));
     }
+    paras.retain(|p| !p.is_empty());
     let is_heading = style.is_subheading();
     DocItem {
         id: item.id.clone(),
@@ -409,7 +412,7 @@ fn compose_item(
     }
 }
 
-/// Ends a paragraph as a sentence: a paragraph whose last words came from a ledger
+/// Ends a paragraph as a sentence: a paragraph whose last words came from an activity
 /// text without a final mark gets its 。, as the same text gets one mid-paragraph; a
 /// trailing ， ； or 、 becomes 。. A paragraph that ends in 。！？…, in a closing quote
 /// after one of them, or in ： (a list follows) stays as written. Bold markup at the

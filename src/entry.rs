@@ -163,7 +163,11 @@ impl Choices {
             .map(|(key, decl)| FigureChoice {
                 key: key.value.clone(),
                 label: decl.label.value.clone(),
-                unit: decl.unit.as_ref().map(|u| u.value.clone()).unwrap_or_default(),
+                unit: decl
+                    .unit
+                    .as_ref()
+                    .map(|u| u.value.clone())
+                    .unwrap_or_default(),
             })
             .collect();
         let last_date = ledger
@@ -184,7 +188,10 @@ impl Choices {
     /// reporting year; a Chinese message otherwise.
     pub fn date(&self, typed: &str) -> Result<NaiveDate, String> {
         let date = crate::text::parse_date(typed).ok_or_else(|| {
-            format!("“{typed}” 不是有效的日期：写作 {0}-03-08 或 {0}年3月8日", self.year)
+            format!(
+                "“{typed}” 不是有效的日期：写作 {0}-03-08 或 {0}年3月8日",
+                self.year
+            )
         })?;
         if date.year() == self.year {
             Ok(date)
@@ -467,9 +474,12 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
     match choices.item(&entry.item) {
         Ok(item) => normalized.item = item.id.clone(),
         Err(message) => problems.push(
-            Diagnostic::error("E022", message)
-                .field("--item")
-                .allowed(choices.items.iter().map(|i| format!("{}（{}）", i.id, i.label))),
+            Diagnostic::error("E022", message).field("--item").allowed(
+                choices
+                    .items
+                    .iter()
+                    .map(|i| format!("{}（{}）", i.id, i.label)),
+            ),
         ),
     }
     for (key, value) in &entry.figures {

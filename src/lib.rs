@@ -13,6 +13,8 @@ pub mod aggregate;
 pub mod check;
 pub mod compose;
 pub mod diag;
+#[cfg(feature = "typeset")]
+pub mod docx;
 pub mod entry;
 pub mod html;
 pub mod init;
@@ -56,6 +58,10 @@ pub enum Error {
     #[cfg(feature = "typeset")]
     #[error(transparent)]
     Typeset(#[from] typeset::TypesetError),
+    /// The Word document could not be packed.
+    #[cfg(feature = "typeset")]
+    #[error(transparent)]
+    Docx(#[from] docx::DocxError),
     /// An output could not be written.
     #[error("无法写入 {}：{}", .path.display(), diag::io_reason(.source))]
     Write {
@@ -81,6 +87,8 @@ pub enum Format {
     Pdf,
     /// One PNG image per PDF page.
     Png,
+    /// The Word/WPS document on the same grid as the PDF.
+    Docx,
 }
 
 impl Format {
@@ -92,9 +100,16 @@ impl Format {
         Format::Typ,
         Format::Pdf,
         Format::Png,
+        Format::Docx,
     ];
     /// The formats `build` writes when none are named.
-    pub const DEFAULT: &'static [Format] = &[Format::Md, Format::Html, Format::Txt, Format::Pdf];
+    pub const DEFAULT: &'static [Format] = &[
+        Format::Md,
+        Format::Html,
+        Format::Txt,
+        Format::Pdf,
+        Format::Docx,
+    ];
 
     /// The name used on the command line and as file extension.
     pub fn name(self) -> &'static str {
@@ -105,6 +120,7 @@ impl Format {
             Format::Typ => "typ",
             Format::Pdf => "pdf",
             Format::Png => "png",
+            Format::Docx => "docx",
         }
     }
 

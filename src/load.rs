@@ -135,7 +135,11 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
             Err(e) => {
                 report.diagnostics.push(Diagnostic::error(
                     "E001",
-                    format!("无法读取目录 {}：{}", current.display(), crate::diag::io_reason(&e)),
+                    format!(
+                        "无法读取目录 {}：{}",
+                        current.display(),
+                        crate::diag::io_reason(&e)
+                    ),
                 ));
                 continue;
             }
@@ -235,7 +239,11 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
-        _ => format!("无法读取 {}：{}", path.display(), crate::diag::io_reason(&e)),
+        _ => format!(
+            "无法读取 {}：{}",
+            path.display(),
+            crate::diag::io_reason(&e)
+        ),
     };
     let too_large = |bytes: u64| {
         format!(
@@ -364,8 +372,11 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
         // The parser may name the line before the tab (it reads the tab as the end
         // of the previous value).
         ("E018" | "E011" | "E014", Some((tab_line, tab_column))) if tab_line <= line + 1 => (
-            Diagnostic::error("E018", "YAML 语法错误：缩进中出现了 Tab 字符，YAML 只能用空格缩进")
-                .help("把这一行开头的 Tab 换成空格（与上一级对齐，通常每级两个空格）"),
+            Diagnostic::error(
+                "E018",
+                "YAML 语法错误：缩进中出现了 Tab 字符，YAML 只能用空格缩进",
+            )
+            .help("把这一行开头的 Tab 换成空格（与上一级对齐，通常每级两个空格）"),
             Location {
                 file: file.clone(),
                 line: tab_line,

@@ -75,6 +75,8 @@ mod tests {
             assert!(!texts.is_empty(), "{}", preset.name);
             assert!(texts.iter().all(|t| is_sample_text(t)));
         }
-        assert!(!is_sample_text("开展“法律进万家”宣传活动，发放宣传资料200份。"));
+        assert!(!is_sample_text(
+            "开展“法律进万家”宣传活动，发放宣传资料200份。"
+        ));
     }
 }

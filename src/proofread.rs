@@ -291,14 +291,11 @@ fn sample_activities(year: &Year) -> Vec<Diagnostic> {
         .filter_map(|a| a.text.as_ref())
         .filter(|text| presets::is_sample_text(&text.value))
         .map(|text| {
-            Diagnostic::warning(
-                "W110",
-                "这是新建台账时写入的示例活动，会原样印进总结",
-            )
-            .at(text.at.clone())
-            .field("text")
-            .width(text.value.chars().count())
-            .help("改成本单位真实开展的活动，或删掉这一条")
+            Diagnostic::warning("W110", "这是新建台账时写入的示例活动，会原样印进总结")
+                .at(text.at.clone())
+                .field("text")
+                .width(text.value.chars().count())
+                .help("改成本单位真实开展的活动，或删掉这一条")
         })
         .collect()
 }
@@ -314,14 +311,11 @@ fn unfilled_placeholders(year: &Year) -> Vec<Diagnostic> {
         .chain(texts)
         .filter(|(_, text)| text.value.contains(presets::PLACEHOLDER))
         .map(|(field, text)| {
-            Diagnostic::warning(
-                "W111",
-                format!("“{field}” 还是“{}”", presets::PLACEHOLDER),
-            )
-            .at(text.at.clone())
-            .field(field)
-            .width(text.value.chars().count())
-            .help("填上真实内容再发布（例如向网站管理员要索引号）")
+            Diagnostic::warning("W111", format!("“{field}” 还是“{}”", presets::PLACEHOLDER))
+                .at(text.at.clone())
+                .field(field)
+                .width(text.value.chars().count())
+                .help("填上真实内容再发布（例如向网站管理员要索引号）")
         })
         .collect()
 }

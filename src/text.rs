@@ -259,7 +259,15 @@ mod tests {
         ] {
             assert_eq!(parse_date(typed), day, "{typed}");
         }
-        for wrong in ["24-3-5", "2024-2-30", "2024-3", "2024-03-05-1", "2024年3月", "明天", ""] {
+        for wrong in [
+            "24-3-5",
+            "2024-2-30",
+            "2024-3",
+            "2024-03-05-1",
+            "2024年3月",
+            "明天",
+            "",
+        ] {
             assert_eq!(parse_date(wrong), None, "{wrong}");
         }
     }

@@ -147,7 +147,10 @@ fn new_appends_to_the_month_file_keeping_what_is_there() {
         .output()
         .unwrap();
     let total = stats_total(&stats.stdout);
-    assert_eq!(total["activities"], 3);
+    assert_eq!(
+        total["activities"], 4,
+        "init's two samples and two new entries"
+    );
     assert_eq!(total["figures"][0], 4, "visits 1 + 2 + 1");
 }
 
@@ -355,7 +358,7 @@ fn stats_sum_figures_in_three_formats() {
 
     let csv = text(&run(&["stats", "--format", "csv"], &dir).stdout);
     assert!(csv.starts_with(
-        "level,section,key,label,activities,visits,visitors,checks,women_selected\r\n"
+        "\u{feff}level,section,key,label,activities,visits,visitors,checks,women_selected\r\n"
     ));
     assert!(csv.contains("\r\ntotal,,total,全年合计,"));
 

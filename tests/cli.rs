@@ -84,12 +84,12 @@ fn build_context_writes_the_template_data() {
 #[test]
 fn unknown_format_is_refused_with_the_allowed_ones() {
     let output = cli()
-        .args(["build", "--format", "docx"])
+        .args(["build", "--format", "doc"])
         .arg(fixture("chapanzhou-2023"))
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(stderr_of(&output).contains("不支持的格式 “docx”"));
+    assert!(stderr_of(&output).contains("不支持的格式 “doc”"));
 }
 
 #[test]
@@ -199,8 +199,8 @@ fn failed_build_leaves_previous_output_untouched() {
         .collect();
     assert_eq!(
         names.len(),
-        4,
-        "md, html, txt, pdf and no temporary files: {names:?}"
+        5,
+        "md, html, txt, pdf, docx and no temporary files: {names:?}"
     );
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }

@@ -143,10 +143,10 @@ fn new_in_a_terminal_asks_again_and_keeps_what_was_typed() {
         &[
             "2023-12-30", // outside the ledger's year: asked again
             "2024年3月5日",
-            "维权工作",   // no item has these words: asked again
-            "维权",       // words of legal-rights' lead
+            "维权工作", // no item has these words: asked again
+            "维权",     // words of legal-rights' lead
             "入户走访妇女",
-            "十",          // not a number: asked again
+            "十", // not a number: asked again
             "3",
             "", // visitors: skipped
         ],
@@ -154,7 +154,10 @@ fn new_in_a_terminal_asks_again_and_keeps_what_was_typed() {
     let shown = text(&out.stdout);
     assert!(out.status.success(), "{shown}");
     assert!(shown.contains("不在 2024 年内"), "{shown}");
-    assert!(shown.contains("legal-rights  进一步加大维权力度"), "{shown}");
+    assert!(
+        shown.contains("legal-rights  进一步加大维权力度"),
+        "{shown}"
+    );
     assert!(shown.contains("接待妇女来访（visits"), "{shown}");
     let march = std::fs::read_to_string(work.path().join("activities/2024-03.yaml")).unwrap();
     assert!(
@@ -182,20 +185,39 @@ fn new_from_flags_normalises_the_date_and_refuses_without_a_file_that_does_not_e
     let work = ledger();
     let dir = work.path();
     cli()
-        .args(["new", "--date", "2024-3-15", "--item", "children", "--text", "走访"])
+        .args([
+            "new",
+            "--date",
+            "2024-3-15",
+            "--item",
+            "children",
+            "--text",
+            "走访",
+        ])
         .arg(dir)
         .assert()
         .success();
     let march = std::fs::read_to_string(dir.join("activities/2024-03.yaml")).unwrap();
     assert!(march.contains("- date: 2024-03-15\n"), "{march}");
     let out = cli()
-        .args(["new", "--date", "2026-11-29", "--item", "children", "--text", "走访"])
+        .args([
+            "new",
+            "--date",
+            "2026-11-29",
+            "--item",
+            "children",
+            "--text",
+            "走访",
+        ])
         .arg(dir)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("不在 2024 年内") && !err.contains("2026-11.yaml"), "{err}");
+    assert!(
+        err.contains("不在 2024 年内") && !err.contains("2026-11.yaml"),
+        "{err}"
+    );
     assert!(!dir.join("activities/2026-11.yaml").exists());
 }
 
@@ -209,7 +231,10 @@ fn new_outside_a_ledger_and_into_a_gbk_log_say_why_in_chinese() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("不是台账目录（里面没有 report.yaml）"), "{err}");
+    assert!(
+        err.contains("不是台账目录（里面没有 report.yaml）"),
+        "{err}"
+    );
     assert!(!err.contains("No such file"), "{err}");
 
     let work = ledger();
@@ -218,7 +243,15 @@ fn new_outside_a_ledger_and_into_a_gbk_log_say_why_in_chinese() {
     let gbk: &[u8] = b"- date: 2024-02-01\n  item: children\n  text: \xb2\xe2\xca\xd4\n";
     std::fs::write(&log, gbk).unwrap();
     let out = cli()
-        .args(["new", "--date", "2024-02-03", "--item", "children", "--text", "甲"])
+        .args([
+            "new",
+            "--date",
+            "2024-02-03",
+            "--item",
+            "children",
+            "--text",
+            "甲",
+        ])
         .arg(work.path())
         .output()
         .unwrap();
@@ -235,7 +268,14 @@ fn an_unterminated_activity_text_at_a_paragraph_end_gets_its_full_stop() {
     let work = ledger();
     let dir = work.path();
     cli()
-        .args(["new", "--date", "2024-05-01", "--item", "volunteer-service", "--text"])
+        .args([
+            "new",
+            "--date",
+            "2024-05-01",
+            "--item",
+            "volunteer-service",
+            "--text",
+        ])
         .arg("组织志愿者开展环境整治，覆盖全镇12个村")
         .arg(dir)
         .assert()
@@ -306,11 +346,14 @@ fn command_line_errors_are_in_chinese() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = text(&out.stderr);
         assert!(err.contains(expected), "{args:?}: {err}");
-        let english = ["error:", "Usage:", "For more information", "tip:", "[OPTIONS]"];
-        assert!(
-            english.iter().all(|e| !err.contains(e)),
-            "{args:?}: {err}"
-        );
+        let english = [
+            "error:",
+            "Usage:",
+            "For more information",
+            "tip:",
+            "[OPTIONS]",
+        ];
+        assert!(english.iter().all(|e| !err.contains(e)), "{args:?}: {err}");
         assert!(err.contains("用法：annual-report"), "{err}");
     }
 }
@@ -403,7 +446,10 @@ fn bash_completes_options_of_subcommands_and_presets() {
             cur = words[words.len() - 1],
             prev = words[words.len() - 2],
         );
-        let out = Command::new("bash").args(["-c", &program]).output().unwrap();
+        let out = Command::new("bash")
+            .args(["-c", &program])
+            .output()
+            .unwrap();
         text(&out.stdout)
     };
     let build = complete("annual-report build --fo");
@@ -414,11 +460,7 @@ fn bash_completes_options_of_subcommands_and_presets() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    for args in [
-        vec!["completions", "fish"],
-        vec!["schema"],
-        vec!["man"],
-    ] {
+    for args in [vec!["completions", "fish"], vec!["schema"], vec!["man"]] {
         let bin = assert_cmd::cargo::cargo_bin("annual-report");
         let mut child = Command::new(bin)
             .args(&args)
@@ -446,9 +488,15 @@ fn the_pdf_has_title_author_and_subject() {
         .assert()
         .success();
     let pdf = out.path().join("2023年茶盘洲镇妇联工作总结.pdf");
-    let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo (poppler-utils)");
+    let info = Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
     let info = text(&info.stdout);
-    assert!(info.contains("Title:           2023年茶盘洲镇妇联工作总结"), "{info}");
+    assert!(
+        info.contains("Title:           2023年茶盘洲镇妇联工作总结"),
+        "{info}"
+    );
     assert!(info.contains("Author:          茶盘洲镇妇联"), "{info}");
     assert!(info.contains("Subject:         2023年度工作总结"), "{info}");
 }

@@ -27,7 +27,7 @@ fn qingshan_markdown() {
 
 /// `reports/chapanzhou-2023/` holds the built example (Markdown, page, text, PDF and
 /// page images); rebuild it with `cargo run --release -- build fixtures/chapanzhou-2023 --out reports/chapanzhou-2023
-/// --no-system-fonts --format md,html,txt,pdf,png` when this fails.
+/// --no-system-fonts --format md,html,txt,pdf,png,docx` when this fails.
 #[test]
 fn committed_example_report_is_fresh() {
     let (_out, files) = build_files(
@@ -38,6 +38,7 @@ fn committed_example_report_is_fresh() {
             Format::Txt,
             Format::Pdf,
             Format::Png,
+            Format::Docx,
         ],
     );
     assert!(files.keys().any(|n| n.ends_with("-1.png")));
@@ -50,7 +51,7 @@ fn committed_example_report_is_fresh() {
             &committed == fresh,
             "reports/chapanzhou-2023/{name} is stale; rebuild it with \
              `cargo run --release -- build fixtures/chapanzhou-2023 --out reports/chapanzhou-2023 --no-system-fonts \
-             --format md,html,txt,pdf,png`"
+             --format md,html,txt,pdf,png,docx`"
         );
     }
 }

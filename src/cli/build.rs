@@ -126,21 +126,22 @@ fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
     let done = AtomicUsize::new(0);
     let on_done = |dir: &Path, result: &Result<Built, Error>| {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        let status = match result {
+        let line = match result {
             Ok(built) if built.report.warning_count() > 0 => format!(
-                "完成（{} 条提醒）→ {}",
+                "完成（{} 条提醒） {} → {}",
                 built.report.warning_count(),
+                dir.display(),
                 output_folder(built)
             ),
-            Ok(built) => format!("完成 → {}", output_folder(built)),
-            Err(_) => "失败".to_owned(),
+            Ok(built) => format!("完成 {} → {}", dir.display(), output_folder(built)),
+            Err(_) => format!("失败 {}", dir.display()),
         };
         match &bar {
             Some(bar) => {
-                bar.set_message(format!("{status} {}", dir.display()));
+                bar.set_message(line);
                 bar.inc(1);
             }
-            None => eprintln!("[{n}/{total}] {status} {}", dir.display()),
+            None => eprintln!("[{n}/{total}] {line}"),
         }
     };
     let results = annual_report::build_batch(jobs, threads, &on_done);

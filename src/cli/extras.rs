@@ -41,7 +41,10 @@ pub(super) fn completions(args: CompletionArgs) -> ExitCode {
 /// `annual__subcmd__report__subcmd__build`, so no subcommand option ever completes.
 /// Spell the case labels as the assignments do.
 fn bash_function_names(script: &str) -> String {
-    script.replace("annual__subcmd__report__subcmd__", "annual__report__subcmd__")
+    script.replace(
+        "annual__subcmd__report__subcmd__",
+        "annual__report__subcmd__",
+    )
 }
 
 pub(super) fn man() -> ExitCode {

@@ -150,7 +150,13 @@ struct CheckArgs {
     #[arg(long)]
     deny_warnings: bool,
     /// 输出格式：text（带源码片段）或 json（供程序读取）
-    #[arg(long, value_enum, default_value = "text", hide_possible_values = true, value_name = "格式")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "text",
+        hide_possible_values = true,
+        value_name = "格式"
+    )]
     format: CheckFormat,
 }
 
@@ -225,7 +231,13 @@ struct StatsArgs {
     #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
     /// 输出格式：table（对齐的表格）、json 或 csv
-    #[arg(long, value_enum, default_value = "table", hide_possible_values = true, value_name = "格式")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "table",
+        hide_possible_values = true,
+        value_name = "格式"
+    )]
     format: StatsFormat,
 }
 

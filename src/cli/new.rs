@@ -67,9 +67,10 @@ fn ask_item(choices: &Choices) -> Result<&ItemChoice, Cancelled> {
     for (n, item) in choices.items.iter().enumerate() {
         eprintln!("  {:>2}. {}  {}", n + 1, item.id, item.label);
     }
-    ask_until("所属条目（填序号、id 或标题中的词）：", |typed| {
-        choices.item(typed)
-    })
+    ask_until(
+        "所属条目（填序号、id 或标题中的词）：",
+        |typed| choices.item(typed),
+    )
 }
 
 /// Asks for the figures the item's summary prints; Enter skips one.
@@ -114,19 +115,20 @@ fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry,
         None => ask("做了什么（一句话；只记数字时可回车跳过）：")?,
     };
     let mut figures = parse_figure_flags(&args.figures).unwrap_or_default();
-    if args.figures.is_empty() {
-        if let Some(item) = item {
-            figures = ask_figures(choices, item)?;
-        }
+    if let (true, Some(item)) = (args.figures.is_empty(), item) {
+        figures = ask_figures(choices, item)?;
     }
     if text.is_empty() && figures.is_empty() {
-        text = ask_until("既没有文字也没有数字，请写上做了什么：", |typed| {
-            if typed.is_empty() {
-                Err("请写上做了什么".to_owned())
-            } else {
-                Ok(typed.to_owned())
-            }
-        })?;
+        text = ask_until(
+            "既没有文字也没有数字，请写上做了什么：",
+            |typed| {
+                if typed.is_empty() {
+                    Err("请写上做了什么".to_owned())
+                } else {
+                    Ok(typed.to_owned())
+                }
+            },
+        )?;
     }
     Ok(NewEntry {
         date,

@@ -173,7 +173,13 @@ pub fn error_message(error: &clap::Error, root: &Command) -> Option<String> {
     let usage = get(ContextKind::Usage)
         .into_iter()
         .next()
-        .map(|u| u.trim().strip_prefix("Usage:").unwrap_or(&u).trim().to_owned())
+        .map(|u| {
+            u.trim()
+                .strip_prefix("Usage:")
+                .unwrap_or(&u)
+                .trim()
+                .to_owned()
+        })
         .unwrap_or_else(|| usage_of_invoked(root));
     let usage = usage
         .replace("[OPTIONS]", "[选项]")
@@ -251,8 +257,7 @@ fn roff_arguments(command: &Command, out: &mut String) {
             .unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
         let head = if names.is_empty() {
             format!("<{value}>")
-        } else if takes_value && !matches!(arg.get_action(), ArgAction::Help | ArgAction::Version)
-        {
+        } else if takes_value && !matches!(arg.get_action(), ArgAction::Help | ArgAction::Version) {
             format!("{} <{value}>", names.join(", "))
         } else {
             names.join(", ")
@@ -268,7 +273,10 @@ pub fn man_page(root: &Command) -> String {
     root.build();
     let name = root.get_name().to_owned();
     let version = root.get_version().unwrap_or_default().to_owned();
-    let about = root.get_about().map(ToString::to_string).unwrap_or_default();
+    let about = root
+        .get_about()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let mut out = format!(
         ".TH {} 1 \"\" \"{} {}\" \"用户命令\"\n.SH 名称\n{} \\- {}\n.SH 概述\n\\fB{}\\fR <命令> [选项]\n.SH 描述\n{}\n.SH 命令\n",
         roff(&name.to_uppercase()),
