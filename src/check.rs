@@ -299,18 +299,25 @@ impl Checker {
         (title, entries)
     }
 
+    /// A date as a clerk types it (2023-03-08, 2023-3-8, 2023/3/8, 2023.3.8, 2023年3月8日).
     fn date(&mut self, file: &Arc<str>, s: &Spanned<String>, field: &str) -> Option<NaiveDate> {
-        let parsed = NaiveDate::parse_from_str(s.value.trim(), "%Y-%m-%d");
-        if parsed.is_err() {
+        let parsed = crate::text::parse_date(&s.value);
+        if parsed.is_none() {
+            let quoted = s.value.trim().starts_with('“') && s.value.trim().ends_with('”');
+            let help = if quoted {
+                "去掉中文引号“”：日期不用加引号"
+            } else {
+                "日期写作 2023-03-08（也可写 2023年3月8日、2023/3/8、2023.3.8），并且须是日历上存在的日子"
+            };
             self.push(
                 Diagnostic::error("E020", format!("“{}” 不是有效的日期", s.value))
                     .at(at(file, s))
                     .field(field)
                     .width(s.value.chars().count())
-                    .help("日期写作 YYYY-MM-DD，例如 2023-03-08，并且须是日历上存在的日子"),
+                    .help(help),
             );
         }
-        parsed.ok()
+        parsed
     }
 
     fn year(&mut self, ledger: &Ledger) -> Option<Year> {
@@ -768,8 +775,9 @@ impl Checker {
                 self.push(
                     Diagnostic::error("E024", format!("“{text}” 不是整数"))
                         .at(here)
+                        .width(text.chars().count())
                         .field(field)
-                        .help("数字项只能写 0 或正整数，例如 3，不能写小数或汉字"),
+                        .help(figure_text_help(text)),
                 );
                 None
             }
@@ -798,6 +806,33 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// The help for a figure written as text: the number to write when one is in there
+/// (全角 digits, 10余, 近30, 30+), and where the words around it belong.
+fn figure_text_help(text: &str) -> String {
+    let ascii: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    let digits: String = ascii.chars().filter(char::is_ascii_digit).collect();
+    let rest: String = ascii
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    match (digits.is_empty(), rest.as_str()) {
+        (false, "") => format!("把全角数字改成半角：写 {digits}"),
+        (false, "余" | "多" | "近" | "约" | "+" | "余次" | "余人" | "左右") => format!(
+            "这里写 {digits}；“{rest}”属于句子，写在 report.yaml 的汇总句里，例如 {{{{ key }}}}{rest}"
+        ),
+        _ => "数字项只能写 0 或正整数，例如 3，不能写小数或汉字".to_owned(),
     }
 }
 

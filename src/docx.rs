@@ -635,13 +635,13 @@ mod tests {
     #[test]
     fn a_longer_date_moves_the_issuer_left() {
         let short = signature_paragraphs("茶盘洲镇妇联", Some("2024年1月22日"));
-        // Issuer 6 characters, two in from the right: starts at 20; the date (4
-        // CJK + 8 digits = 8 characters) starts two to the right, at 22, and would end
-        // at 30 > 26, so it moves to 18 and the issuer to 16.
-        assert!(short.contains("w:leftChars=\"1600\""), "{short}");
-        assert!(short.contains("w:leftChars=\"1800\""), "{short}");
+        // Issuer 6 characters, two in from the right: starts at 20; the date (3 CJK
+        // characters and 7 digits: 6.5) would start at 22 and end at 28.5 > 26, so it
+        // moves to 19.5 and the issuer to 17.5.
+        assert!(short.contains("w:leftChars=\"1750\""), "{short}");
+        assert!(short.contains("w:leftChars=\"1950\""), "{short}");
         let long = signature_paragraphs("沅江市茶盘洲镇妇女联合会办公室", Some("2024年1月2日"));
-        // Issuer 15: starts at 11; date 7.5 starts at 13 and ends at 20.5 ≤ 26.
+        // Issuer 15: starts at 11; the date (6) starts at 13 and ends at 19 ≤ 26.
         assert!(long.contains("w:leftChars=\"1100\""), "{long}");
         assert!(long.contains("w:leftChars=\"1300\""), "{long}");
     }

@@ -219,9 +219,10 @@ fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T
         match serde_saphyr::from_str_with_options::<T>(&text, yaml_options()) {
             Ok(value) => Some(value),
             Err(error) => {
+                let diagnostic = yaml_diagnostic(&error, &name, &text);
                 report
                     .diagnostics
-                    .push(yaml_diagnostic(&error, &name, &text));
+                    .push(input_method_slip(&text, &name, &diagnostic).unwrap_or(diagnostic));
                 None
             }
         }
@@ -392,6 +393,28 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
     diagnostic.at(at)
 }
 
+/// A parse error caused by a slip of the Chinese input method (a full-width colon,
+/// space or dash where YAML wants ASCII), as its own message at the slip: the parser
+/// names a later place and speaks of keys and indentation, not of the character.
+fn input_method_slip(text: &str, file: &Arc<str>, parse_error: &Diagnostic) -> Option<Diagnostic> {
+    let error_line = parse_error.location.as_ref().map_or(u32::MAX, |l| l.line);
+    let slip = crate::ime::find(text)
+        .into_iter()
+        .find(|s| s.line <= error_line.saturating_add(1))?;
+    let diagnostic = Diagnostic::error("E019", slip.kind.message())
+        .width(slip.width.max(1))
+        .help(slip.help());
+    let diagnostic = match key_on_line(text, slip.line) {
+        Some(key) => diagnostic.field(key),
+        None => diagnostic,
+    };
+    Some(diagnostic.at(Location {
+        file: file.clone(),
+        line: slip.line,
+        column: slip.column,
+    }))
+}
+
 /// Line and column (1-based) of the first tab in a line's leading white space.
 fn first_indentation_tab(text: &str) -> Option<(u32, u32)> {
     text.lines().enumerate().find_map(|(n, line)| {
@@ -422,8 +445,10 @@ fn expected_in_chinese(expected: &str) -> String {
         "整数".into()
     } else if e.contains("bool") {
         "true 或 false".into()
+    } else if e.contains("float") || e.contains("f64") {
+        "数字".into()
     } else {
-        expected.to_owned()
+        "另一种值".into()
     }
 }
 
@@ -439,13 +464,17 @@ fn unexpected_in_chinese(unexpected: &str) -> String {
         format!("整数{}", unexpected.trim_start_matches("integer"))
     } else if u.contains("float") || u.contains("floating") {
         "小数".into()
+    } else if u.contains("bool") {
+        format!("布尔值{}", unexpected.trim_start_matches("boolean"))
+    } else if u.contains("unit") || u.contains("null") || u.contains("none") {
+        "空值".into()
     } else {
-        unexpected.to_owned()
+        "别的内容".into()
     }
 }
 
-/// Chinese wording for the parser's most common complaints, with the original kept in
-/// brackets for the rest.
+/// Chinese wording for the parser's complaints. A message not in the table is named by
+/// its place only: no English parser text reaches a clerk.
 fn syntax_in_chinese(message: &str) -> String {
     let m = message.to_ascii_lowercase();
     let known = [
@@ -482,7 +511,10 @@ fn syntax_in_chinese(message: &str) -> String {
     known
         .iter()
         .find(|(needle, _)| m.contains(needle))
-        .map_or_else(|| format!("（{message}）"), |(_, zh)| (*zh).to_owned())
+        .map_or_else(
+            || "这里的写法不符合 YAML 格式（缩进、冒号后的空格或引号）".to_owned(),
+            |(_, zh)| (*zh).to_owned(),
+        )
 }
 
 #[cfg(test)]
