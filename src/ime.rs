@@ -27,9 +27,7 @@ impl SlipKind {
         match self {
             SlipKind::FullWidthColon => "键后面用了全角冒号“：”，YAML 只认半角冒号加空格“: ”",
             SlipKind::IdeographicSpaceIndent => "缩进里有全角空格，YAML 只能用半角空格缩进",
-            SlipKind::IdeographicSpaceAfterColon => {
-                "冒号后面是全角空格，YAML 要求冒号后是半角空格"
-            }
+            SlipKind::IdeographicSpaceAfterColon => "冒号后面是全角空格，YAML 要求冒号后是半角空格",
             SlipKind::FullWidthDash => "列表项用了全角的“－”或破折号，YAML 的列表项以半角“- ”开头",
             SlipKind::CurlyQuotes => "值用中文引号“”括了起来，这里要写不带引号的值（或用半角引号）",
             SlipKind::FullWidthDigits => "数字是全角的，要写成半角数字",
@@ -77,8 +75,18 @@ impl Slip {
 
 /// Keys whose values are never prose: curly quotes around them are a slip.
 const PLAIN_KEYS: &[&str] = &[
-    "date", "item", "id", "year", "key", "participants", "numbering", "sections", "items",
-    "separator", "enumerate", "previous",
+    "date",
+    "item",
+    "id",
+    "year",
+    "key",
+    "participants",
+    "numbering",
+    "sections",
+    "items",
+    "separator",
+    "enumerate",
+    "previous",
 ];
 
 /// Dashes an input method gives for the list marker.
@@ -180,7 +188,9 @@ fn key_value_slips(
     slip: &dyn Fn(SlipKind, usize, &str, &str) -> Slip,
     out: &mut Vec<Slip>,
 ) {
-    let ascii_colon = body.find(": ").or_else(|| body.strip_suffix(':').map(str::len));
+    let ascii_colon = body
+        .find(": ")
+        .or_else(|| body.strip_suffix(':').map(str::len));
     let wide_colon = body.find('：');
     let (key, colon_end) = match (ascii_colon, wide_colon) {
         (Some(a), Some(w)) if w < a => return wide_colon_slip(body_start, body, w, slip, out),
@@ -212,21 +222,72 @@ fn key_value_slips(
         let inner = &trimmed_value['“'.len_utf8()..trimmed_value.len() - '”'.len_utf8()];
         out.push(slip(SlipKind::CurlyQuotes, value_at, trimmed_value, inner));
     }
+    if trimmed_value.starts_with(['{', '[']) {
+        flow_digit_slips(trimmed_value, value_at, slip, out);
+        return;
+    }
     let looks_numeric = !trimmed_value.is_empty()
         && trimmed_value
             .chars()
             .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "-./年月日".contains(c))
         && trimmed_value.chars().any(|c| ('０'..='９').contains(&c));
     if looks_numeric {
-        let ascii: String = trimmed_value
-            .chars()
-            .map(|c| match c {
-                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-                c => c,
-            })
-            .collect();
-        out.push(slip(SlipKind::FullWidthDigits, value_at, trimmed_value, &ascii));
+        let ascii = ascii_digits(trimmed_value);
+        out.push(slip(
+            SlipKind::FullWidthDigits,
+            value_at,
+            trimmed_value,
+            &ascii,
+        ));
     }
+}
+
+/// Full-width digits standing as a value inside a flow collection:
+/// `{ visits: ３, visitors: １２ }`.
+fn flow_digit_slips(
+    flow: &str,
+    flow_at: usize,
+    slip: &dyn Fn(SlipKind, usize, &str, &str) -> Slip,
+    out: &mut Vec<Slip>,
+) {
+    let is_wide = |c: char| ('０'..='９').contains(&c);
+    let mut chars = flow.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_wide(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, next)) = chars.peek() {
+            if !is_wide(next) {
+                break;
+            }
+            end = i + next.len_utf8();
+            chars.next();
+        }
+        let before = flow[..start].trim_end().chars().last();
+        let after = flow[end..].trim_start().chars().next();
+        let stands_alone = matches!(before, Some(':' | ',' | '[' | '{'))
+            && matches!(after, Some(',' | '}' | ']') | None);
+        if stands_alone {
+            let found = &flow[start..end];
+            out.push(slip(
+                SlipKind::FullWidthDigits,
+                flow_at + start,
+                found,
+                &ascii_digits(found),
+            ));
+        }
+    }
+}
+
+/// Full-width digits as ASCII.
+fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect()
 }
 
 fn wide_colon_slip(
@@ -247,10 +308,20 @@ fn wide_colon_slip(
         return;
     }
     let after = &body[at + '：'.len_utf8()..];
-    let found_len = '：'.len_utf8() + after.chars().next().filter(|c| *c == ' ' || *c == '\u{3000}').map_or(0, char::len_utf8);
+    let found_len = '：'.len_utf8()
+        + after
+            .chars()
+            .next()
+            .filter(|c| *c == ' ' || *c == '\u{3000}')
+            .map_or(0, char::len_utf8);
     let found = &body[at..at + found_len];
     let replacement = if after.trim().is_empty() { ":" } else { ": " };
-    out.push(slip(SlipKind::FullWidthColon, body_start + at, found, replacement));
+    out.push(slip(
+        SlipKind::FullWidthColon,
+        body_start + at,
+        found,
+        replacement,
+    ));
 }
 
 /// The text with every slip replaced, repeatedly (one fix can reveal the next, as a
@@ -286,7 +357,10 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(SlipKind, u32, u32)> {
-        find(text).iter().map(|s| (s.kind, s.line, s.column)).collect()
+        find(text)
+            .iter()
+            .map(|s| (s.kind, s.line, s.column))
+            .collect()
     }
 
     #[test]
@@ -312,8 +386,15 @@ mod tests {
             [(SlipKind::CurlyQuotes, 1, 9), (SlipKind::CurlyQuotes, 2, 9)]
         );
         assert_eq!(
-            kinds("- date: ２０２３-03-08\n  figures: { visits: 1 }\n  participants: ３０\n"),
-            [(SlipKind::FullWidthDigits, 1, 9), (SlipKind::FullWidthDigits, 3, 17)]
+            kinds(
+                "- date: ２０２３-03-08\n  figures: { visits: １, visitors: １２ }\n  participants: ３０\n"
+            ),
+            [
+                (SlipKind::FullWidthDigits, 1, 9),
+                (SlipKind::FullWidthDigits, 2, 22),
+                (SlipKind::FullWidthDigits, 2, 35),
+                (SlipKind::FullWidthDigits, 3, 17)
+            ]
         );
     }
 

@@ -16,6 +16,7 @@ pub mod diag;
 #[cfg(feature = "typeset")]
 pub mod docx;
 pub mod entry;
+pub mod fix;
 pub mod html;
 pub mod ime;
 pub mod init;

@@ -160,6 +160,14 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
     found
 }
 
+/// The activity logs below `folder`, in path order, with any folder that could not be
+/// listed reported (for `check --fix`, which repairs the files as they are).
+pub fn ledger_files(folder: &Path) -> (Vec<PathBuf>, Report) {
+    let mut report = Report::default();
+    let files = activity_files(folder, &mut report);
+    (files, report)
+}
+
 /// The parser settings for ledgers: duplicate keys are errors (never "last wins"),
 /// booleans are only `true` / `false`, alias expansion stays bounded (the defaults).
 fn yaml_options() -> Options {

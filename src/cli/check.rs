@@ -4,7 +4,53 @@ use super::report::print_findings;
 use super::{CheckArgs, CheckFormat};
 use std::process::ExitCode;
 
+/// Shows (and with `apply`, makes) the mechanical repairs; false when they could not
+/// be made.
+fn repair(dir: &std::path::Path, apply: bool) -> bool {
+    let fixes = match annual_report::fix::plan(dir) {
+        Ok(fixes) => fixes,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return false;
+        }
+    };
+    if fixes.is_empty() {
+        eprintln!("没有需要自动改正的地方");
+        return true;
+    }
+    let mut lines = 0;
+    for fix in &fixes {
+        println!("--- {}", fix.path.display());
+        for change in &fix.changes {
+            println!("第 {} 行", change.line);
+            println!("- {}", change.before);
+            println!("+ {}", change.after);
+            lines += 1;
+        }
+    }
+    if !apply {
+        eprintln!(
+            "（--dry-run：以上 {} 个文件 {lines} 行的改动没有写入）",
+            fixes.len()
+        );
+        return true;
+    }
+    match annual_report::fix::apply(dir, &fixes) {
+        Ok(()) => {
+            eprintln!("已改正 {} 个文件 {lines} 行，重新检查：", fixes.len());
+            true
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            false
+        }
+    }
+}
+
 pub(super) fn run(args: CheckArgs) -> ExitCode {
+    if args.fix && !repair(&args.dir, !args.dry_run) {
+        return ExitCode::FAILURE;
+    }
     let report = annual_report::check_dir(&args.dir);
     let errors = report.error_count();
     let warnings = report.warning_count();

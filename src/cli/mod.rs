@@ -36,7 +36,8 @@ enum Commands {
     /// 检查台账，列出错误与警告（不生成文件）
     #[command(
         after_help = "示例：\n  annual-report check fixtures/chapanzhou-2023\n  \
-                            annual-report check 我的台账 --deny-warnings"
+                            annual-report check 我的台账 --deny-warnings\n  \
+                            annual-report check --fix --dry-run"
     )]
     Check(CheckArgs),
     /// 新建报告目录（含示例活动），可直接生成
@@ -158,6 +159,12 @@ struct CheckArgs {
         value_name = "格式"
     )]
     format: CheckFormat,
+    /// 先自动改正能机械改正的问题（输入法误输入、日期写法、中文里的半角标点、重复的标点），再检查
+    #[arg(long)]
+    fix: bool,
+    /// 与 --fix 一起用：只显示将要做的改动，不写文件
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
 }
 
 /// Output of `check`.
