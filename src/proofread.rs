@@ -8,7 +8,8 @@ use crate::compose::Document;
 use crate::diag::{Diagnostic, Report};
 use crate::numbering::chinese_numeral;
 use crate::presets;
-use crate::text::is_cjk;
+use crate::diag::Location;
+use crate::text::{fold_lines, is_cjk};
 use std::collections::HashMap;
 
 /// Longest paragraph (in characters) before it is flagged as too long to read.
@@ -28,6 +29,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("W109", "日期写法不统一"),
     ("W110", "init 写入的示例活动还在台账里"),
     ("W111", "还有“待填写”的内容"),
+    ("W112", "文中出现重复的标点（如“。。”）"),
 ];
 
 /// Runs every rule over the ledger and the document.
@@ -35,19 +37,27 @@ pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagno
     let year = &agg.year;
     let mut found = Vec::new();
     for (field, text) in year.texts() {
+        // The rules read the text as the reader sees it: the lines of a YAML block
+        // joined, so a word doubled across a line break is found too.
+        let folded = fold_lines(&text.value);
         let mut add = |d: Diagnostic, needle: &str| {
-            found.push(d.at(report.find_after(&text.at, needle)).field(field));
+            let at = folded
+                .find(needle)
+                .map(|byte| locate_folded(report, text, folded[..byte].chars().count()))
+                .unwrap_or_else(|| report.find_after(&text.at, needle));
+            found.push(d.at(at).field(field));
         };
-        for (d, needle) in unbalanced(&text.value)
+        for (d, needle) in unbalanced(&folded)
             .into_iter()
-            .chain(half_width(&text.value))
-            .chain(doubled(&text.value))
-            .chain(numbering_gaps(&text.value))
+            .chain(half_width(&folded))
+            .chain(doubled(&folded))
+            .chain(numbering_gaps(&folded))
         {
             add(d, &needle);
         }
     }
     found.extend(repeated_sentences(year, report));
+    found.extend(doubled_marks(year, doc, report));
     found.extend(zero_figures(agg));
     found.extend(empty_sections(year));
     found.extend(overlong_paragraphs(year, doc));
@@ -245,36 +255,135 @@ fn numbering_gaps(text: &str) -> Vec<(Diagnostic, String)> {
     out
 }
 
-/// Sentences of a text, ended by 。！？；, at least a few characters long.
-fn sentences(text: &str) -> Vec<String> {
+/// Where the character at `index` of a text's folded form (lines joined) is written
+/// in the ledger: the line of the YAML value it stands on, found after the value's
+/// start, and its column in that line.
+fn locate_folded(report: &Report, text: &Located<String>, index: usize) -> Location {
+    let mut consumed = 0;
+    let mut previous: Option<char> = None;
+    for line in text.value.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        // fold_lines puts a space between two lines unless one side is Chinese.
+        let joiner = match (previous, line.chars().next()) {
+            (Some(a), Some(b)) if !(is_cjk(a) || is_cjk(b)) => 1,
+            _ => 0,
+        };
+        let length = line.chars().count();
+        if index < consumed + joiner + length {
+            let offset = index.saturating_sub(consumed + joiner);
+            let mut at = report.find_after(&text.at, line);
+            at.column = at.column.saturating_add(u32::try_from(offset).unwrap_or(0));
+            return at;
+        }
+        consumed += joiner + length;
+        previous = line.chars().last();
+    }
+    text.at.clone()
+}
+
+/// Clauses shorter than this are common phrases, not a repeated thought.
+const MIN_REPEATED_CLAUSE: usize = 12;
+
+/// The sentences of a text (ended by 。！？, at least 8 characters) and, within each,
+/// its clauses (between ，；) of [`MIN_REPEATED_CLAUSE`] characters or more.
+fn sentences(text: &str) -> Vec<(String, Vec<String>)> {
     text.split_inclusive(['。', '！', '？'])
-        .map(|s| s.trim().to_owned())
+        .map(str::trim)
         .filter(|s| s.chars().count() >= 8)
+        .map(|s| {
+            let clauses = s
+                .split(['，', '；', '。', '！', '？'])
+                .map(str::trim)
+                .filter(|c| c.chars().count() >= MIN_REPEATED_CLAUSE)
+                .map(str::to_owned)
+                .collect();
+            (s.trim_end_matches(['。', '！', '？']).to_owned(), clauses)
+        })
         .collect()
 }
 
-/// W104: the same sentence twice in the document.
+/// W104: the same sentence, or the same clause of 12 or more characters, twice in
+/// the document (a sentence repeated word for word whose first copy sits inside a
+/// ；-clause is still found). One finding per repeated sentence.
 fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
     let mut seen: HashMap<String, &Located<String>> = HashMap::new();
     let mut out = Vec::new();
     for (field, text) in year.texts() {
-        for sentence in sentences(&text.value) {
-            match seen.get(&sentence) {
-                Some(first) => {
-                    let head: String = sentence.chars().take(12).collect();
-                    out.push(
-                        Diagnostic::warning("W104", format!("句子重复出现：“{head}……”"))
-                            .at(report.find_after(&text.at, &head))
-                            .field(field)
-                            .help(format!(
-                                "同一句话已在 {} 出现过；删去一处或改写",
-                                report.find_after(&first.at, &head)
-                            )),
-                    );
-                }
-                None => {
-                    seen.insert(sentence, text);
-                }
+        let folded = fold_lines(&text.value);
+        for (sentence, clauses) in sentences(&folded) {
+            let repeated = std::iter::once(&sentence)
+                .chain(&clauses)
+                .find_map(|unit| seen.get(unit).map(|first| (unit.clone(), *first)));
+            if let Some((unit, first)) = repeated {
+                let head: String = unit.chars().take(12).collect();
+                let here = folded
+                    .find(&head)
+                    .map(|byte| locate_folded(report, text, folded[..byte].chars().count()))
+                    .unwrap_or_else(|| report.find_after(&text.at, &head));
+                let there = fold_lines(&first.value)
+                    .find(&head)
+                    .map(|byte| {
+                        let folded_first = fold_lines(&first.value);
+                        locate_folded(report, first, folded_first[..byte].chars().count())
+                    })
+                    .unwrap_or_else(|| report.find_after(&first.at, &head));
+                out.push(
+                    Diagnostic::warning("W104", format!("句子重复出现：“{head}……”"))
+                        .at(here)
+                        .field(field)
+                        .help(format!("同一句话已在 {there} 出现过；删去一处或改写")),
+                );
+            }
+            for unit in std::iter::once(sentence).chain(clauses) {
+                seen.entry(unit).or_insert(text);
+            }
+        }
+    }
+    out
+}
+
+/// Marks that never stand twice in a row.
+const DOUBLED_MARKS: [&str; 5] = ["。。", "，，", "；；", "、、", "：："];
+
+/// W112: a doubled mark in the document as printed, written in the ledger or made by
+/// joining a piece that ends with a mark to one that starts with one. It is placed
+/// where the ledger writes it, else at the item whose paragraph shows it.
+fn doubled_marks(year: &Year, doc: &Document, report: &Report) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let items = doc.sections.iter().flat_map(|s| &s.items);
+    for item in items {
+        for paragraph in &item.paragraphs {
+            let text = paragraph.plain_text();
+            for mark in DOUBLED_MARKS.iter().filter(|m| text.contains(*m)) {
+                let written = year.texts().into_iter().find_map(|(field, t)| {
+                    let folded = fold_lines(&t.value);
+                    folded.find(mark).map(|byte| {
+                        (field, locate_folded(report, t, folded[..byte].chars().count()))
+                    })
+                });
+                let single = &mark[..mark.len() / 2];
+                let diagnostic = Diagnostic::warning("W112", format!("文中出现了重复的“{mark}”"));
+                out.push(match written {
+                    Some((field, at)) => diagnostic
+                        .at(at)
+                        .field(field)
+                        .width(2)
+                        .help(format!("删去一个“{single}”")),
+                    None => {
+                        let at = year
+                            .sections
+                            .iter()
+                            .flat_map(|s| &s.items)
+                            .find(|i| i.id == item.id)
+                            .map(|i| i.at.clone());
+                        let diagnostic = diagnostic.help(format!(
+                            "这一段由几处文字拼成，前一处结尾和后一处开头都有“{single}”；删去其中一个"
+                        ));
+                        match at {
+                            Some(at) => diagnostic.at(at).field("id"),
+                            None => diagnostic,
+                        }
+                    }
+                });
             }
         }
     }

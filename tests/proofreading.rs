@@ -140,3 +140,41 @@ fn w109_mixed_date_formats() {
     let report = REPORT.replace("一是进学校", "一是2024-05-20进学校");
     only("W109", "report.yaml:16:31", warnings(&report, LOG));
 }
+
+/// W103 on what the reader sees: a word doubled across a line break of the ledger.
+#[test]
+fn a_word_doubled_across_a_line_break_is_found_where_it_starts() {
+    let log = "- date: 2024-03-08
+  item: legal-rights
+  text: |
+    组织全镇各村（社区）和街道
+    街道办事处开展宣传活动
+  figures: { visits: 2 }
+";
+    only("W103", "2024-03.yaml:4:16", warnings(REPORT, log));
+}
+
+/// W104: a sentence repeated word for word whose first copy sits inside a ；-clause.
+#[test]
+fn a_repeated_clause_inside_a_longer_sentence_is_found() {
+    let log = "- date: 2024-03-08
+  item: legal-rights
+  text: 开展法律宣传；组织妇女干部深入村组开展入户走访活动。
+  figures: { visits: 2 }
+- date: 2024-03-09
+  item: legal-rights
+  text: 组织妇女干部深入村组开展入户走访活动。
+";
+    only("W104", "2024-03.yaml:7:9", warnings(REPORT, log));
+}
+
+/// W112: a doubled mark written in the ledger, at its place; a clean ledger has none.
+#[test]
+fn a_doubled_mark_is_found_where_it_is_written() {
+    let log = "- date: 2024-03-08
+  item: legal-rights
+  text: 开展了“巾帼普法”宣传活动，，发放资料
+  figures: { visits: 2 }
+";
+    only("W112", "2024-03.yaml:3:22", warnings(REPORT, log));
+}

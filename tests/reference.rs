@@ -35,9 +35,17 @@ fn fixture_reproduces_the_published_summary_paragraph_for_paragraph() {
     let markdown = build_markdown(&fixture("chapanzhou-2023"), out.path());
     let ours: Vec<String> = markdown_blocks(&markdown).iter().map(|b| fold(b)).collect();
     let theirs: Vec<String> = reference_paragraphs().iter().map(|p| fold(p)).collect();
+    // The published page leaves one paragraph that ends with an activity without its
+    // final 。; the tool closes such a sentence, so that paragraph may differ by it.
+    let mut closed = 0;
     for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+        if a != b && *a == format!("{b}。") && !b.ends_with(['。', '！', '？', '：']) {
+            closed += 1;
+            continue;
+        }
         assert_eq!(a, b, "paragraph {i} differs");
     }
+    assert_eq!(closed, 1, "paragraphs closed with 。");
     assert_eq!(ours.len(), theirs.len(), "paragraph count");
     // Title, metadata, opening, 5 headings, 15 items, 6 plans, closing.
     assert_eq!(theirs.len(), 1 + 1 + 1 + 5 + 15 + 6 + 1);
