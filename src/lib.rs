@@ -16,6 +16,7 @@ pub mod diag;
 pub mod entry;
 pub mod html;
 pub mod init;
+pub mod limits;
 pub mod link;
 pub mod load;
 pub mod model;

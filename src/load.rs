@@ -13,10 +13,7 @@ use std::sync::Arc;
 pub const REPORT_FILE: &str = "report.yaml";
 /// Folder of activity logs inside a report directory.
 pub const ACTIVITIES_DIR: &str = "activities";
-/// Largest ledger file read; larger ones are refused with a message rather than parsed.
-/// A whole year of a busy organization is well under 1 MiB; 16 MiB holds 130,000
-/// activities in one file and still parses in a few seconds.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::limits::MAX_FILE_BYTES;
 
 /// A report directory as read from disk.
 #[derive(Debug)]
@@ -157,9 +154,12 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
 }
 
 /// The parser settings for ledgers: duplicate keys are errors (never "last wins"),
-/// booleans are only `true` / `false`, alias expansion stays bounded (the defaults).
+/// booleans are only `true` / `false`, nesting and alias expansion stay within
+/// [`crate::limits`].
 fn yaml_options() -> Options {
     let mut options = Options::default();
+    options.budget = Some(crate::limits::yaml_budget());
+    options.alias_limits = crate::limits::alias_limits();
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     options.strict_booleans = true;
     options.with_snippet = false;
@@ -289,7 +289,11 @@ fn key_on_line(text: &str, line: u32) -> Option<String> {
 /// Turns a serde-saphyr error into a located Chinese message.
 pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) -> Diagnostic {
     let inner = innermost(error);
-    let location = inner.location().or_else(|| error.location());
+    // An error met while replaying an alias is placed where the alias is used, not
+    // inside the anchor it repeats.
+    let location = alias_use(error)
+        .or_else(|| inner.location())
+        .or_else(|| error.location());
     let (line, column) = location
         .filter(|l| l.line() > 0)
         .map_or((1, 1), |l| (l.line() as u32, l.column().max(1) as u32));
@@ -341,7 +345,7 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
         | YamlError::AliasReplayStackDepthExceeded { .. }
         | YamlError::AliasReplayCounterOverflow { .. } => Diagnostic::error(
             "E015",
-            "文件超出解析限制（别名展开过多、嵌套过深或内容过大）",
+            format!("文件超出解析限制：{}", exceeded_limit(inner)),
         )
         .help("台账中不需要 YAML 锚点与别名（& 和 *），请直接写出内容"),
         YamlError::Eof { .. } => Diagnostic::error("E016", "文件意外结束（内容不完整）"),
@@ -363,6 +367,38 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
         _ => diagnostic,
     };
     diagnostic.at(at)
+}
+
+/// Which limit of [`crate::limits`] a parser budget error met, in Chinese.
+fn exceeded_limit(error: &YamlError) -> String {
+    use crate::limits::{MAX_ALIAS_NESTING, MAX_ALIAS_REPLAYED_EVENTS, MAX_YAML_ALIASES};
+    use serde_saphyr::budget::BudgetBreach;
+    match error {
+        YamlError::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => format!("嵌套超过 {} 层", crate::limits::MAX_YAML_DEPTH),
+        YamlError::Budget {
+            breach: BudgetBreach::Aliases { .. },
+            ..
+        } => format!("别名（*名称）超过 {MAX_YAML_ALIASES} 个"),
+        YamlError::Budget { .. } => "内容过多".to_owned(),
+        YamlError::AliasReplayStackDepthExceeded { .. } => {
+            format!("别名套别名超过 {MAX_ALIAS_NESTING} 层")
+        }
+        _ => format!("别名展开超过 {MAX_ALIAS_REPLAYED_EVENTS} 个节点"),
+    }
+}
+
+/// Where the alias was used whose replay failed (the outermost one).
+fn alias_use(error: &YamlError) -> Option<serde_saphyr::Location> {
+    match error {
+        YamlError::WithSnippet { error, .. } => alias_use(error),
+        YamlError::AliasError { locations, .. } => {
+            Some(locations.reference_location).filter(|l| l.line() > 0)
+        }
+        _ => None,
+    }
 }
 
 fn innermost(error: &YamlError) -> &YamlError {
