@@ -154,7 +154,7 @@ mod tests {
         for (a, b) in [(MAX_FIGURE, 1), (u64::MAX, u64::MAX), (1, u64::MAX)] {
             let error = add_figure(a, b, "visits", &here(), "f").unwrap_err();
             assert_eq!(error.code, "E041");
-            assert_eq!(error.at, Some(here()));
+            assert_eq!(error.location, Some(here()));
         }
     }
 

@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn the_tables_grow_linearly_with_the_title() {
-        for n in [21, 40, 41, 399, 20_000] {
+        for n in [21usize, 40, 41, 399, 20_000] {
             let lines = n.div_ceil(TITLE_CHARS_PER_LINE);
             let cells: usize = (1..=lines)
                 .map(|k| {
