@@ -123,6 +123,8 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
     // would otherwise be walked for ever.
     let mut seen = std::collections::HashSet::new();
     while let Some(current) = pending.pop() {
+        // A directory whose real path cannot be found is listed under its own name:
+        // if it cannot be read either, read_dir below says so.
         if !seen.insert(std::fs::canonicalize(&current).unwrap_or_else(|_| current.clone())) {
             continue;
         }
@@ -137,8 +139,17 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
                 continue;
             }
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
+        for entry in entries {
+            let path = match entry {
+                Ok(entry) => entry.path(),
+                Err(e) => {
+                    report.diagnostics.push(Diagnostic::error(
+                        "E001",
+                        format!("无法读取目录 {} 中的条目：{e}", current.display()),
+                    ));
+                    continue;
+                }
+            };
             if path.is_dir() {
                 pending.push(path);
             } else if path

@@ -10,12 +10,42 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The name a report directory goes by: its last path component.
-fn dir_name(dir: &Path) -> PathBuf {
-    dir.canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(PathBuf::from))
-        .unwrap_or_else(|| "report".into())
+/// The name a report directory goes by: the last component of its real path (so `.`
+/// has one), or of the path as written when it cannot be resolved (a missing
+/// directory then fails with its own message when it is built).
+fn dir_name(dir: &Path) -> Result<PathBuf, String> {
+    let real = dir.canonicalize().ok();
+    real.as_deref()
+        .and_then(Path::file_name)
+        .or_else(|| dir.file_name())
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("报告目录 {} 没有名称，请用 --out 指定输出目录", dir.display()))
+}
+
+/// The output directory of every report directory: `--out` itself for a single one,
+/// else `<--out or reports>/<its name>`. Two report directories of the same name
+/// (a/2023 and b/2023) would write into one folder: refused, as is a name that cannot
+/// be found.
+fn out_dirs(dirs: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    if let ([_], Some(out)) = (dirs, out) {
+        return Ok(vec![out.to_path_buf()]);
+    }
+    let base = out.unwrap_or(Path::new("reports"));
+    let mut taken: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
+    let mut out_dirs = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let out_dir = base.join(dir_name(dir)?);
+        if let Some(first) = taken.insert(out_dir.clone(), dir) {
+            return Err(format!(
+                "报告目录 {} 与 {} 同名，输出会写进同一个目录 {}；请分两次生成并用 --out 分别指定",
+                first.display(),
+                dir.display(),
+                out_dir.display()
+            ));
+        }
+        out_dirs.push(out_dir);
+    }
+    Ok(out_dirs)
 }
 
 pub(super) fn run(args: BuildArgs) -> ExitCode {
@@ -44,14 +74,17 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         .any(|f| f.is_typeset())
         .then(|| Arc::new(args.fonts.library()));
     let single = dirs.len() == 1;
+    let out_dirs = match out_dirs(&dirs, args.out.as_deref()) {
+        Ok(out_dirs) => out_dirs,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let jobs: Vec<(PathBuf, BuildOptions)> = dirs
         .iter()
-        .map(|dir| {
-            let out_dir = match (&args.out, single) {
-                (Some(out), true) => out.clone(),
-                (Some(out), false) => out.join(dir_name(dir)),
-                (None, _) => Path::new("reports").join(dir_name(dir)),
-            };
+        .zip(out_dirs)
+        .map(|(dir, out_dir)| {
             let options = BuildOptions {
                 out_dir,
                 formats: formats.clone(),
