@@ -241,20 +241,15 @@ fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T
 
 /// Reads a regular file of at most [`MAX_FILE_BYTES`]. The limit is enforced on the
 /// bytes read, not only on the size the file claims (a file still being written, or a
-/// link to a device such as /dev/zero, reports a size it does not keep to).
+/// kernel file such as /proc/self/pagemap, reports a size it does not keep to): reading
+/// stops one chunk past the limit.
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
         _ => format!("无法读取 {}：{e}", path.display()),
     };
-    let too_large = |bytes: u64| {
-        format!(
-            "文件过大（{:.1} MiB），单个台账文件不能超过 {} MiB，请按月拆分",
-            bytes as f64 / (1024.0 * 1024.0),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )
-    };
+    let limit_mib = MAX_FILE_BYTES / (1024 * 1024);
     let metadata = std::fs::metadata(path).map_err(unreadable)?;
     if !metadata.is_file() {
         return Err(format!(
@@ -263,17 +258,34 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
         ));
     }
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(too_large(metadata.len()));
+        return Err(format!(
+            "文件过大（{:.1} MiB），单个台账文件不能超过 {limit_mib} MiB，请按月拆分",
+            metadata.len() as f64 / (1024.0 * 1024.0),
+        ));
     }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // Whole chunks of a power of two: kernel files that are read in fixed-size
+    // records accept them.
+    let mut chunk = vec![0u8; READ_CHUNK_BYTES];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(unreadable(e)),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!(
+                "文件过大（读取超过 {limit_mib} MiB 仍未结束），单个台账文件不能超过 {limit_mib} MiB，请按月拆分"
+            ));
+        }
     }
-    Ok(bytes)
 }
+
+/// Size of each read of a ledger file.
+const READ_CHUNK_BYTES: usize = 64 * 1024;
 
 /// Line and column of the byte just after `prefix` (the first byte that is not UTF-8).
 fn location_of_byte(file: &Arc<str>, prefix: &[u8]) -> Location {

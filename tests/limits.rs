@@ -70,6 +70,33 @@ fn a_fifty_megabyte_file_is_refused_without_reading_it_whole() {
     );
 }
 
+/// The size check above trusts the size a file claims; this one proves the limit
+/// holds on the bytes actually read. /proc/self/pagemap is a regular file of size 0
+/// that reads on for hundreds of gigabytes (8 bytes per page of the reader's address
+/// space): without the limit, `check` would read it until memory ran out.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_claims_less_than_it_holds_is_refused_after_the_limit_is_read() {
+    let claimed = std::fs::metadata("/proc/self/pagemap").unwrap();
+    assert!(claimed.is_file() && claimed.len() == 0);
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path().join("ledger");
+    ledger_without_activities(&ledger);
+    both_items(&ledger);
+    std::os::unix::fs::symlink(
+        "/proc/self/pagemap",
+        ledger.join("activities/endless.yaml"),
+    )
+    .unwrap();
+
+    let stderr = refused_by_check(&ledger);
+    assert!(stderr.contains("endless.yaml"), "{stderr}");
+    assert!(
+        stderr.contains("文件过大（读取超过 16 MiB 仍未结束）"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_hundred_thousand_character_paragraph_builds_every_format() {
     let work = tempfile::tempdir().unwrap();
