@@ -197,7 +197,10 @@ fn broken_references_are_located_errors() {
 fn report_directories_of_the_same_name_are_refused_before_anything_is_written() {
     let work = tempfile::tempdir().unwrap();
     for town in ["a", "b"] {
-        copy_dir(&fixture("chapanzhou-2023"), &work.path().join(town).join("2023"));
+        copy_dir(
+            &fixture("chapanzhou-2023"),
+            &work.path().join(town).join("2023"),
+        );
     }
     let out = work.path().join("out");
     let output = cli()

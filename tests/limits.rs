@@ -83,11 +83,8 @@ fn a_file_that_claims_less_than_it_holds_is_refused_after_the_limit_is_read() {
     let ledger = work.path().join("ledger");
     ledger_without_activities(&ledger);
     both_items(&ledger);
-    std::os::unix::fs::symlink(
-        "/proc/self/pagemap",
-        ledger.join("activities/endless.yaml"),
-    )
-    .unwrap();
+    std::os::unix::fs::symlink("/proc/self/pagemap", ledger.join("activities/endless.yaml"))
+        .unwrap();
 
     let stderr = refused_by_check(&ledger);
     assert!(stderr.contains("endless.yaml"), "{stderr}");

@@ -19,7 +19,12 @@ fn dir_name(dir: &Path) -> Result<PathBuf, String> {
         .and_then(Path::file_name)
         .or_else(|| dir.file_name())
         .map(PathBuf::from)
-        .ok_or_else(|| format!("报告目录 {} 没有名称，请用 --out 指定输出目录", dir.display()))
+        .ok_or_else(|| {
+            format!(
+                "报告目录 {} 没有名称，请用 --out 指定输出目录",
+                dir.display()
+            )
+        })
 }
 
 /// The output directory of every report directory: `--out` itself for a single one,
