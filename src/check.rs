@@ -685,7 +685,7 @@ impl Checker {
             };
             let field = format!("{path}.figures.{}", key.value);
             let total = limits::add_figure(sum, n, &key.value, &at(file, value), &field)
-                .map_err(|d| self.push(d))
+                .map_err(|d| self.push(*d))
                 .ok();
             totals.insert(&key.value, total);
         }
@@ -834,7 +834,7 @@ impl Checker {
         match value {
             FigureValue::Integer(n) => match u64::try_from(*n) {
                 Ok(n) => limits::figure_value(n, here, field)
-                    .map_err(|d| self.push(d))
+                    .map_err(|d| self.push(*d))
                     .ok(),
                 Err(_) => {
                     self.push(

@@ -58,16 +58,17 @@ pub fn alias_limits() -> serde_saphyr::options::AliasLimits {
 }
 
 /// A figure value, refused above [`MAX_FIGURE`].
-pub fn figure_value(value: u64, at: Location, field: &str) -> Result<u64, Diagnostic> {
+pub fn figure_value(value: u64, at: Location, field: &str) -> Result<u64, Box<Diagnostic>> {
     if value <= MAX_FIGURE {
         return Ok(value);
     }
-    Err(
-        Diagnostic::error("E040", format!("数字 {value} 过大，不能超过 {MAX_FIGURE}"))
+    let message = format!("数字 {value} 过大，不能超过 {MAX_FIGURE}");
+    Err(Box::new(
+        Diagnostic::error("E040", message)
             .at(at)
             .field(field)
             .help("数字项记录的是次数、人数等；请核对是否多写了位数"),
-    )
+    ))
 }
 
 /// `sum + value` for the figure `key`, refused above [`MAX_FIGURE`] (and never
@@ -78,16 +79,18 @@ pub fn add_figure(
     key: &str,
     at: &Location,
     field: &str,
-) -> Result<u64, Diagnostic> {
+) -> Result<u64, Box<Diagnostic>> {
     match sum.checked_add(value).filter(|&s| s <= MAX_FIGURE) {
         Some(total) => Ok(total),
-        None => Err(Diagnostic::error(
-            "E041",
-            format!("数字项 “{key}” 的合计超过上限 {MAX_FIGURE}"),
-        )
-        .at(at.clone())
-        .field(field)
-        .help("合计由各条活动（或各成员单位）的数字相加而来；请核对其中过大的数字")),
+        None => Err(Box::new(
+            Diagnostic::error(
+                "E041",
+                format!("数字项 “{key}” 的合计超过上限 {MAX_FIGURE}"),
+            )
+            .at(at.clone())
+            .field(field)
+            .help("合计由各条活动（或各成员单位）的数字相加而来；请核对其中过大的数字"),
+        )),
     }
 }
 

@@ -73,7 +73,7 @@ fn rollup_totals(
             match crate::limits::add_figure(sum, value, &figure.key, &reference.at, &field) {
                 Ok(total) => sum = total,
                 Err(d) => {
-                    found.push(d);
+                    found.push(*d);
                     break;
                 }
             }

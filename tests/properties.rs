@@ -64,7 +64,11 @@ fn piece() -> impl Strategy<Value = String> {
 /// One line: starts and ends with Chinese (so it is never blank, never a list line,
 /// never YAML syntax at its start).
 fn line() -> impl Strategy<Value = String> {
-    (hanzi_run(2), proptest::collection::vec(piece(), 0..8), hanzi_run(2))
+    (
+        hanzi_run(2),
+        proptest::collection::vec(piece(), 0..8),
+        hanzi_run(2),
+    )
         .prop_map(|(first, middle, last)| first + &middle.concat() + &last)
 }
 
@@ -87,7 +91,11 @@ fn activity_text() -> impl Strategy<Value = String> {
         .prop_map(|(intro, entries)| {
             let mut text = intro;
             for (n, (entry, dash)) in entries.into_iter().enumerate() {
-                let marker = if dash { "- ".to_owned() } else { format!("{}. ", n + 1) };
+                let marker = if dash {
+                    "- ".to_owned()
+                } else {
+                    format!("{}. ", n + 1)
+                };
                 write!(text, "\n{marker}{entry}").unwrap();
             }
             text
@@ -150,20 +158,28 @@ fn item() -> impl Strategy<Value = ItemShape> {
 }
 
 fn section() -> impl Strategy<Value = SectionShape> {
-    (line(), any::<bool>(), proptest::collection::vec(item(), 1..=3)).prop_map(
-        |(title, subheadings, items)| SectionShape {
+    (
+        line(),
+        any::<bool>(),
+        proptest::collection::vec(item(), 1..=3),
+    )
+        .prop_map(|(title, subheadings, items)| SectionShape {
             title,
             subheadings,
             items,
-        },
-    )
+        })
 }
 
 fn ledger() -> impl Strategy<Value = Ledger> {
     (
         (proptest::option::of(line()), line(), line(), paragraphs()),
         proptest::collection::vec(section(), 1..=3),
-        (proptest::collection::vec(line(), 1..=2), paragraphs(), line(), line()),
+        (
+            proptest::collection::vec(line(), 1..=2),
+            paragraphs(),
+            line(),
+            line(),
+        ),
     )
         .prop_map(|(a, sections, b)| Ledger {
             title: a.0,
@@ -211,7 +227,11 @@ fn write_ledger(dir: &Path, l: &Ledger) {
     let mut log = String::new();
     let mut day = 0;
     for (si, section) in l.sections.iter().enumerate() {
-        let style = if section.subheadings { "（一）" } else { "\"1.\"" };
+        let style = if section.subheadings {
+            "（一）"
+        } else {
+            "\"1.\""
+        };
         write!(
             report,
             "  - id: s{si}\n    title: {}\n    numbering: {style}\n    items:\n",
@@ -219,13 +239,13 @@ fn write_ledger(dir: &Path, l: &Ledger) {
         )
         .unwrap();
         for (ii, item) in section.items.iter().enumerate() {
-            write!(report, "      - id: s{si}-i{ii}\n").unwrap();
+            writeln!(report, "      - id: s{si}-i{ii}").unwrap();
             match item {
                 ItemShape::Fixed { title, text } => {
                     if section.subheadings {
-                        write!(report, "        title: {}\n", q(title)).unwrap();
+                        writeln!(report, "        title: {}", q(title)).unwrap();
                     }
-                    write!(report, "        text: {}\n", q(text)).unwrap();
+                    writeln!(report, "        text: {}", q(text)).unwrap();
                 }
                 ItemShape::Logged {
                     title,
@@ -234,7 +254,7 @@ fn write_ledger(dir: &Path, l: &Ledger) {
                     enumerate,
                 } => {
                     if section.subheadings {
-                        write!(report, "        title: {}\n", q(title)).unwrap();
+                        writeln!(report, "        title: {}", q(title)).unwrap();
                     }
                     write!(
                         report,
@@ -380,7 +400,9 @@ impl Expected {
                 .strip_prefix("- ")
                 .or_else(|| line.split_once(". ").map(|(_, rest)| rest));
             match entry {
-                Some(entry) if line.starts_with("- ") || line.starts_with(|c: char| c.is_ascii_digit()) => {
+                Some(entry)
+                    if line.starts_with("- ") || line.starts_with(|c: char| c.is_ascii_digit()) =>
+                {
                     entries.push(entry)
                 }
                 _ if entries.is_empty() => intro_lines.push(line),
@@ -391,7 +413,8 @@ impl Expected {
         if entries.is_empty() {
             return out;
         }
-        if !out.is_empty() && !"。！？；：，、…”’）》】".contains(out.chars().last().unwrap()) {
+        if !out.is_empty() && !"。！？；：，、…”’）》】".contains(out.chars().last().unwrap())
+        {
             out.push('：');
         }
         for (n, entry) in entries.iter().enumerate() {
@@ -556,7 +579,10 @@ fn assert_transformed(l: &Ledger, with_pdf: bool) -> Result<(), TestCaseError> {
     };
     let expected = Expected::blocks(l, true);
     let markdown = std::fs::read_to_string(file("md")).unwrap();
-    let ours: Vec<String> = markdown_blocks(&markdown).iter().map(|b| collapsed(b)).collect();
+    let ours: Vec<String> = markdown_blocks(&markdown)
+        .iter()
+        .map(|b| collapsed(b))
+        .collect();
     for (i, (a, b)) in ours.iter().zip(&expected).enumerate() {
         prop_assert_eq!(a, b, "Markdown block {}", i);
     }

@@ -53,16 +53,17 @@ pub fn title_lines(title: &str) -> Vec<String> {
             from: vec![0; hi + 1 - lo],
         };
         for i in lo..=hi {
-            for j in i.saturating_sub(TITLE_CHARS_PER_LINE)..i {
+            let first = i.saturating_sub(TITLE_CHARS_PER_LINE);
+            for (j, &break_cost) in penalty.iter().enumerate().take(i).skip(first) {
                 let before = prev.best_at(j);
-                if before == inf || (j > 0 && penalty[j] == inf) {
+                if before == inf || (j > 0 && break_cost == inf) {
                     continue;
                 }
                 let len = (i - j) as f64;
                 // Balanced lines, the longer ones first (a trapezoid).
                 let shape =
                     (len - ideal).powi(2) + if k > 1 && len > ideal + 0.5 { 2.0 } else { 0.0 };
-                let cost = before + shape + if j > 0 { penalty[j] } else { 0.0 };
+                let cost = before + shape + if j > 0 { break_cost } else { 0.0 };
                 if cost < row.best[i - lo] {
                     row.best[i - lo] = cost;
                     row.from[i - lo] = j;
