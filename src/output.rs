@@ -173,8 +173,9 @@ const TEMPORARY_PREFIX: &str = ".annual-report-";
 const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Removes temporary files in `dir` that a killed build or `new` left behind (hidden,
-/// and never read as a ledger or an output, but clutter). Best effort: a file that
-/// cannot be removed stays.
+/// and never read as a ledger or an output, but clutter). Best effort, deliberately
+/// silent: a folder that cannot be listed, or a file that cannot be removed, stays as
+/// it is, and the write that follows reports any real problem with the folder.
 pub fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
