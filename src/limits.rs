@@ -38,9 +38,6 @@ pub const MAX_YAML_ALIASES: usize = 1_000;
 /// (anchors that repeat anchors) stops here instead of taking memory exponentially.
 pub const MAX_ALIAS_REPLAYED_EVENTS: usize = 100_000;
 
-/// Deepest chain of aliases inside aliases being replayed at once.
-pub const MAX_ALIAS_NESTING: usize = 16;
-
 /// The parser budget of ledger files, built from the limits above.
 pub fn yaml_budget() -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
@@ -53,7 +50,6 @@ pub fn yaml_budget() -> serde_saphyr::Budget {
 pub fn alias_limits() -> serde_saphyr::options::AliasLimits {
     let mut limits = serde_saphyr::options::AliasLimits::default();
     limits.max_total_replayed_events = MAX_ALIAS_REPLAYED_EVENTS;
-    limits.max_replay_stack_depth = MAX_ALIAS_NESTING;
     limits
 }
 

@@ -366,11 +366,10 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
         | YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => Diagnostic::error(
-            "E015",
-            format!("文件超出解析限制：{}", exceeded_limit(inner)),
-        )
-        .help("台账中不需要 YAML 锚点与别名（& 和 *），请直接写出内容"),
+        | YamlError::AliasReplayCounterOverflow { .. } => {
+            let (limit, help) = exceeded_limit(inner);
+            Diagnostic::error("E015", format!("文件超出解析限制：{limit}")).help(help)
+        }
         YamlError::Eof { .. } => Diagnostic::error("E016", "文件意外结束（内容不完整）"),
         YamlError::UnknownAnchor { .. } => Diagnostic::error("E017", "引用了未定义的锚点（*名称）"),
         other => {
@@ -392,24 +391,39 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
     diagnostic.at(at)
 }
 
-/// Which limit of [`crate::limits`] a parser budget error met, in Chinese.
-fn exceeded_limit(error: &YamlError) -> String {
-    use crate::limits::{MAX_ALIAS_NESTING, MAX_ALIAS_REPLAYED_EVENTS, MAX_YAML_ALIASES};
+/// Which limit of [`crate::limits`] a parser budget error met, and what to do, in
+/// Chinese.
+fn exceeded_limit(error: &YamlError) -> (String, &'static str) {
+    use crate::limits::{MAX_ALIAS_REPLAYED_EVENTS, MAX_YAML_ALIASES};
     use serde_saphyr::budget::BudgetBreach;
+    const NO_ALIASES: &str = "台账中不需要 YAML 锚点与别名（& 和 *），请直接写出内容";
     match error {
         YamlError::Budget {
             breach: BudgetBreach::Depth { .. },
             ..
-        } => format!("嵌套超过 {} 层", crate::limits::MAX_YAML_DEPTH),
+        } => (
+            format!("嵌套超过 {} 层", crate::limits::MAX_YAML_DEPTH),
+            "台账的结构不超过六层；检查是否误把文字写成了层层嵌套的 [ ] 或 { }",
+        ),
         YamlError::Budget {
             breach: BudgetBreach::Aliases { .. },
             ..
-        } => format!("别名（*名称）超过 {MAX_YAML_ALIASES} 个"),
-        YamlError::Budget { .. } => "内容过多".to_owned(),
+        } => (
+            format!("别名（*名称）超过 {MAX_YAML_ALIASES} 个"),
+            NO_ALIASES,
+        ),
+        YamlError::Budget {
+            breach: BudgetBreach::AliasAnchorRatio { .. },
+            ..
+        } => ("别名（*名称）远多于锚点（&名称）".to_owned(), NO_ALIASES),
+        YamlError::Budget { .. } => ("内容过多".to_owned(), "请按月把活动拆分到几个文件中"),
         YamlError::AliasReplayStackDepthExceeded { .. } => {
-            format!("别名套别名超过 {MAX_ALIAS_NESTING} 层")
+            ("别名套别名的层数过多".to_owned(), NO_ALIASES)
         }
-        _ => format!("别名展开超过 {MAX_ALIAS_REPLAYED_EVENTS} 个节点"),
+        _ => (
+            format!("别名展开超过 {MAX_ALIAS_REPLAYED_EVENTS} 个节点"),
+            NO_ALIASES,
+        ),
     }
 }
 

@@ -162,6 +162,71 @@ fn deeply_nested_yaml_is_a_located_error() {
     assert!(stderr.len() < 5_000, "{} bytes of messages", stderr.len());
 }
 
+/// `n` villages written as aliases, ten to an anchor (the parser also refuses far more
+/// aliases than anchors).
+fn aliased_villages(n: usize) -> String {
+    let mut villages = Vec::new();
+    for i in 0..n {
+        if i % 10 == 0 {
+            villages.push(format!("&v{i} 新河村{i}"));
+        }
+        villages.push(format!("*v{}", i - i % 10));
+    }
+    format!("  villages: [{}]\n", villages.join(", "))
+}
+
+#[test]
+fn more_aliases_than_the_limit_are_a_located_error() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path().join("ledger");
+    ledger_without_activities(&ledger);
+    both_items(&ledger);
+    let entry = activity("2022-06-01", "legal-rights", "开展普法宣传");
+    write_log(
+        &ledger,
+        "aliases.yaml",
+        &(entry.clone() + &aliased_villages(1_001)),
+    );
+    let stderr = refused_by_check(&ledger);
+    assert!(stderr.contains("E015"), "{stderr}");
+    assert!(stderr.contains("别名（*名称）超过 1000 个"), "{stderr}");
+    assert!(stderr.contains("aliases.yaml:4:"), "{stderr}");
+
+    // A thousand are accepted.
+    write_log(&ledger, "aliases.yaml", &(entry + &aliased_villages(1_000)));
+    cli()
+        .arg("check")
+        .arg(&ledger)
+        .timeout(HANG_GUARD)
+        .assert()
+        .success();
+}
+
+/// Nesting the schema has room for (a mapping key may be any node) stops at the
+/// parser's depth limit, located, rather than at a type error.
+#[test]
+fn nesting_past_the_depth_limit_is_a_located_error() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path().join("ledger");
+    ledger_without_activities(&ledger);
+    both_items(&ledger);
+    let key = format!("{}{}", "[".repeat(40), "]".repeat(40));
+    let entry = activity("2022-06-01", "legal-rights", "开展普法宣传");
+    write_log(
+        &ledger,
+        "deep.yaml",
+        &format!("{entry}  figures:\n    ? {key}\n    : 1\n"),
+    );
+    let stderr = refused_by_check(&ledger);
+    assert!(stderr.contains("E015"), "{stderr}");
+    assert!(
+        stderr.contains("文件超出解析限制：嵌套超过 32 层"),
+        "{stderr}"
+    );
+    // The root list, the activity, `figures` and 29 brackets: the 30th goes past.
+    assert!(stderr.contains("deep.yaml:5:36]"), "{stderr}");
+}
+
 #[test]
 fn a_ledger_of_ten_thousand_files_checks_and_counts_them_all() {
     let work = tempfile::tempdir().unwrap();
