@@ -18,14 +18,14 @@ impl Totals {
     fn add(&mut self, figures: &[Figure], counts: &[(String, u64)]) {
         for (key, n) in counts {
             if let Some(i) = figures.iter().position(|f| &f.key == key) {
-                self.0[i] = bounded_sum(self.0[i], *n);
+                self.0[i] = crate::limits::checked_sum(self.0[i], *n);
             }
         }
     }
 
     fn add_totals(&mut self, other: &Totals) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
-            *a = bounded_sum(*a, *b);
+            *a = crate::limits::checked_sum(*a, *b);
         }
     }
 
@@ -33,15 +33,6 @@ impl Totals {
     pub fn get(&self, figures: &[Figure], key: &str) -> Option<u64> {
         figures.iter().position(|f| f.key == key).map(|i| self.0[i])
     }
-}
-
-/// `a + b` for sums of a checked year. The check refuses a ledger whose year total of
-/// any figure passes [`crate::limits::MAX_FIGURE`], and every sum here is part of a year
-/// total, so this never overflows; it neither wraps nor saturates if that ever broke.
-fn bounded_sum(a: u64, b: u64) -> u64 {
-    a.checked_add(b)
-        .filter(|&sum| sum <= crate::limits::MAX_FIGURE)
-        .expect("the check bounds every year total by limits::MAX_FIGURE")
 }
 
 /// The year with its activities ordered and its figures summed.

@@ -289,7 +289,7 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
             members
                 .iter()
                 .filter_map(|m| value(m, &m.total, &f.key))
-                .sum::<u64>()
+                .fold(0, crate::limits::checked_sum)
                 .to_string()
         })
         .collect();

@@ -90,6 +90,16 @@ pub fn add_figure(
     }
 }
 
+/// `a + b` for sums the check has bounded: a year's totals (the check refuses a year
+/// total of any figure past [`MAX_FIGURE`], and every item, section and month sum is
+/// part of one) and a roll-up's totals (refused past it when the members are linked).
+/// It neither wraps nor saturates if that ever broke.
+pub fn checked_sum(a: u64, b: u64) -> u64 {
+    a.checked_add(b)
+        .filter(|&sum| sum <= MAX_FIGURE)
+        .expect("the check bounds every sum by limits::MAX_FIGURE")
+}
+
 /// A numbered run of `count` entries, refused above [`MAX_ENUMERATED`]; `what` says
 /// what is numbered (列表项, 活动, 条目).
 pub fn enumerated(count: usize, what: &str, at: Location, field: &str) -> Option<Diagnostic> {
