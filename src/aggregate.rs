@@ -18,14 +18,14 @@ impl Totals {
     fn add(&mut self, figures: &[Figure], counts: &[(String, u64)]) {
         for (key, n) in counts {
             if let Some(i) = figures.iter().position(|f| &f.key == key) {
-                self.0[i] = self.0[i].saturating_add(*n);
+                self.0[i] = crate::limits::checked_sum(self.0[i], *n);
             }
         }
     }
 
     fn add_totals(&mut self, other: &Totals) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
-            *a = a.saturating_add(*b);
+            *a = crate::limits::checked_sum(*a, *b);
         }
     }
 

@@ -52,8 +52,8 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let Prepared {
         doc,
         aggregate,
+        linked,
         mut report,
-        ..
     } = prepare(dir).map_err(Error::Invalid)?;
     let renderer = render::Renderer::new(Some(dir))?;
     let stem = output::file_stem(&doc.title);
@@ -86,6 +86,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
         let glyphs = typeset::glyphs::missing_glyphs(
             &doc,
             &aggregate.year,
+            &linked.members.iter().map(|m| &m.year).collect::<Vec<_>>(),
             &report,
             &fonts,
             options.allow_missing_glyphs,

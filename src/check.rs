@@ -2,6 +2,7 @@
 //! date and figure is known to be sound, or says precisely what is wrong and where.
 
 use crate::diag::{Diagnostic, Location, Report};
+use crate::limits;
 use crate::load::Ledger;
 use crate::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
 use crate::numbering::NumberStyle;
@@ -259,6 +260,9 @@ impl Checker {
                 .help("删除这个字符（多半是从其他软件复制粘贴时带进来的）；换行和制表符可以保留"),
             );
         }
+        if let Some(d) = limits::text(&s.value, at(file, s), field) {
+            self.push(d);
+        }
         Located {
             value: s.value.clone(),
             at: at(file, s),
@@ -349,6 +353,14 @@ impl Checker {
                 at: organization.at.clone(),
             },
         };
+        let title_field = if spec.title.is_some() {
+            "title"
+        } else {
+            "organization.name"
+        };
+        if let Some(d) = limits::title(&title.value, title.at.clone(), title_field) {
+            self.push(d);
+        }
         let publication = spec
             .publication
             .0
@@ -361,6 +373,7 @@ impl Checker {
         let figures = self.figures(&file, spec);
         let sections = self.sections(&file, spec);
         self.unique_ids(&file, spec);
+        self.numbered_lists(&file, spec);
         let plans = spec.plans.as_ref().map(|p| {
             self.titled_list(
                 &file,
@@ -634,6 +647,7 @@ impl Checker {
         let figure_names: Vec<String> = year.figures.iter().map(Figure::named).collect();
         let mut ids: HashMap<String, Location> = HashMap::new();
         let mut referenced = HashSet::new();
+        let mut totals: HashMap<&str, Option<u64>> = HashMap::new();
         for log in &ledger.logs {
             for (n, spec) in log.activities.iter().enumerate() {
                 referenced.insert(spec.item.value.clone());
@@ -656,6 +670,7 @@ impl Checker {
                 match index.get(spec.item.value.as_str()) {
                     Some(&(si, ii)) => {
                         if let Some(activity) = activity {
+                            self.add_to_totals(&mut totals, &log.file, spec, &path);
                             year.sections[si].items[ii].activities.push(activity);
                         }
                     }
@@ -670,7 +685,80 @@ impl Checker {
                 }
             }
         }
+        self.enumerated_activities(year);
         referenced
+    }
+
+    /// Adds a valid activity's figures to the year's running totals (which bound every
+    /// other sum), refusing the value that takes one past [`limits::MAX_FIGURE`].
+    fn add_to_totals<'k>(
+        &mut self,
+        totals: &mut HashMap<&'k str, Option<u64>>,
+        file: &Arc<str>,
+        spec: &'k ActivitySpec,
+        path: &str,
+    ) {
+        for (key, value) in &spec.figures.0 {
+            let FigureValue::Integer(n) = value.value else {
+                continue;
+            };
+            let Ok(n) = u64::try_from(n) else {
+                continue;
+            };
+            // `None`: this figure's total was already refused; one message is enough.
+            let Some(sum) = *totals.entry(&key.value).or_insert(Some(0)) else {
+                continue;
+            };
+            let field = format!("{path}.figures.{}", key.value);
+            let total = limits::add_figure(sum, n, &key.value, &at(file, value), &field)
+                .map_err(|d| self.push(*d))
+                .ok();
+            totals.insert(&key.value, total);
+        }
+    }
+
+    /// Sections, the items of each section and the plans are numbered; refuses more
+    /// than [`limits::MAX_ENUMERATED`] of any, at the first one past the limit.
+    fn numbered_lists(&mut self, file: &Arc<str>, spec: &ReportSpec) {
+        let mut runs: Vec<(&str, &Spanned<String>, usize, String)> = Vec::new();
+        if let Some(first_over) = spec.sections.get(limits::MAX_ENUMERATED) {
+            runs.push(("节", &first_over.id, spec.sections.len(), "sections".into()));
+        }
+        for (si, section) in spec.sections.iter().enumerate() {
+            if let Some(first_over) = section.items.get(limits::MAX_ENUMERATED) {
+                let field = format!("sections[{si}].items");
+                runs.push(("条目", &first_over.id, section.items.len(), field));
+            }
+        }
+        if let Some(plans) = &spec.plans
+            && let Some(first_over) = plans.items.get(limits::MAX_ENUMERATED)
+        {
+            runs.push(("计划", first_over, plans.items.len(), "plans.items".into()));
+        }
+        for (what, first_over, count, field) in runs {
+            if let Some(d) = limits::enumerated(count, what, at(file, first_over), &field) {
+                self.push(d);
+            }
+        }
+    }
+
+    /// The activities of an enumerated item are numbered 一是……; refuses more than
+    /// [`limits::MAX_ENUMERATED`] of them, at the first one past the limit.
+    fn enumerated_activities(&mut self, year: &Year) {
+        for item in year.sections.iter().flat_map(|s| &s.items) {
+            let with_text: Vec<&Activity> = item
+                .activities
+                .iter()
+                .filter(|a| a.text.is_some())
+                .collect();
+            if !item.enumerate || with_text.len() <= limits::MAX_ENUMERATED {
+                continue;
+            }
+            let at = with_text[limits::MAX_ENUMERATED].at.clone();
+            if let Some(d) = limits::enumerated(with_text.len(), "活动", at, "item") {
+                self.push(d);
+            }
+        }
     }
 
     fn activity(
@@ -701,6 +789,17 @@ impl Checker {
             }
         }
         let text = self.opt_text(file, &spec.text, &format!("{path}.text"));
+        if let Some(t) = &text {
+            let entries = t
+                .value
+                .lines()
+                .filter(|l| crate::text::list_entry(l.trim()).is_some())
+                .count();
+            let field = format!("{path}.text");
+            if let Some(d) = limits::enumerated(entries, "列表项", t.at.clone(), &field) {
+                self.push(d);
+            }
+        }
         let figures = self.figure_values(file, &spec.figures, path, figures);
         if spec.text.is_none() && spec.figures.0.is_empty() {
             self.push(
@@ -760,7 +859,9 @@ impl Checker {
     fn count(&mut self, value: &FigureValue, here: Location, field: &str) -> Option<u64> {
         match value {
             FigureValue::Integer(n) => match u64::try_from(*n) {
-                Ok(n) => Some(n),
+                Ok(n) => limits::figure_value(n, here, field)
+                    .map_err(|d| self.push(*d))
+                    .ok(),
                 Err(_) => {
                     self.push(
                         Diagnostic::error("E024", format!("数字 {n} 不能为负"))

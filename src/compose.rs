@@ -5,7 +5,9 @@ use crate::aggregate::{Aggregate, fill, yoy_text};
 use crate::check::{Activity, Item};
 use crate::link::Linked;
 use crate::numbering::{NumberStyle, ordinal};
-use crate::text::{RichText, chinese_date, ends_clause, normalize, paragraphs, strip_terminal};
+use crate::text::{
+    RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,
+};
 use serde::Serialize;
 
 /// The summary, ready to render.
@@ -287,7 +289,7 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
             members
                 .iter()
                 .filter_map(|m| value(m, &m.total, &f.key))
-                .sum::<u64>()
+                .fold(0, crate::limits::checked_sum)
                 .to_string()
         })
         .collect();
@@ -480,24 +482,6 @@ fn activity_text(raw: &str, style: NumberStyle) -> String {
         out.push(if i + 1 == n { '。' } else { '；' });
     }
     out
-}
-
-/// The content of a list line, without its marker.
-fn list_entry(line: &str) -> Option<&str> {
-    for marker in ["- ", "* ", "+ "] {
-        if let Some(rest) = line.strip_prefix(marker) {
-            return Some(rest.trim());
-        }
-    }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 3 {
-        return None;
-    }
-    let rest = &line[digits..];
-    [". ", ") ", "、", "）"]
-        .iter()
-        .find_map(|m| rest.strip_prefix(m))
-        .map(str::trim)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod fix;
 pub mod html;
 pub mod ime;
 pub mod init;
+pub mod limits;
 pub mod link;
 pub mod load;
 pub mod model;
@@ -203,11 +204,13 @@ pub fn check_dir(dir: &Path) -> Report {
 /// The report directories directly under `parent` (those holding a report.yaml), in
 /// name order.
 pub fn report_dirs(parent: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(parent)?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join(load::REPORT_FILE).is_file())
-        .collect();
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(parent)? {
+        let path = entry?.path();
+        if path.join(load::REPORT_FILE).is_file() {
+            dirs.push(path);
+        }
+    }
     dirs.sort();
     Ok(dirs)
 }

@@ -41,11 +41,43 @@ fn linked(dir: &Path, reference: &Located<String>, report: &mut Report) -> Optio
 /// Resolves `previous:` and `rollup.members` of a checked year, relative to `dir`.
 pub fn link(dir: &Path, year: &Year, report: &mut Report) -> Linked {
     let previous = year.previous.as_ref().and_then(|p| linked(dir, p, report));
-    let members = year
-        .rollup
-        .iter()
-        .flat_map(|(_, members)| members)
-        .filter_map(|m| linked(dir, m, report))
-        .collect();
+    let mut members = Vec::new();
+    let mut references = Vec::new();
+    for (i, reference) in year.rollup.iter().flat_map(|(_, m)| m).enumerate() {
+        if let Some(member) = linked(dir, reference, report) {
+            members.push(member);
+            references.push((i, reference));
+        }
+    }
+    report
+        .diagnostics
+        .extend(rollup_totals(year, &members, &references));
     Linked { previous, members }
+}
+
+/// The roll-up table sums each figure over the members: refuses a sum past
+/// [`crate::limits::MAX_FIGURE`], at the member that takes it there.
+fn rollup_totals(
+    year: &Year,
+    members: &[Aggregate],
+    references: &[(usize, &Located<String>)],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for figure in &year.figures {
+        let mut sum = 0u64;
+        for (member, (i, reference)) in members.iter().zip(references) {
+            let Some(value) = member.total.get(&member.year.figures, &figure.key) else {
+                continue;
+            };
+            let field = format!("rollup.members[{i}]");
+            match crate::limits::add_figure(sum, value, &figure.key, &reference.at, &field) {
+                Ok(total) => sum = total,
+                Err(d) => {
+                    found.push(*d);
+                    break;
+                }
+            }
+        }
+    }
+    found
 }

@@ -13,10 +13,7 @@ use std::sync::Arc;
 pub const REPORT_FILE: &str = "report.yaml";
 /// Folder of activity logs inside a report directory.
 pub const ACTIVITIES_DIR: &str = "activities";
-/// Largest ledger file read; larger ones are refused with a message rather than parsed.
-/// A whole year of a busy organization is well under 1 MiB; 16 MiB holds 130,000
-/// activities in one file and still parses in a few seconds.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::limits::MAX_FILE_BYTES;
 
 /// A report directory as read from disk.
 #[derive(Debug)]
@@ -126,6 +123,8 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
     // would otherwise be walked for ever.
     let mut seen = std::collections::HashSet::new();
     while let Some(current) = pending.pop() {
+        // A directory whose real path cannot be found is listed under its own name:
+        // if it cannot be read either, read_dir below says so.
         if !seen.insert(std::fs::canonicalize(&current).unwrap_or_else(|_| current.clone())) {
             continue;
         }
@@ -144,8 +143,17 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
                 continue;
             }
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
+        for entry in entries {
+            let path = match entry {
+                Ok(entry) => entry.path(),
+                Err(e) => {
+                    report.diagnostics.push(Diagnostic::error(
+                        "E001",
+                        format!("无法读取目录 {} 中的条目：{e}", current.display()),
+                    ));
+                    continue;
+                }
+            };
             if path.is_dir() {
                 pending.push(path);
             } else if path
@@ -169,9 +177,12 @@ pub fn ledger_files(folder: &Path) -> (Vec<PathBuf>, Report) {
 }
 
 /// The parser settings for ledgers: duplicate keys are errors (never "last wins"),
-/// booleans are only `true` / `false`, alias expansion stays bounded (the defaults).
+/// booleans are only `true` / `false`, nesting and alias expansion stay within
+/// [`crate::limits`].
 fn yaml_options() -> Options {
     let mut options = Options::default();
+    options.budget = Some(crate::limits::yaml_budget());
+    options.alias_limits = crate::limits::alias_limits();
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     options.strict_booleans = true;
     options.with_snippet = false;
@@ -243,7 +254,8 @@ fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T
 
 /// Reads a regular file of at most [`MAX_FILE_BYTES`]. The limit is enforced on the
 /// bytes read, not only on the size the file claims (a file still being written, or a
-/// link to a device such as /dev/zero, reports a size it does not keep to).
+/// kernel file such as /proc/self/pagemap, reports a size it does not keep to): reading
+/// stops one chunk past the limit.
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| match e.kind() {
@@ -254,13 +266,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
             crate::diag::io_reason(&e)
         ),
     };
-    let too_large = |bytes: u64| {
-        format!(
-            "文件过大（{:.1} MiB），单个台账文件不能超过 {} MiB，请按月拆分",
-            bytes as f64 / (1024.0 * 1024.0),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )
-    };
+    let limit_mib = MAX_FILE_BYTES / (1024 * 1024);
     let metadata = std::fs::metadata(path).map_err(unreadable)?;
     if !metadata.is_file() {
         return Err(format!(
@@ -269,17 +275,34 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
         ));
     }
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(too_large(metadata.len()));
+        return Err(format!(
+            "文件过大（{:.1} MiB），单个台账文件不能超过 {limit_mib} MiB，请按月拆分",
+            metadata.len() as f64 / (1024.0 * 1024.0),
+        ));
     }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // Whole chunks of a power of two: kernel files that are read in fixed-size
+    // records accept them.
+    let mut chunk = vec![0u8; READ_CHUNK_BYTES];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(unreadable(e)),
+        };
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!(
+                "文件过大（读取超过 {limit_mib} MiB 仍未结束），单个台账文件不能超过 {limit_mib} MiB，请按月拆分"
+            ));
+        }
     }
-    Ok(bytes)
 }
+
+/// Size of each read of a ledger file.
+const READ_CHUNK_BYTES: usize = 64 * 1024;
 
 /// Line and column of the byte just after `prefix` (the first byte that is not UTF-8).
 fn location_of_byte(file: &Arc<str>, prefix: &[u8]) -> Location {
@@ -306,7 +329,11 @@ fn key_on_line(text: &str, line: u32) -> Option<String> {
 /// Turns a serde-saphyr error into a located Chinese message.
 pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) -> Diagnostic {
     let inner = innermost(error);
-    let location = inner.location().or_else(|| error.location());
+    // An error met while replaying an alias is placed where the alias is used, not
+    // inside the anchor it repeats.
+    let location = alias_use(error)
+        .or_else(|| inner.location())
+        .or_else(|| error.location());
     let (line, column) = location
         .filter(|l| l.line() > 0)
         .map_or((1, 1), |l| (l.line() as u32, l.column().max(1) as u32));
@@ -356,11 +383,10 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
         | YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
         | YamlError::AliasReplayStackDepthExceeded { .. }
-        | YamlError::AliasReplayCounterOverflow { .. } => Diagnostic::error(
-            "E015",
-            "文件超出解析限制（别名展开过多、嵌套过深或内容过大）",
-        )
-        .help("台账中不需要 YAML 锚点与别名（& 和 *），请直接写出内容"),
+        | YamlError::AliasReplayCounterOverflow { .. } => {
+            let (limit, help) = exceeded_limit(inner);
+            Diagnostic::error("E015", format!("文件超出解析限制：{limit}")).help(help)
+        }
         YamlError::Eof { .. } => Diagnostic::error("E016", "文件意外结束（内容不完整）"),
         YamlError::UnknownAnchor { .. } => Diagnostic::error("E017", "引用了未定义的锚点（*名称）"),
         other => {
@@ -430,6 +456,53 @@ fn first_indentation_tab(text: &str) -> Option<(u32, u32)> {
         let column = line[..indentation].find('\t')?;
         Some((u32::try_from(n + 1).ok()?, u32::try_from(column + 1).ok()?))
     })
+}
+
+/// Which limit of [`crate::limits`] a parser budget error met, and what to do, in
+/// Chinese.
+fn exceeded_limit(error: &YamlError) -> (String, &'static str) {
+    use crate::limits::{MAX_ALIAS_REPLAYED_EVENTS, MAX_YAML_ALIASES};
+    use serde_saphyr::budget::BudgetBreach;
+    const NO_ALIASES: &str = "台账中不需要 YAML 锚点与别名（& 和 *），请直接写出内容";
+    match error {
+        YamlError::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => (
+            format!("嵌套超过 {} 层", crate::limits::MAX_YAML_DEPTH),
+            "台账的结构不超过六层；检查是否误把文字写成了层层嵌套的 [ ] 或 { }",
+        ),
+        YamlError::Budget {
+            breach: BudgetBreach::Aliases { .. },
+            ..
+        } => (
+            format!("别名（*名称）超过 {MAX_YAML_ALIASES} 个"),
+            NO_ALIASES,
+        ),
+        YamlError::Budget {
+            breach: BudgetBreach::AliasAnchorRatio { .. },
+            ..
+        } => ("别名（*名称）远多于锚点（&名称）".to_owned(), NO_ALIASES),
+        YamlError::Budget { .. } => ("内容过多".to_owned(), "请按月把活动拆分到几个文件中"),
+        YamlError::AliasReplayStackDepthExceeded { .. } => {
+            ("别名套别名的层数过多".to_owned(), NO_ALIASES)
+        }
+        _ => (
+            format!("别名展开超过 {MAX_ALIAS_REPLAYED_EVENTS} 个节点"),
+            NO_ALIASES,
+        ),
+    }
+}
+
+/// Where the alias was used whose replay failed (the outermost one).
+fn alias_use(error: &YamlError) -> Option<serde_saphyr::Location> {
+    match error {
+        YamlError::WithSnippet { error, .. } => alias_use(error),
+        YamlError::AliasError { locations, .. } => {
+            Some(locations.reference_location).filter(|l| l.line() > 0)
+        }
+        _ => None,
+    }
 }
 
 fn innermost(error: &YamlError) -> &YamlError {

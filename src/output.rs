@@ -1,6 +1,10 @@
 //! Writing outputs so that a failure never leaves a half-written file in place of a
-//! good one: everything is rendered in memory first, then each file is written to a
-//! temporary name in the same directory and renamed over the old one.
+//! good one: everything is rendered in memory first, then every file is written to a
+//! temporary name in the same directory, and only when all are written are they
+//! renamed over the old ones. When a rename fails, the ones already done are rolled
+//! back: `build` writes all of its outputs or none. (A process killed during the
+//! renames leaves each file whole, old or new; the hidden copies it leaves are removed
+//! by the next run once stale.)
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -44,18 +48,107 @@ pub fn file_stem(title: &str) -> String {
     }
 }
 
-/// Writes all outputs into `dir` (created when missing), each atomically.
+/// Writes all outputs into `dir` (created when missing): all of them or, on any
+/// error, none (files already replaced are put back, a directory made here is removed
+/// again).
 pub fn write_all(dir: &Path, outputs: &[Output]) -> std::io::Result<Vec<PathBuf>> {
+    let made_dir = !dir.exists();
     std::fs::create_dir_all(dir)?;
     remove_stale_temporaries(dir);
+    let result = stage(dir, outputs).and_then(commit);
+    if result.is_err() && made_dir {
+        // Deliberately ignored: the directory is empty again unless someone else wrote
+        // into it meanwhile, and then it must stay.
+        let _ = std::fs::remove_dir(dir);
+    }
+    result
+}
+
+/// An output written under a temporary name, waiting for its rename.
+struct Staged {
+    temp: tempfile::TempPath,
+    target: PathBuf,
+}
+
+/// Writes every output to a temporary file in `dir`; none is visible yet. On error
+/// the temporary files written so far are deleted (when their paths drop).
+fn stage(dir: &Path, outputs: &[Output]) -> std::io::Result<Vec<Staged>> {
     outputs
         .iter()
         .map(|output| {
-            let path = dir.join(&output.name);
-            write_atomically(&path, &output.bytes)?;
-            Ok(path)
+            let target = dir.join(&output.name);
+            let temp = write_temporary(dir, &output.bytes, false)?;
+            Ok(Staged { temp, target })
         })
         .collect()
+}
+
+/// A replaced output and the hidden link that keeps its old contents for a rollback
+/// (`None` when there was no old file).
+struct Replaced {
+    target: PathBuf,
+    old: Option<tempfile::TempPath>,
+}
+
+/// Renames every staged file over its target; on the first failure puts back what was
+/// replaced. The old contents are kept as hidden links until all renames are done (and
+/// deleted when they drop).
+fn commit(staged: Vec<Staged>) -> std::io::Result<Vec<PathBuf>> {
+    let mut done: Vec<Replaced> = Vec::with_capacity(staged.len());
+    for Staged { temp, target } in staged {
+        match replace_keeping_old(temp, &target) {
+            Ok(old) => done.push(Replaced { target, old }),
+            Err(error) => return Err(roll_back(done, error)),
+        }
+    }
+    Ok(done.into_iter().map(|replaced| replaced.target).collect())
+}
+
+/// Links the old `target` (if any) to a hidden name, then renames `temp` over it: at
+/// every moment `target` is the whole old file or the whole new one.
+fn replace_keeping_old(
+    temp: tempfile::TempPath,
+    target: &Path,
+) -> std::io::Result<Option<tempfile::TempPath>> {
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let old = if target.exists() {
+        fault::step(fault::Operation::Link, target)?;
+        let kept = tempfile::Builder::new()
+            .prefix(TEMPORARY_PREFIX)
+            .make_in(dir, |path| {
+                // A file system without hard links gets a copy instead.
+                std::fs::hard_link(target, path).or_else(|_| std::fs::copy(target, path).map(drop))
+            })?;
+        Some(kept.into_temp_path())
+    } else {
+        None
+    };
+    fault::step(fault::Operation::Rename, target)?;
+    temp.persist(target).map_err(|e| e.error)?;
+    Ok(old)
+}
+
+/// Undoes the replacements in `done` (newest first) after `error`; an undo that fails
+/// too is added to the message, so nothing is lost without a word.
+fn roll_back(done: Vec<Replaced>, error: std::io::Error) -> std::io::Error {
+    let mut failures = Vec::new();
+    for Replaced { target, old } in done.into_iter().rev() {
+        let undone = match old {
+            Some(old) => old.persist(&target).map_err(|e| e.error),
+            None => std::fs::remove_file(&target),
+        };
+        if let Err(e) = undone {
+            failures.push(format!("{}：{e}", target.display()));
+        }
+    }
+    if failures.is_empty() {
+        error
+    } else {
+        std::io::Error::new(
+            error.kind(),
+            format!("{error}；且未能恢复原文件 {}", failures.join("；")),
+        )
+    }
 }
 
 /// Writes `bytes` to a temporary sibling of `path`, then renames it over `path`:
@@ -80,8 +173,9 @@ const TEMPORARY_PREFIX: &str = ".annual-report-";
 const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Removes temporary files in `dir` that a killed build or `new` left behind (hidden,
-/// and never read as a ledger or an output, but clutter). Best effort: a file that
-/// cannot be removed stays.
+/// and never read as a ledger or an output, but clutter). Best effort, deliberately
+/// silent: a folder that cannot be listed, or a file that cannot be removed, stays as
+/// it is, and the write that follows reports any real problem with the folder.
 pub fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -105,6 +199,14 @@ pub fn remove_stale_temporaries(dir: &Path) {
 
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let temp = write_temporary(dir, bytes, durable)?;
+    fault::step(fault::Operation::Rename, path)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes `bytes` to a new hidden file in `dir` (flushed to disk when `durable`).
+fn write_temporary(dir: &Path, bytes: &[u8], durable: bool) -> std::io::Result<tempfile::TempPath> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMPORARY_PREFIX);
     // Temporary files are private by default; an output is an ordinary document.
@@ -114,12 +216,78 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
     let mut temp = builder.tempfile_in(dir)?;
+    fault::step(fault::Operation::Write, temp.path())?;
     temp.write_all(bytes)?;
     if durable {
         temp.as_file().sync_all()?;
     }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(temp.into_temp_path())
+}
+
+/// Fault injection for tests: makes the k-th file operation of this thread (a write,
+/// a link keeping an old file, or a rename) fail or abort the process, so tests can
+/// prove what every interruption leaves on disk. Not part of the interface: when no
+/// test arms it, each operation costs one thread-local read.
+#[doc(hidden)]
+pub mod fault {
+    use std::cell::Cell;
+    use std::path::Path;
+
+    /// A file operation that can be interrupted.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Operation {
+        /// Writing a temporary file.
+        Write,
+        /// Linking an old output to a hidden name before it is replaced.
+        Link,
+        /// Renaming a file into place.
+        Rename,
+    }
+
+    /// What happens at the chosen operation.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Fault {
+        /// The operation returns an I/O error.
+        Fail,
+        /// The process aborts, as if killed at that point.
+        Abort,
+    }
+
+    thread_local! {
+        /// Operations counted since [`arm`], and the fault while it is still to come.
+        static PLAN: Cell<(usize, Option<(usize, Fault)>)> = const { Cell::new((0, None)) };
+    }
+
+    /// Arms `fault` at this thread's operation number `k` (0-based) from now.
+    pub fn arm(k: usize, fault: Fault) {
+        PLAN.set((0, Some((k, fault))));
+    }
+
+    /// Disarms; whether the armed fault happened (false: the work ran to its end in
+    /// fewer operations).
+    pub fn disarm() -> bool {
+        let (_, armed) = PLAN.replace((0, None));
+        armed.is_none()
+    }
+
+    /// Called before each operation: fails or aborts it when it is the armed one.
+    pub(crate) fn step(operation: Operation, path: &Path) -> std::io::Result<()> {
+        let (count, armed) = PLAN.get();
+        let Some((k, fault)) = armed else {
+            return Ok(());
+        };
+        PLAN.set((count + 1, armed.filter(|_| count != k)));
+        if count != k {
+            return Ok(());
+        }
+        match fault {
+            Fault::Abort => std::process::abort(),
+            Fault::Fail => Err(std::io::Error::other(format!(
+                "injected failure of {operation:?} {}",
+                path.display()
+            ))),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -166,14 +166,23 @@ fn template_error(name: &str, e: &tera::Error) -> RenderError {
 
 /// `*.tera` files of a report's own template folder, sorted by name.
 fn user_templates(dir: &Path) -> Result<Vec<(String, String)>, RenderError> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(Vec::new());
+    let unreadable = |source| RenderError::Read {
+        path: dir.display().to_string(),
+        source,
     };
-    let mut paths: Vec<_> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tera"))
-        .collect();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // No templates folder: no overrides. Anything else is an error, not silence.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(unreadable)?.path();
+        if path.extension().is_some_and(|e| e == "tera") {
+            paths.push(path);
+        }
+    }
     paths.sort();
     paths
         .into_iter()

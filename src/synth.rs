@@ -118,11 +118,11 @@ pub fn write_ledger(dir: &Path, index: usize, activities: usize) -> std::io::Res
 pub const PACKED_FILE_SEPARATOR: &[u8] = b"\n#--- next file ---\n";
 
 /// The most activity files [`unpack_ledger`] writes.
-const PACKED_MAX_LOGS: usize = 4;
+const PACKED_MAX_LOGS: usize = 12;
 
 /// Writes a report directory from one byte string, as a fuzzer produces them: the part
 /// before the first [`PACKED_FILE_SEPARATOR`] becomes `report.yaml`, each later part
-/// (up to four) `activities/NN.yaml`, bytes as they are (not necessarily UTF-8 or
+/// (up to twelve, a month each) `activities/NN.yaml`, bytes as they are (not necessarily UTF-8 or
 /// YAML). [`pack_ledger`] does the reverse, for seeding a corpus from real ledgers.
 pub fn unpack_ledger(dir: &Path, packed: &[u8]) -> std::io::Result<()> {
     let mut parts = split_bytes(packed, PACKED_FILE_SEPARATOR);
@@ -137,16 +137,85 @@ pub fn unpack_ledger(dir: &Path, packed: &[u8]) -> std::io::Result<()> {
 /// A report directory's `report.yaml` and activity files packed into one byte string,
 /// the form [`unpack_ledger`] reads.
 pub fn pack_ledger(dir: &Path) -> std::io::Result<Vec<u8>> {
-    let mut packed = std::fs::read(dir.join("report.yaml"))?;
-    let mut logs: Vec<_> = std::fs::read_dir(dir.join("activities"))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
+    pack_files(std::fs::read(dir.join("report.yaml"))?, dir)
+}
+
+/// `report` followed by the activity files of `dir`, packed.
+fn pack_files(report: Vec<u8>, dir: &Path) -> std::io::Result<Vec<u8>> {
+    let mut packed = report;
+    let mut logs = Vec::new();
+    let entries = match std::fs::read_dir(dir.join("activities")) {
+        Ok(entries) => entries,
+        // A report without activity logs (a county roll-up) packs as its report alone.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(packed),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            logs.push(path);
+        }
+    }
     logs.sort();
     for log in logs.iter().take(PACKED_MAX_LOGS) {
         packed.extend_from_slice(PACKED_FILE_SEPARATOR);
         packed.extend(std::fs::read(log)?);
+    }
+    Ok(packed)
+}
+
+/// Separates the ledgers of a packed set (see [`unpack_ledgers`]).
+pub const PACKED_LEDGER_SEPARATOR: &[u8] = b"\n#=== next ledger ===\n";
+
+/// The most linked ledgers [`unpack_ledgers`] writes.
+const PACKED_MAX_LINKED: usize = 3;
+
+/// Writes a report and the ledgers it refers to from one byte string, so a fuzzer
+/// reaches linking, the roll-up and 同比: the part before the first
+/// [`PACKED_LEDGER_SEPARATOR`] becomes `root/main`, each later part (up to three)
+/// `root/l1`, `root/l2`, … (which the report names as `../l1`), each unpacked by
+/// [`unpack_ledger`]. Returns the report's directory.
+pub fn unpack_ledgers(root: &Path, packed: &[u8]) -> std::io::Result<std::path::PathBuf> {
+    let mut ledgers = split_bytes(packed, PACKED_LEDGER_SEPARATOR);
+    let main = root.join("main");
+    unpack_ledger(&main, ledgers.next().unwrap_or_default())?;
+    for (n, part) in ledgers.take(PACKED_MAX_LINKED).enumerate() {
+        unpack_ledger(&root.join(format!("l{}", n + 1)), part)?;
+    }
+    Ok(main)
+}
+
+/// A report directory and the ledgers it refers to (`previous:`, then the roll-up's
+/// members, at most three) packed for [`unpack_ledgers`]: the report's references are
+/// rewritten to `../l1`, `../l2`, … .
+pub fn pack_ledgers(dir: &Path) -> std::io::Result<Vec<u8>> {
+    let loaded = crate::load::load(dir);
+    let references: Vec<String> = loaded
+        .ledger
+        .iter()
+        .flat_map(|ledger| {
+            let spec = &ledger.report;
+            let members = spec.rollup.iter().flat_map(|r| &r.members);
+            spec.previous.iter().chain(members).map(|r| r.value.clone())
+        })
+        // An empty reference has no place to rewrite (and is refused by the check).
+        .filter(|reference| !reference.is_empty())
+        .take(PACKED_MAX_LINKED)
+        .collect();
+    let mut report = std::fs::read(dir.join("report.yaml"))?;
+    for (n, reference) in references.iter().enumerate() {
+        let written = reference.as_bytes();
+        if let Some(at) = report.windows(written.len()).position(|w| w == written) {
+            report.splice(
+                at..at + written.len(),
+                format!("../l{}", n + 1).into_bytes(),
+            );
+        }
+    }
+    let mut packed = pack_files(report, dir)?;
+    for reference in &references {
+        packed.extend_from_slice(PACKED_LEDGER_SEPARATOR);
+        packed.extend(pack_ledger(&dir.join(reference.trim()))?);
     }
     Ok(packed)
 }
@@ -202,6 +271,20 @@ mod tests {
             .unwrap()
             .count();
         assert_eq!(logs, originals.min(PACKED_MAX_LOGS));
+    }
+
+    #[test]
+    fn linked_ledgers_unpack_where_the_report_finds_them() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for (fixture, linked) in [("xinhe-2023", 1), ("yuanjiang-2023", 2)] {
+            let packed = pack_ledgers(&root.join(fixture)).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let main = unpack_ledgers(dir.path(), &packed).unwrap();
+            let prepared = crate::prepare(&main).expect("the unpacked set is valid");
+            let found =
+                usize::from(prepared.linked.previous.is_some()) + prepared.linked.members.len();
+            assert_eq!(found, linked, "{fixture}");
+        }
     }
 
     #[test]

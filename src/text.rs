@@ -220,6 +220,25 @@ impl RichText {
     }
 }
 
+/// The content of a list line (`- `, `* `, `+ `, `1. `, `1、`), without its marker;
+/// `None` for any other line.
+pub fn list_entry(line: &str) -> Option<&str> {
+    for marker in ["- ", "* ", "+ "] {
+        if let Some(rest) = line.strip_prefix(marker) {
+            return Some(rest.trim());
+        }
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let rest = &line[digits..];
+    [". ", ") ", "、", "）"]
+        .iter()
+        .find_map(|m| rest.strip_prefix(m))
+        .map(str::trim)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

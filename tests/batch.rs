@@ -192,3 +192,61 @@ fn broken_references_are_located_errors() {
         "{stderr}"
     );
 }
+
+#[test]
+fn report_directories_of_the_same_name_are_refused_before_anything_is_written() {
+    let work = tempfile::tempdir().unwrap();
+    for town in ["a", "b"] {
+        copy_dir(
+            &fixture("chapanzhou-2023"),
+            &work.path().join(town).join("2023"),
+        );
+    }
+    let out = work.path().join("out");
+    let output = cli()
+        .args(["build", "--format", "md", "--out"])
+        .arg(&out)
+        .arg(work.path().join("a/2023"))
+        .arg(work.path().join("b/2023"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a/2023 与") && stderr.contains("b/2023 同名"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+
+    // Without --out too (reports/2023 for both), run from the work directory.
+    let output = cli()
+        .current_dir(work.path())
+        .args(["build", "--format", "md", "a/2023", "b/2023"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!work.path().join("reports").exists());
+}
+
+#[test]
+fn an_unreadable_templates_folder_is_an_error_not_an_absence() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path().join("ledger");
+    copy_dir(&fixture("chapanzhou-2023"), &ledger);
+    // A file where the folder should be: read_dir fails with "not a directory".
+    std::fs::write(ledger.join("templates"), "").unwrap();
+    let out = work.path().join("out");
+    let output = cli()
+        .args(["build", "--format", "md", "--out"])
+        .arg(&out)
+        .arg(&ledger)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("无法读取模板") && stderr.contains("templates"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}

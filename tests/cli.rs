@@ -121,7 +121,7 @@ fn check_passes_valid_fixtures() {
 }
 
 /// Every ledger under fixtures/invalid fails with exit 1 and prints each line of its
-/// `expected.txt` (file:line:column, code, message, field, allowed values).
+/// `expected.txt`: the exact file:line:column first, then code, message, field, allowed values.
 #[test]
 fn every_invalid_ledger_fails_with_a_located_message() {
     let dir = root().join("fixtures/invalid");
@@ -142,7 +142,23 @@ fn every_invalid_ledger_fails_with_a_located_message() {
             case.display()
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
-        for line in expected.lines().filter(|l| !l.is_empty()) {
+        // The first line is the exact place: path inside the ledger, line and column,
+        // matched up to the closing bracket (so `:3:9` never passes for `:3:90`).
+        let mut lines = expected.lines().filter(|l| !l.is_empty());
+        let location = lines.next().unwrap_or_default();
+        let parts: Vec<&str> = location.rsplitn(3, ':').collect();
+        assert!(
+            parts.len() == 3 && parts[..2].iter().all(|n| n.parse::<u32>().is_ok()),
+            "{}: the first line of expected.txt is file:line:column, not {location:?}",
+            case.display()
+        );
+        let exact = format!("[{}/{location}]", case.display());
+        assert!(
+            stderr.contains(&exact),
+            "{}: expected {exact:?} in\n{stderr}",
+            case.display()
+        );
+        for line in lines {
             assert!(
                 stderr.contains(line),
                 "{}: expected {line:?} in\n{stderr}",

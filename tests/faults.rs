@@ -1,42 +1,37 @@
-//! Interrupted writes: a build or a `new` killed (SIGKILL) at points spread over its
-//! whole run, and densely over its end, leaves every file either as it was or as it would have become, never a
-//! mix, and the next run works. (Two `new` at once are in tests/authoring.rs.)
+//! Interrupted writes, injected deterministically: the k-th file operation (a write,
+//! a link keeping an old output, a rename) of a `build` or a `new` fails, or aborts
+//! the process, for every k until the run gets through. A failed build leaves the
+//! output directory exactly as it was (all outputs or none); an aborted one leaves
+//! each output whole, old or new; a `new` leaves the log unchanged or one whole entry
+//! longer. (Two `new` at once are in tests/authoring.rs.)
+//!
+//! Aborts run in a child process: this test binary started again on the one test,
+//! which arms the fault and runs the work when it finds [`CHILD_ENV`].
 
 mod common;
 
+use annual_report::entry::{NewEntry, add};
+use annual_report::output::fault::{self, Fault};
+use annual_report::{BuildOptions, Format};
 use common::{cli, copy_dir, fixture};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-/// How many kill points each test tries: half spread evenly over one uninterrupted
-/// run, half over its last tenth, where the files are written.
-const KILL_POINTS: u32 = 16;
+/// Set in a child process: `k` and the work directory, `k:dir`.
+const CHILD_ENV: &str = "ANNUAL_REPORT_TEST_ABORT_AT";
 
-/// When the kill point `point` of [`KILL_POINTS`] falls in a run of `full_run`.
-fn kill_delay(full_run: Duration, point: u32) -> Duration {
-    let half = KILL_POINTS / 2;
-    if point < half {
-        full_run * point / half
-    } else {
-        full_run * 9 / 10 + full_run * (point - half) / (10 * half)
-    }
-}
+/// More operations than any run here performs: a loop that reaches it is broken.
+const MAX_OPERATIONS: usize = 64;
 
-fn binary() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("annual-report")
-}
-
-/// The visible files of a directory and their bytes (temporary files are hidden).
-fn visible_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file of a directory and its bytes, hidden ones included (a run must not
+/// leave its temporary files behind either).
+fn all_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return BTreeMap::new();
     };
     entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.starts_with('.'))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .map(|name| {
             let bytes = std::fs::read(dir.join(&name)).unwrap();
             (name, bytes)
@@ -44,89 +39,192 @@ fn visible_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Runs `command` to completion and returns how long it took.
-fn timed_run(command: &mut Command) -> Duration {
-    let start = Instant::now();
-    let status = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "{command:?}");
-    start.elapsed()
+/// The visible files (an abort may leave hidden temporaries, removed once stale).
+fn visible_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = all_files(dir);
+    files.retain(|name, _| !name.starts_with('.'));
+    files
 }
 
-/// Starts `command`, kills it after `delay` (if it is still running) and waits.
-fn killed_after(command: &mut Command, delay: Duration) {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(delay);
-    let _ = child.kill();
-    child.wait().unwrap();
+/// Which version each file is — `old`, `new`, or `other` — for readable failures.
+fn versions(files: &BTreeMap<String, Vec<u8>>, run: &Rebuild) -> BTreeMap<String, &'static str> {
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            let version = if run.old.get(name) == Some(bytes) {
+                "old"
+            } else if run.new.get(name) == Some(bytes) {
+                "new"
+            } else {
+                "other"
+            };
+            (name.clone(), version)
+        })
+        .collect()
 }
 
-fn build_command(ledger: &Path, out: &Path) -> Command {
-    let mut command = Command::new(binary());
-    command
-        .args(["build", "--no-system-fonts", "--format", "md,html,txt,pdf"])
-        .arg("--out")
-        .arg(out)
-        .arg(ledger);
-    command
+fn build_options(out: &Path) -> BuildOptions {
+    BuildOptions::new(out, &[Format::Md, Format::Html, Format::Txt, Format::Typ])
 }
 
-#[test]
-fn a_killed_build_leaves_each_output_old_or_new() {
+/// A ledger, its outputs built once (`old`), and the outputs after an edit (`new`,
+/// built elsewhere), so that every output differs between the two.
+struct Rebuild {
+    work: tempfile::TempDir,
+    old: BTreeMap<String, Vec<u8>>,
+    new: BTreeMap<String, Vec<u8>>,
+}
+
+impl Rebuild {
+    fn ledger(&self) -> PathBuf {
+        self.work.path().join("ledger")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.work.path().join("out")
+    }
+}
+
+fn rebuild() -> Rebuild {
     let work = tempfile::tempdir().unwrap();
     let ledger = work.path().join("ledger");
     copy_dir(&fixture("chapanzhou-2023"), &ledger);
     let out = work.path().join("out");
-    timed_run(&mut build_command(&ledger, &out));
-    let old = visible_files(&out);
+    annual_report::build(&ledger, &build_options(&out)).unwrap();
+    let old = all_files(&out);
     assert_eq!(old.len(), 4);
-
     let report = ledger.join("report.yaml");
     let text = std::fs::read_to_string(&report).unwrap();
     std::fs::write(&report, text.replacen("2023年，", "2023年全年，", 1)).unwrap();
     let reference = work.path().join("reference");
-    let full_run = timed_run(&mut build_command(&ledger, &reference));
-    let new = visible_files(&reference);
+    annual_report::build(&ledger, &build_options(&reference)).unwrap();
+    let new = all_files(&reference);
     assert_eq!(
         old.keys().collect::<Vec<_>>(),
         new.keys().collect::<Vec<_>>()
     );
     assert!(old.iter().all(|(name, bytes)| new[name] != *bytes));
-
-    for point in 0..KILL_POINTS {
-        killed_after(
-            &mut build_command(&ledger, &out),
-            kill_delay(full_run, point),
-        );
-        let now = visible_files(&out);
-        assert_eq!(now.len(), 4, "kill point {point}: {:?}", now.keys());
-        for (name, bytes) in &now {
-            assert!(
-                *bytes == old[name] || *bytes == new[name],
-                "kill point {point}: {name} is neither the old nor the new file"
-            );
-        }
-    }
-    timed_run(&mut build_command(&ledger, &out));
-    assert_eq!(visible_files(&out), new);
+    Rebuild { work, old, new }
 }
 
-fn new_command(ledger: &Path, visits: u32) -> Command {
-    let mut command = Command::new(binary());
-    command
-        .args(["new", "--date", "2024-06-01", "--item", "legal-rights"])
-        .arg("--figure")
-        .arg(format!("visits={visits}"))
-        .arg(ledger);
-    command
+#[test]
+fn a_build_failing_at_any_operation_changes_nothing() {
+    let run = rebuild();
+    for k in 0..MAX_OPERATIONS {
+        fault::arm(k, Fault::Fail);
+        let result = annual_report::build(&run.ledger(), &build_options(&run.out()));
+        if !fault::disarm() {
+            result.unwrap();
+            assert!(all_files(&run.out()) == run.new, "after {k} operations");
+            // 4 writes, then a link and a rename per output.
+            assert_eq!(k, 12);
+            return;
+        }
+        assert!(
+            matches!(result, Err(annual_report::Error::Write { .. })),
+            "operation {k}: {result:?}"
+        );
+        let now = all_files(&run.out());
+        assert!(now == run.old, "operation {k}: {:?}", versions(&now, &run));
+    }
+    panic!("the build never finished");
+}
+
+#[test]
+fn a_first_build_failing_at_any_operation_leaves_no_output_directory() {
+    let run = rebuild();
+    let out = run.work.path().join("first");
+    for k in 0..MAX_OPERATIONS {
+        fault::arm(k, Fault::Fail);
+        let result = annual_report::build(&run.ledger(), &build_options(&out));
+        if !fault::disarm() {
+            result.unwrap();
+            assert!(all_files(&out) == run.new);
+            assert_eq!(k, 8, "4 writes and 4 renames");
+            return;
+        }
+        assert!(result.is_err(), "operation {k}");
+        assert!(!out.exists(), "operation {k}: {:?}", all_files(&out).keys());
+    }
+    panic!("the build never finished");
+}
+
+/// Runs this test again in a child process with [`CHILD_ENV`] set; whether the child
+/// aborted (rather than finishing its work).
+fn aborted_child(test: &str, k: usize, dir: &Path) -> bool {
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--test-threads", "1", "--quiet"])
+        .env(CHILD_ENV, format!("{k}:{}", dir.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    if status.success() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGABRT), "{status:?}");
+    }
+    true
+}
+
+/// In a child process: `k` and the work directory it was given.
+fn child_task() -> Option<(usize, PathBuf)> {
+    let value = std::env::var(CHILD_ENV).ok()?;
+    let (k, dir) = value.split_once(':').unwrap();
+    Some((k.parse().unwrap(), PathBuf::from(dir)))
+}
+
+#[test]
+fn a_build_aborted_at_any_operation_leaves_each_output_old_or_new() {
+    const NAME: &str = "a_build_aborted_at_any_operation_leaves_each_output_old_or_new";
+    if let Some((k, work)) = child_task() {
+        fault::arm(k, Fault::Abort);
+        annual_report::build(&work.join("ledger"), &build_options(&work.join("out"))).unwrap();
+        return;
+    }
+    let run = rebuild();
+    let mut mixed = 0;
+    for k in 0..MAX_OPERATIONS {
+        let aborted = aborted_child(NAME, k, run.work.path());
+        let now = visible_files(&run.out());
+        assert_eq!(now.len(), 4, "abort at {k}: {:?}", now.keys());
+        let now_versions = versions(&now, &run);
+        assert!(
+            !now_versions.values().any(|v| *v == "other"),
+            "abort at {k}: {now_versions:?}"
+        );
+        if !aborted {
+            assert!(now == run.new, "{now_versions:?}");
+            assert_eq!(k, 12);
+            // Aborts between renames were among those tried.
+            assert_eq!(mixed, 6, "aborts that left some outputs new, some old");
+            // The next build cleans up nothing it should not and ends in the new files.
+            annual_report::build(&run.ledger(), &build_options(&run.out())).unwrap();
+            assert!(visible_files(&run.out()) == run.new);
+            return;
+        }
+        let renewed = now_versions.values().filter(|v| **v == "new").count();
+        if (1..4).contains(&renewed) {
+            mixed += 1;
+        }
+        // Back to the old outputs for the next abort point.
+        for (name, bytes) in &run.old {
+            std::fs::write(run.out().join(name), bytes).unwrap();
+        }
+    }
+    panic!("the build never finished");
+}
+
+fn entry(visits: usize) -> NewEntry {
+    NewEntry {
+        date: "2024-06-01".into(),
+        item: "legal-rights".into(),
+        figures: vec![("visits".into(), visits.to_string())],
+        ..NewEntry::default()
+    }
 }
 
 /// The `visits` figure of every entry in the June log, in file order.
@@ -140,34 +238,67 @@ fn june_entries(ledger: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_killed_new_leaves_the_log_unchanged_or_with_the_whole_entry() {
-    let work = tempfile::tempdir().unwrap();
-    let ledger = work.path().join("ledger");
+fn new_ledger(work: &Path) -> PathBuf {
+    let ledger = work.join("ledger");
     cli()
         .args(["init", "--year", "2024"])
         .arg(&ledger)
         .assert()
         .success();
-    let full_run = timed_run(&mut new_command(&ledger, 1));
-    let mut expected = vec!["1".to_owned()];
+    add(&ledger, &entry(1), false).unwrap();
+    ledger
+}
 
-    for point in 0..KILL_POINTS {
-        let visits = point + 2;
-        killed_after(
-            &mut new_command(&ledger, visits),
-            kill_delay(full_run, point),
-        );
-        let now = june_entries(&ledger);
-        if now.len() == expected.len() + 1 {
-            expected.push(visits.to_string());
+#[test]
+fn a_new_entry_failing_at_any_operation_leaves_the_log_unchanged() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = new_ledger(work.path());
+    let before = all_files(&ledger.join("activities"));
+    for k in 0..MAX_OPERATIONS {
+        fault::arm(k, Fault::Fail);
+        let result = add(&ledger, &entry(2), false);
+        if !fault::disarm() {
+            result.unwrap();
+            assert_eq!(june_entries(&ledger), ["1", "2"]);
+            assert_eq!(k, 2, "a write and a rename");
+            return;
         }
-        assert_eq!(now, expected, "kill point {point}");
-        // Whatever happened, the ledger is whole: it checks without errors.
-        cli().arg("check").arg(&ledger).assert().success();
+        assert!(result.is_err(), "operation {k}");
+        // Every log as it was, and no temporary file left behind.
+        assert_eq!(
+            all_files(&ledger.join("activities")),
+            before,
+            "operation {k}"
+        );
     }
-    // A killed writer held the lock; the next one is not blocked by it.
-    timed_run(&mut new_command(&ledger, 99));
-    expected.push("99".to_owned());
-    assert_eq!(june_entries(&ledger), expected);
+    panic!("new never finished");
+}
+
+#[test]
+fn a_new_entry_aborted_at_any_operation_leaves_the_log_unchanged_or_one_entry_longer() {
+    const NAME: &str =
+        "a_new_entry_aborted_at_any_operation_leaves_the_log_unchanged_or_one_entry_longer";
+    if let Some((k, work)) = child_task() {
+        fault::arm(k, Fault::Abort);
+        add(&work.join("ledger"), &entry(k + 2), false).unwrap();
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let ledger = new_ledger(work.path());
+    let mut expected = vec!["1".to_owned()];
+    for k in 0..MAX_OPERATIONS {
+        let aborted = aborted_child(NAME, k, work.path());
+        if !aborted {
+            expected.push((k + 2).to_string());
+        }
+        assert_eq!(june_entries(&ledger), expected, "abort at {k}");
+        // Whatever happened, the ledger is whole: it checks without errors, and the
+        // lock the aborted writer held does not block the next one.
+        cli().arg("check").arg(&ledger).assert().success();
+        if !aborted {
+            assert_eq!(k, 2, "a write and a rename");
+            return;
+        }
+    }
+    panic!("new never finished");
 }

@@ -5,7 +5,7 @@ mod common;
 
 use annual_report::{BuildOptions, Format};
 use common::{copy_dir, fixture, fold, markdown_blocks, root};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const TITLE: &str = "2023年茶盘洲镇妇联工作总结";
 
@@ -57,7 +57,7 @@ fn output_uses_full_width_punctuation_in_chinese_text() {
     let markdown = build_markdown(&fixture("chapanzhou-2023"), out.path());
     for block in markdown_blocks(&markdown) {
         for (i, c) in block.char_indices() {
-            if matches!(c, ',' | ';' | '(' | ')') {
+            if matches!(c, ',' | ';' | ':' | '!' | '?' | '(' | ')') {
                 panic!("half-width {c:?} at {i} in {block}");
             }
         }
@@ -83,5 +83,72 @@ fn figures_come_from_the_activity_entries() {
     assert!(
         markdown.contains("接待妇女来访12件，20余人次"),
         "sums follow the entries: {markdown}"
+    );
+}
+
+/// Each of the seven half-width marks `, ; : ! ? ( )` written in the ledger's Chinese
+/// text comes out full-width: the fixture with its full-width marks typed half-width
+/// (and a `?`, a `;` and a `!` in place of marks of the closing) builds to the same
+/// blocks as the fixture itself, with those three full-width.
+#[test]
+fn half_width_marks_in_the_ledger_come_out_full_width() {
+    let work = tempfile::tempdir().unwrap();
+    let original = build_markdown(&fixture("chapanzhou-2023"), &work.path().join("a"));
+    let ledger = work.path().join("ledger");
+    copy_dir(&fixture("chapanzhou-2023"), &ledger);
+    let half_width = |text: &str| {
+        text.lines()
+            // The separator setting is a value of its own, not text.
+            .map(|line| match line.trim_start().starts_with("separator:") {
+                true => line.to_owned(),
+                false => line
+                    .replace('，', ",")
+                    .replace('；', ";")
+                    .replace('：', ":")
+                    .replace('（', "(")
+                    .replace('）', ")"),
+            })
+            .map(|line| line + "\n")
+            .collect::<String>()
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(ledger.join("activities"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.push(ledger.join("report.yaml"));
+    let mut marks = String::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut changed = half_width(&text);
+        if file.ends_with("report.yaml") {
+            changed = changed
+                .replacen("不足之处,", "不足之处?", 1)
+                .replacen("这些,", "这些;", 1)
+                .replacen("新的局面。", "新的局面!", 1);
+        }
+        marks.extend(changed.chars().filter(|c| ",;:!?()".contains(*c)));
+        std::fs::write(&file, changed).unwrap();
+    }
+    for mark in [',', ';', ':', '!', '?', '(', ')'] {
+        assert!(marks.contains(mark), "the ledger now holds {mark:?}");
+    }
+    let rebuilt = build_markdown(&ledger, &work.path().join("b"));
+
+    let expected: Vec<String> = markdown_blocks(&original)
+        .into_iter()
+        .map(|b| {
+            b.replacen("不足之处，", "不足之处？", 1)
+                .replacen("这些，", "这些；", 1)
+                .replacen("新的局面。", "新的局面！", 1)
+        })
+        .collect();
+    let ours = markdown_blocks(&rebuilt);
+    assert_eq!(ours.len(), expected.len(), "block count");
+    for (i, (a, b)) in ours.iter().zip(&expected).enumerate() {
+        assert_eq!(a, b, "block {i}");
+    }
+    assert!(
+        ours.iter()
+            .any(|b| b.contains("之处？") && b.contains("这些；") && b.contains("局面！"))
     );
 }

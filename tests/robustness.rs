@@ -57,19 +57,60 @@ fn mutated_ledgers_never_panic() {
     assert!(failures > 100, "mutations are mostly caught: {failures}");
 }
 
-/// What the fuzz target (fuzz/fuzz_targets/ledger.rs) asserts for one packed input.
+/// What the fuzz target (fuzz/fuzz_targets/ledger.rs) asserts for one packed input: a
+/// report and the ledgers it links (last year's, roll-up members), so linking, the
+/// roll-up table and 同比 are reached.
 fn fuzz_property(packed: &[u8], scratch: &std::path::Path) {
     let _ = std::fs::remove_dir_all(scratch);
-    annual_report::synth::unpack_ledger(scratch, packed).unwrap();
-    match annual_report::prepare(scratch) {
+    let main = annual_report::synth::unpack_ledgers(scratch, packed).unwrap();
+    match annual_report::prepare(&main) {
         Ok(prepared) => {
-            let renderer = annual_report::render::Renderer::new(Some(scratch)).unwrap();
+            let renderer = annual_report::render::Renderer::new(Some(&main)).unwrap();
             renderer.markdown(&prepared.doc).unwrap();
             renderer.html(&prepared.doc).unwrap();
             renderer.text(&prepared.doc).unwrap();
+            let stats =
+                annual_report::stats::stats(&prepared.aggregate, prepared.linked.previous.as_ref());
+            stats.to_table();
+            stats.to_csv();
         }
         Err(report) => assert!(report.error_count() > 0),
     }
+}
+
+/// The fuzz seeds are the fixtures (valid and invalid) packed with the ledgers they
+/// link (`UPDATE_FUZZ_SEEDS=1` rewrites them after a fixture changes).
+#[test]
+fn fuzz_seeds_are_the_packed_fixtures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("UPDATE_FUZZ_SEEDS").is_some();
+    let mut linked = 0;
+    let mut names: Vec<String> = ["chapanzhou-2023", "qingshan-2024-tuanwei", "xinhe-2022"]
+        .iter()
+        .chain(&["xinhe-2023", "yuanjiang-2023"])
+        .map(|name| name.to_string())
+        .collect();
+    for entry in std::fs::read_dir(fixture("invalid")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        names.push(format!("invalid/{name}"));
+    }
+    for name in &names {
+        let packed = annual_report::synth::pack_ledgers(&fixture(name)).unwrap();
+        let seed = root.join("fuzz/seeds").join(name.replace('/', "-"));
+        if update {
+            std::fs::write(&seed, &packed).unwrap();
+        }
+        assert!(
+            std::fs::read(&seed).unwrap() == packed,
+            "{name}: run with UPDATE_FUZZ_SEEDS=1"
+        );
+        linked += packed
+            .windows(annual_report::synth::PACKED_LEDGER_SEPARATOR.len())
+            .filter(|w| *w == annual_report::synth::PACKED_LEDGER_SEPARATOR)
+            .count();
+    }
+    // xinhe-2023's last year, yuanjiang-2023's two members.
+    assert_eq!(linked, 3);
 }
 
 /// The fuzzer's seeds and every input it ever crashed or hung on (fuzz/regressions)

@@ -1,6 +1,8 @@
-//! Arbitrary bytes as a report directory (see `annual_report::synth::unpack_ledger`):
-//! loading, checking, aggregating, composing, proofreading and rendering Markdown and
-//! HTML must never panic, and an invalid ledger must say where it is invalid.
+//! Arbitrary bytes as a report directory and the ledgers it links (last year's, the
+//! roll-up's members; see `annual_report::synth::unpack_ledgers`): loading, checking,
+//! linking, aggregating, composing with the roll-up and 同比, proofreading, rendering
+//! Markdown, HTML and text, and the statistics must never panic, and an invalid ledger
+//! must say where it is invalid.
 
 #![no_main]
 
@@ -12,9 +14,9 @@ static SCRATCH: LazyLock<tempfile::TempDir> =
     LazyLock::new(|| tempfile::tempdir().expect("a scratch directory"));
 
 fuzz_target!(|packed: &[u8]| {
-    let dir = SCRATCH.path().join("ledger");
-    let _ = std::fs::remove_dir_all(&dir);
-    annual_report::synth::unpack_ledger(&dir, packed).expect("scratch is writable");
+    let root = SCRATCH.path().join("ledgers");
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = annual_report::synth::unpack_ledgers(&root, packed).expect("scratch is writable");
     match annual_report::prepare(&dir) {
         Ok(prepared) => {
             let renderer = annual_report::render::Renderer::new(Some(&dir))
@@ -22,6 +24,12 @@ fuzz_target!(|packed: &[u8]| {
             renderer.markdown(&prepared.doc).expect("Markdown renders");
             renderer.html(&prepared.doc).expect("HTML renders");
             renderer.text(&prepared.doc).expect("text renders");
+            let stats = annual_report::stats::stats(
+                &prepared.aggregate,
+                prepared.linked.previous.as_ref(),
+            );
+            stats.to_table();
+            stats.to_csv();
         }
         Err(report) => {
             assert!(report.error_count() > 0, "a refused ledger names an error");

@@ -10,15 +10,54 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The name a report directory goes by: the last component of its real path (so `.`
+/// has one), or of the path as written when it cannot be resolved (a missing
+/// directory then fails with its own message when it is built).
+fn dir_name(dir: &Path) -> Result<PathBuf, String> {
+    let real = dir.canonicalize().ok();
+    real.as_deref()
+        .and_then(Path::file_name)
+        .or_else(|| dir.file_name())
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            format!(
+                "报告目录 {} 没有名称，请用 --out 指定输出目录",
+                dir.display()
+            )
+        })
+}
+
 /// Where a ledger's outputs go by default: a folder inside the ledger directory.
 const DEFAULT_OUT_DIR: &str = "reports";
 
-/// The name a report directory goes by: its last path component.
-fn dir_name(dir: &Path) -> PathBuf {
-    dir.canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(PathBuf::from))
-        .unwrap_or_else(|| "report".into())
+/// The output directory of every report directory: by default `reports/` inside the
+/// ledger directory, wherever the command runs; with `--out`, that folder itself for a
+/// single report, else `<--out>/<its name>`. Two report directories whose outputs
+/// would land in one folder (a/2023 and b/2023 under one --out) are refused, as is a
+/// name that cannot be found.
+fn out_dirs(dirs: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    if let ([_], Some(out)) = (dirs, out) {
+        return Ok(vec![out.to_path_buf()]);
+    }
+    let mut taken: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
+    let mut out_dirs = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let out_dir = match out {
+            Some(base) => base.join(dir_name(dir)?),
+            None if dir == Path::new(".") => PathBuf::from(DEFAULT_OUT_DIR),
+            None => dir.join(DEFAULT_OUT_DIR),
+        };
+        if let Some(first) = taken.insert(out_dir.clone(), dir) {
+            return Err(format!(
+                "报告目录 {} 与 {} 的输出会写进同一个目录 {}；请分两次生成并用 --out 分别指定",
+                first.display(),
+                dir.display(),
+                out_dir.display()
+            ));
+        }
+        out_dirs.push(out_dir);
+    }
+    Ok(out_dirs)
 }
 
 pub(super) fn run(args: BuildArgs) -> ExitCode {
@@ -27,7 +66,11 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         match annual_report::report_dirs(parent) {
             Ok(found) => dirs.extend(found),
             Err(e) => {
-                eprintln!("错误：无法读取目录 {}：{e}", parent.display());
+                eprintln!(
+                    "错误：无法读取目录 {}：{}",
+                    parent.display(),
+                    annual_report::diag::io_reason(&e)
+                );
                 return ExitCode::FAILURE;
             }
         }
@@ -56,16 +99,17 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         .any(|f| f.is_typeset())
         .then(|| Arc::new(args.fonts.library()));
     let single = dirs.len() == 1;
+    let out_dirs = match out_dirs(&dirs, args.out.as_deref()) {
+        Ok(out_dirs) => out_dirs,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let jobs: Vec<(PathBuf, BuildOptions)> = dirs
         .iter()
-        .map(|dir| {
-            let out_dir = match (&args.out, single) {
-                (Some(out), true) => out.clone(),
-                (Some(out), false) => out.join(dir_name(dir)),
-                // Next to the ledger, wherever the command is run from.
-                (None, _) if dir == Path::new(".") => PathBuf::from(DEFAULT_OUT_DIR),
-                (None, _) => dir.join(DEFAULT_OUT_DIR),
-            };
+        .zip(out_dirs)
+        .map(|(dir, out_dir)| {
             let options = BuildOptions {
                 out_dir,
                 formats: formats.clone(),

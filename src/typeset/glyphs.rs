@@ -29,6 +29,19 @@ fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
     for p in doc.opening.iter().chain(&doc.closing) {
         add_rich(p, &mut add);
     }
+    if let Some(rollup) = &doc.rollup {
+        add(Role::Hei, &rollup.title);
+        // The table's cells are set in the body face (see `rollup-table` in
+        // templates/gbt9704.typ), its fixed headings included.
+        let rows = rollup
+            .rows
+            .iter()
+            .flat_map(|row| std::iter::once(&row.organization).chain(&row.values));
+        for cell in rollup.columns.iter().chain(rows).chain(&rollup.total) {
+            add(Role::Body, cell);
+        }
+        add(Role::Body, "单位合计");
+    }
     for section in &doc.sections {
         add(Role::Hei, &section.number);
         add(Role::Hei, &section.title);
@@ -54,21 +67,22 @@ fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
     out
 }
 
-/// Where `c` was written: the first ledger text holding it, refined to the exact line
-/// and column.
-fn locate(c: char, year: &Year, report: &Report) -> Option<Location> {
-    let (_, text) = year
-        .texts()
-        .into_iter()
-        .find(|(_, t)| t.value.contains(c))?;
+/// Where `c` was written: the first ledger text holding it (the report's own, then its
+/// roll-up members' names), refined to the exact line and column.
+fn locate(c: char, year: &Year, members: &[&Year], report: &Report) -> Option<Location> {
+    let own = year.texts().into_iter().map(|(_, text)| text);
+    let names = members.iter().map(|member| &member.organization);
+    let text = own.chain(names).find(|t| t.value.contains(c))?;
     Some(report.find_after(&text.at, &c.to_string()))
 }
 
 /// One finding per character that no face of its role can draw: an error, or a
-/// warning when `allow` is set.
+/// warning when `allow` is set. `members` are the roll-up's member ledgers, whose
+/// names the table prints.
 pub fn missing_glyphs(
     doc: &Document,
     year: &Year,
+    members: &[&Year],
     report: &Report,
     fonts: &FontLibrary,
     allow: bool,
@@ -92,7 +106,7 @@ pub fn missing_glyphs(
                 role.chinese(),
                 fonts.role(role).families.join("、")
             ));
-            match locate(c, year, report) {
+            match locate(c, year, members, report) {
                 Some(at) => diagnostic.at(at),
                 None => diagnostic,
             }

@@ -35,31 +35,44 @@ pub fn title_lines(title: &str) -> Vec<String> {
     }
     let lines = n.div_ceil(TITLE_CHARS_PER_LINE);
     let penalty = break_penalties(&chars);
-    // best[k][i]: least cost to set chars[..i] in k lines.
     let inf = f64::INFINITY;
-    let mut best = vec![vec![inf; n + 1]; lines + 1];
-    let mut from = vec![vec![0usize; n + 1]; lines + 1];
-    best[0][0] = 0.0;
+    // rows[k]: least cost to set chars[..i] in k lines, and where line k starts, for
+    // the i of band(k) only.
+    let mut rows = vec![Row {
+        start: 0,
+        best: vec![0.0],
+        from: vec![0],
+    }];
     let ideal = n as f64 / lines as f64;
     for k in 1..=lines {
-        for i in 1..=n {
-            for j in i.saturating_sub(TITLE_CHARS_PER_LINE)..i {
-                if best[k - 1][j] == inf || (j > 0 && penalty[j] == inf) {
+        let (lo, hi) = band(n, lines, k);
+        let prev = &rows[k - 1];
+        let mut row = Row {
+            start: lo,
+            best: vec![inf; hi + 1 - lo],
+            from: vec![0; hi + 1 - lo],
+        };
+        for i in lo..=hi {
+            let first = i.saturating_sub(TITLE_CHARS_PER_LINE);
+            for (j, &break_cost) in penalty.iter().enumerate().take(i).skip(first) {
+                let before = prev.best_at(j);
+                if before == inf || (j > 0 && break_cost == inf) {
                     continue;
                 }
                 let len = (i - j) as f64;
                 // Balanced lines, the longer ones first (a trapezoid).
                 let shape =
                     (len - ideal).powi(2) + if k > 1 && len > ideal + 0.5 { 2.0 } else { 0.0 };
-                let cost = best[k - 1][j] + shape + if j > 0 { penalty[j] } else { 0.0 };
-                if cost < best[k][i] {
-                    best[k][i] = cost;
-                    from[k][i] = j;
+                let cost = before + shape + if j > 0 { break_cost } else { 0.0 };
+                if cost < row.best[i - lo] {
+                    row.best[i - lo] = cost;
+                    row.from[i - lo] = j;
                 }
             }
         }
+        rows.push(row);
     }
-    if best[lines][n] == inf {
+    if rows[lines].best_at(n) == inf {
         // Nothing but forbidden breaks: fall back to plain equal lines.
         return chars
             .chunks(n.div_ceil(lines))
@@ -69,13 +82,41 @@ pub fn title_lines(title: &str) -> Vec<String> {
     let mut cuts = vec![n];
     let mut i = n;
     for k in (1..=lines).rev() {
-        i = from[k][i];
+        i = rows[k].from[i - rows[k].start];
         cuts.push(i);
     }
     cuts.reverse();
     cuts.windows(2)
         .map(|w| chars[w[0]..w[1]].iter().collect())
         .collect()
+}
+
+/// The costs of the title's first `i` characters set in `k` lines, kept only for the
+/// `i` in `start..start + best.len()`.
+struct Row {
+    start: usize,
+    best: Vec<f64>,
+    from: Vec<usize>,
+}
+
+impl Row {
+    /// The least cost for the first `i` characters; infinite outside the row's band.
+    fn best_at(&self, i: usize) -> f64 {
+        i.checked_sub(self.start)
+            .and_then(|offset| self.best.get(offset))
+            .copied()
+            .unwrap_or(f64::INFINITY)
+    }
+}
+
+/// The `i` (first `i` of `n` characters) that line `k` of `lines` can end at: each
+/// line holds at most [`TITLE_CHARS_PER_LINE`], so the lines after `k` must still take
+/// the rest. The band is narrower than a line, so the tables grow linearly with the
+/// title, not with its square.
+fn band(n: usize, lines: usize, k: usize) -> (usize, usize) {
+    let lo = n.saturating_sub((lines - k) * TITLE_CHARS_PER_LINE).max(k);
+    let hi = (k * TITLE_CHARS_PER_LINE).min(n);
+    (lo, hi)
 }
 
 /// The cost of breaking before character `i`: infinite inside a number, a Latin word
@@ -141,6 +182,30 @@ mod tests {
                 "{lines:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_tables_grow_linearly_with_the_title() {
+        for n in [21usize, 40, 41, 399, 20_000] {
+            let lines = n.div_ceil(TITLE_CHARS_PER_LINE);
+            let cells: usize = (1..=lines)
+                .map(|k| {
+                    let (lo, hi) = band(n, lines, k);
+                    assert!(lo <= hi, "{n} {k}");
+                    hi + 1 - lo
+                })
+                .sum();
+            assert!(cells <= lines * TITLE_CHARS_PER_LINE, "{n}: {cells} cells");
+        }
+        let title = "茶盘洲镇妇联工作总结".repeat(2_000);
+        let lines = title_lines(&title);
+        assert_eq!(lines.len(), 1_000);
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() <= TITLE_CHARS_PER_LINE)
+        );
+        assert_eq!(lines.concat(), title);
     }
 
     #[test]
