@@ -6,7 +6,8 @@
 # Character sets (sets/): tgh8105.txt = the 8,105 characters of 通用规范汉字表,
 # gb2312_hanzi.txt = the 6,763 GB2312 hanzi (both from Unihan: kTGH, kGB0),
 # common.unicodes = ASCII, Latin-1, punctuation, full-width forms, circled numbers,
-# Roman numerals and GB2312's 682 symbols.
+# Roman numerals, GB2312's 682 symbols and the units of measure summaries write
+# (㎡ ㎏ ㎞ ㏄ ℉ …).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"

@@ -116,6 +116,34 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
     Ok(Built { written, report })
 }
 
+/// Checks a report directory as `build` would: every finding of [`crate::check_dir`],
+/// and every character the PDF could not draw with `fonts` (so a clerk hears of it
+/// while keeping the ledger, not at year end).
+pub fn check_with_glyphs(dir: &Path, fonts: &FontLibrary) -> Report {
+    match prepare(dir) {
+        Ok(Prepared {
+            doc,
+            aggregate,
+            linked,
+            mut report,
+        }) => {
+            let members: Vec<_> = linked.members.iter().map(|m| &m.year).collect();
+            let glyphs = typeset::glyphs::missing_glyphs(
+                &doc,
+                &aggregate.year,
+                &members,
+                &report,
+                fonts,
+                false,
+            );
+            report.diagnostics.extend(glyphs);
+            report.sort();
+            report
+        }
+        Err(report) => report,
+    }
+}
+
 /// Builds many report directories in parallel on `threads` threads (all cores when
 /// 0), sharing the font library of the options. A failing ledger does not stop the
 /// others; `on_done` hears of each result as it comes, results return in input order

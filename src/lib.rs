@@ -40,7 +40,9 @@ pub mod typeset;
 #[cfg(feature = "typeset")]
 mod build;
 #[cfg(feature = "typeset")]
-pub use build::{BuildOptions, Built, build, build_batch, layout, typst_source};
+pub use build::{
+    BuildOptions, Built, build, build_batch, check_with_glyphs, layout, typst_source,
+};
 
 use aggregate::Aggregate;
 use compose::Document;

@@ -202,3 +202,37 @@ fn a_figure_with_words_names_the_number_to_write() {
         );
     }
 }
+
+/// Symbols real summaries use are in the embedded faces; a character no face can draw
+/// is found by `check`, at its place, not first by `build` at year end.
+#[test]
+fn check_finds_characters_the_pdf_cannot_print_and_symbols_print() {
+    let symbols = "面积1200㎡，气温-5℃，占比3‰，№1，重15㎏，长2㎞，①②⑩⑳，ⅠⅡⅫ";
+    let work = ledger_with(&format!(
+        "- date: 2023-12-01\n  item: legal-rights\n  text: {symbols}\n"
+    ));
+    let out = cli()
+        .args(["check", "--no-system-fonts"])
+        .arg(work.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let pdf_dir = work.path().join("out");
+    cli()
+        .args(["build", "--no-system-fonts", "--format", "pdf", "--out"])
+        .arg(&pdf_dir)
+        .arg(work.path())
+        .assert()
+        .success();
+
+    let work = ledger_with("- date: 2023-12-01\n  item: legal-rights\n  text: 走访𪚥家\n");
+    let out = cli()
+        .args(["check", "--no-system-fonts"])
+        .arg(work.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("E030") && err.contains("U+2A6A5"), "{err}");
+    assert!(err.contains("2023-12.yaml:3:11"), "{err}");
+}

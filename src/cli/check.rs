@@ -51,7 +51,8 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
     if args.fix && !repair(&args.dir, !args.dry_run) {
         return ExitCode::FAILURE;
     }
-    let report = annual_report::check_dir(&args.dir);
+    // The same fonts as `build`: a character the PDF cannot draw is an error here too.
+    let report = annual_report::check_with_glyphs(&args.dir, &args.fonts.library());
     let errors = report.error_count();
     let warnings = report.warning_count();
     match args.format {

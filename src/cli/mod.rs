@@ -165,6 +165,8 @@ struct CheckArgs {
     /// 与 --fix 一起用：只显示将要做的改动，不写文件
     #[arg(long, requires = "fix")]
     dry_run: bool,
+    #[command(flatten)]
+    fonts: FontArgs,
 }
 
 /// Output of `check`.
