@@ -407,3 +407,223 @@ fn signature_follows_gbt_9704_7_3_5() {
     assert!((note.start - (28.0 * MM + 32.0)).abs() < 1.0, "{note:?}");
     assert!((note.baseline - date.baseline - PITCH).abs() < 0.1);
 }
+
+// ---------------------------------------------------------------------------------
+// The grid, glyph by glyph: every character in its cell (issue 11).
+
+/// The fixtures whose PDFs are measured cell by cell.
+const FIXTURES: &[&str] = &[
+    "chapanzhou-2023",
+    "qingshan-2024-tuanwei",
+    "xinhe-2022",
+    "xinhe-2023",
+    "yuanjiang-2023",
+    "jiangwan-2024-punctuation",
+];
+
+/// Marks that may not begin a line (GB 避头).
+const NO_START: &str = "，。、；：？！）》”’〕】…";
+/// Marks that may not end a line (GB 避尾).
+const NO_END: &str = "（《“‘〔【";
+/// Full-width marks that take a cell of their own.
+const MARKS: &str = "，。、；：？！）》”’〕】（《“‘〔【…—·";
+
+/// One glyph as drawn: its origin, advance and ink, in points from the page's corner.
+#[derive(Debug, Clone)]
+struct Glyph {
+    page: usize,
+    baseline: f64,
+    size: f64,
+    x: f64,
+    advance: f64,
+    ink_left: Option<f64>,
+    family: String,
+    c: char,
+}
+
+fn collect_glyphs(frame: &Frame, offset: Point, page: usize, out: &mut Vec<Glyph>) {
+    for (pos, item) in frame.items() {
+        let at = offset + *pos;
+        match item {
+            FrameItem::Group(group) => {
+                let t = group.transform;
+                collect_glyphs(&group.frame, at + Point::new(t.tx, t.ty), page, out);
+            }
+            FrameItem::Text(text) => {
+                let size = text.size.to_pt();
+                let face = text.font.ttf();
+                let upem = text.font.units_per_em();
+                let family = text.font.font().info().family.clone();
+                let mut x = at.x.to_pt();
+                for g in &text.glyphs {
+                    let c = text.text[g.range()].chars().next().unwrap_or(' ');
+                    let origin = x + g.x_offset.get() * size;
+                    // A glyph id of the face's own type, for its ink box.
+                    let mut id = face.glyph_index(' ').unwrap_or_default();
+                    id.0 = g.id;
+                    let ink_left = face
+                        .glyph_bounding_box(id)
+                        .map(|b| origin + f64::from(b.x_min) / upem * size);
+                    out.push(Glyph {
+                        page,
+                        baseline: at.y.to_pt(),
+                        size,
+                        x: origin,
+                        advance: g.x_advance.get() * size,
+                        ink_left,
+                        family: family.clone(),
+                        c,
+                    });
+                    x += g.x_advance.get() * size;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text lines of a document (title and body sizes), glyphs in drawing order.
+fn glyph_lines(document: &PagedDocument) -> Vec<Vec<Glyph>> {
+    let mut glyphs = Vec::new();
+    for (n, page) in document.pages().iter().enumerate() {
+        collect_glyphs(&page.frame, Point::zero(), n + 1, &mut glyphs);
+    }
+    let mut lines: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs.into_iter().filter(|g| g.size > 15.0) {
+        match lines
+            .iter_mut()
+            .find(|l| l[0].page == g.page && (l[0].baseline - g.baseline).abs() < 0.5)
+        {
+            Some(line) => line.push(g),
+            None => lines.push(vec![g]),
+        }
+    }
+    lines.sort_by(|a, b| {
+        (a[0].page, a[0].baseline)
+            .partial_cmp(&(b[0].page, b[0].baseline))
+            .unwrap()
+    });
+    lines
+}
+
+fn line_text(line: &[Glyph]) -> String {
+    line.iter().map(|g| g.c).collect()
+}
+
+fn is_hanzi(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// The cell of a line's size: 15.79 pt in the body, one em in the title.
+fn cell_of(line: &[Glyph]) -> f64 {
+    if (line[0].size - 16.0).abs() < 0.1 {
+        156.0 * MM / 28.0
+    } else {
+        line[0].size
+    }
+}
+
+/// A heading line: 黑体 starting 一、…, or any line all in the level-2 楷体, or the
+/// continuation of a heading.
+fn is_heading(line: &[Glyph], previous_is_heading: bool) -> bool {
+    let text = line_text(line);
+    let all = |family: &str| line.iter().all(|g| g.family == family);
+    let numbered = text
+        .split_once('、')
+        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c)));
+    (all("Noto Sans CJK SC") && (numbered || previous_is_heading)) || all("AnnualReport Kai")
+}
+
+/// The counts of issue 11, measured on one laid-out document.
+#[derive(Debug, Default, PartialEq)]
+struct GridCounts {
+    lone_marks_narrow: usize,
+    all_hanzi_lines_off_columns: usize,
+    hanzi_off_columns: usize,
+    ink_left_of_block: usize,
+    forbidden_starts: usize,
+    forbidden_ends: usize,
+    headings_on_last_line: usize,
+}
+
+fn grid_counts(document: &PagedDocument) -> (GridCounts, Vec<String>) {
+    let lines = glyph_lines(document);
+    let left = 28.0 * MM;
+    let mut counts = GridCounts::default();
+    let mut findings = Vec::new();
+    let mut previous_heading = false;
+    for (i, line) in lines.iter().enumerate() {
+        let text = line_text(line);
+        let cell = cell_of(line);
+        let body = (line[0].size - 16.0).abs() < 0.1;
+        // Marks between two non-marks: the distance to the next glyph is their cell.
+        for (j, g) in line.iter().enumerate() {
+            if !MARKS.contains(g.c) {
+                continue;
+            }
+            let lone = (j == 0 || !MARKS.contains(line[j - 1].c))
+                && line.get(j + 1).is_none_or(|n| !MARKS.contains(n.c));
+            let width = line.get(j + 1).map_or(g.advance, |n| n.x - g.x);
+            if lone && width < cell - 0.5 {
+                counts.lone_marks_narrow += 1;
+                findings.push(format!("narrow {} ({width:.2} pt) in {text}", g.c));
+            }
+        }
+        // Hanzi on the columns of the block, counted from its left edge.
+        if body {
+            let off: Vec<&Glyph> = line
+                .iter()
+                .filter(|g| is_hanzi(g.c))
+                .filter(|g| {
+                    let k = (g.x - left) / cell;
+                    (k - k.round()).abs() * cell > 0.5
+                })
+                .collect();
+            counts.hanzi_off_columns += off.len();
+            if !off.is_empty() && text.chars().all(is_hanzi) && text.chars().count() > 1 {
+                counts.all_hanzi_lines_off_columns += 1;
+                findings.push(format!("off the columns: {text}"));
+            }
+        }
+        for g in line {
+            // Neither the glyph's box nor its ink may start left of 28 mm.
+            if g.x.min(g.ink_left.unwrap_or(g.x)) < left - 0.01 {
+                counts.ink_left_of_block += 1;
+                findings.push(format!("{} left of the block in {text}", g.c));
+            }
+        }
+        if text.starts_with(|c| NO_START.contains(c)) {
+            counts.forbidden_starts += 1;
+            findings.push(format!("starts with a mark: {text}"));
+        }
+        if text.ends_with(|c| NO_END.contains(c)) {
+            counts.forbidden_ends += 1;
+            findings.push(format!("ends with an opening mark: {text}"));
+        }
+        let heading = body && is_heading(line, previous_heading);
+        let last_on_page = lines.get(i + 1).is_some_and(|n| n[0].page != line[0].page);
+        if heading && last_on_page {
+            counts.headings_on_last_line += 1;
+            findings.push(format!("heading on the last line of page {}: {text}", line[0].page));
+        }
+        previous_heading = heading;
+    }
+    (counts, findings)
+}
+
+#[test]
+fn every_character_sits_in_its_cell() {
+    let mut failures = Vec::new();
+    for name in FIXTURES {
+        let document = layout(&fixture(name));
+        let (counts, findings) = grid_counts(&document);
+        eprintln!("{name}: {counts:?}");
+        for finding in &findings {
+            eprintln!("  {finding}");
+        }
+        if counts != GridCounts::default() {
+            failures.push(name);
+        }
+    }
+    assert!(failures.is_empty(), "off the grid: {failures:?}");
+}
