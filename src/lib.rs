@@ -14,6 +14,7 @@ pub mod check;
 pub mod compose;
 pub mod diag;
 pub mod entry;
+pub mod grid;
 pub mod html;
 pub mod init;
 pub mod link;
