@@ -407,11 +407,14 @@ fn compose_item(
 }
 
 /// Appends a clause, closing the previous one with 。 when it ended without punctuation.
+/// A bold run's closing `**` is markup: the clause ends with what is inside it, so a
+/// bold lead ending in 。 gets no second 。.
 fn join_sentence(current: &mut String, piece: &str) {
     if piece.is_empty() {
         return;
     }
-    if !current.is_empty() && !ends_clause(current) {
+    let visible = current.strip_suffix("**").unwrap_or(current);
+    if !current.is_empty() && !ends_clause(visible) {
         current.push('。');
     }
     current.push_str(piece);
@@ -489,6 +492,16 @@ mod tests {
         let mut t = String::from("评选工作，");
         join_sentence(&mut t, "选出了10位代表");
         assert_eq!(t, "评选工作，选出了10位代表");
+    }
+
+    #[test]
+    fn a_bold_lead_ending_in_a_full_stop_gets_no_second_one() {
+        let mut s = String::from("**凝聚思想力量，坚定理想信念。**");
+        join_sentence(&mut s, "组织宣讲。");
+        assert_eq!(s, "**凝聚思想力量，坚定理想信念。**组织宣讲。");
+        let mut t = String::from("**凝聚思想力量**");
+        join_sentence(&mut t, "组织宣讲。");
+        assert_eq!(t, "**凝聚思想力量**。组织宣讲。");
     }
 
     #[test]
