@@ -7,11 +7,13 @@
 //! line is one paragraph whose pieces are separated by fixed spacing, so none of that
 //! applies (no piece is at a line edge, no line is over-full).
 //!
-//! Half-width runs (`2023`, `1.`, `94.4%`) keep the font's natural widths; a run takes
+//! Half-width runs (`2023`, `1.`, `94.4%`) keep the font's natural widths; in the body a
+//! run takes
 //! as many whole cells as it needs (a run at most 1 pt wider than its cells still fits
 //! them, so four digits take two cells) and sits centred in them, or at the left
 //! cell boundary when it starts a line: the hanzi after it starts on the next cell
-//! boundary, back on the columns.
+//! boundary, back on the columns. The centred title has no columns: there a run
+//! simply takes its natural width.
 //!
 //! Two adjacent marks share one cell only when a closing mark is directly followed by
 //! an opening one (`”“`, `》《`, `，“`, `、《`, `）（`): the closing mark's ink sits in the
@@ -124,6 +126,9 @@ pub struct Setting {
     pub cell: f64,
     /// Cells in a line.
     pub cells: usize,
+    /// Whether half-width runs take whole cells (the body's columns); the centred
+    /// title has no columns and sets them at their natural width.
+    pub snap: bool,
 }
 
 impl Setting {
@@ -134,6 +139,7 @@ impl Setting {
             size: BODY_SIZE,
             cell: BODY_CELL,
             cells: LINE_CELLS,
+            snap: true,
         }
     }
 
@@ -144,6 +150,7 @@ impl Setting {
             size: TITLE_SIZE,
             cell: TITLE_SIZE,
             cells: TITLE_CELLS,
+            snap: false,
         }
     }
 }
@@ -342,12 +349,11 @@ struct Piece {
 fn place(line: &Line, setting: Setting, advances: &Advances) -> Vec<Piece> {
     let cell = setting.cell;
     let mut pieces: Vec<Piece> = Vec::new();
-    let mut col = line.start;
+    let mut x0 = line.start as f64 * cell;
     for (i, unit) in line.units.iter().enumerate() {
         if i > 0 && shares_cell(&line.units[i - 1], unit) {
-            col -= 1;
+            x0 -= cell;
         }
-        let x0 = col as f64 * cell;
         let role = if unit.strong { Face::Hei } else { setting.role };
         let c = unit.first();
         match unit.kind {
@@ -373,7 +379,7 @@ fn place(line: &Line, setting: Setting, advances: &Advances) -> Vec<Piece> {
             // White space is room, not text: Typst would fold a lone space.
             Kind::Half if unit.text.trim().is_empty() => {}
             Kind::Half => {
-                let room = unit.cells as f64 * cell - unit.width;
+                let room = span(unit, setting) - unit.width;
                 let offset = if i == 0 { 0.0 } else { (room / 2.0).max(0.0) };
                 pieces.push(Piece {
                     x: x0 + offset,
@@ -405,9 +411,18 @@ fn place(line: &Line, setting: Setting, advances: &Advances) -> Vec<Piece> {
                 });
             }
         }
-        col += unit.cells;
+        x0 += span(unit, setting);
     }
     pieces
+}
+
+/// The room a unit takes on its line, in points.
+fn span(unit: &Unit, setting: Setting) -> f64 {
+    if unit.kind == Kind::Half && !setting.snap {
+        unit.width
+    } else {
+        unit.cells as f64 * setting.cell
+    }
 }
 
 /// One line as a Typst call: `#gl(h(…), "…", …)`, every text a string literal; the
@@ -457,9 +472,14 @@ pub fn paragraph(text: &RichText, setting: Setting, indent: usize, advances: &Ad
 /// One line of text centred in the block on its cells (the title's lines).
 pub fn centred(text: &str, setting: Setting, advances: &Advances) -> String {
     let units = units(&RichText::plain(text), setting, advances);
-    let cells = occupied_cells(&units);
+    let width: f64 = units
+        .iter()
+        .enumerate()
+        .filter(|&(i, u)| !(i > 0 && shares_cell(&units[i - 1], u)))
+        .map(|(_, u)| span(u, setting))
+        .sum();
     let block = LINE_CELLS as f64 * BODY_CELL;
-    let offset = (block - cells as f64 * setting.cell) / 2.0;
+    let offset = (block - width) / 2.0;
     let line = Line { units, start: 0 };
     line_source(&place(&line, setting, advances), offset)
 }
