@@ -709,3 +709,38 @@ fn every_character_sits_in_its_cell() {
     }
     assert!(failures.is_empty(), "off the grid: {failures:?}");
 }
+
+/// Adjacent marks: only a closing mark followed by an opening one share a cell (the
+/// hanzi around the pair are two cells apart); any other pair takes two cells.
+#[test]
+fn only_a_closing_then_an_opening_mark_share_a_cell() {
+    let lines = glyph_lines(&layout(&fixture("jiangwan-2024-punctuation")));
+    let closing = "，。、；：？！）》”’〕】";
+    let opening = "（《“‘〔【";
+    let (mut shared, mut apart) = (Vec::new(), Vec::new());
+    for line in lines.iter().filter(|l| (l[0].size - 16.0).abs() < 0.1) {
+        for w in line.windows(4) {
+            let [before, a, b, after] = w else { continue };
+            if !(is_hanzi(before.c) && is_hanzi(after.c))
+                || !MARKS.contains(a.c)
+                || !MARKS.contains(b.c)
+            {
+                continue;
+            }
+            let cells = (after.x - before.x) / CELL;
+            let pair = format!("{}{}", a.c, b.c);
+            if closing.contains(a.c) && opening.contains(b.c) {
+                assert!((cells - 2.0).abs() * CELL < 0.5, "{pair}: {cells:.2} cells");
+                shared.push(pair);
+            } else {
+                assert!((cells - 3.0).abs() * CELL < 0.5, "{pair}: {cells:.2} cells");
+                apart.push(pair);
+            }
+        }
+    }
+    eprintln!("pairs sharing a cell {shared:?}; pairs in two cells {apart:?}");
+    assert!(
+        shared.len() >= 3 && apart.len() >= 2,
+        "{shared:?} {apart:?}"
+    );
+}
