@@ -260,30 +260,16 @@ struct Line {
 /// Breaks units into lines of `setting.cells` cells, the first starting `indent` cells
 /// in: greedy, a closing mark that would start a line hangs in the margin, otherwise
 /// the break moves back to the last place 避头尾 allows.
-fn break_lines(mut units: Vec<Unit>, setting: Setting, indent: usize) -> Vec<Line> {
+fn break_lines(units: Vec<Unit>, setting: Setting, indent: usize) -> Vec<Line> {
+    let units = split_wide(units, setting);
     let mut lines = Vec::new();
     let mut start = indent.min(setting.cells.saturating_sub(1));
-    while !units.is_empty() {
-        let capacity = setting.cells - start;
-        let mut used = 0;
-        let mut end = 0;
-        while end < units.len() {
-            let cells = if end > 0 && shares_cell(&units[end - 1], &units[end]) {
-                0
-            } else {
-                units[end].cells
-            };
-            if used + cells > capacity {
-                break;
-            }
-            used += cells;
+    let mut pos = 0;
+    while pos < units.len() {
+        let mut end = fill(&units, pos, setting.cells - start);
+        if end == pos {
+            // Wider than the line even after splitting: it gets a line of its own.
             end += 1;
-        }
-        if end == 0 {
-            // A half-width run wider than the line: split it where the line is full.
-            let rest = split_half(&mut units[0], capacity, setting);
-            units.insert(1, rest);
-            end = 1;
         } else if end < units.len() {
             let hangs = units[end].kind == Kind::Closing
                 && units
@@ -293,7 +279,7 @@ fn break_lines(mut units: Vec<Unit>, setting: Setting, indent: usize) -> Vec<Lin
                 end += 1;
             } else {
                 let mut back = end;
-                while back > 1 && !may_break(&units[back - 1], &units[back]) {
+                while back > pos + 1 && !may_break(&units[back - 1], &units[back]) {
                     back -= 1;
                 }
                 if may_break(&units[back - 1], &units[back]) {
@@ -301,24 +287,57 @@ fn break_lines(mut units: Vec<Unit>, setting: Setting, indent: usize) -> Vec<Lin
                 }
             }
         }
-        let rest = units.split_off(end);
-        lines.push(Line { units, start });
-        units = rest;
+        lines.push(Line {
+            units: units[pos..end].to_vec(),
+            start,
+        });
+        pos = end;
         start = 0;
     }
     lines
 }
 
+/// The end of the units from `pos` on that fit in `capacity` cells.
+fn fill(units: &[Unit], pos: usize, capacity: usize) -> usize {
+    let mut used = 0;
+    let mut end = pos;
+    while end < units.len() {
+        let shared = end > pos && shares_cell(&units[end - 1], &units[end]);
+        let cells = if shared { 0 } else { units[end].cells };
+        if used + cells > capacity {
+            break;
+        }
+        used += cells;
+        end += 1;
+    }
+    end
+}
+
+/// Half-width runs wider than an indented line, cut into pieces that fit one.
+fn split_wide(units: Vec<Unit>, setting: Setting) -> Vec<Unit> {
+    let most = setting.cells.saturating_sub(2).max(1);
+    let mut out = Vec::with_capacity(units.len());
+    for mut unit in units {
+        while unit.kind == Kind::Half && unit.cells > most && unit.text.chars().count() > 1 {
+            let rest = split_half(&mut unit, most, setting);
+            out.push(unit);
+            unit = rest;
+        }
+        out.push(unit);
+    }
+    out
+}
+
 /// Cuts a too-wide half-width run after as many characters as fill `capacity` cells;
 /// returns the rest.
 fn split_half(unit: &mut Unit, capacity: usize, setting: Setting) -> Unit {
-    let per_char = unit.width / unit.text.chars().count().max(1) as f64;
-    let fit = ((capacity as f64 * setting.cell) / per_char)
-        .floor()
-        .max(1.0) as usize;
-    let head: String = unit.text.chars().take(fit).collect();
-    let tail: String = unit.text.chars().skip(fit).collect();
-    let head_width = per_char * head.chars().count() as f64;
+    let chars: Vec<char> = unit.text.chars().collect();
+    let per_char = unit.width / chars.len().max(1) as f64;
+    let fit = ((capacity as f64 * setting.cell) / per_char).floor() as usize;
+    let fit = fit.clamp(1, chars.len() - 1);
+    let head: String = chars[..fit].iter().collect();
+    let tail: String = chars[fit..].iter().collect();
+    let head_width = per_char * fit as f64;
     let rest = Unit {
         text: tail,
         strong: unit.strong,
@@ -565,6 +584,23 @@ mod tests {
         let lines = lines_of(&text, 0);
         // 26 + ” (the “ shares its cell) + 1 = 28 cells.
         assert_eq!(lines[0], format!("{}”“字", "字".repeat(26)));
+    }
+
+    #[test]
+    fn a_half_width_run_wider_than_a_line_is_cut_to_fit() {
+        let text = format!("见{}", "a".repeat(200));
+        let lines = lines_of(&text, 2);
+        assert!(lines.len() >= 3, "{lines:?}");
+        assert_eq!(lines.concat(), text);
+        let setting = Setting::body(Face::Body);
+        for line in &lines {
+            let units = units(
+                &RichText::plain(line.as_str()),
+                setting,
+                &Advances::default(),
+            );
+            assert!(occupied_cells(&units) <= LINE_CELLS, "{line}");
+        }
     }
 
     #[test]
