@@ -750,3 +750,34 @@ fn only_a_closing_then_an_opening_mark_share_a_cell() {
         "{shared:?} {apart:?}"
     );
 }
+
+/// `lead: "**凝聚思想力量，坚定理想信念。**"` (the dense fixture) prints one 。 after
+/// the bold lead in every format, the PDF read back by pdftotext.
+#[test]
+fn a_bold_lead_ending_in_a_full_stop_prints_it_once_in_every_format() {
+    use annual_report::Format;
+    let (out, files) = common::build_files(
+        &fixture("jiangwan-2024-punctuation"),
+        &[Format::Md, Format::Html, Format::Txt, Format::Pdf],
+    );
+    let mut checked = 0;
+    for (name, bytes) in &files {
+        let text = if name.ends_with(".pdf") {
+            let output = std::process::Command::new("pdftotext")
+                .args(["-enc", "UTF-8"])
+                .arg(out.path().join(name))
+                .arg("-")
+                .output()
+                .expect("pdftotext (poppler-utils) is installed");
+            String::from_utf8(output.stdout).unwrap()
+        } else {
+            String::from_utf8(bytes.clone()).unwrap()
+        };
+        let text: String = text.split_whitespace().collect();
+        let text = text.replace("**", "").replace("</strong>", "");
+        assert!(text.contains("坚定理想信念。组织"), "{name}");
+        assert!(!text.contains("。。"), "{name}");
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
