@@ -7,13 +7,12 @@
 //! line is one paragraph whose pieces are separated by fixed spacing, so none of that
 //! applies (no piece is at a line edge, no line is over-full).
 //!
-//! Half-width runs (`2023`, `1.`, `94.4%`) keep the font's natural widths; in the body a
-//! run takes
-//! as many whole cells as it needs (a run at most 1 pt wider than its cells still fits
-//! them, so four digits take two cells) and sits centred in them, or at the left
-//! cell boundary when it starts a line: the hanzi after it starts on the next cell
-//! boundary, back on the columns. The centred title has no columns: there a run
-//! simply takes its natural width.
+//! Half-width runs (`2023`, `1.`, `94.4%`) keep the font's natural widths; in the body
+//! a run takes as many whole cells as it needs (a run at most 1 pt wider than its cells
+//! still fits them, so four digits take two cells) and sits centred in them, or at the
+//! left cell boundary when it starts a line: the hanzi after it starts on the next cell
+//! boundary, back on the columns. The centred title has no columns: there a run simply
+//! takes its natural width.
 //!
 //! Two adjacent marks share one cell only when a closing mark is directly followed by
 //! an opening one (`”“`, `》《`, `，“`, `、《`, `）（`): the closing mark's ink sits in the
@@ -93,21 +92,21 @@ impl Advances {
         }
     }
 
-    /// The advance of `c` in `role`, in em: one em for ideographs, else the measured
+    /// The advance of `c` in `face`, in em: one em for ideographs, else the measured
     /// one, else one em for CJK and half an em for anything else.
-    fn get(&self, role: Face, c: char) -> f64 {
+    fn get(&self, face: Face, c: char) -> f64 {
         if is_ideograph(c) {
             return 1.0;
         }
         self.0
-            .get(&key(role, c))
+            .get(&key(face, c))
             .copied()
             .unwrap_or(if crate::text::is_cjk(c) { 1.0 } else { 0.5 })
     }
 }
 
-fn key(role: Face, c: char) -> String {
-    format!("{}:{c}", role.key())
+fn key(face: Face, c: char) -> String {
+    format!("{}:{c}", face.key())
 }
 
 /// CJK unified and compatibility ideographs: one em in every face.
@@ -118,7 +117,7 @@ pub fn is_ideograph(c: char) -> bool {
 /// The typographic setting of a run of lines.
 #[derive(Clone, Copy, Debug)]
 pub struct Setting {
-    /// Role of the plain text (strong text is always 黑体).
+    /// Face of the plain text (strong text is always 黑体).
     pub role: Face,
     /// Font size in points.
     pub size: f64,
@@ -188,6 +187,7 @@ impl Unit {
     }
 }
 
+/// How a character sits on the grid.
 fn kind_of(c: char) -> Kind {
     if CLOSING.contains(c) {
         Kind::Closing
@@ -236,6 +236,7 @@ fn units(text: &RichText, setting: Setting, advances: &Advances) -> Vec<Unit> {
     out
 }
 
+/// Whole cells a half-width run of `width` points takes.
 fn half_cells(width: f64, cell: f64) -> usize {
     (((width - HALF_TOLERANCE) / cell).ceil().max(1.0)) as usize
 }
@@ -245,10 +246,10 @@ fn shares_cell(a: &Unit, b: &Unit) -> bool {
     a.kind == Kind::Closing && b.kind == Kind::Opening
 }
 
-/// Whether a line may break between `a` and `b`.
+/// Whether a line may break between `a` and `b` (避头尾; …… and —— stay together, as
+/// … and — may not start a line).
 fn may_break(a: &Unit, b: &Unit) -> bool {
-    let pair = a.text == b.text && "…—".contains(a.first());
-    !b.no_start() && a.kind != Kind::Opening && !pair
+    !b.no_start() && a.kind != Kind::Opening
 }
 
 /// A line: its units and the cell it starts at.
@@ -359,7 +360,8 @@ struct Piece {
     half: bool,
     /// Width as Typst sets it (advances, plus tracking between glyphs).
     width: f64,
-    /// Ideographs in a run that can take more.
+    /// Ideographs in the piece when it is a run of them on the columns (it may take
+    /// more); 0 for a mark or a half-width run.
     run: usize,
 }
 
