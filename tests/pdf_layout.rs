@@ -574,6 +574,9 @@ struct GridCounts {
     forbidden_starts: usize,
     forbidden_ends: usize,
     headings_on_last_line: usize,
+    /// Lines followed by a continuation line that end before their 28th cell, when
+    /// nothing had to move down with the next line's first character.
+    short_full_lines: usize,
 }
 
 fn grid_counts(document: &PagedDocument) -> (GridCounts, Vec<String>) {
@@ -657,6 +660,25 @@ fn grid_counts(document: &PagedDocument) -> (GridCounts, Vec<String>) {
             ));
         }
         previous_heading = heading;
+        // A full line (the next line continues the paragraph at 28 mm) fills 28 cells,
+        // 29 with a hanging mark.
+        if let Some(next) = lines
+            .get(i + 1)
+            .filter(|n| body && n[0].page == line[0].page && (n[0].x - left).abs() < 0.5)
+        {
+            let last = line.last().unwrap();
+            // The cell the last glyph ends in (a half-width run sits centred in its cells).
+            let cells = ((last.x + last.advance - left) / cell - 0.05).ceil();
+            let next_text = line_text(next);
+            let mut chars = next_text.chars();
+            let (first, second) = (chars.next().unwrap(), chars.next().unwrap_or(' '));
+            let pushed =
+                NO_END.contains(first) || NO_START.contains(second) || first.is_ascii_graphic();
+            if cells < 28.0 && !pushed {
+                counts.short_full_lines += 1;
+                findings.push(format!("{cells} cells: {text}"));
+            }
+        }
     }
     (counts, findings)
 }
