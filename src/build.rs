@@ -223,7 +223,8 @@ pub fn typst_source(
     fonts: &FontLibrary,
 ) -> Result<String, Error> {
     let title_lines = typeset::title::title_lines(&doc.title);
-    Ok(renderer.typst(doc, &fonts.typst_dictionary(), &title_lines)?)
+    let advances = typeset::grid_advances(doc, fonts);
+    Ok(renderer.typst(doc, &fonts.typst_dictionary(), &title_lines, &advances)?)
 }
 
 /// Lays a report directory out in pages (for measuring the layout).

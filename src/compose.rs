@@ -437,11 +437,14 @@ fn close_paragraph(paragraph: &mut String) {
 }
 
 /// Appends a clause, closing the previous one with 。 when it ended without punctuation.
+/// A bold run's closing `**` is markup: the clause ends with what is inside it, so a
+/// bold lead ending in 。 gets no second 。.
 fn join_sentence(current: &mut String, piece: &str) {
     if piece.is_empty() {
         return;
     }
-    if !current.is_empty() && !ends_clause(current) {
+    let visible = current.strip_suffix("**").unwrap_or(current);
+    if !current.is_empty() && !ends_clause(visible) {
         current.push('。');
     }
     current.push_str(piece);
@@ -519,6 +522,16 @@ mod tests {
             close_paragraph(&mut paragraph);
             assert_eq!(paragraph, printed, "{written}");
         }
+    }
+
+    #[test]
+    fn a_bold_lead_ending_in_a_full_stop_gets_no_second_one() {
+        let mut s = String::from("**凝聚思想力量，坚定理想信念。**");
+        join_sentence(&mut s, "组织宣讲。");
+        assert_eq!(s, "**凝聚思想力量，坚定理想信念。**组织宣讲。");
+        let mut t = String::from("**凝聚思想力量**");
+        join_sentence(&mut t, "组织宣讲。");
+        assert_eq!(t, "**凝聚思想力量**。组织宣讲。");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod docx;
 pub mod entry;
 pub mod fix;
+pub mod grid;
 pub mod html;
 pub mod ime;
 pub mod init;

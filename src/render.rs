@@ -7,6 +7,7 @@
 //! (`md`, …), so it is never read as markup of the target format.
 
 use crate::compose::Document;
+use crate::grid::{self, Advances, Face, Setting};
 use crate::text::{RichText, Span};
 use std::path::Path;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -73,6 +74,9 @@ impl Renderer {
         tera.register_filter("label", label_filter);
         tera.register_filter("typ", typ_filter);
         tera.register_filter("typ_str", typ_str_filter);
+        tera.register_filter("typ_lines", typ_lines_filter);
+        tera.register_filter("typ_title", typ_title_filter);
+        tera.register_filter("typ_signature", typ_signature_filter);
         tera.set_fallback_prefixes([BUILTIN_PREFIX])
             .map_err(|e| template_error("builtin", &e))?;
         let builtins = BUILTIN_TEMPLATES
@@ -111,16 +115,19 @@ impl Renderer {
     }
 
     /// The Typst source of the PDF. `fonts` is the role table as a Typst dictionary,
-    /// `title_lines` the title broken into lines.
+    /// `title_lines` the title broken into lines, `advances` the font advances the
+    /// grid filters (`typ_lines`, `typ_title`, `typ_signature`) measure with.
     pub fn typst(
         &self,
         doc: &Document,
         fonts: &str,
         title_lines: &[String],
+        advances: &Advances,
     ) -> Result<String, RenderError> {
         let mut context = doc_context(doc, false);
         context.insert("fonts", fonts);
         context.insert("title_lines", title_lines);
+        context.insert("grid_advances", advances);
         self.render("summary.typ.tera", context)
     }
 
@@ -293,6 +300,50 @@ fn typ_filter(value: &Value, _: Kwargs, _: &State) -> String {
         }
     }
     out
+}
+
+/// The grid's font advances from the template context (none outside the PDF).
+fn advances_of(state: &State) -> Advances {
+    state
+        .get::<Value>("grid_advances")
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::to_value(&v).ok())
+        .and_then(|json| serde_json::from_value(json).ok())
+        .unwrap_or_default()
+}
+
+/// Rich text set on the 公文 grid as `#gl(…)` lines (see [`grid`]): `role` names the
+/// face (body, hei, kai), `indent` the cells the first line starts in, `prefix` plain
+/// text set before the value (a heading's or an item's number).
+fn typ_lines_filter(value: &Value, kwargs: Kwargs, state: &State) -> String {
+    let mut text = RichText::plain(kwargs.get::<&str>("prefix").ok().flatten().unwrap_or(""));
+    text.append(&rich_text_of(value));
+    let role = kwargs
+        .get::<&str>("role")
+        .ok()
+        .flatten()
+        .map_or(Face::Body, Face::from_key);
+    let indent = kwargs.get::<i64>("indent").ok().flatten().unwrap_or(0);
+    let indent = usize::try_from(indent).unwrap_or(0);
+    grid::paragraph(&text, Setting::body(role), indent, &advances_of(state))
+}
+
+/// One title line, centred on the title's cells.
+fn typ_title_filter(value: &Value, _: Kwargs, state: &State) -> String {
+    grid::centred(
+        &rich_text_of(value).plain_text(),
+        Setting::title(),
+        &advances_of(state),
+    )
+}
+
+/// The signature (`{issuer, date}`) placed in cells by GB/T 9704 7.3.5.
+fn typ_signature_filter(value: &Value, _: Kwargs, state: &State) -> String {
+    let json = serde_json::to_value(value).unwrap_or_default();
+    let issuer = json["issuer"].as_str().unwrap_or_default();
+    let date = json["date"].as_str();
+    grid::signature(issuer, date, &advances_of(state))
 }
 
 /// A value as a Typst string literal, for code positions.

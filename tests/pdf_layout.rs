@@ -13,6 +13,18 @@ static FONTS: LazyLock<FontLibrary> = LazyLock::new(|| FontLibrary::new(&FontOpt
 
 const MM: f64 = 72.0 / 25.4;
 const PITCH: f64 = 225.0 * MM / 22.0;
+/// A body cell: 156 mm / 28.
+const CELL: f64 = 156.0 * MM / 28.0;
+
+/// Whether a line begins like a heading: 一、… or （一）….
+fn starts_like_heading(text: &str) -> bool {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    let numbered = text
+        .split_once('、')
+        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(numeral));
+    let paren = text.strip_prefix('（').and_then(|t| t.split_once('）'));
+    numbered || paren.is_some_and(|(n, _)| !n.is_empty() && n.chars().all(numeral))
+}
 
 /// One run of glyphs as placed on a page.
 #[derive(Debug, Clone)]
@@ -195,13 +207,20 @@ fn chapanzhou_holds_the_official_grid() {
         );
     }
 
-    // 22 lines on every page but the last: the last line sits in slot 21.
+    // 22 lines on every page but the last: the last line sits in slot 21, or in slot 20
+    // when the next page starts with a heading kept with its text.
     for page in 1..pages.len() {
         let on_page: Vec<&&Line> = text_lines.iter().filter(|l| l.page == page).collect();
         let last_slot = ((box_top(on_page.last().unwrap()) - grid_top) / PITCH).round();
+        let next_first = text_lines.iter().find(|l| l.page == page + 1).unwrap();
+        let expected = if starts_like_heading(&next_first.text) {
+            20.0
+        } else {
+            21.0
+        };
         assert_eq!(
             last_slot,
-            21.0,
+            expected,
             "page {page} ends at line {}",
             last_slot + 1.0
         );
@@ -211,7 +230,8 @@ fn chapanzhou_holds_the_official_grid() {
             on_page.len()
         };
         assert_eq!(
-            used, 22,
+            used as f64,
+            expected + 1.0,
             "page {page}: lines (page 1 has one blank after the title)"
         );
     }
@@ -241,8 +261,11 @@ fn chapanzhou_holds_the_official_grid() {
             );
             indented += 1;
         }
+        // Only a closing mark hangs, one cell into the margin.
+        let hangs = line.text.ends_with(|c| NO_START.contains(c));
+        let limit = if hangs { right + CELL } else { right };
         assert!(
-            line.end <= right + 0.5 * MM,
+            line.end <= limit + 0.5 * MM,
             "past the right edge: {line:?}"
         );
     }
@@ -255,15 +278,19 @@ fn chapanzhou_holds_the_official_grid() {
             && (b.start / MM - 28.0).abs() < 1.0
             && (b.baseline - a.baseline - PITCH).abs() < 0.5
         {
-            let last = a.text.chars().last().unwrap();
-            let compressed = "，。、；：？！”’）》".contains(last);
-            if !compressed {
-                assert!(
-                    a.end >= right - 1.0 * MM,
-                    "short full line ({} mm): {a:?}",
-                    a.end / MM
-                );
-            }
+            // A line ends short only when its next unit had to move down with it: an
+            // opening mark, a character followed by a mark that may not start a line, or
+            // a half-width run wider than the cells left.
+            let mut next = b.text.chars();
+            let first = next.next().unwrap();
+            let second = next.next().unwrap_or(' ');
+            let pushed =
+                NO_END.contains(first) || NO_START.contains(second) || first.is_ascii_graphic();
+            assert!(
+                pushed || a.end >= right - 1.0 * MM,
+                "short full line ({} mm): {a:?}",
+                a.end / MM
+            );
         }
     }
 
@@ -406,4 +433,373 @@ fn signature_follows_gbt_9704_7_3_5() {
     let note = lines.iter().find(|l| l.text == "（此件公开发布）").unwrap();
     assert!((note.start - (28.0 * MM + 32.0)).abs() < 1.0, "{note:?}");
     assert!((note.baseline - date.baseline - PITCH).abs() < 0.1);
+}
+
+// ---------------------------------------------------------------------------------
+// The grid, glyph by glyph: every character in its cell (issue 11).
+
+/// The fixtures whose PDFs are measured cell by cell.
+const FIXTURES: &[&str] = &[
+    "chapanzhou-2023",
+    "qingshan-2024-tuanwei",
+    "xinhe-2022",
+    "xinhe-2023",
+    "yuanjiang-2023",
+    "jiangwan-2024-punctuation",
+];
+
+/// Marks that may not begin a line (GB 避头).
+const NO_START: &str = "，。、；：？！）》”’〕】…";
+/// Marks that may not end a line (GB 避尾).
+const NO_END: &str = "（《“‘〔【";
+/// Full-width marks.
+const MARKS: &str = "，。、；：？！）》”’〕】（《“‘〔【…—·";
+
+/// One glyph as drawn: its origin, advance and ink, in points from the page's corner.
+#[derive(Debug, Clone)]
+struct Glyph {
+    page: usize,
+    baseline: f64,
+    size: f64,
+    x: f64,
+    advance: f64,
+    /// The advance the font gives the glyph (Typst shrinks squeezed marks).
+    natural: f64,
+    ink_left: Option<f64>,
+    family: String,
+    c: char,
+}
+
+fn collect_glyphs(frame: &Frame, offset: Point, page: usize, out: &mut Vec<Glyph>) {
+    for (pos, item) in frame.items() {
+        let at = offset + *pos;
+        match item {
+            FrameItem::Group(group) => {
+                let t = group.transform;
+                collect_glyphs(&group.frame, at + Point::new(t.tx, t.ty), page, out);
+            }
+            FrameItem::Text(text) => {
+                let size = text.size.to_pt();
+                let face = text.font.ttf();
+                let upem = text.font.units_per_em();
+                let family = text.font.font().info().family.clone();
+                let mut x = at.x.to_pt();
+                for g in &text.glyphs {
+                    let c = text.text[g.range()].chars().next().unwrap_or(' ');
+                    let origin = x + g.x_offset.get() * size;
+                    // A glyph id of the face's own type, for its ink box.
+                    let mut id = face.glyph_index(' ').unwrap_or_default();
+                    id.0 = g.id;
+                    let ink_left = face
+                        .glyph_bounding_box(id)
+                        .map(|b| origin + f64::from(b.x_min) / upem * size);
+                    out.push(Glyph {
+                        page,
+                        baseline: at.y.to_pt(),
+                        size,
+                        x: origin,
+                        advance: g.x_advance.get() * size,
+                        natural: text.font.x_advance(g.id).map_or(0.0, |a| a.get() * size),
+                        ink_left,
+                        family: family.clone(),
+                        c,
+                    });
+                    x += g.x_advance.get() * size;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text lines of a document (title and body sizes), glyphs in drawing order.
+fn glyph_lines(document: &PagedDocument) -> Vec<Vec<Glyph>> {
+    let mut glyphs = Vec::new();
+    for (n, page) in document.pages().iter().enumerate() {
+        collect_glyphs(&page.frame, Point::zero(), n + 1, &mut glyphs);
+    }
+    let mut lines: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs.into_iter().filter(|g| g.size > 15.0) {
+        match lines
+            .iter_mut()
+            .find(|l| l[0].page == g.page && (l[0].baseline - g.baseline).abs() < 0.5)
+        {
+            Some(line) => line.push(g),
+            None => lines.push(vec![g]),
+        }
+    }
+    lines.sort_by(|a, b| {
+        (a[0].page, a[0].baseline)
+            .partial_cmp(&(b[0].page, b[0].baseline))
+            .unwrap()
+    });
+    lines
+}
+
+fn line_text(line: &[Glyph]) -> String {
+    line.iter().map(|g| g.c).collect()
+}
+
+fn is_hanzi(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// The cell of a line's size: 15.79 pt in the body, one em in the title.
+fn cell_of(line: &[Glyph]) -> f64 {
+    if (line[0].size - 16.0).abs() < 0.1 {
+        CELL
+    } else {
+        line[0].size
+    }
+}
+
+/// A heading line: 黑体 starting 一、…, or any line all in the level-2 楷体, or the
+/// continuation of a heading.
+fn is_heading(line: &[Glyph], previous_is_heading: bool) -> bool {
+    let text = line_text(line);
+    let all = |family: &str| line.iter().all(|g| g.family == family);
+    let numbered = text.split_once('、').is_some_and(|(n, _)| {
+        !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
+    });
+    (all("Noto Sans CJK SC") && (numbered || previous_is_heading)) || all("AnnualReport Kai")
+}
+
+/// The counts of issue 11, measured on one laid-out document.
+#[derive(Debug, Default, PartialEq)]
+struct GridCounts {
+    lone_marks_narrow: usize,
+    all_hanzi_lines_off_columns: usize,
+    hanzi_off_columns: usize,
+    ink_left_of_block: usize,
+    forbidden_starts: usize,
+    forbidden_ends: usize,
+    headings_on_last_line: usize,
+    /// Lines followed by a continuation line that end before their 28th cell, when
+    /// nothing had to move down with the next line's first character.
+    short_full_lines: usize,
+}
+
+fn grid_counts(document: &PagedDocument) -> (GridCounts, Vec<String>) {
+    let lines = glyph_lines(document);
+    let left = 28.0 * MM;
+    let mut counts = GridCounts::default();
+    let mut findings = Vec::new();
+    let mut previous_heading = false;
+    for (i, line) in lines.iter().enumerate() {
+        let text = line_text(line);
+        let cell = cell_of(line);
+        let body = (line[0].size - 16.0).abs() < 0.1;
+        // A lone mark (no mark on either side) is narrow when Typst shrank its advance
+        // below the font's, or when the hanzi around it are less than two cells apart.
+        for (j, g) in line.iter().enumerate() {
+            if !MARKS.contains(g.c) {
+                continue;
+            }
+            let before = j.checked_sub(1).map(|i| &line[i]);
+            let after = line.get(j + 1);
+            let lone = before.is_none_or(|b| !MARKS.contains(b.c))
+                && after.is_none_or(|a| !MARKS.contains(a.c));
+            let width = match (before, after) {
+                (Some(b), Some(a)) if is_hanzi(b.c) && is_hanzi(a.c) => a.x - b.x - cell,
+                _ => cell,
+            };
+            let shrunk = g.advance < g.natural - 0.5;
+            if lone && (shrunk || width < cell - 0.5) {
+                counts.lone_marks_narrow += 1;
+                findings.push(format!(
+                    "narrow {} ({width:.2} pt, advance {:.2} of {:.2}) in {text}",
+                    g.c, g.advance, g.natural
+                ));
+            }
+        }
+        // Hanzi on the columns of the block, counted from its left edge.
+        if body {
+            let off: Vec<&Glyph> = line
+                .iter()
+                .filter(|g| is_hanzi(g.c))
+                .filter(|g| {
+                    let k = (g.x - left) / cell;
+                    (k - k.round()).abs() * cell > 0.5
+                })
+                .collect();
+            counts.hanzi_off_columns += off.len();
+            for g in &off {
+                findings.push(format!(
+                    "{} off the columns at {:.2} pt in {text}",
+                    g.c,
+                    g.x - left
+                ));
+            }
+            if !off.is_empty() && text.chars().all(is_hanzi) && text.chars().count() > 1 {
+                counts.all_hanzi_lines_off_columns += 1;
+                findings.push(format!("off the columns: {text}"));
+            }
+        }
+        for g in line {
+            // Neither the glyph's box nor its ink may start left of 28 mm.
+            if g.x.min(g.ink_left.unwrap_or(g.x)) < left - 0.01 {
+                counts.ink_left_of_block += 1;
+                findings.push(format!("{} left of the block in {text}", g.c));
+            }
+        }
+        if text.starts_with(|c| NO_START.contains(c)) {
+            counts.forbidden_starts += 1;
+            findings.push(format!("starts with a mark: {text}"));
+        }
+        if text.ends_with(|c| NO_END.contains(c)) {
+            counts.forbidden_ends += 1;
+            findings.push(format!("ends with an opening mark: {text}"));
+        }
+        let heading = body && is_heading(line, previous_heading);
+        let last_on_page = lines.get(i + 1).is_some_and(|n| n[0].page != line[0].page);
+        if heading && last_on_page {
+            counts.headings_on_last_line += 1;
+            findings.push(format!(
+                "heading on the last line of page {}: {text}",
+                line[0].page
+            ));
+        }
+        previous_heading = heading;
+        // A full line (the next line continues the paragraph at 28 mm) fills 28 cells,
+        // 29 with a hanging mark.
+        if let Some(next) = lines
+            .get(i + 1)
+            .filter(|n| body && n[0].page == line[0].page && (n[0].x - left).abs() < 0.5)
+        {
+            let last = line.last().unwrap();
+            // The cell the last glyph ends in (a half-width run sits centred in its cells).
+            let cells = ((last.x + last.advance - left) / cell - 0.05).ceil();
+            let next_text = line_text(next);
+            let mut chars = next_text.chars();
+            let (first, second) = (chars.next().unwrap(), chars.next().unwrap_or(' '));
+            let pushed =
+                NO_END.contains(first) || NO_START.contains(second) || first.is_ascii_graphic();
+            if cells < 28.0 && !pushed {
+                counts.short_full_lines += 1;
+                findings.push(format!("{cells} cells: {text}"));
+            }
+        }
+    }
+    (counts, findings)
+}
+
+/// Per page but the last: whether it ends one grid line short, which it may only do
+/// when the next page starts with a heading kept with its text.
+fn short_pages(document: &PagedDocument) -> Vec<(usize, bool)> {
+    let lines = glyph_lines(document);
+    let pages = document.pages().len();
+    (1..pages)
+        .map(|page| {
+            let last = lines.iter().rfind(|l| l[0].page == page).unwrap();
+            let top = last[0].baseline - 0.8 * last[0].size;
+            let slot = ((top - 37.0 * MM) / PITCH).round();
+            let next = lines.iter().find(|l| l[0].page == page + 1).unwrap();
+            let kept = starts_like_heading(&line_text(next));
+            assert!(
+                slot == 21.0 || (slot == 20.0 && kept),
+                "page {page} ends at line {}",
+                slot + 1.0
+            );
+            (page, slot == 20.0)
+        })
+        .collect()
+}
+
+#[test]
+fn every_character_sits_in_its_cell() {
+    let mut failures = Vec::new();
+    for name in FIXTURES {
+        let document = layout(&fixture(name));
+        let (counts, findings) = grid_counts(&document);
+        let short: Vec<usize> = short_pages(&document)
+            .into_iter()
+            .filter_map(|(page, short)| short.then_some(page))
+            .collect();
+        // Lines whose last mark hangs in the right margin (29 cells), for the record.
+        let hanging = glyph_lines(&document)
+            .iter()
+            .filter(|l| l.last().is_some_and(|g| g.x > 184.0 * MM - 0.5))
+            .count();
+        eprintln!(
+            "{name}: {counts:?}, pages ending short before a heading {short:?}, \
+             hanging marks {hanging}"
+        );
+        if *name == "jiangwan-2024-punctuation" {
+            assert!(
+                !short.is_empty(),
+                "the dense fixture has a heading on line 22"
+            );
+        }
+        for finding in &findings {
+            eprintln!("  {finding}");
+        }
+        if counts != GridCounts::default() {
+            failures.push(name);
+        }
+    }
+    assert!(failures.is_empty(), "off the grid: {failures:?}");
+}
+
+/// Adjacent marks: only a closing mark followed by an opening one share a cell (the
+/// hanzi around the pair are two cells apart); any other pair takes two cells.
+#[test]
+fn only_a_closing_then_an_opening_mark_share_a_cell() {
+    let lines = glyph_lines(&layout(&fixture("jiangwan-2024-punctuation")));
+    let closing = "，。、；：？！）》”’〕】";
+    let opening = "（《“‘〔【";
+    let (mut shared, mut apart) = (Vec::new(), Vec::new());
+    for line in lines.iter().filter(|l| (l[0].size - 16.0).abs() < 0.1) {
+        for w in line.windows(4) {
+            let [before, a, b, after] = w else { continue };
+            let between_hanzi = is_hanzi(before.c) && is_hanzi(after.c);
+            if !(between_hanzi && MARKS.contains(a.c) && MARKS.contains(b.c)) {
+                continue;
+            }
+            let cells = (after.x - before.x) / CELL;
+            let pair = format!("{}{}", a.c, b.c);
+            if closing.contains(a.c) && opening.contains(b.c) {
+                assert!((cells - 2.0).abs() * CELL < 0.5, "{pair}: {cells:.2} cells");
+                shared.push(pair);
+            } else {
+                assert!((cells - 3.0).abs() * CELL < 0.5, "{pair}: {cells:.2} cells");
+                apart.push(pair);
+            }
+        }
+    }
+    eprintln!("pairs sharing a cell {shared:?}; pairs in two cells {apart:?}");
+    assert!(
+        shared.len() >= 3 && apart.len() >= 2,
+        "{shared:?} {apart:?}"
+    );
+}
+
+/// `lead: "**凝聚思想力量，坚定理想信念。**"` (the dense fixture) prints one 。 after
+/// the bold lead in every format, the PDF read back by pdftotext.
+#[test]
+fn a_bold_lead_ending_in_a_full_stop_prints_it_once_in_every_format() {
+    use annual_report::Format;
+    let (out, files) = common::build_files(
+        &fixture("jiangwan-2024-punctuation"),
+        &[Format::Md, Format::Html, Format::Txt, Format::Pdf],
+    );
+    let mut checked = 0;
+    for (name, bytes) in &files {
+        let text = if name.ends_with(".pdf") {
+            let output = std::process::Command::new("pdftotext")
+                .args(["-enc", "UTF-8"])
+                .arg(out.path().join(name))
+                .arg("-")
+                .output()
+                .expect("pdftotext (poppler-utils) is installed");
+            String::from_utf8(output.stdout).unwrap()
+        } else {
+            String::from_utf8(bytes.clone()).unwrap()
+        };
+        let text: String = text.split_whitespace().collect();
+        let text = text.replace("**", "").replace("</strong>", "");
+        assert!(text.contains("坚定理想信念。组织"), "{name}");
+        assert!(!text.contains("。。"), "{name}");
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
 }

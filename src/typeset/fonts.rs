@@ -225,6 +225,27 @@ impl FontLibrary {
         })
     }
 
+    /// The advance of `c` in em, from the face Typst draws it with: the first family of
+    /// the role's list whose best face for the role's weight covers it.
+    pub fn advance(&self, role: Role, c: char) -> Option<f64> {
+        let book = self.store.book();
+        let index = self.role(role).families.iter().find_map(|family| {
+            let index = book.select(&family.to_lowercase(), role.variant())?;
+            book.info(index)?
+                .coverage
+                .contains(c as u32)
+                .then_some(index)
+        })?;
+        let font = self.store.font(index)?;
+        let instance = font.instantiate(
+            role.variant(),
+            typst::layout::Abs::pt(16.0),
+            &typst::text::FontVariations::default(),
+        );
+        let glyph = instance.ttf().glyph_index(c)?;
+        Some(instance.x_advance(glyph.0)?.get())
+    }
+
     /// The role table as a Typst dictionary literal.
     pub fn typst_dictionary(&self) -> String {
         let mut out = String::from("(");

@@ -10,7 +10,7 @@ use crate::text::RichText;
 use std::collections::BTreeSet;
 
 /// The characters each role draws, in document order, without repeats.
-fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
+pub(crate) fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     let mut add = |role: Role, text: &str| {

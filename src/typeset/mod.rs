@@ -6,8 +6,9 @@ pub mod glyphs;
 pub mod title;
 pub mod world;
 
+use crate::grid::{Advances, Face};
 use chrono::{Datelike, NaiveDate};
-use fonts::FontLibrary;
+use fonts::{FontLibrary, Role};
 use typst::diag::Severity;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
@@ -31,6 +32,28 @@ pub enum TypesetError {
     /// A page could not be encoded as PNG.
     #[error("PNG 导出失败：{0}")]
     Png(String),
+}
+
+/// The font advances the grid's line breaker needs: every character of the document
+/// that is not an ideograph, measured in the face of its role (and in 黑体, for bold).
+pub fn grid_advances(doc: &crate::compose::Document, fonts: &FontLibrary) -> Advances {
+    let mut advances = Advances::default();
+    for (role, c) in glyphs::characters_by_role(doc) {
+        let faces: &[(Role, Face)] = match role {
+            Role::Title => &[(Role::Title, Face::Title)],
+            Role::Hei => &[(Role::Hei, Face::Hei)],
+            Role::Kai => &[(Role::Kai, Face::Kai)],
+            // Body text and the signature; bold runs are 黑体.
+            Role::Body => &[(Role::Body, Face::Body), (Role::Hei, Face::Hei)],
+            Role::Song => &[],
+        };
+        for &(role, face) in faces {
+            if let Some(em) = fonts.advance(role, c) {
+                advances.insert(face, c, em);
+            }
+        }
+    }
+    advances
 }
 
 /// Compiles a document source to laid-out pages.

@@ -120,7 +120,8 @@ fn band(n: usize, lines: usize, k: usize) -> (usize, usize) {
 }
 
 /// The cost of breaking before character `i`: infinite inside a number, a Latin word
-/// or one of [`WORDS`]; cheap after 年 and before 关于 or the closing 工作总结.
+/// or one of [`WORDS`], before a closing mark and after an opening one; cheap after 年
+/// and before 关于 or the closing 工作总结.
 fn break_penalties(chars: &[char]) -> Vec<f64> {
     let n = chars.len();
     let mut penalty = vec![1.0; n + 1];
@@ -135,7 +136,9 @@ fn break_penalties(chars: &[char]) -> Vec<f64> {
         if a == '年' || "（《“".contains(b) {
             penalty[i] = 0.0;
         }
-        if "）》”，、".contains(b) {
+        // GB 避头尾: no line starts with a closing mark or ends with an opening one.
+        if "，。、；：？！）》”’〕】…—·".contains(b) || "（《“‘〔【".contains(a)
+        {
             penalty[i] = f64::INFINITY;
         }
     }
@@ -206,6 +209,16 @@ mod tests {
                 .all(|l| l.chars().count() <= TITLE_CHARS_PER_LINE)
         );
         assert_eq!(lines.concat(), title);
+    }
+
+    #[test]
+    fn marks_follow_the_rules_of_line_starts_and_ends() {
+        let lines =
+            title_lines("关于贯彻落实《中华人民共和国妇女权益保障法》“巾帼建新功”行动的工作总结");
+        for line in &lines {
+            assert!(!line.starts_with(['》', '”', '，', '。']), "{lines:?}");
+            assert!(!line.ends_with(['《', '“']), "{lines:?}");
+        }
     }
 
     #[test]
