@@ -41,9 +41,7 @@ pub mod typeset;
 #[cfg(feature = "typeset")]
 mod build;
 #[cfg(feature = "typeset")]
-pub use build::{
-    BuildOptions, Built, build, build_batch, check_with_glyphs, layout, typst_source,
-};
+pub use build::{BuildOptions, Built, build, build_batch, check_with_glyphs, layout, typst_source};
 
 use aggregate::Aggregate;
 use compose::Document;

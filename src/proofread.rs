@@ -5,10 +5,10 @@
 use crate::aggregate::{Aggregate, placeholders};
 use crate::check::{Located, Year};
 use crate::compose::Document;
+use crate::diag::Location;
 use crate::diag::{Diagnostic, Report};
 use crate::numbering::chinese_numeral;
 use crate::presets;
-use crate::diag::Location;
 use crate::text::{fold_lines, is_cjk};
 use std::collections::HashMap;
 
@@ -357,7 +357,10 @@ fn doubled_marks(year: &Year, doc: &Document, report: &Report) -> Vec<Diagnostic
                 let written = year.texts().into_iter().find_map(|(field, t)| {
                     let folded = fold_lines(&t.value);
                     folded.find(mark).map(|byte| {
-                        (field, locate_folded(report, t, folded[..byte].chars().count()))
+                        (
+                            field,
+                            locate_folded(report, t, folded[..byte].chars().count()),
+                        )
                     })
                 });
                 let single = &mark[..mark.len() / 2];

@@ -218,14 +218,27 @@ fn report_directories_of_the_same_name_are_refused_before_anything_is_written() 
     );
     assert!(!out.exists(), "nothing written");
 
-    // Without --out too (reports/2023 for both), run from the work directory.
-    let output = cli()
+    // Without --out each writes into its own directory: no collision.
+    cli()
         .current_dir(work.path())
         .args(["build", "--format", "md", "a/2023", "b/2023"])
+        .assert()
+        .success();
+    for town in ["a", "b"] {
+        assert!(
+            work.path()
+                .join(town)
+                .join("2023/reports/2023年茶盘洲镇妇联工作总结.md")
+                .is_file()
+        );
+    }
+    // The same directory named twice would write one folder twice: refused.
+    let output = cli()
+        .current_dir(work.path())
+        .args(["build", "--format", "md", "a/2023", "a/2023"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(!work.path().join("reports").exists());
 }
 
 #[test]

@@ -561,8 +561,10 @@ fn collapsed(s: &str) -> String {
 
 /// The PDF's text as pdftotext extracts it, page numbers ("— n —") removed.
 fn pdf_text(pdf: &Path) -> String {
+    // -raw: the content stream's order, which is the reading order here. The default
+    // layout mode drops a hyphen that ends a line (it "dehyphenates" the word).
     let output = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
+        .args(["-raw", "-enc", "UTF-8"])
         .arg(pdf)
         .arg("-")
         .output()

@@ -49,7 +49,7 @@ fn out_dirs(dirs: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, String
         };
         if let Some(first) = taken.insert(out_dir.clone(), dir) {
             return Err(format!(
-                "报告目录 {} 与 {} 的输出会写进同一个目录 {}；请分两次生成并用 --out 分别指定",
+                "报告目录 {} 与 {} 同名，输出会写进同一个目录 {}；请分两次生成并用 --out 分别指定",
                 first.display(),
                 dir.display(),
                 out_dir.display()
