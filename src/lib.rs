@@ -9,39 +9,27 @@
 //! without it the library loads, checks, aggregates, composes and renders text only
 //! (the fuzz target builds it that way, without compiling Typst).
 
-pub mod aggregate;
-pub mod check;
-pub mod compose;
 pub mod diag;
-#[cfg(feature = "typeset")]
-pub mod docx;
-pub mod entry;
-pub mod fix;
-pub mod grid;
-pub mod html;
-pub mod ime;
-pub mod init;
+pub mod document;
+pub mod ledger;
 pub mod limits;
-pub mod link;
-pub mod load;
-pub mod model;
 pub mod numbering;
-pub mod output;
-pub mod presets;
-pub mod proofread;
-pub mod render;
-pub mod schema;
-pub mod stats;
+pub mod publish;
 pub mod suggest;
-pub mod synth;
 pub mod text;
-#[cfg(feature = "typeset")]
-pub mod typeset;
 
+// The modules under their former paths, while the code moves to the stage folders.
+pub use document::{compose, proofread};
+pub use ledger::{
+    aggregate, check, entry, fix, ime, init, link, load, model, presets, schema, stats, synth,
+};
 #[cfg(feature = "typeset")]
-mod build;
+pub use publish::{
+    BuildOptions, Built, build, build_batch, check_with_glyphs, layout, typst_source,
+};
 #[cfg(feature = "typeset")]
-pub use build::{BuildOptions, Built, build, build_batch, check_with_glyphs, layout, typst_source};
+pub use publish::{docx, typeset};
+pub use publish::{grid, html, output, render};
 
 use aggregate::Aggregate;
 use compose::Document;

@@ -19,19 +19,19 @@ pub const BUILTIN_PREFIX: &str = "builtin/";
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
         "summary.md.tera",
-        include_str!("../templates/summary.md.tera"),
+        include_str!("../../templates/summary.md.tera"),
     ),
     (
         "summary.html.tera",
-        include_str!("../templates/summary.html.tera"),
+        include_str!("../../templates/summary.html.tera"),
     ),
     (
         "summary.txt.tera",
-        include_str!("../templates/summary.txt.tera"),
+        include_str!("../../templates/summary.txt.tera"),
     ),
     (
         "summary.typ.tera",
-        include_str!("../templates/summary.typ.tera"),
+        include_str!("../../templates/summary.typ.tera"),
     ),
 ];
 

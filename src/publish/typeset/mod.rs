@@ -15,7 +15,7 @@ use typst_layout::PagedDocument;
 use world::SummaryWorld;
 
 /// The layout module, importable by the document as `/gbt9704.typ`.
-pub const LAYOUT: &str = include_str!("../../templates/gbt9704.typ");
+pub const LAYOUT: &str = include_str!("../../../templates/gbt9704.typ");
 
 /// The import line the document template starts with.
 pub const LAYOUT_IMPORT: &str = "#import \"/gbt9704.typ\": *";

@@ -22,22 +22,22 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "fulian",
         description: "镇（街道）妇联：组织建设、联系服务、维权关爱、巾帼志愿服务、下一步计划",
-        report: include_str!("../templates/presets/fulian.yaml"),
-        activities: include_str!("../templates/presets/fulian.activities.yaml"),
+        report: include_str!("../../templates/presets/fulian.yaml"),
+        activities: include_str!("../../templates/presets/fulian.activities.yaml"),
         default_name: "示例镇妇联",
     },
     Preset {
         name: "tuanwei",
         description: "共青团委员会：思想引领、服务大局、自身建设，（一）小标题",
-        report: include_str!("../templates/presets/tuanwei.yaml"),
-        activities: include_str!("../templates/presets/tuanwei.activities.yaml"),
+        report: include_str!("../../templates/presets/tuanwei.yaml"),
+        activities: include_str!("../../templates/presets/tuanwei.activities.yaml"),
         default_name: "示例镇团委",
     },
     Preset {
         name: "zhengfu",
         description: "镇人民政府或政府部门：经济发展、民生保障、基层治理，带署名",
-        report: include_str!("../templates/presets/zhengfu.yaml"),
-        activities: include_str!("../templates/presets/zhengfu.activities.yaml"),
+        report: include_str!("../../templates/presets/zhengfu.yaml"),
+        activities: include_str!("../../templates/presets/zhengfu.activities.yaml"),
         default_name: "示例镇人民政府",
     },
 ];

@@ -108,23 +108,23 @@ const WENKAI: &str = "AnnualReport Kai";
 const EMBEDDED: &[(&str, &[u8])] = &[
     (
         "NotoSerifCJKsc-Bold-subset.ttf",
-        include_bytes!("../../fonts/NotoSerifCJKsc-Bold-subset.ttf"),
+        include_bytes!("../../../fonts/NotoSerifCJKsc-Bold-subset.ttf"),
     ),
     (
         "FandolFang-Regular-subset.ttf",
-        include_bytes!("../../fonts/FandolFang-Regular-subset.ttf"),
+        include_bytes!("../../../fonts/FandolFang-Regular-subset.ttf"),
     ),
     (
         "NotoSerifCJKsc-Regular-subset.ttf",
-        include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.ttf"),
+        include_bytes!("../../../fonts/NotoSerifCJKsc-Regular-subset.ttf"),
     ),
     (
         "NotoSansCJKsc-Medium-subset.ttf",
-        include_bytes!("../../fonts/NotoSansCJKsc-Medium-subset.ttf"),
+        include_bytes!("../../../fonts/NotoSansCJKsc-Medium-subset.ttf"),
     ),
     (
         "WenKaiSubset-Regular.ttf",
-        include_bytes!("../../fonts/WenKaiSubset-Regular.ttf"),
+        include_bytes!("../../../fonts/WenKaiSubset-Regular.ttf"),
     ),
 ];
 
