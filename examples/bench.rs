@@ -132,8 +132,12 @@ fn main() {
     for size in [250, 500, 1000] {
         let ledgers = work.path().join(format!("ledgers-{size}"));
         for i in 0..size {
-            annual_report::synth::write_ledger(&ledgers.join(format!("town-{i:04}")), i, 45)
-                .expect("writes");
+            annual_report::ledger::synth::write_ledger(
+                &ledgers.join(format!("town-{i:04}")),
+                i,
+                45,
+            )
+            .expect("writes");
         }
         let runs = if size == 1000 { 3 } else { 1 };
         let mut walls = Vec::new();
@@ -152,16 +156,16 @@ fn main() {
 
     // (c)
     let big = work.path().join("big");
-    annual_report::synth::write_ledger(&big, 1, 100_000).expect("writes");
+    annual_report::ledger::synth::write_ledger(&big, 1, 100_000).expect("writes");
     let mut stages = Vec::new();
     let mut whole = Vec::new();
     for _ in 0..5 {
         let start = Instant::now();
-        let loaded = annual_report::load::load(&big);
+        let loaded = annual_report::ledger::load::load(&big);
         let mut report = loaded.report;
         let ledger = loaded.ledger.expect("a valid ledger");
-        let year = annual_report::check::check(&ledger, &mut report).expect("valid");
-        let aggregate = annual_report::aggregate::aggregate(year);
+        let year = annual_report::ledger::check::check(&ledger, &mut report).expect("valid");
+        let aggregate = annual_report::ledger::aggregate::aggregate(year);
         stages.push(start.elapsed());
         assert_eq!(aggregate.month_counts.iter().sum::<usize>(), 100_000);
 

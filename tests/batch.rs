@@ -124,7 +124,7 @@ fn the_county_rolls_up_its_members_in_every_format() {
     assert_eq!(rollup.sections[0].rows[0].values, ["10", "0", "—"]);
 
     // And in the PDF, laid out without error.
-    let fonts = annual_report::typeset::fonts::FontLibrary::new(&Default::default());
+    let fonts = annual_report::publish::typeset::fonts::FontLibrary::new(&Default::default());
     let pages = annual_report::layout(&fixture("yuanjiang-2023"), &fonts).unwrap();
     assert_eq!(pages.pages().len(), 1);
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use annual_report::Format;
-use annual_report::typeset::fonts::{FontLibrary, FontOptions};
+use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
 use common::{build_files, cli, copy_dir, fixture};
 use typst::layout::{Frame, FrameItem};
 

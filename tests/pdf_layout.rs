@@ -3,7 +3,7 @@
 
 mod common;
 
-use annual_report::typeset::fonts::{FontLibrary, FontOptions};
+use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
 use common::{copy_dir, fixture};
 use std::sync::LazyLock;
 use typst::layout::{Frame, FrameItem, Point};

@@ -3,7 +3,7 @@
 
 mod common;
 
-use annual_report::synth::Rng;
+use annual_report::ledger::synth::Rng;
 use common::{copy_dir, fixture};
 
 fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
@@ -62,15 +62,17 @@ fn mutated_ledgers_never_panic() {
 /// roll-up table and 同比 are reached.
 fn fuzz_property(packed: &[u8], scratch: &std::path::Path) {
     let _ = std::fs::remove_dir_all(scratch);
-    let main = annual_report::synth::unpack_ledgers(scratch, packed).unwrap();
+    let main = annual_report::ledger::synth::unpack_ledgers(scratch, packed).unwrap();
     match annual_report::prepare(&main) {
         Ok(prepared) => {
-            let renderer = annual_report::render::Renderer::new(Some(&main)).unwrap();
+            let renderer = annual_report::publish::render::Renderer::new(Some(&main)).unwrap();
             renderer.markdown(&prepared.doc).unwrap();
             renderer.html(&prepared.doc).unwrap();
             renderer.text(&prepared.doc).unwrap();
-            let stats =
-                annual_report::stats::stats(&prepared.aggregate, prepared.linked.previous.as_ref());
+            let stats = annual_report::ledger::stats::stats(
+                &prepared.aggregate,
+                prepared.linked.previous.as_ref(),
+            );
             stats.to_table();
             stats.to_csv();
         }
@@ -95,7 +97,7 @@ fn fuzz_seeds_are_the_packed_fixtures() {
         names.push(format!("invalid/{name}"));
     }
     for name in &names {
-        let packed = annual_report::synth::pack_ledgers(&fixture(name)).unwrap();
+        let packed = annual_report::ledger::synth::pack_ledgers(&fixture(name)).unwrap();
         let seed = root.join("fuzz/seeds").join(name.replace('/', "-"));
         if update {
             std::fs::write(&seed, &packed).unwrap();
@@ -105,8 +107,8 @@ fn fuzz_seeds_are_the_packed_fixtures() {
             "{name}: run with UPDATE_FUZZ_SEEDS=1"
         );
         linked += packed
-            .windows(annual_report::synth::PACKED_LEDGER_SEPARATOR.len())
-            .filter(|w| *w == annual_report::synth::PACKED_LEDGER_SEPARATOR)
+            .windows(annual_report::ledger::synth::PACKED_LEDGER_SEPARATOR.len())
+            .filter(|w| *w == annual_report::ledger::synth::PACKED_LEDGER_SEPARATOR)
             .count();
     }
     // xinhe-2023's last year, yuanjiang-2023's two members.

@@ -1,5 +1,5 @@
 //! Arbitrary bytes as a report directory and the ledgers it links (last year's, the
-//! roll-up's members; see `annual_report::synth::unpack_ledgers`): loading, checking,
+//! roll-up's members; see `annual_report::ledger::synth::unpack_ledgers`): loading, checking,
 //! linking, aggregating, composing with the roll-up and 同比, proofreading, rendering
 //! Markdown, HTML and text, and the statistics must never panic, and an invalid ledger
 //! must say where it is invalid.
@@ -16,15 +16,15 @@ static SCRATCH: LazyLock<tempfile::TempDir> =
 fuzz_target!(|packed: &[u8]| {
     let root = SCRATCH.path().join("ledgers");
     let _ = std::fs::remove_dir_all(&root);
-    let dir = annual_report::synth::unpack_ledgers(&root, packed).expect("scratch is writable");
+    let dir = annual_report::ledger::synth::unpack_ledgers(&root, packed).expect("scratch is writable");
     match annual_report::prepare(&dir) {
         Ok(prepared) => {
-            let renderer = annual_report::render::Renderer::new(Some(&dir))
+            let renderer = annual_report::publish::render::Renderer::new(Some(&dir))
                 .expect("the built-in templates parse");
             renderer.markdown(&prepared.doc).expect("Markdown renders");
             renderer.html(&prepared.doc).expect("HTML renders");
             renderer.text(&prepared.doc).expect("text renders");
-            let stats = annual_report::stats::stats(
+            let stats = annual_report::ledger::stats::stats(
                 &prepared.aggregate,
                 prepared.linked.previous.as_ref(),
             );

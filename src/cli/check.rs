@@ -7,7 +7,7 @@ use std::process::ExitCode;
 /// Shows (and with `apply`, makes) the mechanical repairs; false when they could not
 /// be made.
 fn repair(dir: &std::path::Path, apply: bool) -> bool {
-    let fixes = match annual_report::fix::plan(dir) {
+    let fixes = match annual_report::ledger::fix::plan(dir) {
         Ok(fixes) => fixes,
         Err(e) => {
             eprintln!("错误：{e}");
@@ -35,7 +35,7 @@ fn repair(dir: &std::path::Path, apply: bool) -> bool {
         );
         return true;
     }
-    match annual_report::fix::apply(dir, &fixes) {
+    match annual_report::ledger::fix::apply(dir, &fixes) {
         Ok(()) => {
             eprintln!("已改正 {} 个文件 {lines} 行，重新检查：", fixes.len());
             true

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 pub(super) fn schema(args: SchemaArgs) -> ExitCode {
     if args.activities {
-        print!("{}", annual_report::schema::activities_schema());
+        print!("{}", annual_report::ledger::schema::activities_schema());
     } else {
-        print!("{}", annual_report::schema::report_schema());
+        print!("{}", annual_report::ledger::schema::report_schema());
     }
     ExitCode::SUCCESS
 }

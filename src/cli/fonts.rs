@@ -1,7 +1,7 @@
 //! `annual-report fonts`.
 
 use super::FontArgs;
-use annual_report::typeset::fonts::FontOrigin;
+use annual_report::publish::typeset::fonts::FontOrigin;
 use std::process::ExitCode;
 
 pub(super) fn run(args: FontArgs) -> ExitCode {

@@ -1,7 +1,7 @@
 //! `annual-report init`.
 
 use super::InitArgs;
-use annual_report::init::{InitOptions, copy_templates, init};
+use annual_report::ledger::init::{InitOptions, copy_templates, init};
 use chrono::Datelike;
 use std::process::ExitCode;
 

@@ -103,9 +103,9 @@ struct FontArgs {
 }
 
 impl FontArgs {
-    fn library(&self) -> annual_report::typeset::fonts::FontLibrary {
-        annual_report::typeset::fonts::FontLibrary::new(
-            &annual_report::typeset::fonts::FontOptions {
+    fn library(&self) -> annual_report::publish::typeset::fonts::FontLibrary {
+        annual_report::publish::typeset::fonts::FontLibrary::new(
+            &annual_report::publish::typeset::fonts::FontOptions {
                 system: !self.no_system_fonts,
                 paths: self.font_path.clone(),
             },
@@ -188,7 +188,7 @@ struct InitArgs {
     #[arg(
         long,
         default_value = "fulian",
-        value_parser = PossibleValuesParser::new(annual_report::init::PRESETS.iter().map(|p| p.name)),
+        value_parser = PossibleValuesParser::new(annual_report::ledger::init::PRESETS.iter().map(|p| p.name)),
         hide_possible_values = true,
         value_name = "预设"
     )]
@@ -300,12 +300,12 @@ fn parse_year(typed: &str) -> Result<i32, String> {
         .trim()
         .parse::<i32>()
         .ok()
-        .filter(|y| annual_report::check::YEARS.contains(y) && typed.trim().len() == 4)
+        .filter(|y| annual_report::ledger::check::YEARS.contains(y) && typed.trim().len() == 4)
         .ok_or_else(|| {
             format!(
                 "年份写四位数字，例如 2024（可用 {}–{}）",
-                annual_report::check::YEARS.start(),
-                annual_report::check::YEARS.end()
+                annual_report::ledger::check::YEARS.start(),
+                annual_report::ledger::check::YEARS.end()
             )
         })
 }

@@ -4,7 +4,7 @@
 
 use super::NewArgs;
 use super::report::print_findings;
-use annual_report::entry::{Choices, EntryError, ItemChoice, NewEntry, add};
+use annual_report::ledger::entry::{Choices, EntryError, ItemChoice, NewEntry, add};
 use chrono::{Datelike, NaiveDate};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;

@@ -7,8 +7,10 @@ use std::process::ExitCode;
 pub(super) fn run(args: StatsArgs) -> ExitCode {
     match annual_report::prepare(&args.dir) {
         Ok(prepared) => {
-            let stats =
-                annual_report::stats::stats(&prepared.aggregate, prepared.linked.previous.as_ref());
+            let stats = annual_report::ledger::stats::stats(
+                &prepared.aggregate,
+                prepared.linked.previous.as_ref(),
+            );
             match args.format {
                 StatsFormat::Table => print!("{}", stats.to_table()),
                 StatsFormat::Csv => print!("{}", stats.to_csv()),

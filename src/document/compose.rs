@@ -1,9 +1,9 @@
 //! Composition: the aggregated year becomes the document: final text of every heading
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
-use crate::aggregate::{Aggregate, fill, yoy_text};
-use crate::check::{Activity, Item};
-use crate::link::Linked;
+use crate::ledger::aggregate::{Aggregate, fill, yoy_text};
+use crate::ledger::check::{Activity, Item};
+use crate::ledger::link::Linked;
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
     RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,
@@ -271,10 +271,10 @@ fn summary_value(
 /// The members' figures by this report's declared figures.
 fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     let figures = &agg.year.figures;
-    let value = |member: &Aggregate, totals: &crate::aggregate::Totals, key: &str| {
+    let value = |member: &Aggregate, totals: &crate::ledger::aggregate::Totals, key: &str| {
         totals.get(&member.year.figures, key)
     };
-    let row = |member: &Aggregate, totals: &crate::aggregate::Totals| RollupRow {
+    let row = |member: &Aggregate, totals: &crate::ledger::aggregate::Totals| RollupRow {
         organization: member.year.organization.value.trim().to_owned(),
         values: figures
             .iter()

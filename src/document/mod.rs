@@ -3,3 +3,62 @@
 
 pub mod compose;
 pub mod proofread;
+
+use crate::diag::Report;
+use crate::ledger::aggregate::{self, Aggregate};
+use crate::ledger::{check, link, load};
+use compose::Document;
+use std::path::Path;
+
+/// A ledger carried through every stage up to the composed document.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The document.
+    pub doc: Document,
+    /// The checked and aggregated ledger it came from (positions for late messages).
+    pub aggregate: Aggregate,
+    /// Last year's and member ledgers.
+    pub linked: link::Linked,
+    /// Files read and findings (warnings only).
+    pub report: Report,
+}
+
+/// Loads, checks, aggregates and composes a report directory; every finding when the
+/// ledger has errors.
+pub fn prepare(dir: &Path) -> Result<Prepared, Report> {
+    let loaded = load::load(dir);
+    let mut report = loaded.report;
+    let year = loaded
+        .ledger
+        .as_ref()
+        .and_then(|ledger| check::check(ledger, &mut report));
+    report.sort();
+    match year {
+        Some(year) if report.error_count() == 0 => {
+            let linked = link::link(dir, &year, &mut report);
+            if report.error_count() > 0 {
+                return Err(report);
+            }
+            let aggregate = aggregate::aggregate(year);
+            let doc = compose::compose(&aggregate, &linked);
+            let findings = proofread::proofread(&aggregate, &doc, &report);
+            report.diagnostics.extend(findings);
+            report.sort();
+            Ok(Prepared {
+                doc,
+                aggregate,
+                linked,
+                report,
+            })
+        }
+        _ => Err(report),
+    }
+}
+
+/// Checks a report directory without building it.
+pub fn check_dir(dir: &Path) -> Report {
+    match prepare(dir) {
+        Ok(prepared) => prepared.report,
+        Err(report) => report,
+    }
+}

@@ -2,13 +2,13 @@
 //! message, the place in the ledger and a suggestion. All findings are warnings: the
 //! document still builds, `check --deny-warnings` makes them fail CI.
 
-use crate::aggregate::{Aggregate, placeholders};
-use crate::check::{Located, Year};
-use crate::compose::Document;
 use crate::diag::Location;
 use crate::diag::{Diagnostic, Report};
+use crate::document::compose::Document;
+use crate::ledger::aggregate::{Aggregate, placeholders};
+use crate::ledger::check::{Located, Year};
+use crate::ledger::presets;
 use crate::numbering::chinese_numeral;
-use crate::presets;
 use crate::text::{fold_lines, is_cjk};
 use std::collections::HashMap;
 

@@ -2,9 +2,9 @@
 //! date and figure is known to be sound, or says precisely what is wrong and where.
 
 use crate::diag::{Diagnostic, Location, Report};
+use crate::ledger::load::Ledger;
+use crate::ledger::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
 use crate::limits;
-use crate::load::Ledger;
-use crate::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
 use crate::numbering::NumberStyle;
 use crate::suggest::{Candidate, suggestions};
 use chrono::{Datelike, NaiveDate};
@@ -555,7 +555,7 @@ impl Checker {
         field: &str,
         figure_keys: &[&str],
     ) {
-        for placeholder in crate::aggregate::placeholders(&s.value) {
+        for placeholder in crate::ledger::aggregate::placeholders(&s.value) {
             let placeholder = placeholder.map(|p| match p.split_once('.') {
                 Some((key, "yoy")) => {
                     if !self.has_previous {

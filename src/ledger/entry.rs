@@ -4,9 +4,9 @@
 //! text and comments stay as they were.
 
 use crate::diag::{Diagnostic, Report};
-use crate::load::{self, ACTIVITIES_DIR};
-use crate::model::ActivitySpec;
-use crate::schema;
+use crate::ledger::load::{self, ACTIVITIES_DIR};
+use crate::ledger::model::ActivitySpec;
+use crate::ledger::schema;
 use crate::suggest::{Candidate, suggestions};
 use chrono::{Datelike, NaiveDate};
 use std::fs::File;
@@ -136,7 +136,7 @@ impl Choices {
                     .summary
                     .as_ref()
                     .map(|s| {
-                        crate::aggregate::placeholders(&s.value)
+                        crate::ledger::aggregate::placeholders(&s.value)
                             .into_iter()
                             .flatten()
                             .map(|p| p.split('.').next().unwrap_or(p).to_owned())
@@ -541,9 +541,9 @@ pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryEr
     if !dry_run {
         if let Some(parent) = log.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
-            crate::output::remove_stale_temporaries(parent);
+            crate::publish::output::remove_stale_temporaries(parent);
         }
-        crate::output::write_durably(&log, new_text.as_bytes()).map_err(io)?;
+        crate::publish::output::write_durably(&log, new_text.as_bytes()).map_err(io)?;
     }
     drop(lock);
     Ok(Added { file: log, yaml })

@@ -4,8 +4,8 @@
 //! comments, blank lines, quoting and every other line stay as they were.
 
 use crate::diag::Report;
-use crate::ime;
-use crate::load::{self, ACTIVITIES_DIR, REPORT_FILE};
+use crate::ledger::ime;
+use crate::ledger::load::{self, ACTIVITIES_DIR, REPORT_FILE};
 use std::path::{Path, PathBuf};
 
 /// One repaired line.
@@ -97,7 +97,7 @@ pub fn apply(dir: &Path, fixes: &[FileFix]) -> Result<(), FixError> {
         let path = path.to_path_buf();
         move |source| FixError::Io { path, source }
     };
-    let lock_path = dir.join(crate::entry::LOCK_FILE);
+    let lock_path = dir.join(crate::ledger::entry::LOCK_FILE);
     let lock = std::fs::File::options()
         .create(true)
         .truncate(false)
@@ -111,7 +111,8 @@ pub fn apply(dir: &Path, fixes: &[FileFix]) -> Result<(), FixError> {
         let current = std::fs::read_to_string(&fix.path).map_err(io(&fix.path))?;
         let repaired = fix_text(&current);
         if repaired != current {
-            crate::output::write_durably(&fix.path, repaired.as_bytes()).map_err(io(&fix.path))?;
+            crate::publish::output::write_durably(&fix.path, repaired.as_bytes())
+                .map_err(io(&fix.path))?;
         }
     }
     drop(lock);

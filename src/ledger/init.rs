@@ -1,10 +1,10 @@
 //! `init`: a new report directory that builds at once, from a preset; and copies of
 //! the built-in templates for editing.
 
-use crate::load::{ACTIVITIES_DIR, REPORT_FILE};
-pub use crate::presets::{PRESETS, Preset};
-use crate::render::BUILTIN_TEMPLATES;
-use crate::schema;
+use crate::ledger::load::{ACTIVITIES_DIR, REPORT_FILE};
+pub use crate::ledger::presets::{PRESETS, Preset};
+use crate::ledger::schema;
+use crate::publish::render::BUILTIN_TEMPLATES;
 use std::path::{Path, PathBuf};
 
 /// Why `init` could not write.
@@ -50,7 +50,7 @@ fn write(path: &Path, text: &str) -> Result<PathBuf, InitError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(fail)?;
     }
-    crate::output::write_durably(path, text.as_bytes()).map_err(fail)?;
+    crate::publish::output::write_durably(path, text.as_bytes()).map_err(fail)?;
     Ok(path.to_path_buf())
 }
 

@@ -2,10 +2,10 @@
 //! roll-up, its members'. Each is loaded, checked and aggregated on its own; their
 //! own references are not followed, so no report can loop.
 
-use crate::aggregate::{Aggregate, aggregate};
-use crate::check::{Located, Year, check};
 use crate::diag::{Diagnostic, Report};
-use crate::load::load;
+use crate::ledger::aggregate::{Aggregate, aggregate};
+use crate::ledger::check::{Located, Year, check};
+use crate::ledger::load::load;
 use std::path::Path;
 
 /// The ledgers a report refers to, aggregated.
@@ -20,7 +20,7 @@ pub struct Linked {
 /// Loads one referred ledger; its findings join `report` (errors fail the build).
 fn linked(dir: &Path, reference: &Located<String>, report: &mut Report) -> Option<Aggregate> {
     let path = dir.join(reference.value.trim());
-    if !path.join(crate::load::REPORT_FILE).is_file() {
+    if !path.join(crate::ledger::load::REPORT_FILE).is_file() {
         report.diagnostics.push(
             Diagnostic::error("E032", format!("找不到台账目录 {}", path.display()))
                 .at(reference.at.clone())

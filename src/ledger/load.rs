@@ -1,9 +1,9 @@
 //! Reading a report directory: `report.yaml` and every activity log under
-//! `activities/`, each parsed with serde-saphyr into the [`crate::model`] types.
+//! `activities/`, each parsed with serde-saphyr into the [`crate::ledger::model`] types.
 //! Failures become located [`Diagnostic`]s; a broken log does not hide the others.
 
 use crate::diag::{Diagnostic, Location, Report, SourceFile};
-use crate::model::{ActivitySpec, ReportSpec};
+use crate::ledger::model::{ActivitySpec, ReportSpec};
 use serde::de::DeserializeOwned;
 use serde_saphyr::{DuplicateKeyPolicy, Error as YamlError, Options};
 use std::path::{Path, PathBuf};
@@ -432,7 +432,7 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
 /// names a later place and speaks of keys and indentation, not of the character.
 fn input_method_slip(text: &str, file: &Arc<str>, parse_error: &Diagnostic) -> Option<Diagnostic> {
     let error_line = parse_error.location.as_ref().map_or(u32::MAX, |l| l.line);
-    let slip = crate::ime::find(text)
+    let slip = crate::ledger::ime::find(text)
         .into_iter()
         .find(|s| s.line <= error_line.saturating_add(1))?;
     let diagnostic = Diagnostic::error("E019", slip.kind.message())

@@ -15,3 +15,19 @@ pub mod presets;
 pub mod schema;
 pub mod stats;
 pub mod synth;
+
+use std::path::{Path, PathBuf};
+
+/// The report directories directly under `parent` (those holding a report.yaml), in
+/// name order.
+pub fn report_dirs(parent: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(parent)? {
+        let path = entry?.path();
+        if path.join(load::REPORT_FILE).is_file() {
+            dirs.push(path);
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}

@@ -1,7 +1,7 @@
 //! JSON Schemas of the ledger files, for editors (yaml-language-server) to complete
 //! and validate while the clerk types.
 
-use crate::model::{ActivitySpec, ReportSpec};
+use crate::ledger::model::{ActivitySpec, ReportSpec};
 use schemars::{JsonSchema, generate::SchemaSettings};
 
 /// File name of the report schema that `init` writes next to the ledger.

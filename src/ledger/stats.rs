@@ -1,7 +1,7 @@
 //! Figures of a year for people and machines: activities and summed figures per
 //! section and item, per month, and in total, as a table, JSON or CSV.
 
-use crate::aggregate::{Aggregate, Totals, yoy_text};
+use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 

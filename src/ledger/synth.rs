@@ -189,7 +189,7 @@ pub fn unpack_ledgers(root: &Path, packed: &[u8]) -> std::io::Result<std::path::
 /// members, at most three) packed for [`unpack_ledgers`]: the report's references are
 /// rewritten to `../l1`, `../l2`, … .
 pub fn pack_ledgers(dir: &Path) -> std::io::Result<Vec<u8>> {
-    let loaded = crate::load::load(dir);
+    let loaded = crate::ledger::load::load(dir);
     let references: Vec<String> = loaded
         .ledger
         .iter()

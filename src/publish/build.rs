@@ -1,11 +1,12 @@
 //! Building report directories: every requested format rendered in memory, then
 //! written atomically; many directories in parallel for a county's batch.
 
-use crate::compose::Document;
 use crate::diag::Report;
-use crate::output::{self, Output};
-use crate::typeset::fonts::{FontLibrary, FontOptions};
-use crate::{Error, Format, Prepared, prepare, render, typeset};
+use crate::document::compose::Document;
+use crate::publish::output::{self, Output};
+use crate::publish::typeset::fonts::{FontLibrary, FontOptions};
+use crate::publish::{render, typeset};
+use crate::{Error, Format, Prepared, prepare};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -69,7 +70,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
             Format::Txt => outputs.push(text_output(format, renderer.text(&doc)?)),
             Format::Docx => outputs.push(Output {
                 name: format!("{stem}.docx"),
-                bytes: crate::docx::docx(
+                bytes: crate::publish::docx::docx(
                     &doc,
                     &typeset::title::title_lines(&doc.title),
                     document_date(&doc),

@@ -6,7 +6,7 @@
 //! the clock), and ledger text only ever reaches `<w:t>` elements, escaped: it can
 //! never become markup or a field.
 
-use crate::compose::{DocItem, Document, Rollup};
+use crate::document::compose::{DocItem, Document, Rollup};
 use crate::text::{RichText, Span};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;

@@ -6,8 +6,8 @@
 //! single block. Ledger text reaches a template only through the escaping filters
 //! (`md`, …), so it is never read as markup of the target format.
 
-use crate::compose::Document;
-use crate::grid::{self, Advances, Face, Setting};
+use crate::document::compose::Document;
+use crate::publish::grid::{self, Advances, Face, Setting};
 use crate::text::{RichText, Span};
 use std::path::Path;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -103,8 +103,8 @@ impl Renderer {
     pub fn html(&self, doc: &Document) -> Result<String, RenderError> {
         let body = self.render("summary.md.tera", doc_context(doc, true))?;
         let mut context = doc_context(doc, false);
-        context.insert("body_html", &crate::html::markdown_to_html(&body));
-        let qr = doc.url.as_deref().and_then(crate::html::qr_svg);
+        context.insert("body_html", &crate::publish::html::markdown_to_html(&body));
+        let qr = doc.url.as_deref().and_then(crate::publish::html::qr_svg);
         context.insert("qr_svg", &qr);
         self.render("summary.html.tera", context)
     }

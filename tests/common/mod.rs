@@ -42,7 +42,7 @@ pub fn markdown_blocks(markdown: &str) -> Vec<String> {
     let mut current: Option<String> = None;
     // The same CJK emphasis correction the page uses; `<strong>` tags are then HTML
     // events, which carry no text.
-    let prepared = annual_report::html::strong_as_html(markdown);
+    let prepared = annual_report::publish::html::strong_as_html(markdown);
     for event in Parser::new(&prepared) {
         match event {
             Event::Start(Tag::Paragraph | Tag::Heading { .. }) => current = Some(String::new()),

@@ -3,9 +3,9 @@
 //! and a missing one is reported with the ledger position it came from.
 
 use super::fonts::{FontLibrary, Role};
-use crate::check::Year;
-use crate::compose::Document;
 use crate::diag::{Diagnostic, Location, Report};
+use crate::document::compose::Document;
+use crate::ledger::check::Year;
 use crate::text::RichText;
 use std::collections::BTreeSet;
 

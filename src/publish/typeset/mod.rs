@@ -6,7 +6,7 @@ pub mod glyphs;
 pub mod title;
 pub mod world;
 
-use crate::grid::{Advances, Face};
+use crate::publish::grid::{Advances, Face};
 use chrono::{Datelike, NaiveDate};
 use fonts::{FontLibrary, Role};
 use typst::diag::Severity;
@@ -36,7 +36,7 @@ pub enum TypesetError {
 
 /// The font advances the grid's line breaker needs: every character of the document
 /// that is not an ideograph, measured in the face of its role (and in 黑体, for bold).
-pub fn grid_advances(doc: &crate::compose::Document, fonts: &FontLibrary) -> Advances {
+pub fn grid_advances(doc: &crate::document::compose::Document, fonts: &FontLibrary) -> Advances {
     let mut advances = Advances::default();
     for (role, c) in glyphs::characters_by_role(doc) {
         let faces: &[(Role, Face)] = match role {
