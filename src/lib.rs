@@ -4,8 +4,8 @@
 //! The pipeline runs one way, and the folders show it (ARCHITECTURE.md draws it):
 //! [`ledger`] (load → check → link → aggregate) → [`document`] (compose, proofread)
 //! → [`publish`] (render, typeset, docx, written all or none). [`build`] runs all of
-//! it for one report directory; [`diag`], [`text`], [`numbering`], [`limits`] and
-//! [`suggest`] are shared by every stage.
+//! it for one report directory; [`diag`], [`text`], [`numbering`], [`limits`], [`files`]
+//! and [`suggest`] are shared by every stage.
 //!
 //! Typesetting (Typst, fonts) and building sit behind the default feature `typeset`;
 //! without it the library loads, checks, aggregates, composes and renders text only
@@ -13,6 +13,7 @@
 
 pub mod diag;
 pub mod document;
+pub mod files;
 pub mod ledger;
 pub mod limits;
 pub mod numbering;

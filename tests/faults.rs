@@ -10,8 +10,8 @@
 
 mod common;
 
+use annual_report::files::fault::{self, Fault};
 use annual_report::ledger::entry::{NewEntry, add};
-use annual_report::publish::output::fault::{self, Fault};
 use annual_report::{BuildOptions, Format};
 use common::{cli, copy_dir, fixture};
 use std::collections::BTreeMap;

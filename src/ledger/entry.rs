@@ -541,9 +541,9 @@ pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryEr
     if !dry_run {
         if let Some(parent) = log.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
-            crate::publish::output::remove_stale_temporaries(parent);
+            crate::files::remove_stale_temporaries(parent);
         }
-        crate::publish::output::write_durably(&log, new_text.as_bytes()).map_err(io)?;
+        crate::files::write_durably(&log, new_text.as_bytes()).map_err(io)?;
     }
     drop(lock);
     Ok(Added { file: log, yaml })

@@ -111,8 +111,7 @@ pub fn apply(dir: &Path, fixes: &[FileFix]) -> Result<(), FixError> {
         let current = std::fs::read_to_string(&fix.path).map_err(io(&fix.path))?;
         let repaired = fix_text(&current);
         if repaired != current {
-            crate::publish::output::write_durably(&fix.path, repaired.as_bytes())
-                .map_err(io(&fix.path))?;
+            crate::files::write_durably(&fix.path, repaired.as_bytes()).map_err(io(&fix.path))?;
         }
     }
     drop(lock);

@@ -50,7 +50,7 @@ fn write(path: &Path, text: &str) -> Result<PathBuf, InitError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(fail)?;
     }
-    crate::publish::output::write_durably(path, text.as_bytes()).map_err(fail)?;
+    crate::files::write_durably(path, text.as_bytes()).map_err(fail)?;
     Ok(path.to_path_buf())
 }
 
