@@ -1,20 +1,21 @@
 //! `annual-report init`.
 
 use super::InitArgs;
-use annual_report::ledger::init::{InitOptions, copy_templates, init};
+use annual_report::ledger::init::{InitOptions, init};
+use annual_report::publish::render::copy_templates;
 use chrono::Datelike;
 use std::process::ExitCode;
 
 pub(super) fn run(args: InitArgs) -> ExitCode {
     let result = if args.templates {
-        copy_templates(&args.dir)
+        copy_templates(&args.dir).map_err(|e| e.to_string())
     } else {
         let options = InitOptions {
             preset: args.preset,
             year: args.year.unwrap_or_else(|| chrono::Local::now().year()),
             name: args.name,
         };
-        init(&args.dir, &options)
+        init(&args.dir, &options).map_err(|e| e.to_string())
     };
     match result {
         Ok(written) => {

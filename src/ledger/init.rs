@@ -4,7 +4,6 @@
 use crate::ledger::load::{ACTIVITIES_DIR, REPORT_FILE};
 pub use crate::ledger::presets::{PRESETS, Preset};
 use crate::ledger::schema;
-use crate::publish::render::BUILTIN_TEMPLATES;
 use std::path::{Path, PathBuf};
 
 /// Why `init` could not write.
@@ -93,18 +92,4 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, InitError
             &schema::activities_schema(),
         )?,
     ])
-}
-
-/// Copies the built-in templates to `dir/templates/` for editing; existing files are
-/// kept.
-pub fn copy_templates(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
-    let folder = dir.join("templates");
-    let mut written = Vec::new();
-    for (name, source) in BUILTIN_TEMPLATES {
-        let path = folder.join(name);
-        if !path.exists() {
-            written.push(write(&path, source)?);
-        }
-    }
-    Ok(written)
 }

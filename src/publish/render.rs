@@ -46,6 +46,14 @@ pub enum RenderError {
         /// Why.
         source: std::io::Error,
     },
+    /// A template could not be copied out for editing.
+    #[error("无法写入 {}：{}", .path.display(), crate::diag::io_reason(.source))]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Tera refused a template or failed while rendering it.
     #[error("模板 {name} 出错：{message}")]
     Template {
@@ -54,6 +62,27 @@ pub enum RenderError {
         /// Tera's explanation.
         message: String,
     },
+}
+
+/// Copies the built-in templates to `dir/templates/` for editing (`init --templates`);
+/// existing files are kept.
+pub fn copy_templates(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, RenderError> {
+    let folder = dir.join("templates");
+    let mut written = Vec::new();
+    for (name, source) in BUILTIN_TEMPLATES {
+        let path = folder.join(name);
+        if path.exists() {
+            continue;
+        }
+        let fail = |source| RenderError::Write {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&folder).map_err(fail)?;
+        crate::files::write_durably(&path, source.as_bytes()).map_err(fail)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// A template set ready to render documents.
