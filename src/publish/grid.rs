@@ -18,7 +18,7 @@
 //! an opening one (`”“`, `》《`, `，“`, `、《`, `）（`): the closing mark's ink sits in the
 //! left half, the opening mark's in the right half.
 
-use crate::publish::render::typst_string;
+use crate::publish::literal::typst_string;
 use crate::text::RichText;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -6,6 +6,7 @@
 pub mod docx;
 pub mod grid;
 pub mod html;
+pub mod literal;
 pub mod output;
 pub mod render;
 #[cfg(feature = "typeset")]

@@ -8,6 +8,7 @@
 
 use crate::document::compose::Document;
 use crate::publish::grid::{self, Advances, Face, Setting};
+use crate::publish::literal::typst_string;
 use crate::text::{RichText, Span};
 use std::path::Path;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -296,26 +297,6 @@ fn plain_filter(value: &Value, _: Kwargs, _: &State) -> String {
     rich_text_of(value).plain_text().replace(['\n', '\r'], " ")
 }
 
-/// Writes `s` as a Typst string literal: only `\`, `"` and control characters need
-/// escaping, and inside a literal nothing is markup or code.
-pub fn typst_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Rich text as Typst markup made only of string literals (`#"…";`, bold as
 /// `#strong("…");`): whatever the ledger says, Typst reads it as text.
 fn typ_filter(value: &Value, _: Kwargs, _: &State) -> String {
@@ -457,17 +438,6 @@ fn escape_markdown(s: &str, at_line_start: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn string_literals_escape_only_what_typst_reads() {
-        assert_eq!(typst_string(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(
-            typst_string("#read(\"/etc/passwd\")"),
-            r##""#read(\"/etc/passwd\")""##
-        );
-        assert_eq!(typst_string("x\ny\u{7}"), "\"x\\ny\\u{7}\"");
-        assert_eq!(typst_string("$*_@<>[]//"), "\"$*_@<>[]//\"");
-    }
 
     #[test]
     fn markdown_escapes_syntax_but_keeps_emphasis() {

@@ -253,7 +253,7 @@ impl FontLibrary {
             let families: Vec<String> = role
                 .families
                 .iter()
-                .map(|f| crate::publish::render::typst_string(f))
+                .map(|f| crate::publish::literal::typst_string(f))
                 .collect();
             out.push_str(&format!(
                 "{}: ({},), ",
