@@ -2,8 +2,8 @@
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
 use crate::ledger::aggregate::{Aggregate, fill, yoy_text};
-use crate::ledger::check::{Activity, Item};
 use crate::ledger::link::Linked;
+use crate::ledger::year::{Activity, Item};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
     RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,

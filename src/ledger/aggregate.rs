@@ -1,7 +1,7 @@
 //! Aggregation: activities in date order under their items, and figures summed per
 //! item, per section, per month and for the year.
 
-use crate::ledger::check::{Figure, Year};
+use crate::ledger::year::{Figure, Year};
 use chrono::Datelike;
 use serde::Serialize;
 

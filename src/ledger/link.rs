@@ -4,8 +4,9 @@
 
 use crate::diag::{Diagnostic, Report};
 use crate::ledger::aggregate::{Aggregate, aggregate};
-use crate::ledger::check::{Located, Year, check};
+use crate::ledger::check::check;
 use crate::ledger::load::load;
+use crate::ledger::year::{Located, Year};
 use std::path::Path;
 
 /// The ledgers a report refers to, aggregated.

@@ -5,7 +5,7 @@
 use super::fonts::{FontLibrary, Role};
 use crate::diag::{Diagnostic, Location, Report};
 use crate::document::compose::Document;
-use crate::ledger::check::Year;
+use crate::ledger::year::Year;
 use crate::text::RichText;
 use std::collections::BTreeSet;
 

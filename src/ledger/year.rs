@@ -1,0 +1,182 @@
+//! The validated year: what `check` makes of a ledger and every later stage reads.
+//! Each value keeps the place it was written, for the messages of later stages.
+
+use crate::diag::Location;
+use crate::numbering::NumberStyle;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A value with the place in the ledger it was written.
+#[derive(Clone, Debug, Serialize)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub at: Location,
+}
+
+/// A declared figure.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figure {
+    /// Key used in activity logs and summary placeholders.
+    pub key: String,
+    /// What is counted.
+    pub label: String,
+    /// Unit, possibly empty.
+    pub unit: String,
+}
+
+impl Figure {
+    /// The column heading of the figure: its label with the unit, 接待来访（件）.
+    pub fn heading(&self) -> String {
+        if self.unit.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{}（{}）", self.label, self.unit)
+        }
+    }
+
+    /// The key with what it counts, for lists of allowed keys: visits（接待妇女来访）.
+    pub fn named(&self) -> String {
+        format!("{}（{}）", self.key, self.label)
+    }
+}
+
+/// A validated activity.
+#[derive(Clone, Debug, Serialize)]
+pub struct Activity {
+    /// Optional identifier.
+    pub id: Option<String>,
+    /// The day.
+    pub date: NaiveDate,
+    /// What was done, when written.
+    pub text: Option<Located<String>>,
+    /// Counted figures in the order written.
+    pub figures: Vec<(String, u64)>,
+    /// Where.
+    pub place: Option<String>,
+    /// Villages or communities involved.
+    pub villages: Vec<String>,
+    /// Number of participants.
+    pub participants: Option<u64>,
+    /// Where the entry starts in its log.
+    pub at: Location,
+}
+
+/// A validated item with its activities (in log order; aggregation sorts them).
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    /// Identifier.
+    pub id: String,
+    /// Where the item's id is written, for findings about the item as a whole.
+    pub at: Location,
+    /// Sub-heading text.
+    pub title: Option<Located<String>>,
+    /// First sentence.
+    pub lead: Option<Located<String>>,
+    /// Fixed text.
+    pub text: Option<Located<String>>,
+    /// Closing sentence with `{{ key }}` placeholders.
+    pub summary: Option<Located<String>>,
+    /// Enumerate activities as 一是……二是…….
+    pub enumerate: bool,
+    /// Punctuation between enumerated entries.
+    pub separator: String,
+    /// The entries that belong here.
+    pub activities: Vec<Activity>,
+}
+
+/// A validated section.
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    /// Identifier.
+    pub id: String,
+    /// Heading text.
+    pub title: Located<String>,
+    /// How its items are numbered.
+    pub item_style: NumberStyle,
+    /// Its items.
+    pub items: Vec<Item>,
+}
+
+/// The whole ledger, checked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Year {
+    /// Reporting year.
+    pub year: i32,
+    /// Document date.
+    pub date: NaiveDate,
+    /// Organization's full name.
+    pub organization: Located<String>,
+    /// Organization's short name.
+    pub short_name: String,
+    /// Document title.
+    pub title: Located<String>,
+    /// Address of the published page.
+    pub url: Option<String>,
+    /// Website metadata in order.
+    pub publication: Vec<(String, Located<String>)>,
+    /// Declared figures in order.
+    pub figures: Vec<Figure>,
+    /// Section numbering.
+    pub section_style: NumberStyle,
+    /// Opening text.
+    pub opening: Located<String>,
+    /// Sections in order.
+    pub sections: Vec<Section>,
+    /// Plans heading and entries.
+    pub plans: Option<(Located<String>, Vec<Located<String>>)>,
+    /// Closing text.
+    pub closing: Located<String>,
+    /// Issuer name and whether to print the date.
+    pub signature: Option<(Located<String>, bool)>,
+    /// 附注 line.
+    pub note: Option<Located<String>>,
+    /// Roll-up table title and member directories.
+    pub rollup: Option<(Located<String>, Vec<Located<String>>)>,
+    /// Last year's ledger directory.
+    pub previous: Option<Located<String>>,
+}
+
+impl Year {
+    /// Every ledger text that reaches the document, with its field name, in document
+    /// order.
+    pub fn texts(&self) -> Vec<(&'static str, &Located<String>)> {
+        let mut out = vec![
+            ("title", &self.title),
+            ("organization.name", &self.organization),
+            ("opening", &self.opening),
+        ];
+        for section in &self.sections {
+            out.push(("title", &section.title));
+            for item in &section.items {
+                let fields = [
+                    ("title", &item.title),
+                    ("lead", &item.lead),
+                    ("text", &item.text),
+                    ("summary", &item.summary),
+                ];
+                out.extend(
+                    fields
+                        .into_iter()
+                        .filter_map(|(f, t)| t.as_ref().map(|t| (f, t))),
+                );
+                out.extend(
+                    item.activities
+                        .iter()
+                        .filter_map(|a| a.text.as_ref().map(|t| ("text", t))),
+                );
+            }
+        }
+        if let Some((title, plans)) = &self.plans {
+            out.push(("plans.title", title));
+            out.extend(plans.iter().map(|p| ("plans.items", p)));
+        }
+        out.push(("closing", &self.closing));
+        if let Some((issuer, _)) = &self.signature {
+            out.push(("signature.issuer", issuer));
+        }
+        out.extend(self.note.iter().map(|n| ("note", n)));
+        out
+    }
+}
