@@ -20,7 +20,7 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// The full-width form of half-width punctuation that has one in Chinese text.
-fn full_width(c: char) -> Option<char> {
+pub fn full_width(c: char) -> Option<char> {
     Some(match c {
         ',' => '，',
         ';' => '；',
@@ -51,6 +51,14 @@ pub fn full_width_punctuation(s: &str) -> String {
         }
     }
     out
+}
+
+/// Ids and figure keys: ASCII letters, digits, `_` and `-`, starting with a letter (so
+/// that they stay plain in YAML and read the same in every input method).
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Folds the line breaks of a YAML block into running text: lines are joined with no

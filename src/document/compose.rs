@@ -1,8 +1,9 @@
 //! Composition: the aggregated year becomes the document: final text of every heading
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
-use crate::ledger::aggregate::{Aggregate, fill, yoy_text};
+use crate::ledger::aggregate::{Aggregate, yoy_text};
 use crate::ledger::link::Linked;
+use crate::ledger::template::{Placeholder, Template};
 use crate::ledger::year::{Activity, Item};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
@@ -156,7 +157,7 @@ pub fn compose(agg: &Aggregate, linked: &Linked) -> Document {
                 .iter()
                 .enumerate()
                 .map(|(ii, item)| {
-                    let value_of = |placeholder: &str| {
+                    let value_of = |placeholder: Placeholder| {
                         summary_value(agg, linked.previous.as_ref(), si, ii, placeholder)
                     };
                     compose_item(item, section.item_style, number(ii), &value_of)
@@ -244,13 +245,9 @@ fn summary_value(
     previous: Option<&Aggregate>,
     si: usize,
     ii: usize,
-    placeholder: &str,
+    Placeholder { key, yoy }: Placeholder,
 ) -> Option<String> {
     let year = &agg.year;
-    let (key, yoy) = match placeholder.split_once('.') {
-        Some((key, "yoy")) => (key, true),
-        _ => (placeholder, false),
-    };
     let current = agg.items[si][ii].get(&year.figures, key)?;
     if !yoy {
         return Some(current.to_string());
@@ -341,7 +338,7 @@ fn compose_item(
     item: &Item,
     style: NumberStyle,
     position: u32,
-    value_of: &dyn Fn(&str) -> Option<String>,
+    value_of: &dyn Fn(Placeholder) -> Option<String>,
 ) -> DocItem {
     let mut paras: Vec<String> = vec![String::new()];
     let mut add = |piece: &str| {
@@ -392,7 +389,10 @@ fn compose_item(
     }
     if let Some(summary) = &item.summary {
         let current = paras.last_mut().expect("never empty");
-        join_sentence(current, &normalize(&fill(&summary.value, value_of)));
+        join_sentence(
+            current,
+            &normalize(&Template::parse(&summary.value).fill(value_of)),
+        );
     }
     let ends_with_an_activity = !item.enumerate && !texts.is_empty() && item.summary.is_none();
     if ends_with_an_activity {

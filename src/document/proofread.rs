@@ -5,11 +5,12 @@
 use crate::diag::Location;
 use crate::diag::{Diagnostic, Report};
 use crate::document::compose::Document;
-use crate::ledger::aggregate::{Aggregate, placeholders};
+use crate::ledger::aggregate::Aggregate;
 use crate::ledger::presets;
+use crate::ledger::template::Template;
 use crate::ledger::year::{Located, Year};
 use crate::numbering::chinese_numeral;
-use crate::text::{fold_lines, is_cjk};
+use crate::text::{fold_lines, full_width, is_cjk};
 use std::collections::HashMap;
 
 /// Longest paragraph (in characters) before it is flagged as too long to read.
@@ -148,15 +149,8 @@ fn half_width(text: &str) -> Vec<(Diagnostic, String)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
-        let wide = match c {
-            ',' => '，',
-            ';' => '；',
-            ':' => '：',
-            '(' => '（',
-            ')' => '）',
-            '!' => '！',
-            '?' => '？',
-            _ => continue,
+        let Some(wide) = full_width(c) else {
+            continue;
         };
         let before = i.checked_sub(1).map(|j| chars[j]);
         let after = chars.get(i + 1).copied();
@@ -441,7 +435,7 @@ fn zero_figures(agg: &Aggregate) -> Vec<Diagnostic> {
             let Some(summary) = &item.summary else {
                 continue;
             };
-            for key in placeholders(&summary.value).into_iter().flatten() {
+            for key in Template::parse(&summary.value).figure_keys() {
                 if agg.items[si][ii].get(&year.figures, key) == Some(0) {
                     out.push(
                         Diagnostic::warning(

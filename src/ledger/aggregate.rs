@@ -90,60 +90,6 @@ pub fn aggregate(mut year: Year) -> Aggregate {
     }
 }
 
-/// The `{{ key }}` placeholders of a summary sentence, in order: `Ok(key)` for a
-/// well-formed one, `Err(raw)` for anything else between or after `{{`.
-pub fn placeholders(s: &str) -> Vec<Result<&str, &str>> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        match after.find("}}") {
-            Some(close) => {
-                let inner = after[..close].trim();
-                let (key, suffix) = inner.split_once('.').unwrap_or((inner, ""));
-                let well_formed = !key.is_empty()
-                    && key
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                    && (suffix.is_empty() || suffix == "yoy");
-                out.push(if well_formed {
-                    Ok(inner)
-                } else {
-                    Err(&rest[open..open + 2 + close + 2])
-                });
-                rest = &after[close + 2..];
-            }
-            None => {
-                out.push(Err(&rest[open..]));
-                break;
-            }
-        }
-    }
-    out
-}
-
-/// Replaces each `{{ key }}` (or `{{ key.yoy }}`) by what `value_of` says; nothing
-/// else in the sentence is interpreted.
-pub fn fill(s: &str, value_of: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let key = after[..close].trim();
-        match value_of(key) {
-            Some(v) => out.push_str(&v),
-            None => out.push_str(&rest[open..open + close + 4]),
-        }
-        rest = &after[close + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The 同比 wording for a figure against last year's: 同比增长20%, 同比下降12.5%,
 /// 与上年持平; a change from zero has no percentage.
 pub fn yoy_text(current: u64, previous: u64) -> String {
@@ -168,31 +114,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_found_and_judged() {
-        let found = placeholders("来访{{ visits }}件，{{visitors}}人次，{{ 1+1 }}，{{ open");
-        assert_eq!(
-            found,
-            vec![
-                Ok("visits"),
-                Ok("visitors"),
-                Err("{{ 1+1 }}"),
-                Err("{{ open")
-            ]
-        );
-    }
-
-    #[test]
     fn yoy_wording() {
         assert_eq!(yoy_text(12, 10), "同比增长20%");
         assert_eq!(yoy_text(7, 8), "同比下降12.5%");
         assert_eq!(yoy_text(5, 5), "与上年持平");
         assert_eq!(yoy_text(3, 0), "上年为0，今年为3");
-    }
-
-    #[test]
-    fn fill_replaces_only_known_keys() {
-        let value = |k: &str| (k == "visits").then(|| "10".to_owned());
-        assert_eq!(fill("来访{{ visits }}件", value), "来访10件");
-        assert_eq!(fill("{{ x }}与{{visits}}", value), "{{ x }}与10");
     }
 }

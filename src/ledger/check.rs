@@ -4,10 +4,12 @@
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
+use crate::ledger::template::{Piece, Placeholder, Template};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
 use crate::limits;
 use crate::numbering::NumberStyle;
 use crate::suggest::{Candidate, suggestions};
+use crate::text::is_identifier;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -380,21 +382,21 @@ impl Checker {
         field: &str,
         figure_keys: &[&str],
     ) {
-        for placeholder in crate::ledger::aggregate::placeholders(&s.value) {
-            let placeholder = placeholder.map(|p| match p.split_once('.') {
-                Some((key, "yoy")) => {
-                    if !self.has_previous {
-                        self.push(
-                            Diagnostic::error("E031", format!("“{{{{ {p} }}}}” 需要上年台账"))
-                                .at(at(file, s))
-                                .field(field)
-                                .help("在 report.yaml 中用 previous: 指定上年台账目录，或删去同比"),
-                        );
-                    }
-                    key
-                }
-                _ => p,
-            });
+        for piece in Template::parse(&s.value).pieces {
+            let placeholder = match piece {
+                Piece::Text(_) => continue,
+                Piece::Figure(placeholder, _) => Ok(placeholder),
+                Piece::Malformed(raw) => Err(raw),
+            };
+            if let (Ok(Placeholder { key, yoy: true }), false) = (placeholder, self.has_previous) {
+                self.push(
+                    Diagnostic::error("E031", format!("“{{{{ {key}.yoy }}}}” 需要上年台账"))
+                        .at(at(file, s))
+                        .field(field)
+                        .help("在 report.yaml 中用 previous: 指定上年台账目录，或删去同比"),
+                );
+            }
+            let placeholder = placeholder.map(|p| p.key);
             match placeholder {
                 Ok(key) if figure_keys.contains(&key) => {}
                 Ok(key) => self.push(
@@ -791,11 +793,4 @@ fn unknown_item_help(typed: &str, items: &[(String, Vec<String>)]) -> String {
                 .join("或")
         ),
     }
-}
-
-/// Ids and figure keys: ASCII letters, digits, `_` and `-`, starting with a letter.
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

@@ -7,7 +7,9 @@ use crate::diag::{Diagnostic, Report};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
 use crate::ledger::model::ActivitySpec;
 use crate::ledger::schema;
+use crate::ledger::template::Template;
 use crate::suggest::{Candidate, suggestions};
+use crate::text::is_identifier;
 use chrono::{Datelike, NaiveDate};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -136,16 +138,11 @@ impl Choices {
                     .summary
                     .as_ref()
                     .map(|s| {
-                        crate::ledger::aggregate::placeholders(&s.value)
+                        Template::parse(&s.value)
+                            .figure_keys()
                             .into_iter()
-                            .flatten()
-                            .map(|p| p.split('.').next().unwrap_or(p).to_owned())
-                            .fold(Vec::new(), |mut keys, key| {
-                                if !keys.contains(&key) {
-                                    keys.push(key);
-                                }
-                                keys
-                            })
+                            .map(str::to_owned)
+                            .collect()
                     })
                     .unwrap_or_default();
                 ItemChoice {
@@ -283,10 +280,11 @@ fn yaml_string(s: &str) -> String {
 /// Identifiers stay plain, as a clerk would type them; anything else is quoted (and
 /// then refused by the check with a clear message).
 fn yaml_key(s: &str) -> String {
-    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if plain { s.to_owned() } else { yaml_string(s) }
+    if is_identifier(s) {
+        s.to_owned()
+    } else {
+        yaml_string(s)
+    }
 }
 
 /// A figure as typed: digits stay a number, anything else becomes a string the check

@@ -15,6 +15,7 @@ pub mod presets;
 pub mod schema;
 pub mod stats;
 pub mod synth;
+pub mod template;
 pub mod year;
 
 use std::path::{Path, PathBuf};
