@@ -411,3 +411,60 @@ fn every_command_has_chinese_help_with_an_example() {
         );
     }
 }
+
+/// `new` validates the ledger with the entry in memory, where it lies: a ledger that
+/// refers to last year's (`previous: ../xinhe-2022`) or to roll-up members resolves
+/// them from its real directory.
+#[test]
+fn new_works_on_ledgers_that_link_to_others() {
+    let work = tempfile::tempdir().unwrap();
+    for name in [
+        "xinhe-2022",
+        "xinhe-2023",
+        "chapanzhou-2023",
+        "yuanjiang-2023",
+    ] {
+        common::copy_dir(&fixture(name), &work.path().join(name));
+    }
+    for (ledger, item, date) in [
+        ("xinhe-2023", "skills-training", "2023-10-01"),
+        ("yuanjiang-2023", "county-rights", "2023-10-02"),
+    ] {
+        let dir = work.path().join(ledger);
+        let out = run(
+            &["new", "--date", date, "--item", item, "--text", "入户走访"],
+            &dir,
+        );
+        assert!(out.status.success(), "{ledger}: {}", text(&out.stderr));
+        let log = std::fs::read_to_string(dir.join("activities/2023-10.yaml")).unwrap();
+        assert!(
+            log.contains(&format!("- date: {date}\n  item: {item}\n")),
+            "{log}"
+        );
+        cli().arg("check").arg(&dir).assert().success();
+    }
+    // A broken link is reported against the real ledger, with nothing written.
+    let dir = work.path().join("xinhe-2023");
+    std::fs::remove_dir_all(work.path().join("xinhe-2022")).unwrap();
+    let out = run(
+        &[
+            "new",
+            "--date",
+            "2023-11-01",
+            "--item",
+            "skills-training",
+            "--text",
+            "甲",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("E032") && err.contains("xinhe-2022"), "{err}");
+    // Named by the real file, not by a scratch copy.
+    assert!(
+        err.contains(&format!("{}/report.yaml", dir.display())),
+        "{err}"
+    );
+    assert!(!dir.join("activities/2023-11.yaml").exists());
+}

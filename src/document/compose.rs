@@ -2,7 +2,6 @@
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
 use crate::ledger::aggregate::{Aggregate, yoy_text};
-use crate::ledger::link::Linked;
 use crate::ledger::template::{Placeholder, Template};
 use crate::ledger::year::{Activity, Item};
 use crate::numbering::{NumberStyle, ordinal};
@@ -142,7 +141,7 @@ pub struct FigureTotal {
 }
 
 /// Builds the document.
-pub fn compose(agg: &Aggregate, linked: &Linked) -> Document {
+pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggregate]) -> Document {
     let year = &agg.year;
     let mut sections: Vec<DocSection> = year
         .sections
@@ -158,7 +157,7 @@ pub fn compose(agg: &Aggregate, linked: &Linked) -> Document {
                 .enumerate()
                 .map(|(ii, item)| {
                     let value_of = |placeholder: Placeholder| {
-                        summary_value(agg, linked.previous.as_ref(), si, ii, placeholder)
+                        summary_value(agg, previous, si, ii, placeholder)
                     };
                     compose_item(item, section.item_style, number(ii), &value_of)
                 })
@@ -217,10 +216,7 @@ pub fn compose(agg: &Aggregate, linked: &Linked) -> Document {
             .iter()
             .zip(&agg.total.0)
             .map(|(f, total)| {
-                let previous = linked
-                    .previous
-                    .as_ref()
-                    .and_then(|p| p.total.get(&p.year.figures, &f.key));
+                let previous = previous.and_then(|p| p.total.get(&p.year.figures, &f.key));
                 FigureTotal {
                     key: f.key.clone(),
                     label: f.label.clone(),
@@ -234,7 +230,7 @@ pub fn compose(agg: &Aggregate, linked: &Linked) -> Document {
         rollup: year
             .rollup
             .as_ref()
-            .map(|(title, _)| rollup(agg, &linked.members, &title.value)),
+            .map(|(title, _)| rollup(agg, members, &title.value)),
     }
 }
 

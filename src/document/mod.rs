@@ -6,7 +6,8 @@ pub mod proofread;
 
 use crate::diag::Report;
 use crate::ledger::aggregate::{self, Aggregate};
-use crate::ledger::{check, link, load};
+use crate::ledger::source::LedgerSource;
+use crate::ledger::{self, link};
 use compose::Document;
 use std::path::Path;
 
@@ -26,33 +27,26 @@ pub struct Prepared {
 /// Loads, checks, aggregates and composes a report directory; every finding when the
 /// ledger has errors.
 pub fn prepare(dir: &Path) -> Result<Prepared, Report> {
-    let loaded = load::load(dir);
-    let mut report = loaded.report;
-    let year = loaded
-        .ledger
-        .as_ref()
-        .and_then(|ledger| check::check(ledger, &mut report));
+    prepare_source(&LedgerSource::directory(dir))
+}
+
+/// [`prepare`] for a ledger with changes held in memory.
+pub fn prepare_source(source: &LedgerSource) -> Result<Prepared, Report> {
+    let (read, mut report) = ledger::read(source);
+    let Some((year, linked)) = read else {
+        return Err(report);
+    };
+    let aggregate = aggregate::aggregate(year);
+    let doc = compose::compose(&aggregate, linked.previous.as_ref(), &linked.members);
+    let findings = proofread::proofread(&aggregate, &doc, &report);
+    report.diagnostics.extend(findings);
     report.sort();
-    match year {
-        Some(year) if report.error_count() == 0 => {
-            let linked = link::link(dir, &year, &mut report);
-            if report.error_count() > 0 {
-                return Err(report);
-            }
-            let aggregate = aggregate::aggregate(year);
-            let doc = compose::compose(&aggregate, &linked);
-            let findings = proofread::proofread(&aggregate, &doc, &report);
-            report.diagnostics.extend(findings);
-            report.sort();
-            Ok(Prepared {
-                doc,
-                aggregate,
-                linked,
-                report,
-            })
-        }
-        _ => Err(report),
-    }
+    Ok(Prepared {
+        doc,
+        aggregate,
+        linked,
+        report,
+    })
 }
 
 /// Checks a report directory without building it.

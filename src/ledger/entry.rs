@@ -5,8 +5,8 @@
 
 use crate::diag::{Diagnostic, Report};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
-use crate::ledger::model::ActivitySpec;
 use crate::ledger::schema;
+use crate::ledger::source::LedgerSource;
 use crate::ledger::template::Template;
 use crate::suggest::{Candidate, suggestions};
 use crate::text::is_identifier;
@@ -331,99 +331,18 @@ fn target(dir: &Path, entry: &NewEntry, date: NaiveDate) -> PathBuf {
     }
 }
 
-/// Checks the entry against the ledger: it must parse as an activity, and the ledger
-/// with it added must have no errors.
+/// Checks the ledger as it would be with `new_text` in `log`, in memory (no copy of
+/// the ledger: `previous:` and roll-up members resolve from the real directory): it
+/// must have no errors.
 fn validate(dir: &Path, log: &Path, new_text: &str) -> Result<(), EntryError> {
-    if let Err(e) = serde_saphyr::from_str::<Vec<ActivitySpec>>(new_text) {
-        let name: std::sync::Arc<str> = log.to_string_lossy().into_owned().into();
-        return Err(EntryError::Invalid(Report {
-            diagnostics: vec![load::yaml_diagnostic(&e, &name, new_text)],
-            sources: vec![crate::diag::SourceFile::new(
-                name,
-                log.to_path_buf(),
-                new_text.to_owned(),
-            )],
-        }));
+    let source = LedgerSource::directory(dir).with_file(log, new_text);
+    let mut report = crate::ledger::validate(&source);
+    report.diagnostics.retain(Diagnostic::is_error);
+    if report.diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(EntryError::Invalid(report))
     }
-    // Check the whole ledger with the new entry in a scratch copy of the log.
-    let scratch = tempfile::tempdir().map_err(|source| EntryError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let copy = scratch.path().join("ledger");
-    copy_ledger(dir, &copy).map_err(|source| EntryError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let relative = log.strip_prefix(dir).unwrap_or(log);
-    let scratch_log = copy.join(relative);
-    if let Some(parent) = scratch_log.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| EntryError::Io {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-    }
-    std::fs::write(&scratch_log, new_text).map_err(|source| EntryError::Io {
-        path: scratch_log.clone(),
-        source,
-    })?;
-    let report: Report = crate::check_dir(&copy);
-    // Name the files as the user knows them, not by the scratch copy.
-    let real_name = |name: &str| -> std::sync::Arc<str> {
-        Path::new(name)
-            .strip_prefix(&copy)
-            .map(|p| dir.join(p).to_string_lossy().into_owned())
-            .unwrap_or_else(|_| name.to_owned())
-            .into()
-    };
-    let diagnostics: Vec<Diagnostic> = report
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .map(|mut d| {
-            if let Some(loc) = &mut d.location {
-                loc.file = real_name(&loc.file);
-            }
-            d
-        })
-        .collect();
-    if diagnostics.is_empty() {
-        return Ok(());
-    }
-    let sources = report
-        .sources
-        .into_iter()
-        .map(|mut s| {
-            s.name = real_name(&s.name);
-            s
-        })
-        .collect();
-    Err(EntryError::Invalid(Report {
-        sources,
-        diagnostics,
-    }))
-}
-
-fn copy_ledger(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to.join(ACTIVITIES_DIR))?;
-    std::fs::copy(from.join(load::REPORT_FILE), to.join(load::REPORT_FILE))?;
-    copy_tree(&from.join(ACTIVITIES_DIR), &to.join(ACTIVITIES_DIR))
-}
-
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    let Ok(entries) = std::fs::read_dir(from) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            std::fs::create_dir_all(&target)?;
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 /// The new text of the log: the old text untouched, then the entry; a new file gets
@@ -550,6 +469,7 @@ pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::model::ActivitySpec;
 
     #[test]
     fn entries_are_yaml_that_reads_back() {

@@ -4,6 +4,7 @@
 
 use crate::diag::{Diagnostic, Location, Report, SourceFile};
 use crate::ledger::model::{ActivitySpec, ReportSpec};
+use crate::ledger::source::LedgerSource;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{DuplicateKeyPolicy, Error as YamlError, Options};
 use std::path::{Path, PathBuf};
@@ -52,20 +53,34 @@ pub struct Loaded {
 
 /// Reads `dir/report.yaml` and all `dir/activities/**/*.yaml` (sorted by path).
 pub fn load(dir: &Path) -> Loaded {
+    load_source(&LedgerSource::directory(dir))
+}
+
+/// Reads a ledger from its source: the directory's files, the changed ones as held
+/// in memory (a new log among them).
+pub fn load_source(source: &LedgerSource) -> Loaded {
+    let dir = source.dir();
     let mut report = Report::default();
     let report_path = dir.join(REPORT_FILE);
-    let spec: Option<ReportSpec> = parse_file(&report_path, &mut report);
+    let spec: Option<ReportSpec> = parse_file(source, &report_path, &mut report);
     let report_file = display_name(&report_path);
     let mut logs = Vec::new();
     let mut logs_incomplete = false;
-    let paths = activity_files(&dir.join(ACTIVITIES_DIR), &mut report);
+    let activities_dir = dir.join(ACTIVITIES_DIR);
+    let mut paths = activity_files(&activities_dir, &mut report);
+    for new in source.changed_below(&activities_dir) {
+        if !paths.contains(new) {
+            paths.push(new.clone());
+        }
+    }
+    paths.sort();
     // Logs parse independently, each into its own findings, merged back in path order
     // so messages never depend on scheduling. Only a large ledger is parsed in
     // parallel: for a usual one, waking rayon's workers costs more than the parsing,
     // and a batch already keeps every core busy with whole reports.
     let parse = |path: PathBuf| {
         let mut own = Report::default();
-        let activities = parse_file::<Vec<ActivitySpec>>(&path, &mut own);
+        let activities = parse_file::<Vec<ActivitySpec>>(source, &path, &mut own);
         (path, activities, own)
     };
     let parsed: Vec<(PathBuf, Option<Vec<ActivitySpec>>, Report)> =
@@ -189,10 +204,23 @@ fn yaml_options() -> Options {
     options
 }
 
-/// Reads and parses one file, recording it as a source and any failure as a finding.
-fn parse_file<T: DeserializeOwned>(path: &Path, report: &mut Report) -> Option<T> {
+/// Reads and parses one file (its text in memory when the source changed it),
+/// recording it as a source and any failure as a finding.
+fn parse_file<T: DeserializeOwned>(
+    source: &LedgerSource,
+    path: &Path,
+    report: &mut Report,
+) -> Option<T> {
     let name = display_name(path);
-    let bytes = match read_limited(path) {
+    let read = match source.changed(path) {
+        Some(text) if text.len() as u64 > MAX_FILE_BYTES => Err(format!(
+            "文件过大，单个台账文件不能超过 {} MiB，请按月拆分",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )),
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => read_limited(path),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(message) => {
             report

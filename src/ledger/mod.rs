@@ -13,12 +13,43 @@ pub mod load;
 pub mod model;
 pub mod presets;
 pub mod schema;
+pub mod source;
 pub mod stats;
 pub mod synth;
 pub mod template;
 pub mod year;
 
+use crate::diag::Report;
+use source::LedgerSource;
 use std::path::{Path, PathBuf};
+
+/// The ledger stage of a report: loaded from its source, checked, and its linked
+/// ledgers resolved; the year and the linked ledgers when there are no errors, and
+/// every finding so far either way.
+pub fn read(source: &LedgerSource) -> (Option<(year::Year, link::Linked)>, Report) {
+    let loaded = load::load_source(source);
+    let mut report = loaded.report;
+    let year = loaded
+        .ledger
+        .as_ref()
+        .and_then(|ledger| check::check(ledger, &mut report));
+    report.sort();
+    match year {
+        Some(year) if report.error_count() == 0 => {
+            let linked = link::link(source.dir(), &year, &mut report);
+            report.sort();
+            let valid = report.error_count() == 0;
+            (valid.then_some((year, linked)), report)
+        }
+        _ => (None, report),
+    }
+}
+
+/// The findings of the ledger stage for a ledger as its source holds it (what `new`,
+/// `check --fix` and an import must see clean before they write).
+pub fn validate(source: &LedgerSource) -> Report {
+    read(source).1
+}
 
 /// The report directories directly under `parent` (those holding a report.yaml), in
 /// name order.
