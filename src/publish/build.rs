@@ -3,10 +3,11 @@
 
 use crate::diag::Report;
 use crate::document::compose::Document;
+use crate::document::{Prepared, prepare};
 use crate::publish::output::{self, Output};
 use crate::publish::typeset::fonts::{FontLibrary, FontOptions};
+use crate::publish::{Error, Format};
 use crate::publish::{render, typeset};
-use crate::{Error, Format, Prepared, prepare};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -117,7 +118,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
     Ok(Built { written, report })
 }
 
-/// Checks a report directory as `build` would: every finding of [`crate::check_dir`],
+/// Checks a report directory as `build` would: every finding of [`crate::document::check_dir`],
 /// and every character the PDF could not draw with `fonts` (so a clerk hears of it
 /// while keeping the ledger, not at year end).
 pub fn check_with_glyphs(dir: &Path, fonts: &FontLibrary) -> Report {
