@@ -1,0 +1,105 @@
+//! The picture in ARCHITECTURE.md, held against the code: every `crate::…` import in
+//! `src/` points to its own stage, a stage before it, or the shared modules.
+
+use std::path::{Path, PathBuf};
+
+/// The layers from the bottom up; a module may import its own layer and those below.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "shared",
+        &["diag", "text", "numbering", "limits", "files", "suggest"],
+    ),
+    ("ledger", &["ledger"]),
+    ("document", &["document"]),
+    ("publish", &["publish"]),
+];
+
+fn layer_of_module(name: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, modules)| modules.contains(&name))
+}
+
+/// The layer a source file belongs to, by its path under `src/`.
+fn layer_of_file(relative: &Path) -> Option<usize> {
+    let first = relative.components().next()?.as_os_str().to_str()?;
+    let name = first.strip_suffix(".rs").unwrap_or(first);
+    layer_of_module(name)
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The first path segment after every `crate::` in a file (`crate::ledger::x` gives
+/// `ledger`), with its line number.
+fn crate_imports(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::") {
+            let after = &rest[at + "crate::".len()..];
+            let segment: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !segment.is_empty() {
+                found.push((n + 1, segment));
+            }
+            rest = after;
+        }
+    }
+    found
+}
+
+#[test]
+fn no_import_runs_back_up_the_pipeline() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut checked = 0;
+    let mut back_up = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).unwrap();
+        let Some(own) = layer_of_file(relative) else {
+            continue; // lib.rs, main.rs and cli/ stand above every stage
+        };
+        let text = std::fs::read_to_string(file).unwrap();
+        for (line, segment) in crate_imports(&text) {
+            checked += 1;
+            match layer_of_module(&segment) {
+                Some(target) if target <= own => {}
+                Some(target) => back_up.push(format!(
+                    "{}:{line}: {} imports {}",
+                    relative.display(),
+                    LAYERS[own].0,
+                    LAYERS[target].0
+                )),
+                // The crate root re-exports entry points; only the front ends use it.
+                None => back_up.push(format!(
+                    "{}:{line}: {} imports crate::{segment} from the crate root",
+                    relative.display(),
+                    LAYERS[own].0
+                )),
+            }
+        }
+    }
+    println!("{checked} imports checked in {} files", files.len());
+    assert!(checked > 100, "the scan found the imports");
+    assert_eq!(back_up.len(), 0, "imports that run back up:\n{}", back_up.join("\n"));
+}
+
+#[test]
+fn the_scan_sees_a_back_import() {
+    let text = "use crate::publish::render;\nfn f() { crate::ledger::load::load(p); }";
+    let imports: Vec<String> = crate_imports(text).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(imports, ["publish", "ledger"]);
+    assert!(layer_of_module("publish") > layer_of_file(Path::new("ledger/entry.rs")));
+    assert_eq!(layer_of_file(Path::new("cli/mod.rs")), None);
+}
