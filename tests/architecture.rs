@@ -15,7 +15,9 @@ const LAYERS: &[(&str, &[&str])] = &[
 ];
 
 fn layer_of_module(name: &str) -> Option<usize> {
-    LAYERS.iter().position(|(_, modules)| modules.contains(&name))
+    LAYERS
+        .iter()
+        .position(|(_, modules)| modules.contains(&name))
 }
 
 /// The layer a source file belongs to, by its path under `src/`.
@@ -92,7 +94,12 @@ fn no_import_runs_back_up_the_pipeline() {
     }
     println!("{checked} imports checked in {} files", files.len());
     assert!(checked > 100, "the scan found the imports");
-    assert_eq!(back_up.len(), 0, "imports that run back up:\n{}", back_up.join("\n"));
+    assert_eq!(
+        back_up.len(),
+        0,
+        "imports that run back up:\n{}",
+        back_up.join("\n")
+    );
 }
 
 #[test]
