@@ -31,6 +31,8 @@ pub mod presets;
 pub mod proofread;
 pub mod render;
 pub mod schema;
+#[cfg(feature = "sheet")]
+pub mod sheet;
 pub mod stats;
 pub mod suggest;
 pub mod synth;
