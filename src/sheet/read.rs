@@ -64,7 +64,14 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Vec<Table>, ReadError> {
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let workbook =
                 calamine::open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
-            workbook_tables(workbook, &file, sheet)
+            let mut tables = workbook_tables(workbook, &file, sheet)?;
+            if ext == "ods" {
+                for table in &mut tables {
+                    let name = table.sheet.clone().unwrap_or_default();
+                    fill_merged(&mut table.rows, &ods_merged_cells(path, &name));
+                }
+            }
+            Ok(tables)
         }
         _ => Err(ReadError::UnknownKind { file }),
     }
@@ -157,6 +164,85 @@ fn merged_cells<RS: Read + Seek>(workbook: &mut Sheets<RS>, name: &str) -> Vec<D
     }
 }
 
+/// The merged regions of an .ods sheet, from `table:number-rows-spanned` and
+/// `table:number-columns-spanned` in content.xml (repeated rows and cells counted);
+/// none when the file cannot be read that way (its cells were read already).
+fn ods_merged_cells(path: &Path, sheet: &str) -> Vec<Dimensions> {
+    let content = std::fs::File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(f).ok())
+        .and_then(|mut zip| {
+            let mut text = String::new();
+            zip.by_name("content.xml")
+                .ok()?
+                .read_to_string(&mut text)
+                .ok()?;
+            Some(text)
+        });
+    content.map_or_else(Vec::new, |xml| spans(&xml, sheet))
+}
+
+/// An attribute's value as a count (1 when absent or unreadable).
+fn count(e: &quick_xml::events::BytesStart, name: &str) -> u32 {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.value.parse().ok())
+        .unwrap_or(1)
+}
+
+fn spans(xml: &str, sheet: &str) -> Vec<Dimensions> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut inside, mut row, mut column, mut row_repeat) = (false, 0u32, 0u32, 1u32);
+    let mut merged = Vec::new();
+    loop {
+        let (e, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(e)) => {
+                match e.name().as_ref() {
+                    "table:table" if inside => return merged,
+                    "table:table-row" if inside => row += row_repeat,
+                    _ => {}
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => return merged,
+            Ok(_) => continue,
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                inside = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.as_ref() == "table:name" && a.value.as_ref() == sheet);
+            }
+            "table:table-row" if inside => {
+                column = 0;
+                row_repeat = count(&e, "table:number-rows-repeated");
+                if empty {
+                    row += row_repeat;
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" if inside => {
+                let (rows, columns) = (
+                    count(&e, "table:number-rows-spanned"),
+                    count(&e, "table:number-columns-spanned"),
+                );
+                if rows > 1 || columns > 1 {
+                    merged.push(Dimensions {
+                        start: (row, column),
+                        end: (row + rows - 1, column + columns - 1),
+                    });
+                }
+                column = column.saturating_add(count(&e, "table:number-columns-repeated"));
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Every row from row 1 and column A, merged regions filled with their top-left value
 /// (a merged date or item cell belongs to every row it spans).
 fn grid(range: &Range<Data>, merged: &[Dimensions]) -> Vec<Vec<Cell>> {
@@ -170,6 +256,12 @@ fn grid(range: &Range<Data>, merged: &[Dimensions]) -> Vec<Vec<Cell>> {
         cells.extend(row.iter().map(cell));
         rows.push(cells);
     }
+    fill_merged(&mut rows, merged);
+    rows
+}
+
+/// Every cell of a merged region set to the region's top-left value.
+fn fill_merged(rows: &mut Vec<Vec<Cell>>, merged: &[Dimensions]) {
     for region in merged {
         let value = rows
             .get(region.start.0 as usize)
@@ -189,7 +281,6 @@ fn grid(range: &Range<Data>, merged: &[Dimensions]) -> Vec<Vec<Cell>> {
             }
         }
     }
-    rows
 }
 
 /// One calamine cell: date cells of either date system become dates, ISO dates of an
@@ -227,6 +318,20 @@ mod tests {
         assert_eq!(decode(&bom), text);
         let rows = csv_rows(&decode(&gbk)).unwrap();
         assert_eq!(rows[1][1], Cell::Text("维权".into()));
+    }
+
+    #[test]
+    fn ods_spans_are_found_past_repeated_rows_and_cells() {
+        let xml = r#"<table:table table:name="other"><table:table-row><table:table-cell table:number-rows-spanned="9"/></table:table-row></table:table>
+<table:table table:name="活动"><table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="3"/><table:table-cell table:number-rows-spanned="2"/></table:table-row></table:table>"#;
+        assert_eq!(
+            spans(xml, "活动"),
+            [Dimensions {
+                start: (2, 3),
+                end: (3, 3)
+            }]
+        );
     }
 
     #[test]
