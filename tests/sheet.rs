@@ -6,8 +6,12 @@
 
 #![cfg(feature = "sheet")]
 
+mod common;
+
 use annual_report::entry::{NewEntry, add_many};
 use annual_report::sheet::import::{ImportError, ImportOptions, import};
+use calamine::{Data, Reader};
+use common::{cli, fixture};
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
@@ -386,6 +390,129 @@ proptest! {
         let (_, _out, copy) = export_then_import(source.path());
         prop_assert_eq!(stats_json(copy.path()), stats_json(source.path()));
     }
+}
+
+#[test]
+fn the_command_line_imports_in_one_command_and_names_a_bad_cell() {
+    let ledger = ledger();
+    let sheets = tempfile::tempdir().unwrap();
+    let bad = sheets.path().join("台账.xlsx");
+    messy_workbook(&bad, Some("2023年4月31日"));
+    let out = cli()
+        .arg("import")
+        .arg(&bad)
+        .arg(ledger.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("台账.xlsx 工作表“2023年活动” 第5行 B列")
+            && stderr.contains("2023年4月31日"),
+        "{stderr}"
+    );
+    assert!(logs(ledger.path()).is_empty());
+    let example = fixture("sheets").join("工作台账.xlsx");
+    let dry = cli()
+        .args(["import", "--dry-run"])
+        .arg(&example)
+        .arg(ledger.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{stdout}");
+    assert!(stdout.contains("B列 “日期” → 日期（date）"), "{stdout}");
+    assert!(stdout.contains("将导入 4 条活动"), "{stdout}");
+    assert!(logs(ledger.path()).is_empty());
+    let done = cli()
+        .arg("import")
+        .arg(&example)
+        .arg(ledger.path())
+        .output()
+        .unwrap();
+    assert!(done.status.success());
+    assert!(String::from_utf8_lossy(&done.stdout).contains("已导入 4 条活动"));
+    let again = cli()
+        .arg("import")
+        .arg(&example)
+        .arg(ledger.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("4 行此前已导入，跳过"));
+    cli().arg("check").arg(ledger.path()).assert().success();
+}
+
+#[test]
+fn stats_as_a_workbook_holds_the_same_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("统计.xlsx");
+    let dir = fixture("chapanzhou-2023");
+    cli()
+        .args(["stats", "--format", "xlsx", "--output"])
+        .arg(&file)
+        .arg(&dir)
+        .assert()
+        .success();
+    let json = stats_json(&dir);
+    let mut book = calamine::open_workbook_auto(&file).unwrap();
+    assert_eq!(book.sheet_names(), ["按节和条目", "按月份", "全年合计"]);
+    let total = book.worksheet_range("全年合计").unwrap();
+    let row = &json["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        total.get_value((2, 2)),
+        Some(&Data::String("全年合计".into()))
+    );
+    assert_eq!(
+        total.get_value((2, 3)),
+        Some(&Data::Float(row["activities"].as_u64().unwrap() as f64))
+    );
+    assert_eq!(
+        total.get_value((2, 4)),
+        Some(&Data::Float(row["figures"][0].as_u64().unwrap() as f64))
+    );
+    let months = book.worksheet_range("按月份").unwrap();
+    assert_eq!(months.height(), 2 + 12, "title, header and every month");
+    let missing = cli()
+        .args(["stats", "--format", "xlsx"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--output"));
+}
+
+#[test]
+fn stats_with_last_year_carry_the_yoy_columns() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("统计.xlsx");
+    cli()
+        .args(["stats", "--format", "xlsx", "--output"])
+        .arg(&file)
+        .arg(fixture("xinhe-2023"))
+        .assert()
+        .success();
+    let mut book = calamine::open_workbook_auto(&file).unwrap();
+    let total = book.worksheet_range("全年合计").unwrap();
+    let headers: Vec<String> = (0..total.width() as u32)
+        .filter_map(|c| total.get_value((1, c)).map(ToString::to_string))
+        .collect();
+    assert!(headers.iter().any(|h| h.ends_with("同比")), "{headers:?}");
+    assert!(headers.iter().any(|h| h.ends_with("上年")), "{headers:?}");
+    let county = out.path().join("县.xlsx");
+    cli()
+        .args(["stats", "--format", "xlsx", "--output"])
+        .arg(&county)
+        .arg(fixture("yuanjiang-2023"))
+        .assert()
+        .success();
+    let mut book = calamine::open_workbook_auto(&county).unwrap();
+    assert_eq!(book.sheet_names().last().map(String::as_str), Some("汇总"));
+    let rollup = book.worksheet_range("汇总").unwrap();
+    let last = rollup.height() as u32 - 1;
+    assert_eq!(
+        rollup.get_value((last, 0)),
+        Some(&Data::String("合计".into()))
+    );
 }
 
 #[test]
