@@ -180,7 +180,7 @@ fn activity_row(
         c += 1;
     }
     sheet.write_string_with_format(r, c, a.place.as_deref().unwrap_or_default(), &f.text)?;
-    sheet.write_string_with_format(r, c + 1, &a.villages.join("、"), &f.text)?;
+    sheet.write_string_with_format(r, c + 1, a.villages.join("、"), &f.text)?;
     match a.participants {
         Some(n) => sheet.write_number_with_format(r, c + 2, n as f64, &f.number)?,
         None => sheet.write_blank(r, c + 2, &f.number)?,

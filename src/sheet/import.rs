@@ -487,6 +487,8 @@ impl Rows<'_> {
             }
             Field::Item => {
                 let item = self.choices.item(&shown).map_err(|m| {
+                    // The full list (ids with their titles) follows as the allowed values.
+                    let m = m.split("；可选：").next().unwrap_or_default().to_owned();
                     let allowed = self
                         .choices
                         .items
