@@ -515,6 +515,51 @@ fn stats_with_last_year_carry_the_yoy_columns() {
     );
 }
 
+fn entry_on(date: &str, id: &str) -> NewEntry {
+    NewEntry {
+        date: date.into(),
+        item: "legal-rights".into(),
+        text: "宣传".into(),
+        id: Some(id.into()),
+        ..NewEntry::default()
+    }
+}
+
+#[test]
+fn many_entries_go_to_their_month_files_at_once_or_not_at_all() {
+    let ledger = ledger();
+    let activities = ledger.path().join("activities");
+    std::fs::create_dir_all(&activities).unwrap();
+    let old = "# 三月的台账（手写注释）\n- date: 2023-03-01\n  item: training\n  text: 培训\n";
+    std::fs::write(activities.join("2023-03.yaml"), old).unwrap();
+    // The same id in two files: only the check of the whole ledger sees it.
+    let clash = [entry_on("2023-03-08", "a"), entry_on("2023-04-08", "a")];
+    let error = add_many(ledger.path(), &clash, false).unwrap_err();
+    assert!(error.to_string().contains("重复的活动 id “a”"), "{error}");
+    assert_eq!(logs(ledger.path()).len(), 1, "no April file");
+    assert_eq!(
+        std::fs::read_to_string(activities.join("2023-03.yaml")).unwrap(),
+        old
+    );
+    let fine = [
+        entry_on("2023-03-08", "a"),
+        entry_on("2023-04-08", "b"),
+        entry_on("2023-03-09", "c"),
+    ];
+    let added = add_many(ledger.path(), &fine, false).unwrap();
+    assert_eq!(added.len(), 3);
+    assert_eq!(added[1].file, activities.join("2023-04.yaml"));
+    let march = std::fs::read_to_string(activities.join("2023-03.yaml")).unwrap();
+    assert!(march.starts_with(old), "{march}");
+    assert!(march.find("id: \"a\"").unwrap() < march.find("id: \"c\"").unwrap());
+    let json = stats_json(ledger.path());
+    assert_eq!(json["rows"][0]["activities"], 3, "legal-rights");
+    assert_eq!(
+        json["rows"].as_array().unwrap().last().unwrap()["activities"],
+        4
+    );
+}
+
 #[test]
 #[ignore = "writes the example sheet under fixtures/sheets once"]
 fn write_the_example_sheet() {
