@@ -235,6 +235,49 @@ fn a_dry_run_writes_nothing_but_shows_the_entries() {
 }
 
 #[test]
+fn a_missing_sheet_or_header_or_content_is_said_plainly() {
+    let ledger = ledger();
+    let sheets = tempfile::tempdir().unwrap();
+    let file = sheets.path().join("台账.xlsx");
+    messy_workbook(&file, None);
+    let options = ImportOptions {
+        sheet: Some("2024年活动".into()),
+        ..ImportOptions::default()
+    };
+    let message = import(ledger.path(), &file, &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("台账.xlsx 中没有工作表“2024年活动”；可选：2023年活动"),
+        "{message}"
+    );
+    let mut book = Workbook::new();
+    book.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "本表记录活动")
+        .unwrap();
+    let plain = sheets.path().join("无表头.xlsx");
+    book.save(&plain).unwrap();
+    let message = import(ledger.path(), &plain, &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("无表头.xlsx 工作表“说明” 中找不到表头行"),
+        "{message}"
+    );
+    let empty = sheets.path().join("空.csv");
+    std::fs::write(&empty, "日期,条目,内容\n2023-03-08,legal-rights,\n").unwrap();
+    let Err(ImportError::BadRows(problems)) =
+        import(ledger.path(), &empty, &ImportOptions::default())
+    else {
+        panic!("a row with nothing done is refused");
+    };
+    assert_eq!(problems[0].at.to_string(), "空.csv 第2行 C列");
+    assert!(logs(ledger.path()).is_empty());
+}
+
+#[test]
 fn gbk_and_utf8_csv_files_import_alike() {
     let text =
         "工作台账\n\n时间,类型,内容,接待妇女来访（件）\n2023.3.8,legal-rights,\"宣传,讲座\",4\n";
@@ -469,6 +512,18 @@ fn stats_as_a_workbook_holds_the_same_figures() {
     assert_eq!(
         total.get_value((2, 4)),
         Some(&Data::Float(row["figures"][0].as_u64().unwrap() as f64))
+    );
+    let again = out.path().join("again.xlsx");
+    cli()
+        .args(["stats", "--format", "xlsx", "--output"])
+        .arg(&again)
+        .arg(&dir)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(&again).unwrap(),
+        "byte-identical"
     );
     let months = book.worksheet_range("按月份").unwrap();
     assert_eq!(months.height(), 2 + 12, "title, header and every month");

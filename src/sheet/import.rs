@@ -197,10 +197,7 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
         .iter()
         .find_map(|t| find_header(t, &choices, &mapping).map(|(h, c)| (t, h, c)))
         .ok_or_else(|| ImportError::NoHeader {
-            file: tables.first().map_or_else(
-                || file.display().to_string(),
-                |t| t.at(0, None).to_string().replace(" 第1行", ""),
-            ),
+            file: searched(file, &tables),
         })?;
     let existing = existing_ids(dir);
     let mut rows = Rows {
@@ -241,6 +238,23 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
         outcome.added = entries.into_iter().map(|(at, _)| at).zip(added).collect();
     }
     Ok(outcome)
+}
+
+/// The file and the sheets searched for a header row, for the message.
+fn searched(file: &Path, tables: &[Table]) -> String {
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let sheets: Vec<String> = tables
+        .iter()
+        .filter_map(|t| t.sheet.as_ref().map(|s| format!("“{s}”")))
+        .collect();
+    if sheets.is_empty() {
+        name
+    } else {
+        format!("{name} 工作表{}", sheets.join("、"))
+    }
 }
 
 /// Ids of the activities already in the ledger.
@@ -451,6 +465,19 @@ impl Rows<'_> {
             if let Err((message, allowed)) = result {
                 problem(column, message, allowed);
             }
+        }
+        if problems.is_empty() && entry.text.trim().is_empty() && entry.figures.is_empty() {
+            // Said here, at the row, rather than by the check of the written YAML.
+            let column = self
+                .columns
+                .iter()
+                .find(|c| c.field == Some(Field::Text))
+                .map(|c| c.column);
+            problems.push(RowProblem {
+                at: self.table.at(r, column),
+                message: "既没有活动内容也没有数字：写上做了什么，或填上数字项".into(),
+                allowed: Vec::new(),
+            });
         }
         if !problems.is_empty() {
             return RowKind::Bad(problems);
