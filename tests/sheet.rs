@@ -274,6 +274,21 @@ fn a_missing_sheet_or_header_or_content_is_said_plainly() {
         panic!("a row with nothing done is refused");
     };
     assert_eq!(problems[0].at.to_string(), "空.csv 第2行 C列");
+    let twice = sheets.path().join("重复.csv");
+    std::fs::write(
+        &twice,
+        "日期,条目,内容,活动标识\n2023-03-08,legal-rights,甲,x1\n2023-03-09,legal-rights,乙,x1\n",
+    )
+    .unwrap();
+    let Err(ImportError::BadRows(problems)) =
+        import(ledger.path(), &twice, &ImportOptions::default())
+    else {
+        panic!("a repeated id is refused");
+    };
+    assert_eq!(
+        problems[0].to_string(),
+        "重复.csv 第3行 D列：活动标识 “x1” 与第2行重复"
+    );
     assert!(logs(ledger.path()).is_empty());
 }
 

@@ -214,15 +214,24 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
         totals: Vec::new(),
         bad: Vec::new(),
     };
-    let mut entries = Vec::new();
+    let mut entries: Vec<(CellRef, NewEntry)> = Vec::new();
     for r in header + 1..table.rows.len() {
         match rows.entry(r) {
             RowKind::Blank => {}
             RowKind::Total => outcome.totals.push(table.at(r, None)),
             RowKind::Bad(problems) => outcome.bad.extend(problems),
             RowKind::Entry(entry) => {
-                if entry.id.as_ref().is_some_and(|id| existing.contains(id)) {
+                let id = entry.id.clone().unwrap_or_default();
+                if existing.contains(&id) {
                     outcome.already.push(table.at(r, None));
+                } else if let Some((first, _)) = entries.iter().find(|(_, e)| e.id == entry.id) {
+                    // Only an id column can repeat a key; the computed ones are numbered.
+                    let column = columns.iter().find(|c| c.field == Some(Field::Id));
+                    outcome.bad.push(RowProblem {
+                        at: table.at(r, column.map(|c| c.column)),
+                        message: format!("活动标识 “{id}” 与第{}行重复", first.row),
+                        allowed: Vec::new(),
+                    });
                 } else {
                     entries.push((table.at(r, None), *entry));
                 }
