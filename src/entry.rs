@@ -539,7 +539,14 @@ const BATCH_CHECK_FILE: &str = "（本次导入的活动）.yaml";
 /// every entry is checked first, then the ledger once with all of them added; each
 /// log file is then written atomically, all under one lock. Nothing is written when
 /// any entry is refused. The result lists the entries in the order given.
+///
+/// Each file is replaced atomically, but a disk failing between two files leaves the
+/// first written: entries with ids (as `import` gives them) can then simply be added
+/// again, the ones already written being recognised by their ids.
 pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<Added>, EntryError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let choices = Choices::of(dir)?;
     let mut planned = Vec::with_capacity(entries.len());
     let mut problems = Vec::new();
