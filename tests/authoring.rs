@@ -397,6 +397,8 @@ fn every_command_has_chinese_help_with_an_example() {
         "init",
         "new",
         "stats",
+        "import",
+        "export",
         "schema",
         "fonts",
         "completions",

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod extras;
 mod fonts;
+mod import;
 mod init;
 mod new;
 mod report;
@@ -56,9 +57,22 @@ enum Commands {
     /// 统计活动数和各数字项：按节、条目、月份和全年
     #[command(
         after_help = "示例：\n  annual-report stats fixtures/chapanzhou-2023\n  \
-                            annual-report stats fixtures/chapanzhou-2023 --format csv > 统计.csv"
+                            annual-report stats fixtures/chapanzhou-2023 --format csv > 统计.csv\n  \
+                            annual-report stats fixtures/chapanzhou-2023 --format xlsx --output 统计.xlsx"
     )]
     Stats(StatsArgs),
+    /// 从 Excel/WPS 表格（.xlsx .xls .ods .csv）导入活动台账
+    #[command(
+        after_help = "示例：\n  annual-report import 工作台账.xlsx 我的台账 --dry-run\n  \
+                            annual-report import 工作台账.xlsx 我的台账 --sheet 2024年活动\n  \
+                            annual-report import 台账.csv . --columns 列映射.yaml --skip-bad"
+    )]
+    Import(ImportArgs),
+    /// 把活动台账导出为 Excel 表格（.xlsx），列与 import 读取的相同
+    #[command(
+        after_help = "示例：\n  annual-report export fixtures/chapanzhou-2023 --output 活动台账.xlsx"
+    )]
+    Export(ExportArgs),
     /// 输出 report.yaml 与活动台账的 JSON Schema（供编辑器补全与校验）
     #[command(after_help = "示例：\n  annual-report schema > report.schema.json\n  \
                             annual-report schema --activities > activities.schema.json")]
@@ -239,7 +253,7 @@ struct StatsArgs {
     /// 报告目录（默认当前目录）
     #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
-    /// 输出格式：table（对齐的表格）、json 或 csv
+    /// 输出格式：table（对齐的表格）、json、csv 或 xlsx（Excel 工作簿，须同时给 --output）
     #[arg(
         long,
         value_enum,
@@ -248,6 +262,9 @@ struct StatsArgs {
         value_name = "格式"
     )]
     format: StatsFormat,
+    /// 写入的文件（--format xlsx 时必填）
+    #[arg(long, short, value_name = "文件")]
+    output: Option<PathBuf>,
 }
 
 /// Output of `stats`.
@@ -259,6 +276,42 @@ enum StatsFormat {
     Json,
     /// CSV.
     Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// 要导入的表格文件：.xlsx、.xls、.ods 或 .csv（UTF-8 或 GBK）
+    #[arg(value_name = "文件")]
+    file: PathBuf,
+    /// 报告目录（默认当前目录）
+    #[arg(default_value = ".", value_name = "目录")]
+    dir: PathBuf,
+    /// 读取的工作表名（默认第一个有表头的工作表）
+    #[arg(long, value_name = "工作表")]
+    sheet: Option<String>,
+    /// 列映射文件（YAML，每行“表头文字: 字段”），用于程序认不出的表头
+    #[arg(long, value_name = "文件")]
+    columns: Option<PathBuf>,
+    /// 只显示找到的列和将要写入的内容，不写文件
+    #[arg(long)]
+    dry_run: bool,
+    /// 跳过有错误的行，导入其余各行（错误的行会列出）
+    #[arg(long)]
+    skip_bad: bool,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// 报告目录（默认当前目录）
+    #[arg(default_value = ".", value_name = "目录")]
+    dir: PathBuf,
+    /// 写入的 Excel 文件（.xlsx）
+    #[arg(long, short, value_name = "文件")]
+    output: PathBuf,
 }
 
 /// Arguments of `schema`.
@@ -286,6 +339,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Commands::Init(args) => init::run(args),
         Commands::New(args) => new::run(args),
         Commands::Stats(args) => stats::run(args),
+        Commands::Import(args) => import::run(args),
+        Commands::Export(args) => import::export(args),
         Commands::Schema(args) => extras::schema(args),
         Commands::Completions(args) => extras::completions(args),
         Commands::Man => extras::man(),

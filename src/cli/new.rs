@@ -137,6 +137,7 @@ fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry,
         figures,
         place: args.place.clone(),
         file: args.file.clone(),
+        ..NewEntry::default()
     })
 }
 
@@ -184,6 +185,7 @@ fn from_flags(args: &NewArgs, choices: &Choices) -> Result<NewEntry, String> {
         figures,
         place: args.place.clone(),
         file: args.file.clone(),
+        ..NewEntry::default()
     })
 }
 

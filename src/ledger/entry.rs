@@ -32,6 +32,12 @@ pub struct NewEntry {
     pub place: Option<String>,
     /// Target file, relative to `activities/`; default `YYYY-MM.yaml`.
     pub file: Option<PathBuf>,
+    /// Identifier, unique across the ledger (`import` writes its stable key here).
+    pub id: Option<String>,
+    /// Number of participants, as typed.
+    pub participants: Option<String>,
+    /// Villages or communities involved.
+    pub villages: Vec<String>,
 }
 
 /// Why an entry was not added.
@@ -299,11 +305,15 @@ fn yaml_value(s: &str) -> String {
 
 /// The entry as YAML list item.
 pub fn entry_yaml(entry: &NewEntry) -> String {
-    let mut out = format!(
-        "- date: {}\n  item: {}\n",
+    let mut out = match entry.id.as_deref().filter(|id| !id.trim().is_empty()) {
+        Some(id) => format!("- id: {}\n  date: ", yaml_string(id.trim())),
+        None => "- date: ".to_owned(),
+    };
+    out.push_str(&format!(
+        "{}\n  item: {}\n",
         entry.date.trim(),
         yaml_key(entry.item.trim())
-    );
+    ));
     if !entry.text.trim().is_empty() {
         out.push_str(&format!("  text: {}\n", yaml_string(entry.text.trim())));
     }
@@ -318,6 +328,17 @@ pub fn entry_yaml(entry: &NewEntry) -> String {
     if let Some(place) = entry.place.as_deref().filter(|p| !p.trim().is_empty()) {
         out.push_str(&format!("  place: {}\n", yaml_string(place.trim())));
     }
+    if !entry.villages.is_empty() {
+        let villages: Vec<String> = entry.villages.iter().map(|v| yaml_string(v)).collect();
+        out.push_str(&format!("  villages: [{}]\n", villages.join(", ")));
+    }
+    if let Some(n) = entry
+        .participants
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
+        out.push_str(&format!("  participants: {}\n", yaml_value(n.trim())));
+    }
     out
 }
 
@@ -331,11 +352,15 @@ fn target(dir: &Path, entry: &NewEntry, date: NaiveDate) -> PathBuf {
     }
 }
 
-/// Checks the ledger as it would be with `new_text` in `log`, in memory (no copy of
-/// the ledger: `previous:` and roll-up members resolve from the real directory): it
-/// must have no errors.
-fn validate(dir: &Path, log: &Path, new_text: &str) -> Result<(), EntryError> {
-    let source = LedgerSource::directory(dir).with_file(log, new_text);
+/// Checks the ledger as it would be with each log holding its new text, in memory (no
+/// copy of the ledger: `previous:` and roll-up members resolve from the real
+/// directory, and every message names the real file): it must have no errors.
+fn validate(dir: &Path, logs: &[(PathBuf, String)]) -> Result<(), EntryError> {
+    let source = logs
+        .iter()
+        .fold(LedgerSource::directory(dir), |source, (log, text)| {
+            source.with_file(log, text.as_str())
+        });
     let mut report = crate::ledger::validate(&source);
     report.diagnostics.retain(Diagnostic::is_error);
     if report.diagnostics.is_empty() {
@@ -423,47 +448,102 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
 
 /// Validates and appends the entry (or only shows it, with `dry_run`).
 pub fn add(dir: &Path, entry: &NewEntry, dry_run: bool) -> Result<Added, EntryError> {
+    let mut added = add_many(dir, std::slice::from_ref(entry), dry_run)?;
+    Ok(added.remove(0))
+}
+
+/// Validates and appends many entries at once (or only shows them, with `dry_run`):
+/// every entry is checked first, then the ledger once with all of them added; each
+/// log file is then written atomically, all under one lock. Nothing is written when
+/// any entry is refused. The result lists the entries in the order given.
+///
+/// Each file is replaced atomically, but a disk failing between two files leaves the
+/// first written: entries with ids (as `import` gives them) can then simply be added
+/// again, the ones already written being recognised by their ids.
+pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<Added>, EntryError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let choices = Choices::of(dir)?;
-    let entry = prevalidate(&choices, entry)?;
-    let date = choices
-        .date(&entry.date)
-        .expect("prevalidate accepted the date");
-    let log = target(dir, &entry, date);
-    let yaml = entry_yaml(&entry);
-    let io = |source| EntryError::Io {
-        path: log.clone(),
+    let mut planned = Vec::with_capacity(entries.len());
+    let mut problems = Vec::new();
+    for entry in entries {
+        match prevalidate(&choices, entry) {
+            Ok(entry) => {
+                let date = choices
+                    .date(&entry.date)
+                    .expect("prevalidate accepted the date");
+                planned.push((target(dir, &entry, date), entry_yaml(&entry), date));
+            }
+            Err(EntryError::Invalid(report)) => problems.extend(report.diagnostics),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(EntryError::Invalid(Report {
+            sources: Vec::new(),
+            diagnostics: problems,
+        }));
+    }
+    let lock_io = |source| EntryError::Io {
+        path: dir.join(LOCK_FILE),
         source,
     };
-    std::fs::create_dir_all(dir.join(ACTIVITIES_DIR)).map_err(io)?;
-    // One writer at a time per report directory; held until the rename is done.
+    std::fs::create_dir_all(dir.join(ACTIVITIES_DIR)).map_err(lock_io)?;
+    // One writer at a time per report directory; held until every rename is done.
     let lock = File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(dir.join(LOCK_FILE))
-        .map_err(io)?;
-    lock.lock().map_err(io)?;
-    let old = match std::fs::read_to_string(&log) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(EntryError::Read {
+        .map_err(lock_io)?;
+    lock.lock().map_err(lock_io)?;
+    let texts = new_texts(&planned)?;
+    validate(dir, &texts)?;
+    if !dry_run {
+        for (log, text) in &texts {
+            let io = |source| EntryError::Io {
                 path: log.clone(),
                 source,
-            });
+            };
+            if let Some(parent) = log.parent() {
+                std::fs::create_dir_all(parent).map_err(io)?;
+                crate::files::remove_stale_temporaries(parent);
+            }
+            crate::files::write_durably(log, text.as_bytes()).map_err(io)?;
         }
-    };
-    let new_text = appended(old.as_deref(), &yaml, date);
-    validate(dir, &log, &new_text)?;
-    if !dry_run {
-        if let Some(parent) = log.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-            crate::files::remove_stale_temporaries(parent);
-        }
-        crate::files::write_durably(&log, new_text.as_bytes()).map_err(io)?;
     }
     drop(lock);
-    Ok(Added { file: log, yaml })
+    Ok(planned
+        .into_iter()
+        .map(|(file, yaml, _)| Added { file, yaml })
+        .collect())
+}
+
+/// Each target log with its new text: its current text (read under the lock) with
+/// its entries appended in order; the logs in the order first named.
+fn new_texts(
+    planned: &[(PathBuf, String, NaiveDate)],
+) -> Result<Vec<(PathBuf, String)>, EntryError> {
+    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+    for (log, yaml, date) in planned {
+        if let Some((_, text)) = texts.iter_mut().find(|(l, _)| l == log) {
+            *text = appended(Some(text), yaml, *date);
+            continue;
+        }
+        let old = match std::fs::read_to_string(log) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(EntryError::Read {
+                    path: log.clone(),
+                    source,
+                });
+            }
+        };
+        texts.push((log.clone(), appended(old.as_deref(), yaml, *date)));
+    }
+    Ok(texts)
 }
 
 #[cfg(test)]
@@ -479,12 +559,26 @@ mod tests {
             text: "开展了\"普法\"宣传: #1 - 见 [附件]".into(),
             figures: vec![("visits".into(), "2".into())],
             place: Some("镇文化广场".into()),
-            file: None,
+            id: Some("sheet-1".into()),
+            participants: Some("30".into()),
+            villages: vec!["新河村".into(), "东湖社区".into()],
+            ..NewEntry::default()
         };
         let yaml = entry_yaml(&entry);
         let parsed: Vec<ActivitySpec> = serde_saphyr::from_str(&yaml).unwrap();
         assert_eq!(parsed[0].text.as_ref().unwrap().value, entry.text);
         assert_eq!(parsed[0].item.value, "legal-rights");
+        assert_eq!(parsed[0].id.as_ref().unwrap().value, "sheet-1");
+        let villages: Vec<&str> = parsed[0]
+            .villages
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect();
+        assert_eq!(villages, ["新河村", "东湖社区"]);
+        assert_eq!(
+            parsed[0].participants.as_ref().unwrap().value,
+            crate::ledger::model::FigureValue::Integer(30)
+        );
     }
 
     #[test]
