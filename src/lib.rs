@@ -18,8 +18,6 @@ pub mod ledger;
 pub mod limits;
 pub mod numbering;
 pub mod publish;
-#[cfg(feature = "sheet")]
-pub mod sheet;
 pub mod suggest;
 pub mod text;
 

@@ -9,7 +9,7 @@
 mod common;
 
 use annual_report::ledger::entry::{NewEntry, add_many};
-use annual_report::sheet::import::{ImportError, ImportOptions, import};
+use annual_report::ledger::sheet::import::{ImportError, ImportOptions, import};
 use calamine::{Data, Reader};
 use common::{cli, fixture};
 use proptest::prelude::*;
@@ -409,7 +409,7 @@ fn export_then_import(from: &Path) -> (PathBuf, tempfile::TempDir, tempfile::Tem
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("导出.xlsx");
     let prepared = annual_report::prepare(from).unwrap();
-    annual_report::sheet::export::export_activities(&prepared.aggregate, &file).unwrap();
+    annual_report::publish::sheet::export_activities(&prepared.aggregate, &file).unwrap();
     let empty = ledger();
     import(empty.path(), &file, &ImportOptions::default()).unwrap();
     (file, out, empty)

@@ -4,7 +4,7 @@
 use super::report::print_findings;
 use super::{ExportArgs, ImportArgs};
 use annual_report::ledger::entry::EntryError;
-use annual_report::sheet::import::{ImportError, ImportOptions, Imported, import};
+use annual_report::ledger::sheet::import::{ImportError, ImportOptions, Imported, import};
 use std::process::ExitCode;
 
 pub(super) fn run(args: ImportArgs) -> ExitCode {
@@ -88,7 +88,7 @@ pub(super) fn export(args: ExportArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match annual_report::sheet::export::export_activities(&prepared.aggregate, &args.output) {
+    match annual_report::publish::sheet::export_activities(&prepared.aggregate, &args.output) {
         Ok(()) => {
             println!("已导出到 {}", args.output.display());
             ExitCode::SUCCESS

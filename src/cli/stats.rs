@@ -44,7 +44,7 @@ fn workbook(
     prepared: &annual_report::Prepared,
 ) -> ExitCode {
     let path = args.output.as_deref().expect("checked before preparing");
-    match annual_report::sheet::export::export_stats(stats, prepared.doc.rollup.as_ref(), path) {
+    match annual_report::publish::sheet::export_stats(stats, prepared.doc.rollup.as_ref(), path) {
         Ok(()) => {
             println!("已写入 {}", path.display());
             ExitCode::SUCCESS

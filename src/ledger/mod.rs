@@ -13,6 +13,8 @@ pub mod load;
 pub mod model;
 pub mod presets;
 pub mod schema;
+#[cfg(feature = "sheet")]
+pub mod sheet;
 pub mod source;
 pub mod stats;
 pub mod synth;

@@ -9,6 +9,8 @@ pub mod html;
 pub mod literal;
 pub mod output;
 pub mod render;
+#[cfg(feature = "sheet")]
+pub mod sheet;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 

@@ -1,11 +1,10 @@
 //! The ledger in a spreadsheet: `import` reads an office's 工作台账 (.xlsx, .xls, .ods,
-//! .csv) into activity logs, `export` writes the activities as a workbook in the same
-//! columns, and `stats --format xlsx` writes the statistics as formatted sheets.
+//! .csv) into activity logs; `publish::sheet` writes the activities back as a workbook
+//! in the same columns, and the statistics as formatted sheets.
 //!
 //! Everything a clerk may see names a cell the way a spreadsheet does: file, sheet,
 //! row number from 1 and column letter.
 
-pub mod export;
 pub mod import;
 pub mod read;
 

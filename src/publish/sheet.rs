@@ -106,10 +106,10 @@ pub fn export_activities(agg: &Aggregate, path: &Path) -> Result<(), ExportError
     let year = &agg.year;
     let f = Formats::new();
     let mut names: Vec<String> = vec![
-        super::DATE_HEADERS[0].into(),
-        super::ITEM_HEADERS[0].into(),
-        super::ITEM_NAME_HEADER.into(),
-        super::TEXT_HEADERS[0].into(),
+        crate::ledger::sheet::DATE_HEADERS[0].into(),
+        crate::ledger::sheet::ITEM_HEADERS[0].into(),
+        crate::ledger::sheet::ITEM_NAME_HEADER.into(),
+        crate::ledger::sheet::TEXT_HEADERS[0].into(),
     ];
     names.extend(
         year.figures
@@ -118,10 +118,10 @@ pub fn export_activities(agg: &Aggregate, path: &Path) -> Result<(), ExportError
     );
     names.extend(
         [
-            super::PLACE_HEADERS[0],
-            super::VILLAGES_HEADERS[0],
-            super::PARTICIPANTS_HEADERS[0],
-            super::ID_HEADERS[0],
+            crate::ledger::sheet::PLACE_HEADERS[0],
+            crate::ledger::sheet::VILLAGES_HEADERS[0],
+            crate::ledger::sheet::PARTICIPANTS_HEADERS[0],
+            crate::ledger::sheet::ID_HEADERS[0],
         ]
         .map(String::from),
     );
