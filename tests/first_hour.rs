@@ -526,3 +526,34 @@ fn a_fresh_preset_warns_only_of_its_samples_and_placeholders() {
         assert_eq!(other.len(), 0, "{preset}: {other:?}");
     }
 }
+
+// The README's walk: init says where to go next, new names the file as typed.
+#[test]
+fn init_and_new_speak_of_paths_as_the_clerk_types_them() {
+    let work = tempfile::tempdir().unwrap();
+    let out = cli()
+        .current_dir(work.path())
+        .args(["init", "新河镇妇联-2024", "--year", "2024"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("下一步：cd 新河镇妇联-2024，"),
+        "{}",
+        text(&out.stdout)
+    );
+    let ledger = work.path().join("新河镇妇联-2024");
+    let out = cli()
+        .current_dir(&ledger)
+        .args([
+            "new",
+            "--date",
+            "2024-03-08",
+            "--item",
+            "legal-rights",
+            "--text",
+            "宣传",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "已追加到 activities/2024-03.yaml\n");
+}

@@ -23,9 +23,14 @@ pub(super) fn run(args: InitArgs) -> ExitCode {
                 println!("已创建 {}", path.display());
             }
             if !args.templates {
+                let enter = if args.dir == std::path::Path::new(".") {
+                    String::new()
+                } else {
+                    format!("cd {}，", args.dir.display())
+                };
                 println!(
-                    "下一步：编辑 report.yaml，用 annual-report new 记活动，然后 annual-report build {}",
-                    args.dir.display()
+                    "下一步：{enter}按本单位情况修改 report.yaml（每个字段都有注释），用 annual-report new 记活动，\
+                     annual-report check 检查，年底 annual-report build 生成总结"
                 );
             }
             ExitCode::SUCCESS

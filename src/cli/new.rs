@@ -217,15 +217,20 @@ pub(super) fn run(args: NewArgs) -> ExitCode {
     };
     match add(&args.dir, &entry, args.dry_run) {
         Ok(added) if args.dry_run => {
-            println!("# 将追加到 {}\n{}", added.file.display(), added.yaml);
+            println!("# 将追加到 {}\n{}", shown(&added.file), added.yaml);
             ExitCode::SUCCESS
         }
         Ok(added) => {
-            println!("已追加到 {}", added.file.display());
+            println!("已追加到 {}", shown(&added.file));
             ExitCode::SUCCESS
         }
         Err(e) => refuse(&e),
     }
+}
+
+/// A path as the clerk would type it: `activities/2024-03.yaml`, not `./activities/…`.
+fn shown(path: &std::path::Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
 }
 
 fn refuse(error: &EntryError) -> ExitCode {
