@@ -105,18 +105,21 @@ pub fn paragraphs(s: &str) -> Vec<String> {
     out
 }
 
-/// A date as a clerk types it: `2024-03-15`, `2024-3-15`, `2024/3/15`, `2024.3.15` or
-/// `2024年3月15日` (full-width digits too, as a Chinese input method may give them).
-/// `None` unless it is a day of the calendar.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let ascii: String = s
-        .trim()
-        .chars()
+/// `text` with full-width digits (as a Chinese input method types them) made ASCII.
+pub fn ascii_digits(text: &str) -> String {
+    text.chars()
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             c => c,
         })
-        .collect();
+        .collect()
+}
+
+/// A date as a clerk types it: `2024-03-15`, `2024-3-15`, `2024/3/15`, `2024.3.15` or
+/// `2024年3月15日` (full-width digits too, as a Chinese input method may give them).
+/// `None` unless it is a day of the calendar.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let ascii = ascii_digits(s.trim());
     let body = ascii.strip_suffix('日').unwrap_or(&ascii);
     let parts: Vec<&str> = body.split(['-', '/', '.', '年', '月']).collect();
     let [year, month, day] = parts.as_slice() else {

@@ -2,15 +2,11 @@
 
 mod common;
 
-use common::{cli, fixture, stats_total};
+use common::{cli, fixture, fresh_ledger, stats_total, text};
 use std::path::Path;
 
 fn run(args: &[&str], dir: &Path) -> std::process::Output {
     cli().args(args).arg(dir).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -55,7 +51,7 @@ fn every_preset_initialises_a_ledger_that_builds() {
 
 #[test]
 fn init_never_overwrites_and_names_the_presets() {
-    let work = ledger();
+    let work = fresh_ledger();
     let again = run(&["init", "--year", "2024"], work.path());
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("不会覆盖"));
@@ -101,19 +97,9 @@ fn init_templates_copies_the_defaults_for_editing() {
     assert!(built.contains("（改过的模板）"));
 }
 
-fn ledger() -> tempfile::TempDir {
-    let work = tempfile::tempdir().unwrap();
-    cli()
-        .args(["init", "--year", "2024"])
-        .arg(work.path())
-        .assert()
-        .success();
-    work
-}
-
 #[test]
 fn new_appends_to_the_month_file_keeping_what_is_there() {
-    let work = ledger();
+    let work = fresh_ledger();
     let dir = work.path();
     let january = dir.join("activities/2024-01.yaml");
     let before = std::fs::read_to_string(&january).unwrap();
@@ -156,7 +142,7 @@ fn new_appends_to_the_month_file_keeping_what_is_there() {
 
 #[test]
 fn new_validates_first_and_writes_nothing_on_error() {
-    let work = ledger();
+    let work = fresh_ledger();
     let dir = work.path();
     let january = dir.join("activities/2024-01.yaml");
     let before = std::fs::read(&january).unwrap();
@@ -244,7 +230,7 @@ fn new_validates_first_and_writes_nothing_on_error() {
 
 #[test]
 fn new_without_a_terminal_names_what_is_missing_and_dry_run_writes_nothing() {
-    let work = ledger();
+    let work = fresh_ledger();
     let dir = work.path();
     let out = cli()
         .args(["new", "--date", "2024-01-20"])
@@ -283,7 +269,7 @@ fn new_without_a_terminal_names_what_is_missing_and_dry_run_writes_nothing() {
 
 #[test]
 fn concurrent_new_loses_no_entry() {
-    let work = ledger();
+    let work = fresh_ledger();
     let dir = work.path().to_path_buf();
     let bin = assert_cmd::cargo::cargo_bin("annual-report");
     let spawned: Vec<_> = (0..8)

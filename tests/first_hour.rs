@@ -3,24 +3,9 @@
 
 mod common;
 
-use common::{cli, copy_dir, fixture};
+use common::{cli, copy_dir, fixture, fresh_ledger, text};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh fulian ledger for 2024 in a temporary directory.
-fn ledger() -> tempfile::TempDir {
-    let work = tempfile::tempdir().unwrap();
-    cli()
-        .args(["init", "--year", "2024"])
-        .arg(work.path())
-        .assert()
-        .success();
-    work
-}
 
 /// Runs the binary in a pseudo-terminal (util-linux `script`), typing `answers` one
 /// line each: what a clerk at a terminal does.
@@ -58,7 +43,7 @@ fn shell_quote(s: &str) -> String {
 // 1. build without a directory inside the ledger; where outputs land is printed.
 #[test]
 fn build_inside_the_ledger_needs_no_directory_and_prints_where_it_wrote() {
-    let work = ledger();
+    let work = fresh_ledger();
     let out = cli()
         .current_dir(work.path())
         .args(["build", "--format", "md,pdf", "--no-system-fonts"])
@@ -78,7 +63,7 @@ fn build_inside_the_ledger_needs_no_directory_and_prints_where_it_wrote() {
 // 2. What init writes as an example is flagged by check; the year is checked.
 #[test]
 fn init_samples_and_placeholders_are_flagged_and_the_year_is_checked() {
-    let work = ledger();
+    let work = fresh_ledger();
     let out = cli()
         .args(["check", "--format", "json"])
         .arg(work.path())
@@ -136,7 +121,7 @@ fn init_samples_and_placeholders_are_flagged_and_the_year_is_checked() {
 // figures of the item are asked, the date is written as YYYY-MM-DD.
 #[test]
 fn new_in_a_terminal_asks_again_and_keeps_what_was_typed() {
-    let work = ledger();
+    let work = fresh_ledger();
     let out = in_terminal(
         &["new"],
         work.path(),
@@ -170,7 +155,7 @@ fn new_in_a_terminal_asks_again_and_keeps_what_was_typed() {
 
 #[test]
 fn new_offers_a_date_of_the_ledgers_year() {
-    let work = ledger();
+    let work = fresh_ledger();
     // 2024 is not this year: Enter stands for the latest date already recorded.
     let out = in_terminal(&["new"], work.path(), &["", "children", "看望留守儿童"]);
     let shown = text(&out.stdout);
@@ -182,7 +167,7 @@ fn new_offers_a_date_of_the_ledgers_year() {
 
 #[test]
 fn new_from_flags_normalises_the_date_and_refuses_without_a_file_that_does_not_exist() {
-    let work = ledger();
+    let work = fresh_ledger();
     let dir = work.path();
     cli()
         .args([
@@ -237,7 +222,7 @@ fn new_outside_a_ledger_and_into_a_gbk_log_say_why_in_chinese() {
     );
     assert!(!err.contains("No such file"), "{err}");
 
-    let work = ledger();
+    let work = fresh_ledger();
     let log = work.path().join("activities/2024-02.yaml");
     // 测试 in GBK: what Excel or an old editor on a Chinese Windows saves.
     let gbk: &[u8] = b"- date: 2024-02-01\n  item: children\n  text: \xb2\xe2\xca\xd4\n";
@@ -265,7 +250,7 @@ fn new_outside_a_ledger_and_into_a_gbk_log_say_why_in_chinese() {
 // 4. A paragraph ending with an activity text without a final mark is closed.
 #[test]
 fn an_unterminated_activity_text_at_a_paragraph_end_gets_its_full_stop() {
-    let work = ledger();
+    let work = fresh_ledger();
     let dir = work.path();
     cli()
         .args([

@@ -4,12 +4,8 @@
 
 mod common;
 
-use common::{cli, copy_dir, fixture};
+use common::{cli, copy_dir, fixture, text};
 use std::path::Path;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The chapanzhou ledger with one more log, `activities/2023-12.yaml`.
 fn ledger_with(log: &str) -> tempfile::TempDir {

@@ -740,14 +740,7 @@ impl Checker {
 /// The help for a figure written as text: the number to write when one is in there
 /// (全角 digits, 10余, 近30, 30+), and where the words around it belong.
 fn figure_text_help(text: &str) -> String {
-    let ascii: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
-        })
-        .collect();
+    let ascii = crate::text::ascii_digits(text.trim());
     let digits: String = ascii.chars().filter(char::is_ascii_digit).collect();
     let rest: String = ascii
         .chars()

@@ -232,7 +232,7 @@ fn key_value_slips(
             .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "-./年月日".contains(c))
         && trimmed_value.chars().any(|c| ('０'..='９').contains(&c));
     if looks_numeric {
-        let ascii = ascii_digits(trimmed_value);
+        let ascii = crate::text::ascii_digits(trimmed_value);
         out.push(slip(
             SlipKind::FullWidthDigits,
             value_at,
@@ -274,20 +274,10 @@ fn flow_digit_slips(
                 SlipKind::FullWidthDigits,
                 flow_at + start,
                 found,
-                &ascii_digits(found),
+                &crate::text::ascii_digits(found),
             ));
         }
     }
-}
-
-/// Full-width digits as ASCII.
-fn ascii_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
-        })
-        .collect()
 }
 
 fn wide_colon_slip(

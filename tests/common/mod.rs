@@ -10,6 +10,22 @@ pub fn cli() -> assert_cmd::Command {
     cmd
 }
 
+/// A command's output as text (lossy, for messages).
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh ledger of the default preset (fulian) for 2024 in a temporary directory.
+pub fn fresh_ledger() -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    cli()
+        .args(["init", "--year", "2024"])
+        .arg(work.path())
+        .assert()
+        .success();
+    work
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
