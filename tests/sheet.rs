@@ -445,8 +445,14 @@ proptest! {
             })
             .collect();
         add_many(source.path(), &entries, false).unwrap();
-        let (_, _out, copy) = export_then_import(source.path());
-        prop_assert_eq!(stats_json(copy.path()), stats_json(source.path()));
+        let (file, _out, copy) = export_then_import(source.path());
+        let before = stats_json(source.path());
+        prop_assert_eq!(stats_json(copy.path()), before.clone());
+        // Imported back into the ledger it came from, it adds nothing (the activities
+        // have no ids there: they are recognised by what they say).
+        let again = import(source.path(), &file, &ImportOptions::default()).unwrap();
+        prop_assert_eq!(again.added.len(), 0);
+        prop_assert_eq!(stats_json(source.path()), before);
     }
 }
 
@@ -635,4 +641,50 @@ fn many_entries_go_to_their_month_files_at_once_or_not_at_all() {
 fn write_the_example_sheet() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sheets");
     messy_workbook(&dir.join("工作台账.xlsx"), None);
+}
+
+/// A row whose id is already in the ledger but whose content was edited afterwards is
+/// refused at its cell, not silently skipped.
+#[test]
+fn an_edited_row_of_an_imported_activity_is_named_not_dropped() {
+    let source = ledger();
+    let entry = NewEntry {
+        date: "2023-05-04".into(),
+        item: "legal-rights".into(),
+        text: "入户走访".into(),
+        figures: vec![("visits".into(), "2".into())],
+        id: Some("visit-0504".into()),
+        ..NewEntry::default()
+    };
+    add_many(source.path(), &[entry], false).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("导出.xlsx");
+    let prepared = annual_report::prepare(source.path()).unwrap();
+    annual_report::publish::sheet::export_activities(&prepared.aggregate, &file).unwrap();
+    // Unchanged: recognised by its id.
+    let again = import(source.path(), &file, &ImportOptions::default()).unwrap();
+    assert_eq!((again.added.len(), again.already.len()), (0, 1));
+    // The figure edited in the sheet: refused, naming the id.
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, header) in ["日期", "条目", "活动内容", "接待妇女来访", "活动标识"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *header).unwrap();
+    }
+    for (c, value) in ["2023-05-04", "legal-rights", "入户走访", "3", "visit-0504"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *value).unwrap();
+    }
+    let edited = out.path().join("改过.xlsx");
+    workbook.save(&edited).unwrap();
+    let err = import(source.path(), &edited, &ImportOptions::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("visit-0504") && message.contains("内容与台账中的那条不同"),
+        "{message}"
+    );
 }

@@ -199,7 +199,7 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
         .ok_or_else(|| ImportError::NoHeader {
             file: searched(file, &tables),
         })?;
-    let existing = existing_ids(dir);
+    let mut existing = Existing::of(dir);
     let mut rows = Rows {
         table,
         columns: &columns,
@@ -222,9 +222,23 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
             RowKind::Bad(problems) => outcome.bad.extend(problems),
             RowKind::Entry(entry) => {
                 let id = entry.id.clone().unwrap_or_default();
-                if existing.contains(&id) {
-                    outcome.already.push(table.at(r, None));
-                } else if let Some((first, _)) = entries.iter().find(|(_, e)| e.id == entry.id) {
+                let id_column = columns.iter().find(|c| c.field == Some(Field::Id));
+                match existing.holds(&entry) {
+                    Ok(true) => {
+                        outcome.already.push(table.at(r, None));
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(message) => {
+                        outcome.bad.push(RowProblem {
+                            at: table.at(r, id_column.map(|c| c.column)),
+                            message,
+                            allowed: Vec::new(),
+                        });
+                        continue;
+                    }
+                }
+                if let Some((first, _)) = entries.iter().find(|(_, e)| e.id == entry.id) {
                     // Only an id column can repeat a key; the computed ones are numbered.
                     let column = columns.iter().find(|c| c.field == Some(Field::Id));
                     outcome.bad.push(RowProblem {
@@ -266,19 +280,56 @@ fn searched(file: &Path, tables: &[Table]) -> String {
     }
 }
 
-/// Ids of the activities already in the ledger.
-fn existing_ids(dir: &Path) -> HashSet<String> {
-    crate::ledger::load::load(dir)
-        .ledger
-        .map(|ledger| {
-            ledger
-                .logs
-                .iter()
-                .flat_map(|log| &log.activities)
-                .filter_map(|a| a.id.as_ref().map(|id| id.value.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
+/// What the ledger already holds: each activity id with the key of its content, and
+/// how many activities without an id say each content (an exported sheet imported
+/// back has no ids for them, and must add nothing).
+#[derive(Default)]
+struct Existing {
+    ids: std::collections::HashMap<String, String>,
+    contents: std::collections::HashMap<String, usize>,
+}
+
+impl Existing {
+    fn of(dir: &Path) -> Self {
+        let mut existing = Existing::default();
+        let Some(ledger) = crate::ledger::load::load(dir).ledger else {
+            return existing;
+        };
+        for activity in ledger.logs.iter().flat_map(|log| &log.activities) {
+            let content = content_key(&as_entry(activity));
+            match &activity.id {
+                Some(id) => {
+                    existing.ids.insert(id.value.clone(), content);
+                }
+                None => *existing.contents.entry(content).or_default() += 1,
+            }
+        }
+        existing
+    }
+
+    /// Whether a row's activity is already in the ledger; an error when its id is
+    /// there with another content (the row was edited after it was imported).
+    fn holds(&mut self, entry: &NewEntry) -> Result<bool, String> {
+        let content = content_key(entry);
+        let id = entry.id.as_deref().unwrap_or_default();
+        if let Some(stored) = self.ids.get(id) {
+            // A computed id is itself a content key, numbered when repeated.
+            return if *stored == content || id.starts_with(&content) {
+                Ok(true)
+            } else {
+                Err(format!(
+                    "活动标识 “{id}” 已在台账中，但这一行的内容与台账中的那条不同；导入不会改动已有的活动：请在台账里修改那一条，或删去它再导入"
+                ))
+            };
+        }
+        match self.contents.get_mut(&content) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
 }
 
 /// A header text as compared: no spaces, ASCII brackets as full-width ones.
@@ -570,21 +621,7 @@ impl Rows<'_> {
     /// A key that the same row content gives again on every import: a hash of the
     /// activity, numbered when the sheet holds the same activity more than once.
     fn key(&mut self, entry: &NewEntry) -> String {
-        let mut content = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            entry.date,
-            entry.item,
-            entry.text,
-            entry.place.as_deref().unwrap_or_default(),
-            entry.participants.as_deref().unwrap_or_default(),
-            entry.villages.join("、")
-        );
-        let mut figures = entry.figures.clone();
-        figures.sort();
-        for (k, v) in figures {
-            content.push_str(&format!("\u{1f}{k}={v}"));
-        }
-        let base = format!("{KEY_PREFIX}{:016x}", fnv1a(content.as_bytes()));
+        let base = content_key(entry);
         let key = (1..)
             .map(|n| {
                 if n == 1 {
@@ -597,6 +634,56 @@ impl Rows<'_> {
             .expect("some number is free");
         self.keys.insert(key.clone());
         key
+    }
+}
+
+/// The hash of what an activity says (date, item, text, place, participants,
+/// villages, figures): the same for a row and for the activity it was imported as.
+fn content_key(entry: &NewEntry) -> String {
+    let mut content = format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        entry.date,
+        entry.item,
+        entry.text,
+        entry.place.as_deref().unwrap_or_default(),
+        entry.participants.as_deref().unwrap_or_default(),
+        entry.villages.join("、")
+    );
+    let mut figures = entry.figures.clone();
+    figures.sort();
+    for (k, v) in figures {
+        content.push_str(&format!("\u{1f}{k}={v}"));
+    }
+    format!("{KEY_PREFIX}{:016x}", fnv1a(content.as_bytes()))
+}
+
+/// An activity of the ledger as the entry a row would give for it.
+fn as_entry(activity: &crate::ledger::model::ActivitySpec) -> NewEntry {
+    let number = |v: &crate::ledger::model::FigureValue| match v {
+        crate::ledger::model::FigureValue::Integer(n) => n.to_string(),
+        crate::ledger::model::FigureValue::Other(text) => text.clone(),
+    };
+    NewEntry {
+        date: crate::text::parse_date(&activity.date.value).map_or_else(
+            || activity.date.value.clone(),
+            |d| d.format("%Y-%m-%d").to_string(),
+        ),
+        item: activity.item.value.clone(),
+        text: activity
+            .text
+            .as_ref()
+            .map(|t| t.value.trim().to_owned())
+            .unwrap_or_default(),
+        figures: activity
+            .figures
+            .0
+            .iter()
+            .map(|(k, v)| (k.value.clone(), number(&v.value)))
+            .collect(),
+        place: activity.place.as_ref().map(|p| p.value.clone()),
+        participants: activity.participants.as_ref().map(|p| number(&p.value)),
+        villages: activity.villages.iter().map(|v| v.value.clone()).collect(),
+        ..NewEntry::default()
     }
 }
 
