@@ -326,6 +326,7 @@ fn command_line_errors_are_in_chinese() {
         (vec!["build", "--format"], "需要一个值"),
         (vec!["completions"], "缺少必需的参数"),
         (vec!["new", "--date"], "需要一个值"),
+        (vec!["build", "--jobs", "abc"], "要写 0 或正整数"),
     ] {
         let out = cli().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -337,6 +338,7 @@ fn command_line_errors_are_in_chinese() {
             "For more information",
             "tip:",
             "[OPTIONS]",
+            "invalid digit",
         ];
         assert!(english.iter().all(|e| !err.contains(e)), "{args:?}: {err}");
         assert!(err.contains("用法：annual-report"), "{err}");
@@ -541,4 +543,44 @@ fn init_and_new_speak_of_paths_as_the_clerk_types_them() {
         .output()
         .unwrap();
     assert_eq!(text(&out.stdout), "已追加到 activities/2024-03.yaml\n");
+}
+
+// Help texts say their defaults in Chinese; clap's "[default: …]" stays out.
+#[test]
+fn help_has_no_english_defaults() {
+    for command in ["build", "check", "init", "new", "stats", "import", "export"] {
+        let help = text(&cli().args([command, "--help"]).output().unwrap().stdout);
+        assert!(!help.contains("[default"), "{command}: {help}");
+        assert!(!help.contains("[possible values"), "{command}: {help}");
+    }
+}
+
+// Full-width digits, as a Chinese input method types them, are numbers everywhere.
+#[test]
+fn full_width_digits_are_numbers_in_new_and_init() {
+    let work = fresh_ledger();
+    cli()
+        .args([
+            "new",
+            "--date",
+            "２０２４-03-09",
+            "--item",
+            "legal-rights",
+            "--figure",
+            "visits=３",
+        ])
+        .arg(work.path())
+        .assert()
+        .success();
+    let march = std::fs::read_to_string(work.path().join("activities/2024-03.yaml")).unwrap();
+    assert!(
+        march.contains("- date: 2024-03-09\n") && march.contains("visits: 3"),
+        "{march}"
+    );
+    let other = tempfile::tempdir().unwrap();
+    cli()
+        .args(["init", "--year", "２０２４"])
+        .arg(other.path())
+        .assert()
+        .success();
 }

@@ -6,6 +6,19 @@ use annual_report::publish::render::copy_templates;
 use chrono::Datelike;
 use std::process::ExitCode;
 
+/// A path as it can be pasted into a shell: quoted when it holds a space or a
+/// character the shell would read.
+fn shell_word(path: &str) -> String {
+    let plain = path
+        .chars()
+        .all(|c| !c.is_whitespace() && !"'\"\\$`!*?&;|<>()[]{}#~".contains(c));
+    if plain {
+        path.to_owned()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
+    }
+}
+
 pub(super) fn run(args: InitArgs) -> ExitCode {
     let result = if args.templates {
         copy_templates(&args.dir).map_err(|e| e.to_string())
@@ -26,7 +39,7 @@ pub(super) fn run(args: InitArgs) -> ExitCode {
                 let enter = if args.dir == std::path::Path::new(".") {
                     String::new()
                 } else {
-                    format!("cd {}，", args.dir.display())
+                    format!("cd {}，", shell_word(&args.dir.display().to_string()))
                 };
                 println!(
                     "下一步：{enter}按本单位情况修改 report.yaml（每个字段都有注释），用 annual-report new 记活动，\

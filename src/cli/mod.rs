@@ -137,7 +137,7 @@ struct BuildArgs {
     #[arg(long, value_name = "上级目录")]
     all: Option<PathBuf>,
     /// 同时生成的报告数（默认等于 CPU 核数）
-    #[arg(long, short, default_value_t = 0, value_name = "数量")]
+    #[arg(long, short, default_value_t = 0, value_name = "数量", value_parser = parse_jobs)]
     jobs: usize,
     /// 输出目录（默认为报告目录下的 reports/；多个报告时为 <输出目录>/<报告目录名>/）
     #[arg(long, short, value_name = "目录")]
@@ -348,14 +348,21 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// A number of parallel builds as typed after `--jobs`.
+fn parse_jobs(typed: &str) -> Result<usize, String> {
+    annual_report::text::ascii_digits(typed.trim())
+        .parse::<usize>()
+        .map_err(|_| "要写 0 或正整数，例如 2（0 表示用全部 CPU 核）".to_owned())
+}
+
 /// A reporting year as typed after `--year`: four digits, within the years a ledger
 /// may hold.
 fn parse_year(typed: &str) -> Result<i32, String> {
-    typed
-        .trim()
+    let ascii = annual_report::text::ascii_digits(typed.trim());
+    ascii
         .parse::<i32>()
         .ok()
-        .filter(|y| annual_report::ledger::check::YEARS.contains(y) && typed.trim().len() == 4)
+        .filter(|y| annual_report::ledger::check::YEARS.contains(y) && ascii.len() == 4)
         .ok_or_else(|| {
             format!(
                 "年份写四位数字，例如 2024（可用 {}–{}）",

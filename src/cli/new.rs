@@ -102,20 +102,30 @@ fn ask_figures(choices: &Choices, item: &ItemChoice) -> Result<Vec<(String, Stri
 
 /// Fills in what the flags left out by asking; every answer is checked at once.
 fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry, Cancelled> {
-    let date = match &args.date {
-        Some(date) => date.clone(),
+    // A flag given with the command is checked first too: when it is wrong, the
+    // clerk is told and asked, instead of losing every answer at the end.
+    let date = match args.date.as_deref().map(|d| choices.date(d)) {
+        Some(Ok(date)) => date.format("%Y-%m-%d").to_string(),
+        Some(Err(message)) => {
+            eprintln!("  {message}");
+            ask_date(choices)?
+        }
         None => ask_date(choices)?,
     };
-    let item = match &args.item {
-        Some(item) => choices.items.iter().find(|i| &i.id == item),
-        None => Some(ask_item(choices)?),
+    let item = match args.item.as_deref().map(|i| choices.item(i)) {
+        Some(Ok(item)) => item,
+        Some(Err(message)) => {
+            eprintln!("  {message}");
+            ask_item(choices)?
+        }
+        None => ask_item(choices)?,
     };
     let mut text = match &args.text {
         Some(text) => text.clone(),
         None => ask("做了什么（一句话；只记数字时可回车跳过）：")?,
     };
     let mut figures = parse_figure_flags(&args.figures).unwrap_or_default();
-    if let (true, Some(item)) = (args.figures.is_empty(), item) {
+    if args.figures.is_empty() {
         figures = ask_figures(choices, item)?;
     }
     if text.is_empty() && figures.is_empty() {
@@ -132,7 +142,7 @@ fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry,
     }
     Ok(NewEntry {
         date,
-        item: item.map_or_else(|| args.item.clone().unwrap_or_default(), |i| i.id.clone()),
+        item: item.id.clone(),
         text,
         figures,
         place: args.place.clone(),

@@ -49,7 +49,12 @@ pub fn localize(command: Command) -> Command {
 
 fn localize_one(command: Command) -> Command {
     let template = help_template(&command);
+    // clap would print "[default: .]": every help text says its default in Chinese.
     let mut command = command
+        .mut_args(|arg| {
+            let takes_values = arg.get_action().takes_values();
+            arg.hide_default_value(takes_values)
+        })
         .help_template(template)
         .disable_help_subcommand(true)
         .disable_help_flag(true)

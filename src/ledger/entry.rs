@@ -210,13 +210,13 @@ impl Choices {
     /// its title; the likely items otherwise.
     pub fn item(&self, typed: &str) -> Result<&ItemChoice, String> {
         let typed = typed.trim();
-        if let Ok(n) = typed.parse::<usize>() {
+        if let Ok(n) = crate::text::ascii_digits(typed).parse::<usize>() {
             return n
                 .checked_sub(1)
                 .and_then(|i| self.items.get(i))
                 .ok_or_else(|| format!("没有第 {n} 个条目：请填 1 到 {}", self.items.len()));
         }
-        if let Some(item) = self.items.iter().find(|i| i.id == typed) {
+        if let Some(item) = self.item_named(typed) {
             return Ok(item);
         }
         let candidates: Vec<Candidate> = self
@@ -252,6 +252,18 @@ impl Choices {
         }
     }
 
+    /// The item whose id, or one of whose texts, is exactly what was written (for a
+    /// spreadsheet cell, where a number or a near word must not pick an item).
+    pub fn item_named(&self, written: &str) -> Option<&ItemChoice> {
+        let written = written.trim();
+        let words = crate::text::normalize(written);
+        self.items.iter().find(|i| i.id == written).or_else(|| {
+            self.items
+                .iter()
+                .find(|i| i.words.iter().any(|w| *w == words))
+        })
+    }
+
     /// A figure value as typed: a whole number of at least 0.
     pub fn figure_value(&self, key: &str, typed: &str) -> Result<u64, String> {
         let label = self
@@ -259,7 +271,8 @@ impl Choices {
             .iter()
             .find(|f| f.key == key)
             .map_or(key, |f| f.label.as_str());
-        let typed = typed.trim();
+        let ascii = crate::text::ascii_digits(typed.trim());
+        let typed = ascii.as_str();
         if typed.parse::<i64>().is_ok_and(|n| n < 0) {
             return Err(format!("{label} 的数字 {typed} 不能为负"));
         }
@@ -424,6 +437,7 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
             ),
         ),
     }
+    normalized.figures.clear();
     for (key, value) in &entry.figures {
         if !choices.figures.iter().any(|f| &f.key == key) {
             problems.push(
@@ -432,8 +446,11 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
                     .allowed(choices.figure_names())
                     .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
             );
-        } else if let Err(message) = choices.figure_value(key, value) {
-            problems.push(Diagnostic::error("E024", message).field("--figure"));
+        } else {
+            match choices.figure_value(key, value) {
+                Ok(n) => normalized.figures.push((key.clone(), n.to_string())),
+                Err(message) => problems.push(Diagnostic::error("E024", message).field("--figure")),
+            }
         }
     }
     if problems.is_empty() {

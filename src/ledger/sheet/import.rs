@@ -565,7 +565,10 @@ impl Rows<'_> {
                         &serial_date(*n)
                             .map_or(shown.clone(), |d| d.format("%Y-%m-%d").to_string()),
                     ),
-                    _ => self.choices.date(&shown),
+                    // A time after the day (2023-03-11 09:30) is not part of the date.
+                    _ => self
+                        .choices
+                        .date(shown.split_whitespace().next().unwrap_or_default()),
                 };
                 entry.date = date
                     .map_err(|m| (m, Vec::new()))?
@@ -573,9 +576,18 @@ impl Rows<'_> {
                     .to_string();
             }
             Field::Item => {
-                let item = self.choices.item(&shown).map_err(|m| {
+                // A cell names its item exactly: a number or a near word picks nothing
+                // (an office's own category codes must not file rows under an item).
+                let item = self.choices.item_named(&shown).ok_or_else(|| {
+                    let m = match self.choices.item(&shown) {
+                        Ok(guess) if guess.id != shown => format!(
+                            "未知的条目 “{shown}”；是不是 “{}”？表格里请写条目的 id 或完整的标题",
+                            guess.id
+                        ),
+                        Ok(_) => format!("未知的条目 “{shown}”"),
+                        Err(m) => m.split("；可选：").next().unwrap_or_default().to_owned(),
+                    };
                     // The full list (ids with their titles) follows as the allowed values.
-                    let m = m.split("；可选：").next().unwrap_or_default().to_owned();
                     let allowed = self
                         .choices
                         .items
@@ -605,6 +617,9 @@ impl Rows<'_> {
                     )
                 })?;
                 entry.participants = Some(n.to_string());
+            }
+            // A dash, slash or 无 in a figure column means "none this time".
+            Field::Figure(_) if ["-", "—", "－", "/", "无", "—-"].contains(&shown.trim()) => {
             }
             Field::Figure(key) => {
                 let typed = whole_number(&shown).map_or(shown.clone(), |n| n.to_string());
@@ -689,14 +704,9 @@ fn as_entry(activity: &crate::ledger::model::ActivitySpec) -> NewEntry {
 
 /// A number as a clerk writes it in a cell: `12`, `12.0`, `１２`, `1,200`.
 fn whole_number(text: &str) -> Option<u64> {
-    let ascii: String = text
-        .trim()
+    let ascii: String = crate::text::ascii_digits(text.trim())
         .chars()
         .filter(|c| *c != ',' && *c != '，')
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
-        })
         .collect();
     ascii
         .parse::<u64>()
