@@ -257,11 +257,10 @@ impl Choices {
     pub fn item_named(&self, written: &str) -> Option<&ItemChoice> {
         let written = written.trim();
         let words = crate::text::normalize(written);
-        self.items.iter().find(|i| i.id == written).or_else(|| {
-            self.items
-                .iter()
-                .find(|i| i.words.iter().any(|w| *w == words))
-        })
+        self.items
+            .iter()
+            .find(|i| i.id == written)
+            .or_else(|| self.items.iter().find(|i| i.words.contains(&words)))
     }
 
     /// A figure value as typed: a whole number of at least 0.
