@@ -456,3 +456,59 @@ fn new_works_on_ledgers_that_link_to_others() {
     );
     assert!(!dir.join("activities/2023-11.yaml").exists());
 }
+
+/// `--file` writes only where the ledger reads: a .yaml file inside activities/.
+#[test]
+fn new_file_stays_inside_the_activities_folder() {
+    let work = fresh_ledger();
+    let dir = work.path();
+    let outside = tempfile::tempdir().unwrap();
+    for file in [
+        "../report2.yaml".to_owned(),
+        "notes.txt".to_owned(),
+        outside.path().join("x.yaml").display().to_string(),
+    ] {
+        let out = run(
+            &[
+                "new",
+                "--date",
+                "2024-03-01",
+                "--item",
+                "children",
+                "--text",
+                "甲",
+                "--file",
+                &file,
+            ],
+            dir,
+        );
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert!(
+            text(&out.stderr).contains("activities/ 目录"),
+            "{file}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert!(!outside.path().join("x.yaml").exists());
+    let absolute = dir.join("activities/专项/走访.yaml");
+    let out = run(
+        &[
+            "new",
+            "--date",
+            "2024-03-01",
+            "--item",
+            "children",
+            "--text",
+            "甲",
+            "--file",
+            &absolute.display().to_string(),
+        ],
+        dir,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        std::fs::read_to_string(&absolute)
+            .unwrap()
+            .contains("text: \"甲\"")
+    );
+}

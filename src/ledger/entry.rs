@@ -53,6 +53,12 @@ pub enum EntryError {
         .0.display()
     )]
     NotALedger(PathBuf),
+    /// `--file` names a file the ledger would not read.
+    #[error(
+        "--file {} 不在台账的 activities/ 目录里或不是 .yaml 文件：台账只读 activities/ 下的 .yaml 文件",
+        .0.display()
+    )]
+    OutsideLedger(PathBuf),
     /// A log could not be read.
     #[error("无法读取 {}：{}", .path.display(), crate::diag::io_reason(.source))]
     Read {
@@ -355,13 +361,33 @@ pub fn entry_yaml(entry: &NewEntry) -> String {
 }
 
 /// The log file the entry goes to.
-fn target(dir: &Path, entry: &NewEntry, date: NaiveDate) -> PathBuf {
+/// The log file the entry goes to: by default the month's, else the one named, which
+/// must lie inside `activities/` (where the ledger is read from) and end in .yaml.
+fn target(dir: &Path, entry: &NewEntry, date: NaiveDate) -> Result<PathBuf, EntryError> {
     let activities = dir.join(ACTIVITIES_DIR);
-    match &entry.file {
-        Some(file) if file.is_absolute() => file.clone(),
-        Some(file) => activities.join(file),
-        None => activities.join(format!("{}-{:02}.yaml", date.year(), date.month())),
-    }
+    let Some(file) = &entry.file else {
+        return Ok(activities.join(format!("{}-{:02}.yaml", date.year(), date.month())));
+    };
+    // An absolute path is taken relative to activities/ when it points there.
+    let relative = if file.is_absolute() {
+        let real_activities = activities
+            .canonicalize()
+            .unwrap_or_else(|_| activities.clone());
+        file.strip_prefix(&real_activities)
+            .or_else(|_| file.strip_prefix(&activities))
+            .map(Path::to_path_buf)
+            .ok()
+    } else {
+        Some(file.clone())
+    };
+    let inside = relative.filter(|r| {
+        r.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && r.extension().is_some_and(|e| e == "yaml" || e == "yml")
+    });
+    inside
+        .map(|r| activities.join(r))
+        .ok_or_else(|| EntryError::OutsideLedger(file.clone()))
 }
 
 /// Checks the ledger as it would be with each log holding its new text, in memory (no
@@ -489,7 +515,7 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
                 let date = choices
                     .date(&entry.date)
                     .expect("prevalidate accepted the date");
-                planned.push((target(dir, &entry, date), entry_yaml(&entry), date));
+                planned.push((target(dir, &entry, date)?, entry_yaml(&entry), date));
             }
             Err(EntryError::Invalid(report)) => problems.extend(report.diagnostics),
             Err(other) => return Err(other),
