@@ -47,9 +47,16 @@ pub fn io_reason(error: &std::io::Error) -> String {
         ErrorKind::OutOfMemory => "内存不足",
         ErrorKind::UnexpectedEof => "文件意外结束",
         _ => {
-            return match error.raw_os_error() {
-                Some(code) => format!("系统错误（错误码 {code}）"),
-                None => "系统错误".to_owned(),
+            // An error this program made carries its own Chinese explanation (a
+            // rollback that failed names the files); the system's own are English.
+            let own = error
+                .get_ref()
+                .map(ToString::to_string)
+                .filter(|text| text.chars().any(crate::text::is_cjk));
+            return match (own, error.raw_os_error()) {
+                (Some(text), _) => text,
+                (None, Some(code)) => format!("系统错误（错误码 {code}）"),
+                (None, None) => "系统错误".to_owned(),
             };
         }
     };

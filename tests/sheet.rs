@@ -688,3 +688,51 @@ fn an_edited_row_of_an_imported_activity_is_named_not_dropped() {
         "{message}"
     );
 }
+
+/// Export never replaces a file by a slip of the hand, and a file that only looks like
+/// a workbook says what it really is, in Chinese.
+#[test]
+fn export_keeps_existing_files_and_a_web_page_sheet_is_named_plainly() {
+    let work = tempfile::tempdir().unwrap();
+    let existing = work.path().join("工作台账.xlsx");
+    std::fs::write(&existing, b"the office's own sheet").unwrap();
+    let ledger_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chapanzhou-2023");
+    for (output, expected) in [
+        (existing.clone(), "已存在，不会覆盖"),
+        (work.path().join("report.yaml"), "不是 .xlsx 文件名"),
+    ] {
+        let out = cli()
+            .args(["export", "--output"])
+            .arg(&output)
+            .arg(&ledger_dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(expected));
+    }
+    assert_eq!(std::fs::read(&existing).unwrap(), b"the office's own sheet");
+    cli()
+        .args(["export", "--force", "--output"])
+        .arg(&existing)
+        .arg(&ledger_dir)
+        .assert()
+        .success();
+    assert!(std::fs::read(&existing).unwrap().starts_with(b"PK"));
+
+    let page = work.path().join("系统导出.xls");
+    std::fs::write(
+        &page,
+        "<html><table><tr><td>日期</td><td>条目</td></tr></table></html>",
+    )
+    .unwrap();
+    let target = ledger();
+    let out = cli()
+        .arg("import")
+        .arg(&page)
+        .arg(target.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("网页表格") && !err.contains("error"), "{err}");
+}

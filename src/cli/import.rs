@@ -77,6 +77,10 @@ fn report(done: &Imported, dry_run: bool) {
 }
 
 pub(super) fn export(args: ExportArgs) -> ExitCode {
+    if let Err(message) = super::workbook_path_allowed(&args.output, args.force) {
+        eprintln!("错误：{message}");
+        return ExitCode::FAILURE;
+    }
     let prepared = match annual_report::prepare(&args.dir) {
         Ok(prepared) => prepared,
         Err(findings) => {

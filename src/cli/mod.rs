@@ -265,6 +265,9 @@ struct StatsArgs {
     /// 写入的文件（--format xlsx 时必填）
     #[arg(long, short, value_name = "文件")]
     output: Option<PathBuf>,
+    /// 与 --output 一起用：文件已存在时覆盖它
+    #[arg(long)]
+    force: bool,
 }
 
 /// Output of `stats`.
@@ -312,6 +315,9 @@ struct ExportArgs {
     /// 写入的 Excel 文件（.xlsx）
     #[arg(long, short, value_name = "文件")]
     output: PathBuf,
+    /// 文件已存在时覆盖它
+    #[arg(long)]
+    force: bool,
 }
 
 /// Arguments of `schema`.
@@ -346,6 +352,28 @@ pub fn run(cli: Cli) -> ExitCode {
         Commands::Man => extras::man(),
         Commands::Help(args) => extras::help(args),
     }
+}
+
+/// Refuses to write a workbook anywhere but a new `.xlsx` file (or an existing one with
+/// `--force`): an export must never replace the office's own ledger sheet or a YAML
+/// file by a slip of the hand.
+fn workbook_path_allowed(path: &std::path::Path, force: bool) -> Result<(), String> {
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        return Err(format!(
+            "{} 不是 .xlsx 文件名：请写成 例如 统计.xlsx",
+            path.display()
+        ));
+    }
+    if path.exists() && !force {
+        return Err(format!(
+            "{} 已存在，不会覆盖；要覆盖请加 --force，或换一个文件名",
+            path.display()
+        ));
+    }
+    Ok(())
 }
 
 /// A number of parallel builds as typed after `--jobs`.

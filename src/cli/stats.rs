@@ -5,9 +5,17 @@ use super::{StatsArgs, StatsFormat};
 use std::process::ExitCode;
 
 pub(super) fn run(args: StatsArgs) -> ExitCode {
-    if matches!(args.format, StatsFormat::Xlsx) && args.output.is_none() {
-        eprintln!("错误：--format xlsx 须同时用 --output 指定写入的文件，例如 --output 统计.xlsx");
-        return ExitCode::FAILURE;
+    if matches!(args.format, StatsFormat::Xlsx) {
+        let Some(output) = &args.output else {
+            eprintln!(
+                "错误：--format xlsx 须同时用 --output 指定写入的文件，例如 --output 统计.xlsx"
+            );
+            return ExitCode::FAILURE;
+        };
+        if let Err(message) = super::workbook_path_allowed(output, args.force) {
+            eprintln!("错误：{message}");
+            return ExitCode::FAILURE;
+        }
     }
     match annual_report::prepare(&args.dir) {
         Ok(prepared) => {

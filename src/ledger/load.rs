@@ -164,7 +164,11 @@ fn activity_files(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
                 Err(e) => {
                     report.diagnostics.push(Diagnostic::error(
                         "E001",
-                        format!("无法读取目录 {} 中的条目：{e}", current.display()),
+                        format!(
+                            "无法读取目录 {} 中的条目：{}",
+                            current.display(),
+                            crate::diag::io_reason(&e)
+                        ),
                     ));
                     continue;
                 }

@@ -138,16 +138,21 @@ fn roll_back(done: Vec<Replaced>, error: std::io::Error) -> std::io::Error {
             None => std::fs::remove_file(&target),
         };
         if let Err(e) = undone {
-            failures.push(format!("{}：{e}", target.display()));
+            failures.push(format!(
+                "{}：{}",
+                target.display(),
+                crate::diag::io_reason(&e)
+            ));
         }
     }
     if failures.is_empty() {
         error
     } else {
-        std::io::Error::new(
-            error.kind(),
-            format!("{error}；且未能恢复原文件 {}", failures.join("；")),
-        )
+        std::io::Error::other(format!(
+            "{}；且未能恢复原文件 {}",
+            crate::diag::io_reason(&error),
+            failures.join("；")
+        ))
     }
 }
 

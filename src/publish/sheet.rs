@@ -62,10 +62,21 @@ fn workbook(year: i32) -> Workbook {
     book
 }
 
+/// Why the workbook could not be made, in Chinese (the writer's own text is English).
+fn xlsx_reason(error: &XlsxError) -> String {
+    match error {
+        XlsxError::MaxStringLengthExceeded => {
+            "有一条活动的文字超过了 Excel 一个格子能放的 32,767 字；请把它拆成几条活动".to_owned()
+        }
+        XlsxError::IoError(e) => crate::diag::io_reason(e),
+        _ => "生成 Excel 文件失败".to_owned(),
+    }
+}
+
 fn save(mut book: Workbook, path: &Path) -> Result<(), ExportError> {
     let fail = |e: XlsxError| ExportError {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason: xlsx_reason(&e),
     };
     let bytes = book.save_to_buffer().map_err(fail)?;
     crate::files::write_durably(path, &bytes).map_err(|e| ExportError {
@@ -101,7 +112,7 @@ fn header(sheet: &mut Worksheet, names: &[String], f: &Formats) -> Result<(), Xl
 pub fn export_activities(agg: &Aggregate, path: &Path) -> Result<(), ExportError> {
     let fail = |e: XlsxError| ExportError {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason: xlsx_reason(&e),
     };
     let year = &agg.year;
     let f = Formats::new();
@@ -203,7 +214,7 @@ pub fn export_stats(
 ) -> Result<(), ExportError> {
     let fail = |e: XlsxError| ExportError {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason: xlsx_reason(&e),
     };
     let f = Formats::new();
     let mut book = workbook(stats.year);

@@ -351,8 +351,10 @@ fn read_mapping(path: &Path, choices: &Choices) -> Result<Vec<(String, Field)>, 
         reason,
     };
     let text = std::fs::read_to_string(path).map_err(|e| fail(crate::diag::io_reason(&e)))?;
-    let map: crate::ledger::model::OrderedMap<String> = serde_saphyr::from_str(&text)
-        .map_err(|e| fail(format!("不是“表头文字: 字段”的映射（{e}）")))?;
+    let map: crate::ledger::model::OrderedMap<String> =
+        serde_saphyr::from_str(&text).map_err(|_| {
+            fail("不是“表头文字: 字段”的映射：每行写一个表头、冒号、空格和字段名".to_owned())
+        })?;
     let mut fields = Vec::new();
     for (header, target) in map.0 {
         let target = target.trim();

@@ -62,8 +62,8 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Vec<Table>, ReadError> {
             }])
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
-            let workbook =
-                calamine::open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+            let workbook = calamine::open_workbook_auto(path)
+                .map_err(|_| unreadable(not_a_workbook(&bytes_head(path))))?;
             let mut tables = workbook_tables(workbook, &file, sheet)?;
             if ext == "ods" {
                 for table in &mut tables {
@@ -105,7 +105,7 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<Cell>>, String> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| e.to_string())?;
+        let record = record.map_err(|_| "文件中有一行不是有效的 CSV（引号不成对？）".to_owned())?;
         rows.push(record.iter().map(text_cell).collect());
     }
     Ok(rows)
@@ -143,7 +143,7 @@ fn workbook_tables<RS: Read + Seek>(
             .worksheet_range(name)
             .map_err(|e| ReadError::Unreadable {
                 file: file.to_owned(),
-                reason: format!("工作表“{name}”：{e}"),
+                reason: format!("工作表“{name}”读不出来（{}）", sheet_reason(&e)),
             })?;
         let merged = merged_cells(&mut workbook, name);
         tables.push(Table {
@@ -302,6 +302,45 @@ fn cell(data: &Data) -> Cell {
             .map_or_else(|| text_cell(s), Cell::Date),
         Data::DurationIso(s) => text_cell(s),
         Data::Error(e) => Cell::Text(format!("#{e}")),
+    }
+}
+
+/// The first bytes of a file, to tell what it really is when it does not open.
+fn bytes_head(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let _ = std::fs::File::open(path).and_then(|f| f.take(8).read_to_end(&mut head));
+    head
+}
+
+/// Why a file named like a workbook did not open, from what it really holds: an OA
+/// system's "Excel export" is often a web page, a "Unicode text" save is UTF-16 text.
+fn not_a_workbook(head: &[u8]) -> String {
+    let text_start = head
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .copied()
+        .next();
+    match head {
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => {
+            "这是“Unicode 文本”而不是工作簿；请在 Excel/WPS 里另存为 .xlsx".to_owned()
+        }
+        _ if text_start == Some(b'<') => {
+            "这是网页表格（常见于系统导出的“Excel”）而不是工作簿；请用 Excel/WPS 打开后另存为 .xlsx"
+                .to_owned()
+        }
+        [b'P', b'K', ..] | [0xD0, 0xCF, ..] => {
+            "工作簿已损坏或有密码保护，打不开；请用 Excel/WPS 打开后另存为 .xlsx".to_owned()
+        }
+        _ => "不是 Excel/WPS 工作簿；请用 Excel/WPS 打开后另存为 .xlsx".to_owned(),
+    }
+}
+
+/// Why one sheet could not be read, in Chinese (calamine's text is English).
+fn sheet_reason(error: &calamine::Error) -> &'static str {
+    match error {
+        calamine::Error::Io(_) => "读取文件出错",
+        _ => "内容已损坏或格式不受支持",
     }
 }
 
