@@ -105,6 +105,10 @@ pub fn paragraphs(s: &str) -> Vec<String> {
     out
 }
 
+/// Marks that never stand twice in a row: proofreading flags them (W112), `check
+/// --fix` makes them one.
+pub const DOUBLED_MARKS: [&str; 5] = ["。。", "，，", "；；", "、、", "：："];
+
 /// `text` with full-width digits (as a Chinese input method types them) made ASCII.
 pub fn ascii_digits(text: &str) -> String {
     text.chars()

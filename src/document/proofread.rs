@@ -335,9 +335,6 @@ fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
     out
 }
 
-/// Marks that never stand twice in a row.
-const DOUBLED_MARKS: [&str; 5] = ["。。", "，，", "；；", "、、", "：："];
-
 /// W112: a doubled mark in the document as printed, written in the ledger or made by
 /// joining a piece that ends with a mark to one that starts with one. It is placed
 /// where the ledger writes it, else at the item whose paragraph shows it.
@@ -347,7 +344,10 @@ fn doubled_marks(year: &Year, doc: &Document, report: &Report) -> Vec<Diagnostic
     for item in items {
         for paragraph in &item.paragraphs {
             let text = paragraph.plain_text();
-            for mark in DOUBLED_MARKS.iter().filter(|m| text.contains(*m)) {
+            for mark in crate::text::DOUBLED_MARKS
+                .iter()
+                .filter(|m| text.contains(*m))
+            {
                 let written = year.texts().into_iter().find_map(|(field, t)| {
                     let folded = fold_lines(&t.value);
                     folded.find(mark).map(|byte| {

@@ -215,7 +215,7 @@ fn normalized_date(value: &str) -> String {
 /// doubled mark (。。 ，， 、、 ；；) becomes one.
 fn prose(text: &str) -> String {
     let mut out = crate::text::full_width_punctuation(text);
-    for doubled in ["。。", "，，", "、、", "；；"] {
+    for doubled in crate::text::DOUBLED_MARKS {
         let single = &doubled[..doubled.len() / 2];
         while out.contains(doubled) {
             out = out.replace(doubled, single);

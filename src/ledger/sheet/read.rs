@@ -203,7 +203,7 @@ fn spans(xml: &str, sheet: &str) -> Vec<Dimensions> {
             Ok(Event::End(e)) => {
                 match e.name().as_ref() {
                     "table:table" if inside => return merged,
-                    "table:table-row" if inside => row += row_repeat,
+                    "table:table-row" if inside => row = row.saturating_add(row_repeat),
                     _ => {}
                 }
                 continue;
@@ -222,7 +222,7 @@ fn spans(xml: &str, sheet: &str) -> Vec<Dimensions> {
                 column = 0;
                 row_repeat = count(&e, "table:number-rows-repeated");
                 if empty {
-                    row += row_repeat;
+                    row = row.saturating_add(row_repeat);
                 }
             }
             "table:table-cell" | "table:covered-table-cell" if inside => {
@@ -233,7 +233,10 @@ fn spans(xml: &str, sheet: &str) -> Vec<Dimensions> {
                 if rows > 1 || columns > 1 {
                     merged.push(Dimensions {
                         start: (row, column),
-                        end: (row + rows - 1, column + columns - 1),
+                        end: (
+                            row.saturating_add(rows - 1),
+                            column.saturating_add(columns - 1),
+                        ),
                     });
                 }
                 column = column.saturating_add(count(&e, "table:number-columns-repeated"));
@@ -260,16 +263,23 @@ fn grid(range: &Range<Data>, merged: &[Dimensions]) -> Vec<Vec<Cell>> {
     rows
 }
 
-/// Every cell of a merged region set to the region's top-left value.
+/// Every cell of a merged region set to the region's top-left value, within the rows
+/// and columns that hold data (a whole-column merge must not make a million rows).
 fn fill_merged(rows: &mut Vec<Vec<Cell>>, merged: &[Dimensions]) {
+    let last_row = u32::try_from(rows.len())
+        .unwrap_or(u32::MAX)
+        .saturating_sub(1);
+    let last_column = u32::try_from(rows.iter().map(Vec::len).max().unwrap_or(0))
+        .unwrap_or(u32::MAX)
+        .saturating_sub(1);
     for region in merged {
         let value = rows
             .get(region.start.0 as usize)
             .and_then(|r| r.get(region.start.1 as usize))
             .cloned()
             .unwrap_or(Cell::Empty);
-        for r in region.start.0..=region.end.0 {
-            for c in region.start.1..=region.end.1 {
+        for r in region.start.0..=region.end.0.min(last_row) {
+            for c in region.start.1..=region.end.1.min(last_column) {
                 let (r, c) = (r as usize, c as usize);
                 if r >= rows.len() {
                     rows.resize(r + 1, Vec::new());
@@ -347,6 +357,22 @@ fn sheet_reason(error: &calamine::Error) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_merge_past_the_data_is_clipped_to_it() {
+        let mut rows = vec![
+            vec![Cell::Text("类型".into()), Cell::Text("内容".into())],
+            vec![Cell::Text("维权".into()), Cell::Text("甲".into())],
+            vec![Cell::Empty, Cell::Text("乙".into())],
+        ];
+        let whole_column = Dimensions {
+            start: (1, 0),
+            end: (u32::MAX, 0),
+        };
+        fill_merged(&mut rows, &[whole_column]);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[2][0], Cell::Text("维权".into()));
+    }
 
     #[test]
     fn gbk_and_bom_csv_read_the_same() {
