@@ -7,6 +7,7 @@
 //! never become markup or a field.
 
 use crate::document::compose::{DocItem, Document, Rollup};
+use crate::publish::grid;
 use crate::text::{RichText, Span};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
@@ -479,33 +480,16 @@ fn item_paragraphs(item: &DocItem) -> String {
     out
 }
 
-/// Width in characters of the grid: a CJK character one, anything half-width one half.
-fn width_in_chars(text: &str) -> f64 {
-    text.chars()
-        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-        .sum()
-}
-
-/// Issuer and date without a seal (GB/T 9704 7.3.5), as the PDF sets them: one empty
-/// line above; the issuer two characters in from the right; the date below, starting
-/// two characters right of the issuer; a longer date two characters in from the right
-/// with the issuer moved left to match. Positions as left indents in hundredths of a
-/// character, so they stay on the character grid.
+/// Issuer and date without a seal (GB/T 9704 7.3.5), in the cells the PDF gives them
+/// (`grid::signature_cells`): one empty line above, each line indented to its cell in
+/// hundredths of a character, so they stay on the character grid.
 fn signature_paragraphs(issuer: &str, date: Option<&str>) -> String {
-    const LINE: f64 = 28.0;
-    let name_width = width_in_chars(issuer);
-    let date_width = date.map_or(0.0, width_in_chars);
-    let mut name_x = LINE - 2.0 - name_width;
-    let mut date_x = name_x + 2.0;
-    if date.is_some() && date_x + date_width > LINE - 2.0 {
-        date_x = LINE - 2.0 - date_width;
-        name_x = date_x - 2.0;
-    }
-    let indent = |x: f64| {
-        let chars = (x.max(0.0) * 100.0).round();
+    let (issuer_at, date_at) = grid::signature_cells(issuer, date, &grid::Advances::default());
+    let indent = |cells: usize| {
         format!(
-            "<w:ind w:leftChars=\"{chars}\" w:left=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
-            (x.max(0.0) * 316.0).round()
+            "<w:ind w:leftChars=\"{}\" w:left=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
+            cells * 100,
+            cells * 316
         )
     };
     let mut out = paragraph(
@@ -513,9 +497,9 @@ fn signature_paragraphs(issuer: &str, date: Option<&str>) -> String {
         "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>",
         "",
     );
-    out.push_str(&paragraph(None, &indent(name_x), &plain_run(issuer)));
+    out.push_str(&paragraph(None, &indent(issuer_at), &plain_run(issuer)));
     if let Some(date) = date {
-        out.push_str(&paragraph(None, &indent(date_x), &plain_run(date)));
+        out.push_str(&paragraph(None, &indent(date_at), &plain_run(date)));
     }
     out
 }
@@ -633,16 +617,25 @@ mod tests {
     }
 
     #[test]
-    fn a_longer_date_moves_the_issuer_left() {
-        let short = signature_paragraphs("茶盘洲镇妇联", Some("2024年1月22日"));
-        // Issuer 6 characters, two in from the right: starts at 20; the date (3 CJK
-        // characters and 7 digits: 6.5) would start at 22 and end at 28.5 > 26, so it
-        // moves to 19.5 and the issuer to 17.5.
-        assert!(short.contains("w:leftChars=\"1750\""), "{short}");
-        assert!(short.contains("w:leftChars=\"1950\""), "{short}");
-        let long = signature_paragraphs("沅江市茶盘洲镇妇女联合会办公室", Some("2024年1月2日"));
-        // Issuer 15: starts at 11; the date (6) starts at 13 and ends at 19 ≤ 26.
-        assert!(long.contains("w:leftChars=\"1100\""), "{long}");
-        assert!(long.contains("w:leftChars=\"1300\""), "{long}");
+    fn the_signature_stands_in_the_cells_the_pdf_gives_it() {
+        let advances = grid::Advances::default();
+        for (issuer, date) in [
+            ("茶盘洲镇妇联", Some("2024年1月22日")),
+            ("沅江市茶盘洲镇妇女联合会办公室", Some("2024年1月2日")),
+            ("新河镇妇联", None),
+        ] {
+            let (issuer_at, date_at) = grid::signature_cells(issuer, date, &advances);
+            let xml = signature_paragraphs(issuer, date);
+            assert!(
+                xml.contains(&format!("w:leftChars=\"{}\"", issuer_at * 100)),
+                "{xml}"
+            );
+            if date.is_some() {
+                assert!(
+                    xml.contains(&format!("w:leftChars=\"{}\"", date_at * 100)),
+                    "{xml}"
+                );
+            }
+        }
     }
 }

@@ -523,15 +523,7 @@ pub fn signature(issuer: &str, date: Option<&str>, advances: &Advances) -> Strin
     let setting = Setting::body(Face::Body);
     let issuer_units = units(&RichText::plain(issuer), setting, advances);
     let date_units = date.map(|d| units(&RichText::plain(d), setting, advances));
-    let right = LINE_CELLS - 2;
-    let issuer_cells = occupied_cells(&issuer_units);
-    let date_cells = date_units.as_deref().map_or(0, occupied_cells);
-    let mut issuer_at = right.saturating_sub(issuer_cells);
-    let mut date_at = issuer_at + 2;
-    if date_units.is_some() && date_at + date_cells > right {
-        date_at = right.saturating_sub(date_cells);
-        issuer_at = date_at.saturating_sub(2);
-    }
+    let (issuer_at, date_at) = signature_starts(&issuer_units, date_units.as_deref());
     let mut out = String::new();
     for (units, start) in [(Some(issuer_units), issuer_at), (date_units, date_at)] {
         if let Some(units) = units {
@@ -540,6 +532,31 @@ pub fn signature(issuer: &str, date: Option<&str>, advances: &Advances) -> Strin
         }
     }
     out
+}
+
+/// The cells where the issuer and the date start (GB/T 9704 7.3.5): the issuer two
+/// cells in from the right, the date two cells right of the issuer, or, when longer,
+/// two cells in from the right with the issuer moved left to match.
+fn signature_starts(issuer: &[Unit], date: Option<&[Unit]>) -> (usize, usize) {
+    let right = LINE_CELLS - 2;
+    let issuer_cells = occupied_cells(issuer);
+    let date_cells = date.map_or(0, occupied_cells);
+    let mut issuer_at = right.saturating_sub(issuer_cells);
+    let mut date_at = issuer_at + 2;
+    if date.is_some() && date_at + date_cells > right {
+        date_at = right.saturating_sub(date_cells);
+        issuer_at = date_at.saturating_sub(2);
+    }
+    (issuer_at, date_at)
+}
+
+/// The cells where the signature's issuer and date start, as the PDF sets them (for
+/// the .docx, which places them by character indents on the same grid).
+pub fn signature_cells(issuer: &str, date: Option<&str>, advances: &Advances) -> (usize, usize) {
+    let setting = Setting::body(Face::Body);
+    let issuer_units = units(&RichText::plain(issuer), setting, advances);
+    let date_units = date.map(|d| units(&RichText::plain(d), setting, advances));
+    signature_starts(&issuer_units, date_units.as_deref())
 }
 
 #[cfg(test)]
