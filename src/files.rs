@@ -51,11 +51,37 @@ pub fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
+/// Holds the lock of a ledger directory (`.annual-report.lock`) until dropped: one
+/// writer of the ledger at a time (`new`, `check --fix`, `import`), so none is lost.
+pub fn lock_ledger(dir: &Path, name: &str) -> std::io::Result<std::fs::File> {
+    let lock = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(name))?;
+    lock.lock()?;
+    Ok(lock)
+}
+
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    // A ledger file reached through a symbolic link is written where the link points,
+    // and keeps the link.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let temp = write_temporary(dir, bytes, durable)?;
-    fault::step(fault::Operation::Rename, path)?;
-    temp.persist(path).map_err(|e| e.error)?;
+    // A replaced file keeps its permissions (a ledger shared with a group stays so).
+    if let Ok(meta) = std::fs::metadata(&target) {
+        std::fs::set_permissions(&temp, meta.permissions())?;
+    }
+    fault::step(fault::Operation::Rename, &target)?;
+    temp.persist(&target).map_err(|e| e.error)?;
+    if durable {
+        // The rename itself reaches the disk only with its directory.
+        std::fs::File::open(dir)?.sync_all()?;
+    }
     Ok(())
 }
 
@@ -151,6 +177,28 @@ pub mod fault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions_and_its_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("2024-03.yaml");
+        std::fs::write(&real, b"old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o664)).unwrap();
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_durably(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o664);
+    }
 
     #[cfg(unix)]
     #[test]

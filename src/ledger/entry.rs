@@ -11,7 +11,6 @@ use crate::ledger::template::Template;
 use crate::suggest::{Candidate, suggestions};
 use crate::text::is_identifier;
 use chrono::{Datelike, NaiveDate};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// Name of the lock file in a report directory.
@@ -533,13 +532,7 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
     };
     std::fs::create_dir_all(dir.join(ACTIVITIES_DIR)).map_err(lock_io)?;
     // One writer at a time per report directory; held until every rename is done.
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK_FILE))
-        .map_err(lock_io)?;
-    lock.lock().map_err(lock_io)?;
+    let lock = crate::files::lock_ledger(dir, LOCK_FILE).map_err(lock_io)?;
     let texts = new_texts(&planned)?;
     validate(dir, &texts)?;
     if !dry_run {

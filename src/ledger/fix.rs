@@ -98,13 +98,8 @@ pub fn apply(dir: &Path, fixes: &[FileFix]) -> Result<(), FixError> {
         move |source| FixError::Io { path, source }
     };
     let lock_path = dir.join(crate::ledger::entry::LOCK_FILE);
-    let lock = std::fs::File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io(&lock_path))?;
-    lock.lock().map_err(io(&lock_path))?;
+    let lock =
+        crate::files::lock_ledger(dir, crate::ledger::entry::LOCK_FILE).map_err(io(&lock_path))?;
     for fix in fixes {
         // The file may have changed since the plan (a `new` in another terminal):
         // repair what is there now.
