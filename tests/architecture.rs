@@ -38,25 +38,81 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The first path segment after every `crate::` in a file (`crate::ledger::x` gives
-/// `ledger`), with its line number.
-fn crate_imports(text: &str) -> Vec<(usize, String)> {
+/// The code of a line without its comment and string literals (a path written in a
+/// comment or a message is no import).
+fn code_of(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut previous = ' ';
+    for c in line.chars() {
+        if !in_string && c == '/' && previous == '/' {
+            out.pop();
+            break;
+        }
+        if c == '"' && previous != '\\' {
+            in_string = !in_string;
+        } else if !in_string {
+            out.push(c);
+        }
+        previous = c;
+    }
+    out
+}
+
+/// The module path of a file under `src/`: `ledger/sheet/import.rs` is
+/// `[ledger, sheet, import]`, `ledger/sheet/mod.rs` is `[ledger, sheet]`.
+fn module_path(relative: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The top-level module every `crate::…` and `super::…` path of a file reaches, with
+/// its line number (`crate::ledger::x` and, from `document/compose.rs`,
+/// `super::super::ledger::x` both give `ledger`).
+fn crate_imports_of(relative: &Path, text: &str) -> Vec<(usize, String)> {
+    let own = module_path(relative);
     let mut found = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let mut rest = line;
-        while let Some(at) = rest.find("crate::") {
-            let after = &rest[at + "crate::".len()..];
+        let code = code_of(line);
+        let mut rest = code.as_str();
+        while let Some(at) = rest
+            .find("crate::")
+            .into_iter()
+            .chain(rest.find("super::"))
+            .min()
+        {
+            let after_crate = rest[at..].strip_prefix("crate::");
+            let (mut path, mut after): (Vec<String>, &str) = match after_crate {
+                Some(after) => (Vec::new(), after),
+                None => (own.clone(), &rest[at..]),
+            };
+            while let Some(next) = after.strip_prefix("super::") {
+                path.pop();
+                after = next;
+            }
             let segment: String = after
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            if !segment.is_empty() {
-                found.push((n + 1, segment));
+            let top = path.first().cloned().unwrap_or(segment);
+            if !top.is_empty() {
+                found.push((n + 1, top));
             }
-            rest = after;
+            rest = &after[after.len().min(1)..];
         }
     }
     found
+}
+
+/// [`crate_imports_of`] for a file at the crate root.
+fn crate_imports(text: &str) -> Vec<(usize, String)> {
+    crate_imports_of(Path::new("lib.rs"), text)
 }
 
 #[test]
@@ -73,7 +129,7 @@ fn no_import_runs_back_up_the_pipeline() {
             continue; // lib.rs, main.rs and cli/ stand above every stage
         };
         let text = std::fs::read_to_string(file).unwrap();
-        for (line, segment) in crate_imports(&text) {
+        for (line, segment) in crate_imports_of(relative, &text) {
             checked += 1;
             match layer_of_module(&segment) {
                 Some(target) if target <= own => {}
@@ -104,9 +160,22 @@ fn no_import_runs_back_up_the_pipeline() {
 
 #[test]
 fn the_scan_sees_a_back_import() {
-    let text = "use crate::publish::render;\nfn f() { crate::ledger::load::load(p); }";
+    let text = "use crate::publish::render;\nfn f() { crate::ledger::load::load(p); }\n// crate::publish in a comment\nlet m = \"crate::publish\";";
     let imports: Vec<String> = crate_imports(text).into_iter().map(|(_, s)| s).collect();
     assert_eq!(imports, ["publish", "ledger"]);
+    // From document/compose.rs, two supers reach the crate root.
+    let relative = Path::new("document/compose.rs");
+    let reached: Vec<String> = crate_imports_of(relative, "use super::super::publish::render;")
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(reached, ["publish"]);
+    let within: Vec<String> =
+        crate_imports_of(Path::new("ledger/sheet/import.rs"), "use super::read;")
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+    assert_eq!(within, ["ledger"]);
     assert!(layer_of_module("publish") > layer_of_file(Path::new("ledger/entry.rs")));
     assert_eq!(layer_of_file(Path::new("cli/mod.rs")), None);
 }
