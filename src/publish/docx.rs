@@ -13,9 +13,6 @@ use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-/// Twips (1/20 pt) per millimetre.
-const TWIPS_PER_MM: f64 = 1440.0 / 25.4;
-
 /// The page: A4 with the text block of GB/T 9704 (156 × 225 mm at 37 mm from the top
 /// and 28 mm from the left; 26 mm right and 35 mm bottom follow).
 pub mod page {
@@ -573,27 +570,27 @@ fn section_properties() -> String {
     )
 }
 
-/// The grid the section declares, in points: (line pitch, character pitch), as Word
-/// computes them (for tests and documentation).
-pub fn grid_in_points() -> (f64, f64) {
-    let line = f64::from(page::LINE_PITCH) / 20.0;
-    let character = f64::from(BODY_SIZE) / 2.0 + f64::from(page::CHAR_SPACE) / 4096.0;
-    (line, character)
-}
-
-/// The text block in millimetres (width, height), from the page size and margins.
-pub fn text_block_mm() -> (f64, f64) {
-    let (width, height) = page::SIZE;
-    let (top, right, bottom, left) = page::MARGINS;
-    (
-        f64::from(width - left - right) / TWIPS_PER_MM,
-        f64::from(height - top - bottom) / TWIPS_PER_MM,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The grid the section declares, in points: (line pitch, character pitch), as Word
+    /// computes them (for tests and documentation).
+    fn grid_in_points() -> (f64, f64) {
+        let line = f64::from(page::LINE_PITCH) / 20.0;
+        let character = f64::from(BODY_SIZE) / 2.0 + f64::from(page::CHAR_SPACE) / 4096.0;
+        (line, character)
+    }
+
+    /// The text block in millimetres (width, height), from the page size and margins.
+    fn text_block_mm() -> (f64, f64) {
+        let (width, height) = page::SIZE;
+        let (top, right, bottom, left) = page::MARGINS;
+        (
+            f64::from(width - left - right) / (1440.0 / 25.4),
+            f64::from(height - top - bottom) / (1440.0 / 25.4),
+        )
+    }
 
     #[test]
     fn the_grid_is_22_lines_of_28_characters() {

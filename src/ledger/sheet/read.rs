@@ -78,7 +78,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Vec<Table>, ReadError> {
 }
 
 /// The text of a CSV file: UTF-8 when it is (a byte order mark dropped), else GB18030.
-pub fn decode(bytes: &[u8]) -> String {
+fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
