@@ -759,3 +759,22 @@ fn export_keeps_existing_files_and_a_web_page_sheet_is_named_plainly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("网页表格") && !err.contains("error"), "{err}");
 }
+
+/// What only the whole-ledger check can find (a figure past the limit) is still named
+/// by the row of the sheet, not by a line of a month file that exists only in memory.
+#[test]
+fn a_ledger_finding_about_an_imported_row_names_the_row() {
+    let sheets = tempfile::tempdir().unwrap();
+    let file = sheets.path().join("台账.csv");
+    std::fs::write(
+        &file,
+        "日期,条目,内容,接待妇女来访\n2023-03-08,legal-rights,宣传,4\n2023-03-09,legal-rights,讲座,1000000000000\n",
+    )
+    .unwrap();
+    let ledger = ledger();
+    let err = import(ledger.path(), &file, &ImportOptions::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("台账.csv 第3行"), "{message}");
+    assert!(!message.contains(".yaml"), "{message}");
+    assert!(logs(ledger.path()).is_empty(), "nothing written");
+}

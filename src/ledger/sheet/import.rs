@@ -257,10 +257,67 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
     }
     if !entries.is_empty() {
         let new: Vec<NewEntry> = entries.iter().map(|(_, e)| e.clone()).collect();
-        let added = entry::add_many(dir, &new, options.dry_run)?;
+        let added = match entry::add_many(dir, &new, options.dry_run) {
+            Ok(added) => added,
+            Err(EntryError::Invalid(report)) => return Err(in_rows(report, &entries)),
+            Err(other) => return Err(other.into()),
+        };
         outcome.added = entries.into_iter().map(|(at, _)| at).zip(added).collect();
     }
     Ok(outcome)
+}
+
+/// Findings of the ledger check about the imported activities, named by the rows they
+/// came from (each imported activity carries its id, which leads back to its row);
+/// when a finding is about the ledger itself, the findings as they are.
+fn in_rows(report: crate::diag::Report, entries: &[(CellRef, NewEntry)]) -> ImportError {
+    let mut problems = Vec::new();
+    for d in &report.diagnostics {
+        let row = d.location.as_ref().and_then(|loc| {
+            let source = report.source_of(loc)?;
+            let id = entry_id_at(&source.text, loc.line as usize)?;
+            entries
+                .iter()
+                .find(|(_, e)| e.id.as_deref() == Some(id.as_str()))
+                .map(|(at, _)| at.clone())
+        });
+        let Some(at) = row else {
+            return ImportError::Ledger(EntryError::Invalid(report));
+        };
+        let message = match &d.help {
+            Some(help) => format!("{}（{help}）", d.message),
+            None => d.message.clone(),
+        };
+        problems.push(RowProblem {
+            at,
+            message,
+            allowed: d.allowed.clone(),
+        });
+    }
+    ImportError::BadRows(problems)
+}
+
+/// The `id` of the activity log entry that holds line `line` (from 1) of `text`.
+fn entry_id_at(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = (0..line.min(lines.len()))
+        .rev()
+        .find(|&i| lines[i].starts_with("- "))?;
+    lines[start..]
+        .iter()
+        .enumerate()
+        .take_while(|(n, l)| *n == 0 || !l.starts_with("- "))
+        .find_map(|(_, l)| {
+            let value = l
+                .trim_start_matches("- ")
+                .trim()
+                .strip_prefix("id:")?
+                .trim();
+            Some(
+                serde_json::from_str::<String>(value)
+                    .unwrap_or_else(|_| value.trim_matches(['"', '\'']).to_owned()),
+            )
+        })
 }
 
 /// The file and the sheets searched for a header row, for the message.
@@ -756,6 +813,15 @@ mod tests {
     fn serial_numbers_are_1900_system_days() {
         assert_eq!(serial_date(45359.0), NaiveDate::from_ymd_opt(2024, 3, 8));
         assert_eq!(serial_date(45359.5), None);
+    }
+
+    #[test]
+    fn an_entry_is_found_by_any_of_its_lines() {
+        let log = "# 注释\n- date: 2023-03-01\n  item: a\n  text: 甲\n  id: sheet-1\n- date: 2023-03-02\n  item: b\n  id: \"表-2\"\n";
+        assert_eq!(entry_id_at(log, 3).as_deref(), Some("sheet-1"));
+        assert_eq!(entry_id_at(log, 2).as_deref(), Some("sheet-1"));
+        assert_eq!(entry_id_at(log, 7).as_deref(), Some("表-2"));
+        assert_eq!(entry_id_at(log, 1), None);
     }
 
     #[test]
