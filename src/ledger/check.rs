@@ -71,6 +71,17 @@ impl Checker {
                     .field(field),
             );
         }
+        self.blank_allowed(file, s, field)
+    }
+
+    /// A text that may be blank (a website header leaves 发文字号 empty and prints the
+    /// field with no value); every other rule of [`Self::text`] holds.
+    fn blank_allowed(
+        &mut self,
+        file: &Arc<str>,
+        s: &Spanned<String>,
+        field: &str,
+    ) -> Located<String> {
         // A control character (written as an escape such as "\a", or pasted in) has no
         // glyph and no meaning in a document; Markdown would even replace some of them.
         if let Some(c) = s.value.chars().find(|&c| is_forbidden_control(c)) {
@@ -194,7 +205,7 @@ impl Checker {
             .iter()
             .map(|(k, v)| {
                 let field = format!("publication.{}", k.value);
-                (k.value.clone(), self.text(&file, v, &field))
+                (k.value.clone(), self.blank_allowed(&file, v, &field))
             })
             .collect();
         let figures = self.figures(&file, spec);
@@ -210,14 +221,15 @@ impl Checker {
                 ("plans.title", "plans.items"),
             )
         });
-        let opening = self.text(&file, &spec.opening, "opening");
-        let closing = self.text(&file, &spec.closing, "closing");
-        let signature = spec.signature.as_ref().map(|s| {
-            let issuer = match &s.issuer {
-                Some(i) => self.text(&file, i, "signature.issuer"),
-                None => organization.clone(),
+        let opening = self.opt_text(&file, &spec.opening, "opening");
+        let closing = self.opt_text(&file, &spec.closing, "closing");
+        let signature = spec.signature.as_ref().and_then(|s| {
+            let issuer = match (&s.issuer, s.show_issuer) {
+                (_, false) => None,
+                (Some(i), true) => Some(self.text(&file, i, "signature.issuer")),
+                (None, true) => Some(organization.clone()),
             };
-            (issuer, s.date)
+            (issuer.is_some() || s.date).then_some((issuer, s.date))
         });
         let note = self.opt_text(&file, &spec.note, "note");
         let rollup = spec.rollup.as_ref().map(|r| {
@@ -280,6 +292,7 @@ impl Checker {
                         .as_ref()
                         .map(|u| u.value.clone())
                         .unwrap_or_default(),
+                    total: decl.total.as_ref().map_or_else(Default::default, |t| t.value),
                 }
             })
             .collect()
@@ -305,6 +318,7 @@ impl Checker {
                 Section {
                     id: s.id.value.clone(),
                     title: self.text(file, &s.title, &format!("sections[{si}].title")),
+                    heading: s.heading,
                     item_style,
                     items,
                 }
@@ -368,6 +382,7 @@ impl Checker {
             lead: self.opt_text(file, &item.lead, &format!("{path}.lead")),
             text: self.opt_text(file, &item.text, &format!("{path}.text")),
             summary,
+            summary_at: item.summary_at.as_ref().map_or_else(Default::default, |p| p.value),
             enumerate: item.enumerate,
             separator,
             activities: Vec::new(),

@@ -428,11 +428,13 @@ fn document_xml(doc: &Document, title_lines: &[String]) -> String {
         body.push_str(&rollup_table(rollup));
     }
     for section in &doc.sections {
-        body.push_str(&paragraph(
-            Some(STYLE_HEADING_ONE.0),
-            "",
-            &plain_run(&format!("{}{}", section.number, section.title)),
-        ));
+        if section.heading {
+            body.push_str(&paragraph(
+                Some(STYLE_HEADING_ONE.0),
+                "",
+                &plain_run(&format!("{}{}", section.number, section.title)),
+            ));
+        }
         for item in &section.items {
             body.push_str(&item_paragraphs(item));
         }
@@ -442,7 +444,7 @@ fn document_xml(doc: &Document, title_lines: &[String]) -> String {
     }
     if let Some(signature) = &doc.signature {
         body.push_str(&signature_paragraphs(
-            &signature.issuer,
+            signature.issuer.as_deref(),
             signature.date.as_deref(),
         ));
     }
@@ -489,10 +491,14 @@ fn width_in_chars(text: &str) -> f64 {
 /// Issuer and date without a seal (GB/T 9704 7.3.5), as the PDF sets them: one empty
 /// line above; the issuer two characters in from the right; the date below, starting
 /// two characters right of the issuer; a longer date two characters in from the right
-/// with the issuer moved left to match. Positions as left indents in hundredths of a
-/// character, so they stay on the character grid.
-fn signature_paragraphs(issuer: &str, date: Option<&str>) -> String {
+/// with the issuer moved left to match; a date alone four characters in from the right
+/// (GB/T 9704 7.3.5.1). Positions as left indents in hundredths of a character, so
+/// they stay on the character grid.
+fn signature_paragraphs(issuer: Option<&str>, date: Option<&str>) -> String {
     const LINE: f64 = 28.0;
+    let Some(issuer) = issuer else {
+        return date_alone_paragraphs(date.unwrap_or_default());
+    };
     let name_width = width_in_chars(issuer);
     let date_width = date.map_or(0.0, width_in_chars);
     let mut name_x = LINE - 2.0 - name_width;
@@ -517,6 +523,27 @@ fn signature_paragraphs(issuer: &str, date: Option<&str>) -> String {
     if let Some(date) = date {
         out.push_str(&paragraph(None, &indent(date_x), &plain_run(date)));
     }
+    out
+}
+
+/// The date alone under the text: one empty line, then the date right-aligned four
+/// characters in from the right edge.
+fn date_alone_paragraphs(date: &str) -> String {
+    let x = (28.0 - 4.0 - width_in_chars(date)).max(0.0);
+    let mut out = paragraph(
+        None,
+        "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>",
+        "",
+    );
+    out.push_str(&paragraph(
+        None,
+        &format!(
+            "<w:ind w:leftChars=\"{}\" w:left=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
+            (x * 100.0).round(),
+            (x * 316.0).round()
+        ),
+        &plain_run(date),
+    ));
     out
 }
 
@@ -634,13 +661,13 @@ mod tests {
 
     #[test]
     fn a_longer_date_moves_the_issuer_left() {
-        let short = signature_paragraphs("茶盘洲镇妇联", Some("2024年1月22日"));
+        let short = signature_paragraphs(Some("茶盘洲镇妇联"), Some("2024年1月22日"));
         // Issuer 6 characters, two in from the right: starts at 20; the date (3 CJK
         // characters and 7 digits: 6.5) would start at 22 and end at 28.5 > 26, so it
         // moves to 19.5 and the issuer to 17.5.
         assert!(short.contains("w:leftChars=\"1750\""), "{short}");
         assert!(short.contains("w:leftChars=\"1950\""), "{short}");
-        let long = signature_paragraphs("沅江市茶盘洲镇妇女联合会办公室", Some("2024年1月2日"));
+        let long = signature_paragraphs(Some("沅江市茶盘洲镇妇女联合会办公室"), Some("2024年1月2日"));
         // Issuer 15: starts at 11; the date (6) starts at 13 and ends at 19 ≤ 26.
         assert!(long.contains("w:leftChars=\"1100\""), "{long}");
         assert!(long.contains("w:leftChars=\"1300\""), "{long}");

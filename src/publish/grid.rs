@@ -518,9 +518,13 @@ fn occupied_cells(units: &[Unit]) -> usize {
 
 /// Issuer and date without a seal (GB/T 9704 7.3.5), in cells: the issuer two cells in
 /// from the right, the date starting two cells right of the issuer; a longer date
-/// sits two cells in from the right and the issuer moves left to match.
-pub fn signature(issuer: &str, date: Option<&str>, advances: &Advances) -> String {
+/// sits two cells in from the right and the issuer moves left to match. A date alone
+/// ends four cells in from the right (GB/T 9704 7.3.5.1).
+pub fn signature(issuer: Option<&str>, date: Option<&str>, advances: &Advances) -> String {
     let setting = Setting::body(Face::Body);
+    let Some(issuer) = issuer else {
+        return date_alone(date.unwrap_or_default(), setting, advances);
+    };
     let issuer_units = units(&RichText::plain(issuer), setting, advances);
     let date_units = date.map(|d| units(&RichText::plain(d), setting, advances));
     let right = LINE_CELLS - 2;
@@ -540,6 +544,14 @@ pub fn signature(issuer: &str, date: Option<&str>, advances: &Advances) -> Strin
         }
     }
     out
+}
+
+/// The date without an issuer, right-aligned four cells in from the right.
+fn date_alone(date: &str, setting: Setting, advances: &Advances) -> String {
+    let units = units(&RichText::plain(date), setting, advances);
+    let start = (LINE_CELLS - 4).saturating_sub(occupied_cells(&units));
+    let line = Line { units, start };
+    line_source(&place(&line, setting, advances), 0.0)
 }
 
 #[cfg(test)]
