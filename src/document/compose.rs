@@ -2,7 +2,7 @@
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
 use crate::ledger::aggregate::{Aggregate, yoy_text};
-use crate::ledger::template::{Placeholder, Template};
+use crate::ledger::template::{Placeholder, Template, list_marker};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::year::{Activity, Item, Located};
 use crate::numbering::{NumberStyle, ordinal};
@@ -383,6 +383,10 @@ fn compose_item(
     if let Some(between) = summary_here(SummaryPlace::Between) {
         add_sentence(&mut paras, between);
     }
+    let list = list_sentence(item);
+    if let Some(list) = &list {
+        add_sentence(&mut paras, list);
+    }
     let texts = activity_texts(item, style);
     if item.enumerate {
         add_sentence(&mut paras, &enumerated(&texts, &item.separator));
@@ -395,7 +399,8 @@ fn compose_item(
         add_sentence(&mut paras, after);
     }
     let summary_last = summary.is_some() && item.summary_at == SummaryPlace::After;
-    let ends_with_an_activity = !item.enumerate && !texts.is_empty() && !summary_last;
+    let ends_with_an_activity =
+        !item.enumerate && (!texts.is_empty() || list.is_some()) && !summary_last;
     if ends_with_an_activity {
         // Fixed text and summaries print as the clerk wrote them; an activity text is
         // a record, and a sentence made of it must end like one.
@@ -422,8 +427,23 @@ fn add_sentence(paras: &mut [String], piece: &str) {
     }
 }
 
-/// The activities' texts as running prose, in order.
+/// The item's list sentence with its activities' short names joined by 、 where
+/// `{{ 活动 }}` stands; none without a list or without named activities.
+fn list_sentence(item: &Item) -> Option<String> {
+    let (before, after) = list_marker(&item.list.as_ref()?.value)?;
+    let names: Vec<String> = item
+        .activities
+        .iter()
+        .filter_map(|a| a.name.as_ref())
+        .map(|n| strip_terminal(&normalize(&n.value)).to_owned())
+        .collect();
+    (!names.is_empty()).then(|| normalize(&format!("{before}{}{after}", names.join("、"))))
+}
+
+/// The activities' texts as running prose, in order. In an item with a list sentence,
+/// an activity with a short name is printed there instead.
 fn activity_texts(item: &Item, style: NumberStyle) -> Vec<String> {
+    let listed = |a: &Activity| item.list.is_some() && a.name.is_some();
     // A list inside an activity must not repeat the numbering around it.
     let inner_style = if item.enumerate || style == NumberStyle::Ordinal {
         NumberStyle::ArabicParen
@@ -432,6 +452,7 @@ fn activity_texts(item: &Item, style: NumberStyle) -> Vec<String> {
     };
     item.activities
         .iter()
+        .filter(|a| !listed(a))
         .filter_map(|a: &Activity| a.text.as_ref())
         .map(|t| activity_text(&t.value, inner_style))
         .collect()

@@ -50,7 +50,7 @@ pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagno
         };
         // An item's lead, text, summary and activities print as one paragraph: its
         // numbering is read there (item_numbering_gaps), not one field at a time.
-        let in_a_paragraph = matches!(field, "lead" | "text" | "summary");
+        let in_a_paragraph = matches!(field, "lead" | "text" | "list" | "name" | "summary");
         let gaps = if in_a_paragraph {
             Vec::new()
         } else {

@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
-use crate::ledger::template::{Piece, Placeholder, Template};
+use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
 use crate::limits;
 use crate::numbering::NumberStyle;
@@ -205,7 +205,10 @@ impl Checker {
             .iter()
             .map(|(k, v)| {
                 let field = format!("publication.{}", k.value);
-                (k.value.clone(), self.blank_allowed(&file, v, &field))
+                // `发文字号:` with nothing after it is a blank value, not an error.
+                let value = v.value.clone().unwrap_or_default();
+                let written = Spanned::new(value, v.referenced, v.defined);
+                (k.value.clone(), self.blank_allowed(&file, &written, &field))
             })
             .collect();
         let figures = self.figures(&file, spec);
@@ -375,10 +378,22 @@ impl Checker {
             Some(sep) => sep.value.clone(),
             None => "。".to_owned(),
         };
+        let list = self.opt_text(file, &item.list, &format!("{path}.list"));
+        if let Some(l) = &list {
+            if list_marker(&l.value).is_none() {
+                self.push(
+                    Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
+                        .at(l.at.clone())
+                        .field(format!("{path}.list"))
+                        .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
+                );
+            }
+        }
         Item {
             id: item.id.value.clone(),
             at: at(file, &item.id),
             title,
+            list,
             lead: self.opt_text(file, &item.lead, &format!("{path}.lead")),
             text: self.opt_text(file, &item.text, &format!("{path}.text")),
             summary,
@@ -528,7 +543,28 @@ impl Checker {
             }
         }
         self.enumerated_activities(year);
+        self.unlisted_names(year);
         referenced
+    }
+
+    /// W003: an activity's short name prints only in its item's list sentence.
+    fn unlisted_names(&mut self, year: &Year) {
+        for item in year.sections.iter().flat_map(|s| &s.items) {
+            if item.list.is_some() {
+                continue;
+            }
+            for name in item.activities.iter().filter_map(|a| a.name.as_ref()) {
+                self.push(
+                    Diagnostic::warning(
+                        "W003",
+                        format!("条目 “{}” 没有列举句（list），活动简称不会出现在文中", item.id),
+                    )
+                    .at(name.at.clone())
+                    .field("name")
+                    .help("在 report.yaml 的这个条目写 list，例如 开展{{ 活动 }}等活动；或删去 name"),
+                );
+            }
+        }
     }
 
     /// Adds a valid activity's figures to the year's running totals (which bound every
@@ -630,6 +666,7 @@ impl Checker {
                 );
             }
         }
+        let name = self.opt_text(file, &spec.name, &format!("{path}.name"));
         let text = self.opt_text(file, &spec.text, &format!("{path}.text"));
         if let Some(t) = &text {
             let entries = t
@@ -643,7 +680,7 @@ impl Checker {
             }
         }
         let figures = self.figure_values(file, &spec.figures, path, figures);
-        if spec.text.is_none() && spec.figures.0.is_empty() {
+        if spec.text.is_none() && spec.name.is_none() && spec.figures.0.is_empty() {
             self.push(
                 Diagnostic::error("E026", "活动既没有文字也没有数字")
                     .at(at(file, &spec.item))
@@ -658,6 +695,7 @@ impl Checker {
         Some(Activity {
             id: spec.id.as_ref().map(|i| i.value.clone()),
             date: date?,
+            name,
             text,
             figures: figures?,
             place: spec.place.as_ref().map(|p| p.value.clone()),

@@ -38,13 +38,14 @@ pub struct ReportSpec {
         description = "网站上本文的网址；填写后网页末尾附二维码"
     )]
     pub url: Option<Spanned<String>>,
-    /// Website metadata, in the site's order: field name → value.
+    /// Website metadata, in the site's order: field name → value; a value may be left
+    /// blank (`发文字号:`), as real headers leave a field empty.
     #[serde(default)]
     #[schemars(
         with = "std::collections::BTreeMap<String, String>",
-        description = "网站信息公开元数据，按网站的字段名和顺序书写，如 索引号、发布机构、发文日期"
+        description = "网站信息公开元数据，按网站的字段名和顺序书写，如 索引号、发布机构、发文日期；值可以留空"
     )]
-    pub publication: OrderedMap<Spanned<String>>,
+    pub publication: OrderedMap<Spanned<Option<String>>>,
     /// Declared figures: key → label and unit.
     #[serde(default)]
     #[schemars(
@@ -260,6 +261,14 @@ pub struct ItemSpec {
         description = "段尾汇总句，{{ 键 }} 处填入本条目的数字合计"
     )]
     pub summary: Option<Spanned<String>>,
+    /// A sentence that lists the activities by their short names, joined with 、, where
+    /// `{{ 活动 }}` stands: 开展{{ 活动 }}等丰富多彩的活动.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "列举句：{{ 活动 }} 处填入本条目各活动的简称（name），用“、”连接，例如 开展{{ 活动 }}等丰富多彩的活动"
+    )]
+    pub list: Option<Spanned<String>>,
     /// Where the summary sentence stands in the paragraph (default: last).
     #[serde(default)]
     #[schemars(
@@ -371,6 +380,13 @@ pub struct ActivitySpec {
     /// The item of report.yaml it belongs to.
     #[schemars(with = "String", description = "所属条目（report.yaml 中条目的 id）")]
     pub item: Spanned<String>,
+    /// A short name for the item's list sentence: 三八趣味运动会.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "活动简称：条目写了 list 时列入列举句（此时不再单独成句），例如 三八趣味运动会"
+    )]
+    pub name: Option<Spanned<String>>,
     /// What was done; may be omitted when the entry only counts figures.
     #[serde(default)]
     #[schemars(with = "Option<String>", description = "做了什么；只记数字时可省略")]

@@ -52,6 +52,8 @@ pub struct Activity {
     pub id: Option<String>,
     /// The day.
     pub date: NaiveDate,
+    /// Short name for the item's list sentence.
+    pub name: Option<Located<String>>,
     /// What was done, when written.
     pub text: Option<Located<String>>,
     /// Counted figures in the order written.
@@ -81,6 +83,8 @@ pub struct Item {
     pub text: Option<Located<String>>,
     /// Closing sentence with `{{ key }}` placeholders.
     pub summary: Option<Located<String>>,
+    /// The sentence listing the activities' names where `{{ 活动 }}` stands.
+    pub list: Option<Located<String>>,
     /// Where the summary sentence stands.
     pub summary_at: SummaryPlace,
     /// Enumerate activities as 一是……二是…….
@@ -161,6 +165,7 @@ impl Year {
                     ("title", &item.title),
                     ("lead", &item.lead),
                     ("text", &item.text),
+                    ("list", &item.list),
                     ("summary", &item.summary),
                 ];
                 out.extend(
@@ -168,11 +173,10 @@ impl Year {
                         .into_iter()
                         .filter_map(|(f, t)| t.as_ref().map(|t| (f, t))),
                 );
-                out.extend(
-                    item.activities
-                        .iter()
-                        .filter_map(|a| a.text.as_ref().map(|t| ("text", t))),
-                );
+                out.extend(item.activities.iter().flat_map(|a| {
+                    let name = a.name.as_ref().map(|n| ("name", n));
+                    name.into_iter().chain(a.text.as_ref().map(|t| ("text", t)))
+                }));
             }
         }
         if let Some((title, plans)) = &self.plans {
