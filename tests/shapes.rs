@@ -334,3 +334,49 @@ fn a_signature_of_the_date_alone() {
     let got = blocks(dir.path());
     assert_eq!(got.last().unwrap(), "青山社区妇联 2024年1月10日");
 }
+
+const RUN_IN_LOG: &str = "- date: 2023-03-08\n  item: farming\n  figures: { visits: 1 }\n";
+
+#[test]
+fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
+    let body = "sections:
+  - id: industry
+    title: 产业发展
+    run_in: true
+    items:
+      - id: farming
+        text: 今年新建大棚20个。
+      - id: trade
+        text: 电商销售稳步增长。
+  - id: care
+    title: 关爱儿童
+    items:
+      - id: children
+        text: 开展关爱活动。
+";
+    let dir = ledger(&report(body), RUN_IN_LOG);
+    assert!(findings(dir.path()).is_empty(), "{:?}", findings(dir.path()));
+    assert_eq!(
+        blocks(dir.path())[1..],
+        [
+            "一、产业发展：今年新建大棚20个。",
+            "电商销售稳步增长。",
+            "二、关爱儿童",
+            "1.开展关爱活动。",
+        ]
+    );
+    let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Typ]);
+    assert!(texts["md"].contains("**一、产业发展：**今年新建大棚20个。"), "{}", texts["md"]);
+    // One heading of its own in the PDF; the run-in one is set in the paragraph, bold.
+    assert_eq!(texts["typ"].matches("#heading-one").count(), 1);
+    let paragraph = texts["typ"].split("#para[").nth(1).unwrap();
+    assert!(paragraph.contains("产业发展"), "{paragraph}");
+    // A run-in section's items cannot be numbered.
+    let numbered = body.replace("    run_in: true\n", "    run_in: true\n    numbering: 1.\n");
+    let dir = ledger(&report(&numbered), RUN_IN_LOG);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E035".into(),
+        "sections[0].numbering".into()
+    )));
+}

@@ -97,8 +97,9 @@ pub struct DocSection {
     pub number: String,
     /// Heading text.
     pub title: String,
-    /// Whether the heading is printed; a section without one takes no number and
-    /// its items follow the text before them directly.
+    /// Whether the heading prints on a line of its own. A section without a printed
+    /// heading takes no number and its items follow the text before them; a run-in
+    /// heading keeps its number and starts the first paragraph instead.
     pub heading: bool,
     /// Its numbered items.
     pub items: Vec<DocItem>,
@@ -152,27 +153,33 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         .sections
         .iter()
         .enumerate()
-        .map(|(si, section)| DocSection {
-            id: section.id.clone(),
-            number: if section.heading {
-                printed_headings += 1;
-                year.section_style.label(printed_headings)
-            } else {
-                String::new()
-            },
-            title: normalize(&section.title.value),
-            heading: section.heading,
-            items: section
-                .items
-                .iter()
-                .enumerate()
-                .map(|(ii, item)| {
-                    let value_of = |placeholder: Placeholder| {
-                        summary_value(agg, previous, si, ii, placeholder)
-                    };
-                    compose_item(item, section.item_style, number(ii), &value_of)
-                })
-                .collect(),
+        .map(|(si, section)| {
+            let mut doc_section = DocSection {
+                id: section.id.clone(),
+                number: if section.heading {
+                    printed_headings += 1;
+                    year.section_style.label(printed_headings)
+                } else {
+                    String::new()
+                },
+                title: normalize(&section.title.value),
+                heading: section.heading,
+                items: section
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(ii, item)| {
+                        let value_of = |placeholder: Placeholder| {
+                            summary_value(agg, previous, si, ii, placeholder)
+                        };
+                        compose_item(item, section.item_style, number(ii), &value_of)
+                    })
+                    .collect(),
+            };
+            if section.run_in && section.heading {
+                run_in(&mut doc_section);
+            }
+            doc_section
         })
         .collect();
     if let Some((title, plans)) = &year.plans {
@@ -327,6 +334,28 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
         total,
         sections,
     }
+}
+
+/// Runs a section's heading into its first paragraph: 一、产业发展：今年……, the
+/// heading bold (黑体 in the PDF, the face of a level-one heading). A section with no
+/// paragraph keeps its heading on a line of its own.
+fn run_in(section: &mut DocSection) {
+    let Some(first) = section
+        .items
+        .first_mut()
+        .and_then(|item| item.paragraphs.first_mut())
+    else {
+        return;
+    };
+    let mut heading = format!("{}{}", section.number, section.title);
+    if !heading.ends_with(['：', '。', '！', '？']) {
+        heading.push('：');
+    }
+    let mut paragraph = RichText::default();
+    paragraph.push(&heading, true);
+    paragraph.append(first);
+    *first = paragraph;
+    section.heading = false;
 }
 
 /// Plans are numbered like ordinary items, but never as sub-headings (they have no

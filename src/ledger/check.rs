@@ -3,7 +3,9 @@
 
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
-use crate::ledger::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
+use crate::ledger::model::{
+    ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, SectionSpec, Spanned,
+};
 use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
 use crate::limits;
@@ -308,7 +310,7 @@ impl Checker {
             .iter()
             .enumerate()
             .map(|(si, s)| {
-                let item_style = s.numbering.as_ref().map_or(default_style, |n| n.value);
+                let item_style = self.section_item_style(file, s, si, default_style);
                 let items = s
                     .items
                     .iter()
@@ -322,11 +324,37 @@ impl Checker {
                     id: s.id.value.clone(),
                     title: self.text(file, &s.title, &format!("sections[{si}].title")),
                     heading: s.heading,
+                    run_in: s.run_in,
                     item_style,
                     items,
                 }
             })
             .collect()
+    }
+
+    /// How a section numbers its items: its own setting, else the report's; a run-in
+    /// section's paragraphs follow its heading and take no numbers (E035 otherwise).
+    fn section_item_style(
+        &mut self,
+        file: &Arc<str>,
+        s: &SectionSpec,
+        si: usize,
+        default_style: NumberStyle,
+    ) -> NumberStyle {
+        match (&s.numbering, s.run_in) {
+            (Some(n), true) if n.value != NumberStyle::Unnumbered => {
+                self.push(
+                    Diagnostic::error("E035", "标题接排的节，条目不能编号")
+                        .at(at(file, n))
+                        .field(format!("sections[{si}].numbering"))
+                        .help("删去本节的 numbering（或写“无”），或去掉 run_in 让标题单独成行"),
+                );
+                NumberStyle::Unnumbered
+            }
+            (_, true) => NumberStyle::Unnumbered,
+            (Some(n), false) => n.value,
+            (None, false) => default_style,
+        }
     }
 
     fn item(

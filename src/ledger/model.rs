@@ -216,6 +216,13 @@ pub struct SectionSpec {
         description = "是否印出节标题（默认是）；为 false 时本节只有编号段落，不印标题、不占节序号"
     )]
     pub heading: bool,
+    /// Run the heading into the section's first paragraph (一、产业发展：今年……), in
+    /// the heading's face; the items of such a section are not numbered.
+    #[serde(default)]
+    #[schemars(
+        description = "为 true 时节标题接排在本节第一段开头（如“一、产业发展：今年……”），标题部分用黑体；本节条目不编号"
+    )]
+    pub run_in: bool,
     /// Item numbering for this section only.
     #[serde(default)]
     #[schemars(

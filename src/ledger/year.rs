@@ -104,6 +104,8 @@ pub struct Section {
     pub title: Located<String>,
     /// Whether the heading is printed (and takes a section number).
     pub heading: bool,
+    /// Whether the heading runs into the first paragraph.
+    pub run_in: bool,
     /// How its items are numbered.
     pub item_style: NumberStyle,
     /// Its items.
