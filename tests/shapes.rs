@@ -105,7 +105,11 @@ fn docx_paragraphs(dir: &Path) -> Vec<String> {
 #[test]
 fn opening_and_closing_may_both_be_left_out() {
     let dir = ledger(&report(SECTIONS), LOG);
-    assert!(findings(dir.path()).is_empty(), "{:?}", findings(dir.path()));
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
     assert_eq!(
         blocks(dir.path()),
         [
@@ -127,11 +131,17 @@ fn an_opening_still_prints_when_written() {
 
 #[test]
 fn a_blank_metadata_value_is_accepted_and_printed_blank() {
-    let body = format!("publication:\n  索引号: 430000/2024-00001\n  发文字号: \"\"\n  发布机构:\n{SECTIONS}");
+    let body = format!(
+        "publication:\n  索引号: 430000/2024-00001\n  发文字号: \"\"\n  发布机构:\n{SECTIONS}"
+    );
     let dir = ledger(&report(&body), LOG);
     assert!(!findings(dir.path()).iter().any(|f| f.1 == "E026"));
     let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Txt, Format::Html]);
-    assert!(texts["md"].contains("发文字号：\\\n发布机构："), "{}", texts["md"]);
+    assert!(
+        texts["md"].contains("发文字号：\\\n发布机构："),
+        "{}",
+        texts["md"]
+    );
     assert!(texts["txt"].contains("发文字号：\n"), "{}", texts["txt"]);
     assert!(texts["html"].contains("<dt>发文字号</dt><dd></dd>"));
     // A blank required text is still refused.
@@ -147,8 +157,14 @@ fn items_numbered_with_a_comma() {
     let (_out, texts) = build_formats(dir.path(), &[Format::Typ]);
     // The PDF's paragraph starts with the number and its 、 in the first cells.
     let paragraph = texts["typ"].split("#para[").nth(1).unwrap();
-    assert!(paragraph.starts_with("\n#gl(h(31.586pt), n(\"1\"), h("), "{paragraph}");
-    assert!(paragraph.contains("\"、\", h(-0.207pt), \"扎实开展"), "{paragraph}");
+    assert!(
+        paragraph.starts_with("\n#gl(h(31.586pt), n(\"1\"), h("),
+        "{paragraph}"
+    );
+    assert!(
+        paragraph.contains("\"、\", h(-0.207pt), \"扎实开展"),
+        "{paragraph}"
+    );
 }
 
 #[test]
@@ -186,7 +202,11 @@ sections:
     let (_out, texts) = build_formats(dir.path(), &[Format::Txt, Format::Typ]);
     assert!(!texts["txt"].contains("正文"), "{}", texts["txt"]);
     assert_eq!(texts["typ"].matches("#heading-one").count(), 1);
-    assert!(!docx_paragraphs(dir.path()).iter().any(|p| p.contains("正文")));
+    assert!(
+        !docx_paragraphs(dir.path())
+            .iter()
+            .any(|p| p.contains("正文"))
+    );
 }
 
 #[test]
@@ -254,7 +274,11 @@ fn activities_listed_by_short_name_in_one_sentence() {
   name: 六一游园会
 ";
     let dir = ledger(&report(&body), log);
-    assert!(findings(dir.path()).is_empty(), "{:?}", findings(dir.path()));
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
     assert_eq!(
         blocks(dir.path())[2],
         "1.扎实开展维权工作。全年接待来访5件。开展三八趣味运动会、母亲节亲子烘焙活动、六一游园会等丰富多彩的活动。走访困难家庭。"
@@ -355,7 +379,11 @@ fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
         text: 开展关爱活动。
 ";
     let dir = ledger(&report(body), RUN_IN_LOG);
-    assert!(findings(dir.path()).is_empty(), "{:?}", findings(dir.path()));
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
     assert_eq!(
         blocks(dir.path())[1..],
         [
@@ -366,13 +394,20 @@ fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
         ]
     );
     let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Typ]);
-    assert!(texts["md"].contains("**一、产业发展：**今年新建大棚20个。"), "{}", texts["md"]);
+    assert!(
+        texts["md"].contains("**一、产业发展：**今年新建大棚20个。"),
+        "{}",
+        texts["md"]
+    );
     // One heading of its own in the PDF; the run-in one is set in the paragraph, bold.
     assert_eq!(texts["typ"].matches("#heading-one").count(), 1);
     let paragraph = texts["typ"].split("#para[").nth(1).unwrap();
     assert!(paragraph.contains("产业发展"), "{paragraph}");
     // A run-in section's items cannot be numbered.
-    let numbered = body.replace("    run_in: true\n", "    run_in: true\n    numbering: 1.\n");
+    let numbered = body.replace(
+        "    run_in: true\n",
+        "    run_in: true\n    numbering: 1.\n",
+    );
     let dir = ledger(&report(&numbered), RUN_IN_LOG);
     assert!(findings(dir.path()).contains(&(
         Severity::Error,

@@ -2,8 +2,8 @@
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
 use crate::ledger::aggregate::{Aggregate, yoy_text};
-use crate::ledger::template::{Placeholder, Template, list_marker};
 use crate::ledger::model::{SummaryPlace, TotalRule};
+use crate::ledger::template::{Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Item, Located};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
@@ -395,7 +395,8 @@ fn compose_item(
         .summary
         .as_ref()
         .map(|s| normalize(&Template::parse(&s.value).fill(value_of)));
-    let summary_here = |place: SummaryPlace| summary.as_deref().filter(|_| item.summary_at == place);
+    let summary_here =
+        |place: SummaryPlace| summary.as_deref().filter(|_| item.summary_at == place);
     if let Some(lead) = &item.lead {
         add_sentence(&mut paras, &normalize(&lead.value));
     }

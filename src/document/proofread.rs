@@ -278,7 +278,11 @@ fn item_numbering_gaps(year: &Year, doc: &Document, report: &Report) -> Vec<Diag
 /// A finding about an item's paragraph, placed at the first of the item's texts that
 /// contains `needle`, else at the item's id.
 fn locate_in_item(item: &Item, report: &Report, d: Diagnostic, needle: &str) -> Diagnostic {
-    let fields = [("lead", &item.lead), ("text", &item.text), ("summary", &item.summary)];
+    let fields = [
+        ("lead", &item.lead),
+        ("text", &item.text),
+        ("summary", &item.summary),
+    ];
     let texts = fields
         .into_iter()
         .filter_map(|(f, t)| t.as_ref().map(|t| (f, t)))

@@ -297,7 +297,10 @@ impl Checker {
                         .as_ref()
                         .map(|u| u.value.clone())
                         .unwrap_or_default(),
-                    total: decl.total.as_ref().map_or_else(Default::default, |t| t.value),
+                    total: decl
+                        .total
+                        .as_ref()
+                        .map_or_else(Default::default, |t| t.value),
                 }
             })
             .collect()
@@ -407,15 +410,13 @@ impl Checker {
             None => "。".to_owned(),
         };
         let list = self.opt_text(file, &item.list, &format!("{path}.list"));
-        if let Some(l) = &list {
-            if list_marker(&l.value).is_none() {
-                self.push(
-                    Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
-                        .at(l.at.clone())
-                        .field(format!("{path}.list"))
-                        .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
-                );
-            }
+        if let Some(l) = list.as_ref().filter(|l| list_marker(&l.value).is_none()) {
+            self.push(
+                Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
+                    .at(l.at.clone())
+                    .field(format!("{path}.list"))
+                    .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
+            );
         }
         Item {
             id: item.id.value.clone(),
@@ -425,7 +426,10 @@ impl Checker {
             lead: self.opt_text(file, &item.lead, &format!("{path}.lead")),
             text: self.opt_text(file, &item.text, &format!("{path}.text")),
             summary,
-            summary_at: item.summary_at.as_ref().map_or_else(Default::default, |p| p.value),
+            summary_at: item
+                .summary_at
+                .as_ref()
+                .map_or_else(Default::default, |p| p.value),
             enumerate: item.enumerate,
             separator,
             activities: Vec::new(),
@@ -585,11 +589,16 @@ impl Checker {
                 self.push(
                     Diagnostic::warning(
                         "W003",
-                        format!("条目 “{}” 没有列举句（list），活动简称不会出现在文中", item.id),
+                        format!(
+                            "条目 “{}” 没有列举句（list），活动简称不会出现在文中",
+                            item.id
+                        ),
                     )
                     .at(name.at.clone())
                     .field("name")
-                    .help("在 report.yaml 的这个条目写 list，例如 开展{{ 活动 }}等活动；或删去 name"),
+                    .help(
+                        "在 report.yaml 的这个条目写 list，例如 开展{{ 活动 }}等活动；或删去 name",
+                    ),
                 );
             }
         }

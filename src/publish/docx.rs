@@ -667,7 +667,8 @@ mod tests {
         // moves to 19.5 and the issuer to 17.5.
         assert!(short.contains("w:leftChars=\"1750\""), "{short}");
         assert!(short.contains("w:leftChars=\"1950\""), "{short}");
-        let long = signature_paragraphs(Some("沅江市茶盘洲镇妇女联合会办公室"), Some("2024年1月2日"));
+        let long =
+            signature_paragraphs(Some("沅江市茶盘洲镇妇女联合会办公室"), Some("2024年1月2日"));
         // Issuer 15: starts at 11; the date (6) starts at 13 and ends at 19 ≤ 26.
         assert!(long.contains("w:leftChars=\"1100\""), "{long}");
         assert!(long.contains("w:leftChars=\"1300\""), "{long}");
