@@ -402,7 +402,16 @@ fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
     // One heading of its own in the PDF; the run-in one is set in the paragraph, bold.
     assert_eq!(texts["typ"].matches("#heading-one").count(), 1);
     let paragraph = texts["typ"].split("#para[").nth(1).unwrap();
-    assert!(paragraph.contains("产业发展"), "{paragraph}");
+    assert!(
+        paragraph.contains("strong(\"产业发展\"), h(-0.207pt), strong(\"：\")"),
+        "{paragraph}"
+    );
+    let docx = docx_paragraphs(dir.path());
+    assert!(
+        docx.contains(&"一、产业发展：今年新建大棚20个。".to_owned()),
+        "{docx:?}"
+    );
+    assert!(!docx.contains(&"一、产业发展".to_owned()), "{docx:?}");
     // A run-in section's items cannot be numbered.
     let numbered = body.replace(
         "    run_in: true\n",
