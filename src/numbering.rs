@@ -44,7 +44,7 @@ pub fn chinese_numeral(n: u32) -> String {
 
 /// How headings or paragraphs of one level are numbered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[schemars(description = "编号样式：一、 （一） 1. （1） 一是 无")]
+#[schemars(description = "编号样式：一、 （一） 1. 1、 （1） 一是 无")]
 pub enum NumberStyle {
     /// 一、二、三、 (level 1 headings).
     #[serde(rename = "一、")]
@@ -58,6 +58,10 @@ pub enum NumberStyle {
     #[serde(rename = "1.")]
     #[schemars(description = "1. 2. 3.（三级）")]
     ArabicDot,
+    /// 1、2、3、 (level 3 as many published summaries write it).
+    #[serde(rename = "1、")]
+    #[schemars(description = "1、2、3、（三级，顿号写法）")]
+    ArabicComma,
     /// （1）（2） (level 4).
     #[serde(rename = "（1）")]
     #[schemars(description = "（1）（2）（四级）")]
@@ -74,7 +78,8 @@ pub enum NumberStyle {
 
 impl NumberStyle {
     /// The spellings accepted in report.yaml, for error messages.
-    pub const ALLOWED: &'static [&'static str] = &["一、", "（一）", "1.", "（1）", "一是", "无"];
+    pub const ALLOWED: &'static [&'static str] =
+        &["一、", "（一）", "1.", "1、", "（1）", "一是", "无"];
 
     /// The label of the `n`-th (1-based) element in this style.
     pub fn label(self, n: u32) -> String {
@@ -82,6 +87,7 @@ impl NumberStyle {
             NumberStyle::ChineseComma => format!("{}、", chinese_numeral(n)),
             NumberStyle::ChineseParen => format!("（{}）", chinese_numeral(n)),
             NumberStyle::ArabicDot => format!("{n}."),
+            NumberStyle::ArabicComma => format!("{n}、"),
             NumberStyle::ArabicParen => format!("（{n}）"),
             NumberStyle::Ordinal => ordinal(n),
             NumberStyle::Unnumbered => String::new(),
@@ -130,6 +136,7 @@ mod tests {
         assert_eq!(NumberStyle::ChineseComma.label(11), "十一、");
         assert_eq!(NumberStyle::ChineseParen.label(3), "（三）");
         assert_eq!(NumberStyle::ArabicDot.label(12), "12.");
+        assert_eq!(NumberStyle::ArabicComma.label(12), "12、");
         assert_eq!(NumberStyle::ArabicParen.label(2), "（2）");
         assert_eq!(NumberStyle::Ordinal.label(2), "二是");
         assert_eq!(NumberStyle::Unnumbered.label(2), "");

@@ -435,6 +435,60 @@ fn signature_follows_gbt_9704_7_3_5() {
     assert!((note.baseline - date.baseline - PITCH).abs() < 0.1);
 }
 
+/// Two shapes of issue 12 on the page: a run-in heading set in 黑体 at the start of
+/// its paragraph, the body after it in 仿宋; a signature of the date alone, ending
+/// four characters in from the right edge of the text block.
+#[test]
+fn run_in_heading_face_and_a_date_alone() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path();
+    std::fs::write(
+        ledger.join("report.yaml"),
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+sections:
+  - id: industry
+    title: 产业发展
+    run_in: true
+    items:
+      - id: farming
+        text: 今年新建大棚二十个。
+signature: { show_issuer: false }
+",
+    )
+    .unwrap();
+    std::fs::create_dir(ledger.join("activities")).unwrap();
+    std::fs::write(
+        ledger.join("activities/2023.yaml"),
+        "- date: 2023-03-08\n  item: farming\n  text: 培训种植户\n",
+    )
+    .unwrap();
+    let runs = runs(&layout(ledger));
+    let heading = runs.iter().find(|r| r.text.contains("产业发展")).unwrap();
+    assert_eq!(heading.family, "Noto Sans CJK SC", "{heading:?}");
+    let body = runs.iter().find(|r| r.text.contains("今年")).unwrap();
+    assert_eq!(body.family, "FandolFang R", "{body:?}");
+    assert!((heading.baseline - body.baseline).abs() < 0.1);
+    // The heading starts the paragraph's first line, two characters in.
+    let first = runs
+        .iter()
+        .filter(|r| (r.baseline - heading.baseline).abs() < 0.1)
+        .map(|r| r.x)
+        .fold(f64::MAX, f64::min);
+    assert!((first - (28.0 * MM + 2.0 * CELL)).abs() < 1.0, "{first}");
+    let lines = lines(&runs);
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.text.contains("青山社区妇联") && l.size < 20.0)
+    );
+    let date = lines.iter().find(|l| l.text == "2024年1月10日").unwrap();
+    let right = 184.0 * MM;
+    assert!((date.end - (right - 4.0 * CELL)).abs() < 1.0, "{date:?}");
+}
+
 // ---------------------------------------------------------------------------------
 // The grid, glyph by glyph: every character in its cell (issue 11).
 

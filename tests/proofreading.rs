@@ -98,6 +98,17 @@ fn w105_numbering_gaps() {
     only("W105", "report.yaml:16:35", warnings(&report, LOG));
 }
 
+/// 一是 in an item's lead and 二是 in its activity are one enumeration of the printed
+/// paragraph: no gap. A gap across them is found at the field that skipped.
+#[test]
+fn w105_reads_the_composed_paragraph_not_one_field() {
+    let report = REPORT.replace("进一步加大维权力度。", "进一步加大维权力度，一是强化宣传。");
+    let log = LOG.replace("2024年3月8日开展了", "二是开展了");
+    assert_eq!(warnings(&report, &log), vec![]);
+    let log = LOG.replace("2024年3月8日开展了", "三是开展了");
+    only("W105", "2024-03.yaml:3:9", warnings(&report, &log));
+}
+
 #[test]
 fn w001_activity_after_the_document_date() {
     let report = REPORT.replace("date: 2025-01-10", "date: 2024-03-01");

@@ -2,8 +2,9 @@
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
 use crate::ledger::aggregate::{Aggregate, yoy_text};
-use crate::ledger::template::{Placeholder, Template};
-use crate::ledger::year::{Activity, Item};
+use crate::ledger::model::{SummaryPlace, TotalRule};
+use crate::ledger::template::{Placeholder, Template, list_marker};
+use crate::ledger::year::{Activity, Item, Located};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
     RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,
@@ -96,6 +97,10 @@ pub struct DocSection {
     pub number: String,
     /// Heading text.
     pub title: String,
+    /// Whether the heading prints on a line of its own. A section without a printed
+    /// heading takes no number and its items follow the text before them; a run-in
+    /// heading keeps its number and starts the first paragraph instead.
+    pub heading: bool,
     /// Its numbered items.
     pub items: Vec<DocItem>,
 }
@@ -117,8 +122,8 @@ pub struct DocItem {
 /// Issuer name and date (GB/T 9704 7.3.5).
 #[derive(Clone, Debug, Serialize)]
 pub struct Signature {
-    /// Issuing organization.
-    pub issuer: String,
+    /// Issuing organization; none when the signature is the date alone.
+    pub issuer: Option<String>,
     /// Date as printed, when shown.
     pub date: Option<String>,
 }
@@ -143,33 +148,47 @@ pub struct FigureTotal {
 /// Builds the document.
 pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggregate]) -> Document {
     let year = &agg.year;
+    let mut printed_headings = 0;
     let mut sections: Vec<DocSection> = year
         .sections
         .iter()
         .enumerate()
-        .map(|(si, section)| DocSection {
-            id: section.id.clone(),
-            number: year.section_style.label(number(si)),
-            title: normalize(&section.title.value),
-            items: section
-                .items
-                .iter()
-                .enumerate()
-                .map(|(ii, item)| {
-                    let value_of = |placeholder: Placeholder| {
-                        summary_value(agg, previous, si, ii, placeholder)
-                    };
-                    compose_item(item, section.item_style, number(ii), &value_of)
-                })
-                .collect(),
+        .map(|(si, section)| {
+            let mut doc_section = DocSection {
+                id: section.id.clone(),
+                number: if section.heading {
+                    printed_headings += 1;
+                    year.section_style.label(printed_headings)
+                } else {
+                    String::new()
+                },
+                title: normalize(&section.title.value),
+                heading: section.heading,
+                items: section
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(ii, item)| {
+                        let value_of = |placeholder: Placeholder| {
+                            summary_value(agg, previous, si, ii, placeholder)
+                        };
+                        compose_item(item, section.item_style, number(ii), &value_of)
+                    })
+                    .collect(),
+            };
+            if section.run_in && section.heading {
+                run_in(&mut doc_section);
+            }
+            doc_section
         })
         .collect();
     if let Some((title, plans)) = &year.plans {
         let style = default_plan_style(year.sections.first().map(|s| s.item_style));
         sections.push(DocSection {
             id: "plans".into(),
-            number: year.section_style.label(number(sections.len())),
+            number: year.section_style.label(printed_headings + 1),
             title: normalize(&title.value),
+            heading: true,
             items: plans
                 .iter()
                 .enumerate()
@@ -200,14 +219,14 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
                 value: normalize(&value.value),
             })
             .collect(),
-        opening: rich_paragraphs(&year.opening.value),
+        opening: optional_paragraphs(year.opening.as_ref()),
         sections,
-        closing: rich_paragraphs(&year.closing.value),
+        closing: optional_paragraphs(year.closing.as_ref()),
         signature: year
             .signature
             .as_ref()
             .map(|(issuer, with_date)| Signature {
-                issuer: normalize(&issuer.value),
+                issuer: issuer.as_ref().map(|i| normalize(&i.value)),
                 date: with_date.then(|| chinese_date(year.date)),
             }),
         note: year.note.as_ref().map(|n| normalize(&n.value)),
@@ -279,10 +298,16 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     let total = figures
         .iter()
         .map(|f| {
+            // Standing counts (`latest`) of different members add up; the largest
+            // value of each member gives the largest of all.
+            let combine = match f.total {
+                TotalRule::Max => u64::max,
+                TotalRule::Sum | TotalRule::Latest => crate::limits::checked_sum,
+            };
             members
                 .iter()
                 .filter_map(|m| value(m, &m.total, &f.key))
-                .fold(0, crate::limits::checked_sum)
+                .fold(0, combine)
                 .to_string()
         })
         .collect();
@@ -311,6 +336,28 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     }
 }
 
+/// Runs a section's heading into its first paragraph: 一、产业发展：今年……, the
+/// heading bold (黑体 in the PDF, the face of a level-one heading). A section with no
+/// paragraph keeps its heading on a line of its own.
+fn run_in(section: &mut DocSection) {
+    let Some(first) = section
+        .items
+        .first_mut()
+        .and_then(|item| item.paragraphs.first_mut())
+    else {
+        return;
+    };
+    let mut heading = format!("{}{}", section.number, section.title);
+    if !heading.ends_with(['：', '。', '！', '？']) {
+        heading.push('：');
+    }
+    let mut paragraph = RichText::default();
+    paragraph.push(&heading, true);
+    paragraph.append(first);
+    *first = paragraph;
+    section.heading = false;
+}
+
 /// Plans are numbered like ordinary items, but never as sub-headings (they have no
 /// titles): （一） sections fall back to 1.
 fn default_plan_style(first: Option<NumberStyle>) -> NumberStyle {
@@ -325,11 +372,18 @@ fn number(index: usize) -> u32 {
     u32::try_from(index + 1).unwrap_or(u32::MAX)
 }
 
-fn rich_paragraphs(s: &str) -> Vec<RichText> {
-    paragraphs(s).iter().map(|p| RichText::parse(p)).collect()
+/// The paragraphs of an optional text (opening, closing): none when it is left out.
+fn optional_paragraphs(text: Option<&Located<String>>) -> Vec<RichText> {
+    text.map_or_else(Vec::new, |t| {
+        paragraphs(&t.value)
+            .iter()
+            .map(|p| RichText::parse(p))
+            .collect()
+    })
 }
 
-/// An item's paragraphs: lead, fixed text, activities (plain or 一是……), summary.
+/// An item's paragraphs: lead, fixed text, activities (plain or 一是……) and the
+/// summary sentence where the item puts it (before, between or after).
 fn compose_item(
     item: &Item,
     style: NumberStyle,
@@ -337,60 +391,46 @@ fn compose_item(
     value_of: &dyn Fn(Placeholder) -> Option<String>,
 ) -> DocItem {
     let mut paras: Vec<String> = vec![String::new()];
-    let mut add = |piece: &str| {
-        let current = paras.last_mut().expect("never empty");
-        join_sentence(current, piece);
-    };
+    let summary = item
+        .summary
+        .as_ref()
+        .map(|s| normalize(&Template::parse(&s.value).fill(value_of)));
+    let summary_here =
+        |place: SummaryPlace| summary.as_deref().filter(|_| item.summary_at == place);
     if let Some(lead) = &item.lead {
-        add(&normalize(&lead.value));
+        add_sentence(&mut paras, &normalize(&lead.value));
+    }
+    if let Some(before) = summary_here(SummaryPlace::Before) {
+        add_sentence(&mut paras, before);
     }
     if let Some(text) = &item.text {
         let mut fixed = paragraphs(&text.value).into_iter();
         if let Some(first) = fixed.next() {
-            add(&first);
+            add_sentence(&mut paras, &first);
         }
-        let rest: Vec<String> = fixed.collect();
-        if !rest.is_empty() {
-            paras.extend(rest);
-        }
+        paras.extend(fixed);
     }
-    // A list inside an activity must not repeat the numbering around it.
-    let inner_style = if item.enumerate || style == NumberStyle::Ordinal {
-        NumberStyle::ArabicParen
-    } else {
-        NumberStyle::Ordinal
-    };
-    let texts: Vec<String> = item
-        .activities
-        .iter()
-        .filter_map(|a: &Activity| a.text.as_ref())
-        .map(|t| activity_text(&t.value, inner_style))
-        .collect();
+    if let Some(between) = summary_here(SummaryPlace::Between) {
+        add_sentence(&mut paras, between);
+    }
+    let list = list_sentence(item);
+    if let Some(list) = &list {
+        add_sentence(&mut paras, list);
+    }
+    let texts = activity_texts(item, style);
     if item.enumerate {
-        let n = texts.len();
-        let mut enumerated = String::new();
-        for (i, text) in texts.iter().enumerate() {
-            let end = if i + 1 == n { "。" } else { &item.separator };
-            enumerated.push_str(&ordinal(number(i)));
-            enumerated.push_str(strip_terminal(text));
-            enumerated.push_str(end);
-        }
-        let current = paras.last_mut().expect("never empty");
-        join_sentence(current, &enumerated);
+        add_sentence(&mut paras, &enumerated(&texts, &item.separator));
     } else {
         for text in &texts {
-            let current = paras.last_mut().expect("never empty");
-            join_sentence(current, text);
+            add_sentence(&mut paras, text);
         }
     }
-    if let Some(summary) = &item.summary {
-        let current = paras.last_mut().expect("never empty");
-        join_sentence(
-            current,
-            &normalize(&Template::parse(&summary.value).fill(value_of)),
-        );
+    if let Some(after) = summary_here(SummaryPlace::After) {
+        add_sentence(&mut paras, after);
     }
-    let ends_with_an_activity = !item.enumerate && !texts.is_empty() && item.summary.is_none();
+    let summary_last = summary.is_some() && item.summary_at == SummaryPlace::After;
+    let ends_with_an_activity =
+        !item.enumerate && (!texts.is_empty() || list.is_some()) && !summary_last;
     if ends_with_an_activity {
         // Fixed text and summaries print as the clerk wrote them; an activity text is
         // a record, and a sentence made of it must end like one.
@@ -408,6 +448,56 @@ fn compose_item(
             .map(|t| normalize(&t.value)),
         paragraphs: paras.iter().map(|p| RichText::parse(p)).collect(),
     }
+}
+
+/// Appends a sentence to the last paragraph.
+fn add_sentence(paras: &mut [String], piece: &str) {
+    if let Some(current) = paras.last_mut() {
+        join_sentence(current, piece);
+    }
+}
+
+/// The item's list sentence with its activities' short names joined by 、 where
+/// `{{ 活动 }}` stands; none without a list or without named activities.
+fn list_sentence(item: &Item) -> Option<String> {
+    let (before, after) = list_marker(&item.list.as_ref()?.value)?;
+    let names: Vec<String> = item
+        .activities
+        .iter()
+        .filter_map(|a| a.name.as_ref())
+        .map(|n| strip_terminal(&normalize(&n.value)).to_owned())
+        .collect();
+    (!names.is_empty()).then(|| normalize(&format!("{before}{}{after}", names.join("、"))))
+}
+
+/// The activities' texts as running prose, in order. In an item with a list sentence,
+/// an activity with a short name is printed there instead.
+fn activity_texts(item: &Item, style: NumberStyle) -> Vec<String> {
+    let listed = |a: &Activity| item.list.is_some() && a.name.is_some();
+    // A list inside an activity must not repeat the numbering around it.
+    let inner_style = if item.enumerate || style == NumberStyle::Ordinal {
+        NumberStyle::ArabicParen
+    } else {
+        NumberStyle::Ordinal
+    };
+    item.activities
+        .iter()
+        .filter(|a| !listed(a))
+        .filter_map(|a: &Activity| a.text.as_ref())
+        .map(|t| activity_text(&t.value, inner_style))
+        .collect()
+}
+
+/// 一是……；二是……。: the texts enumerated, `separator` between them.
+fn enumerated(texts: &[String], separator: &str) -> String {
+    let n = texts.len();
+    let mut out = String::new();
+    for (i, text) in texts.iter().enumerate() {
+        out.push_str(&ordinal(number(i)));
+        out.push_str(strip_terminal(text));
+        out.push_str(if i + 1 == n { "。" } else { separator });
+    }
+    out
 }
 
 /// Ends a paragraph as a sentence: a paragraph whose last words came from an activity

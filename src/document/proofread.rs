@@ -8,7 +8,7 @@ use crate::document::compose::Document;
 use crate::ledger::aggregate::Aggregate;
 use crate::ledger::presets;
 use crate::ledger::template::Template;
-use crate::ledger::year::{Located, Year};
+use crate::ledger::year::{Item, Located, Year};
 use crate::numbering::chinese_numeral;
 use crate::text::{fold_lines, full_width, is_cjk};
 use std::collections::HashMap;
@@ -48,15 +48,24 @@ pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagno
                 .unwrap_or_else(|| report.find_after(&text.at, needle));
             found.push(d.at(at).field(field));
         };
+        // An item's lead, text, summary and activities print as one paragraph: its
+        // numbering is read there (item_numbering_gaps), not one field at a time.
+        let in_a_paragraph = matches!(field, "lead" | "text" | "list" | "name" | "summary");
+        let gaps = if in_a_paragraph {
+            Vec::new()
+        } else {
+            numbering_gaps(&folded)
+        };
         for (d, needle) in unbalanced(&folded)
             .into_iter()
             .chain(half_width(&folded))
             .chain(doubled(&folded))
-            .chain(numbering_gaps(&folded))
+            .chain(gaps)
         {
             add(d, &needle);
         }
     }
+    found.extend(item_numbering_gaps(year, doc, report));
     found.extend(repeated_sentences(year, report));
     found.extend(doubled_marks(year, doc, report));
     found.extend(zero_figures(agg));
@@ -247,6 +256,49 @@ fn numbering_gaps(text: &str) -> Vec<(Diagnostic, String)> {
         }
     }
     out
+}
+
+/// W105 over each item's composed paragraphs, as the reader sees them: 一是 in the lead
+/// and 二是 in an activity are one enumeration. A finding points at the field that
+/// wrote the label after the gap, or at the item's id when composition wrote it.
+fn item_numbering_gaps(year: &Year, doc: &Document, report: &Report) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (section, doc_section) in year.sections.iter().zip(&doc.sections) {
+        for (item, doc_item) in section.items.iter().zip(&doc_section.items) {
+            let composed: Vec<String> =
+                doc_item.paragraphs.iter().map(|p| p.plain_text()).collect();
+            for (d, needle) in numbering_gaps(&composed.join("\n")) {
+                out.push(locate_in_item(item, report, d, &needle));
+            }
+        }
+    }
+    out
+}
+
+/// A finding about an item's paragraph, placed at the first of the item's texts that
+/// contains `needle`, else at the item's id.
+fn locate_in_item(item: &Item, report: &Report, d: Diagnostic, needle: &str) -> Diagnostic {
+    let fields = [
+        ("lead", &item.lead),
+        ("text", &item.text),
+        ("summary", &item.summary),
+    ];
+    let texts = fields
+        .into_iter()
+        .filter_map(|(f, t)| t.as_ref().map(|t| (f, t)))
+        .chain(
+            item.activities
+                .iter()
+                .filter_map(|a| a.text.as_ref().map(|t| ("text", t))),
+        );
+    for (field, text) in texts {
+        let folded = fold_lines(&text.value);
+        if let Some(byte) = folded.find(needle) {
+            let at = locate_folded(report, text, folded[..byte].chars().count());
+            return d.at(at).field(field);
+        }
+    }
+    d.at(item.at.clone()).field("id")
 }
 
 /// Where the character at `index` of a text's folded form (lines joined) is written

@@ -1,31 +1,55 @@
-//! Aggregation: activities in date order under their items, and figures summed per
-//! item, per section, per month and for the year.
+//! Aggregation: activities in date order under their items, and figures totalled per
+//! item, per section, per month and for the year, each by its declared rule (summed,
+//! the largest, or the latest).
 
+use crate::ledger::model::TotalRule;
 use crate::ledger::year::{Figure, Year};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-/// Sums of every declared figure, in declaration order.
+/// Totals of every declared figure, in declaration order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct Totals(pub Vec<u64>);
+pub struct Totals(
+    pub Vec<u64>,
+    /// The date each `latest` total was taken from (none before any value).
+    #[serde(skip)]
+    Vec<Option<NaiveDate>>,
+);
 
 impl Totals {
     fn zero(n: usize) -> Self {
-        Self(vec![0; n])
+        Self(vec![0; n], vec![None; n])
     }
 
-    fn add(&mut self, figures: &[Figure], counts: &[(String, u64)]) {
+    fn add(&mut self, figures: &[Figure], counts: &[(String, u64)], date: NaiveDate) {
         for (key, n) in counts {
             if let Some(i) = figures.iter().position(|f| &f.key == key) {
-                self.0[i] = crate::limits::checked_sum(self.0[i], *n);
+                self.combine(i, figures[i].total, *n, Some(date));
             }
         }
     }
 
-    fn add_totals(&mut self, other: &Totals) {
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            *a = crate::limits::checked_sum(*a, *b);
+    fn add_totals(&mut self, figures: &[Figure], other: &Totals) {
+        for (i, figure) in figures.iter().enumerate() {
+            if other.1[i].is_some() || figure.total != TotalRule::Latest {
+                self.combine(i, figure.total, other.0[i], other.1[i]);
+            }
+        }
+    }
+
+    /// Takes `value` (written on `date`) into total `i` by the figure's rule. A later
+    /// or equal date replaces a `latest` total: activities are in date order, log
+    /// order breaking ties.
+    fn combine(&mut self, i: usize, rule: TotalRule, value: u64, date: Option<NaiveDate>) {
+        match rule {
+            TotalRule::Sum => self.0[i] = crate::limits::checked_sum(self.0[i], value),
+            TotalRule::Max => self.0[i] = self.0[i].max(value),
+            TotalRule::Latest if date >= self.1[i] => {
+                self.0[i] = value;
+                self.1[i] = date;
+            }
+            TotalRule::Latest => {}
         }
     }
 
@@ -68,15 +92,15 @@ pub fn aggregate(mut year: Year) -> Aggregate {
             item.activities.sort_by_key(|a| a.date);
             let mut sums = Totals::zero(n);
             for activity in &item.activities {
-                sums.add(&year.figures, &activity.figures);
+                sums.add(&year.figures, &activity.figures, activity.date);
                 let month = activity.date.month0() as usize;
-                months[month].add(&year.figures, &activity.figures);
+                months[month].add(&year.figures, &activity.figures, activity.date);
                 month_counts[month] += 1;
             }
-            section_totals.add_totals(&sums);
+            section_totals.add_totals(&year.figures, &sums);
             item_totals.push(sums);
         }
-        total.add_totals(&section_totals);
+        total.add_totals(&year.figures, &section_totals);
         sections.push(section_totals);
         items.push(item_totals);
     }

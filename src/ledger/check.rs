@@ -3,8 +3,10 @@
 
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
-use crate::ledger::model::{ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, Spanned};
-use crate::ledger::template::{Piece, Placeholder, Template};
+use crate::ledger::model::{
+    ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, SectionSpec, Spanned,
+};
+use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
 use crate::limits;
 use crate::numbering::NumberStyle;
@@ -71,6 +73,17 @@ impl Checker {
                     .field(field),
             );
         }
+        self.blank_allowed(file, s, field)
+    }
+
+    /// A text that may be blank (a website header leaves 发文字号 empty and prints the
+    /// field with no value); every other rule of [`Self::text`] holds.
+    fn blank_allowed(
+        &mut self,
+        file: &Arc<str>,
+        s: &Spanned<String>,
+        field: &str,
+    ) -> Located<String> {
         // A control character (written as an escape such as "\a", or pasted in) has no
         // glyph and no meaning in a document; Markdown would even replace some of them.
         if let Some(c) = s.value.chars().find(|&c| is_forbidden_control(c)) {
@@ -194,7 +207,10 @@ impl Checker {
             .iter()
             .map(|(k, v)| {
                 let field = format!("publication.{}", k.value);
-                (k.value.clone(), self.text(&file, v, &field))
+                // `发文字号:` with nothing after it is a blank value, not an error.
+                let value = v.value.clone().unwrap_or_default();
+                let written = Spanned::new(value, v.referenced, v.defined);
+                (k.value.clone(), self.blank_allowed(&file, &written, &field))
             })
             .collect();
         let figures = self.figures(&file, spec);
@@ -210,14 +226,15 @@ impl Checker {
                 ("plans.title", "plans.items"),
             )
         });
-        let opening = self.text(&file, &spec.opening, "opening");
-        let closing = self.text(&file, &spec.closing, "closing");
-        let signature = spec.signature.as_ref().map(|s| {
-            let issuer = match &s.issuer {
-                Some(i) => self.text(&file, i, "signature.issuer"),
-                None => organization.clone(),
+        let opening = self.opt_text(&file, &spec.opening, "opening");
+        let closing = self.opt_text(&file, &spec.closing, "closing");
+        let signature = spec.signature.as_ref().and_then(|s| {
+            let issuer = match (&s.issuer, s.show_issuer) {
+                (_, false) => None,
+                (Some(i), true) => Some(self.text(&file, i, "signature.issuer")),
+                (None, true) => Some(organization.clone()),
             };
-            (issuer, s.date)
+            (issuer.is_some() || s.date).then_some((issuer, s.date))
         });
         let note = self.opt_text(&file, &spec.note, "note");
         let rollup = spec.rollup.as_ref().map(|r| {
@@ -280,6 +297,10 @@ impl Checker {
                         .as_ref()
                         .map(|u| u.value.clone())
                         .unwrap_or_default(),
+                    total: decl
+                        .total
+                        .as_ref()
+                        .map_or_else(Default::default, |t| t.value),
                 }
             })
             .collect()
@@ -292,7 +313,7 @@ impl Checker {
             .iter()
             .enumerate()
             .map(|(si, s)| {
-                let item_style = s.numbering.as_ref().map_or(default_style, |n| n.value);
+                let item_style = self.section_item_style(file, s, si, default_style);
                 let items = s
                     .items
                     .iter()
@@ -305,11 +326,38 @@ impl Checker {
                 Section {
                     id: s.id.value.clone(),
                     title: self.text(file, &s.title, &format!("sections[{si}].title")),
+                    heading: s.heading,
+                    run_in: s.run_in,
                     item_style,
                     items,
                 }
             })
             .collect()
+    }
+
+    /// How a section numbers its items: its own setting, else the report's; a run-in
+    /// section's paragraphs follow its heading and take no numbers (E035 otherwise).
+    fn section_item_style(
+        &mut self,
+        file: &Arc<str>,
+        s: &SectionSpec,
+        si: usize,
+        default_style: NumberStyle,
+    ) -> NumberStyle {
+        match (&s.numbering, s.run_in) {
+            (Some(n), true) if n.value != NumberStyle::Unnumbered => {
+                self.push(
+                    Diagnostic::error("E035", "标题接排的节，条目不能编号")
+                        .at(at(file, n))
+                        .field(format!("sections[{si}].numbering"))
+                        .help("删去本节的 numbering（或写“无”），或去掉 run_in 让标题单独成行"),
+                );
+                NumberStyle::Unnumbered
+            }
+            (_, true) => NumberStyle::Unnumbered,
+            (Some(n), false) => n.value,
+            (None, false) => default_style,
+        }
     }
 
     fn item(
@@ -361,13 +409,27 @@ impl Checker {
             Some(sep) => sep.value.clone(),
             None => "。".to_owned(),
         };
+        let list = self.opt_text(file, &item.list, &format!("{path}.list"));
+        if let Some(l) = list.as_ref().filter(|l| list_marker(&l.value).is_none()) {
+            self.push(
+                Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
+                    .at(l.at.clone())
+                    .field(format!("{path}.list"))
+                    .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
+            );
+        }
         Item {
             id: item.id.value.clone(),
             at: at(file, &item.id),
             title,
+            list,
             lead: self.opt_text(file, &item.lead, &format!("{path}.lead")),
             text: self.opt_text(file, &item.text, &format!("{path}.text")),
             summary,
+            summary_at: item
+                .summary_at
+                .as_ref()
+                .map_or_else(Default::default, |p| p.value),
             enumerate: item.enumerate,
             separator,
             activities: Vec::new(),
@@ -513,7 +575,33 @@ impl Checker {
             }
         }
         self.enumerated_activities(year);
+        self.unlisted_names(year);
         referenced
+    }
+
+    /// W003: an activity's short name prints only in its item's list sentence.
+    fn unlisted_names(&mut self, year: &Year) {
+        for item in year.sections.iter().flat_map(|s| &s.items) {
+            if item.list.is_some() {
+                continue;
+            }
+            for name in item.activities.iter().filter_map(|a| a.name.as_ref()) {
+                self.push(
+                    Diagnostic::warning(
+                        "W003",
+                        format!(
+                            "条目 “{}” 没有列举句（list），活动简称不会出现在文中",
+                            item.id
+                        ),
+                    )
+                    .at(name.at.clone())
+                    .field("name")
+                    .help(
+                        "在 report.yaml 的这个条目写 list，例如 开展{{ 活动 }}等活动；或删去 name",
+                    ),
+                );
+            }
+        }
     }
 
     /// Adds a valid activity's figures to the year's running totals (which bound every
@@ -615,6 +703,7 @@ impl Checker {
                 );
             }
         }
+        let name = self.opt_text(file, &spec.name, &format!("{path}.name"));
         let text = self.opt_text(file, &spec.text, &format!("{path}.text"));
         if let Some(t) = &text {
             let entries = t
@@ -628,7 +717,7 @@ impl Checker {
             }
         }
         let figures = self.figure_values(file, &spec.figures, path, figures);
-        if spec.text.is_none() && spec.figures.0.is_empty() {
+        if spec.text.is_none() && spec.name.is_none() && spec.figures.0.is_empty() {
             self.push(
                 Diagnostic::error("E026", "活动既没有文字也没有数字")
                     .at(at(file, &spec.item))
@@ -643,6 +732,7 @@ impl Checker {
         Some(Activity {
             id: spec.id.as_ref().map(|i| i.value.clone()),
             date: date?,
+            name,
             text,
             figures: figures?,
             place: spec.place.as_ref().map(|p| p.value.clone()),

@@ -38,13 +38,14 @@ pub struct ReportSpec {
         description = "网站上本文的网址；填写后网页末尾附二维码"
     )]
     pub url: Option<Spanned<String>>,
-    /// Website metadata, in the site's order: field name → value.
+    /// Website metadata, in the site's order: field name → value; a value may be left
+    /// blank (`发文字号:`), as real headers leave a field empty.
     #[serde(default)]
     #[schemars(
         with = "std::collections::BTreeMap<String, String>",
-        description = "网站信息公开元数据，按网站的字段名和顺序书写，如 索引号、发布机构、发文日期"
+        description = "网站信息公开元数据，按网站的字段名和顺序书写，如 索引号、发布机构、发文日期；值可以留空"
     )]
-    pub publication: OrderedMap<Spanned<String>>,
+    pub publication: OrderedMap<Spanned<Option<String>>>,
     /// Declared figures: key → label and unit.
     #[serde(default)]
     #[schemars(
@@ -56,9 +57,14 @@ pub struct ReportSpec {
     #[serde(default)]
     #[schemars(description = "编号样式")]
     pub numbering: NumberingSpec,
-    /// The opening paragraph(s); blank lines separate paragraphs.
-    #[schemars(with = "String", description = "开头段落（空行分段）")]
-    pub opening: Spanned<String>,
+    /// The opening paragraph(s); blank lines separate paragraphs. Optional: some
+    /// summaries begin with their first section.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "开头段落（空行分段）；可省略，正文直接从第一节开始"
+    )]
+    pub opening: Option<Spanned<String>>,
     /// The sections in the order the document gives them.
     #[schemars(description = "正文各节，按文中顺序")]
     pub sections: Vec<SectionSpec>,
@@ -66,9 +72,13 @@ pub struct ReportSpec {
     #[serde(default)]
     #[schemars(description = "下一步工作计划，编号接在最后一节之后")]
     pub plans: Option<PlansSpec>,
-    /// The closing paragraph(s).
-    #[schemars(with = "String", description = "结束语（空行分段）")]
-    pub closing: Spanned<String>,
+    /// The closing paragraph(s); optional, the text may end with its last section.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "结束语（空行分段）；可省略，正文在最后一节结束"
+    )]
+    pub closing: Option<Spanned<String>>,
     /// Issuer name and date under the text (GB/T 9704 7.3.5), when wanted.
     #[serde(default)]
     #[schemars(description = "正文下方的发文机关署名和成文日期（GB/T 9704 7.3.5）")]
@@ -116,6 +126,31 @@ pub struct FigureDecl {
     #[serde(default)]
     #[schemars(with = "Option<String>", description = "单位，例如 件、人次")]
     pub unit: Option<Spanned<String>>,
+    /// How activities' values make the total: summed (default), the largest, or the
+    /// latest (a standing count such as the number of volunteer teams).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "Option<TotalRule>",
+        description = "合计方式：sum 求和（默认）；max 取最大值；latest 取日期最晚的一次（如服务队支数、执委人数这类现有数）"
+    )]
+    pub total: Option<Spanned<TotalRule>>,
+}
+
+/// How a figure's values add up over activities, items, months and the year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[schemars(description = "合计方式")]
+pub enum TotalRule {
+    /// The sum of every value: events, people served.
+    #[default]
+    #[schemars(description = "求和（默认）")]
+    Sum,
+    /// The largest value written.
+    #[schemars(description = "取最大值")]
+    Max,
+    /// The value of the latest-dated activity (log order breaks ties).
+    #[schemars(description = "取日期最晚的一次")]
+    Latest,
 }
 
 /// Numbering styles for the levels of the document.
@@ -127,14 +162,14 @@ pub struct NumberingSpec {
     #[serde(default = "default_section_style")]
     #[schemars(
         with = "NumberStyle",
-        description = "节的编号：一、 （一） 1. （1） 一是 无"
+        description = "节的编号：一、 （一） 1. 1、 （1） 一是 无"
     )]
     pub sections: Spanned<NumberStyle>,
     /// Items inside a section: default `1.`.
     #[serde(default = "default_item_style")]
     #[schemars(
         with = "NumberStyle",
-        description = "条目的编号：一、 （一） 1. （1） 一是 无"
+        description = "条目的编号：一、 （一） 1. 1、 （1） 一是 无"
     )]
     pub items: Spanned<NumberStyle>,
 }
@@ -171,9 +206,23 @@ pub struct SectionSpec {
         description = "节的编号标识（小写英文、数字、连字符）"
     )]
     pub id: Spanned<String>,
-    /// The heading text after its number.
+    /// The heading text after its number; also what messages call the section.
     #[schemars(with = "String", description = "节标题（不含序号）")]
     pub title: Spanned<String>,
+    /// Print the heading (default yes). A summary whose body is a run of numbered
+    /// paragraphs has sections without a printed heading; they take no number.
+    #[serde(default = "yes")]
+    #[schemars(
+        description = "是否印出节标题（默认是）；为 false 时本节只有编号段落，不印标题、不占节序号"
+    )]
+    pub heading: bool,
+    /// Run the heading into the section's first paragraph (一、产业发展：今年……), in
+    /// the heading's face; the items of such a section are not numbered.
+    #[serde(default)]
+    #[schemars(
+        description = "为 true 时节标题接排在本节第一段开头（如“一、产业发展：今年……”），标题部分用黑体；本节条目不编号"
+    )]
+    pub run_in: bool,
     /// Item numbering for this section only.
     #[serde(default)]
     #[schemars(
@@ -219,6 +268,21 @@ pub struct ItemSpec {
         description = "段尾汇总句，{{ 键 }} 处填入本条目的数字合计"
     )]
     pub summary: Option<Spanned<String>>,
+    /// A sentence that lists the activities by their short names, joined with 、, where
+    /// `{{ 活动 }}` stands: 开展{{ 活动 }}等丰富多彩的活动.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "列举句：{{ 活动 }} 处填入本条目各活动的简称（name），用“、”连接，例如 开展{{ 活动 }}等丰富多彩的活动"
+    )]
+    pub list: Option<Spanned<String>>,
+    /// Where the summary sentence stands in the paragraph (default: last).
+    #[serde(default)]
+    #[schemars(
+        with = "Option<SummaryPlace>",
+        description = "汇总句的位置：before 段首句之后、固定文字和活动之前；between 固定文字之后、活动之前；after 段尾（默认）"
+    )]
+    pub summary_at: Option<Spanned<SummaryPlace>>,
     /// Enumerate the activities as 一是……二是…….
     #[serde(default)]
     #[schemars(description = "为 true 时活动写成“一是……二是……”")]
@@ -230,6 +294,24 @@ pub struct ItemSpec {
         description = "“一是……二是……”之间的标点：。或 ；"
     )]
     pub separator: Option<Spanned<String>>,
+}
+
+/// Where an item's summary sentence goes: real paragraphs give the figure first and
+/// then the events as often as the other way round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[schemars(description = "汇总句的位置")]
+pub enum SummaryPlace {
+    /// After the lead, before the fixed text and the activities.
+    #[schemars(description = "段首句之后，固定文字和活动之前")]
+    Before,
+    /// After the fixed text, before the activities.
+    #[schemars(description = "固定文字之后，活动之前")]
+    Between,
+    /// At the end of the paragraph.
+    #[default]
+    #[schemars(description = "段尾（默认）")]
+    After,
 }
 
 /// The plans for next year.
@@ -275,6 +357,11 @@ pub struct SignatureSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", description = "发文机关署名，默认为单位全称")]
     pub issuer: Option<Spanned<String>>,
+    /// Print the issuer's name (default yes); without it the signature is the date
+    /// alone, as summaries that carry their organization in the title often end.
+    #[serde(default = "yes")]
+    #[schemars(description = "是否写发文机关署名（默认是）；为 false 时正文下方只写成文日期")]
+    pub show_issuer: bool,
     /// Print the document date under the issuer (default yes).
     #[serde(default = "yes")]
     #[schemars(description = "是否在署名下方写成文日期（默认是）")]
@@ -300,6 +387,13 @@ pub struct ActivitySpec {
     /// The item of report.yaml it belongs to.
     #[schemars(with = "String", description = "所属条目（report.yaml 中条目的 id）")]
     pub item: Spanned<String>,
+    /// A short name for the item's list sentence: 三八趣味运动会.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "活动简称：条目写了 list 时列入列举句（此时不再单独成句），例如 三八趣味运动会"
+    )]
+    pub name: Option<Spanned<String>>,
     /// What was done; may be omitted when the entry only counts figures.
     #[serde(default)]
     #[schemars(with = "Option<String>", description = "做了什么；只记数字时可省略")]

@@ -55,15 +55,11 @@ mod tests {
         );
         assert_eq!(report["additionalProperties"], false);
         let required = report["required"].as_array().unwrap();
-        for field in [
-            "year",
-            "organization",
-            "date",
-            "opening",
-            "sections",
-            "closing",
-        ] {
+        for field in ["year", "organization", "date", "sections"] {
             assert!(required.iter().any(|r| r == field), "{field} required");
+        }
+        for field in ["opening", "closing"] {
+            assert!(!required.iter().any(|r| r == field), "{field} optional");
         }
         let activities: serde_json::Value = serde_json::from_str(&activities_schema()).unwrap();
         assert_eq!(activities["type"], "array");

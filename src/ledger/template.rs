@@ -103,6 +103,15 @@ impl<'a> Template<'a> {
     }
 }
 
+/// The text before and after the `{{ 活动 }}` of a list sentence (spaces inside the
+/// braces allowed).
+pub fn list_marker(sentence: &str) -> Option<(&str, &str)> {
+    let open = sentence.find("{{")?;
+    let close = open + sentence[open..].find("}}")?;
+    (sentence[open + 2..close].trim() == "活动")
+        .then(|| (&sentence[..open], &sentence[close + 2..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! Each value keeps the place it was written, for the messages of later stages.
 
 use crate::diag::Location;
+use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::numbering::NumberStyle;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -24,6 +25,8 @@ pub struct Figure {
     pub label: String,
     /// Unit, possibly empty.
     pub unit: String,
+    /// How its values make a total.
+    pub total: TotalRule,
 }
 
 impl Figure {
@@ -49,6 +52,8 @@ pub struct Activity {
     pub id: Option<String>,
     /// The day.
     pub date: NaiveDate,
+    /// Short name for the item's list sentence.
+    pub name: Option<Located<String>>,
     /// What was done, when written.
     pub text: Option<Located<String>>,
     /// Counted figures in the order written.
@@ -78,6 +83,10 @@ pub struct Item {
     pub text: Option<Located<String>>,
     /// Closing sentence with `{{ key }}` placeholders.
     pub summary: Option<Located<String>>,
+    /// The sentence listing the activities' names where `{{ 活动 }}` stands.
+    pub list: Option<Located<String>>,
+    /// Where the summary sentence stands.
+    pub summary_at: SummaryPlace,
     /// Enumerate activities as 一是……二是…….
     pub enumerate: bool,
     /// Punctuation between enumerated entries.
@@ -93,6 +102,10 @@ pub struct Section {
     pub id: String,
     /// Heading text.
     pub title: Located<String>,
+    /// Whether the heading is printed (and takes a section number).
+    pub heading: bool,
+    /// Whether the heading runs into the first paragraph.
+    pub run_in: bool,
     /// How its items are numbered.
     pub item_style: NumberStyle,
     /// Its items.
@@ -120,16 +133,16 @@ pub struct Year {
     pub figures: Vec<Figure>,
     /// Section numbering.
     pub section_style: NumberStyle,
-    /// Opening text.
-    pub opening: Located<String>,
+    /// Opening text, when the summary has one.
+    pub opening: Option<Located<String>>,
     /// Sections in order.
     pub sections: Vec<Section>,
     /// Plans heading and entries.
     pub plans: Option<(Located<String>, Vec<Located<String>>)>,
-    /// Closing text.
-    pub closing: Located<String>,
-    /// Issuer name and whether to print the date.
-    pub signature: Option<(Located<String>, bool)>,
+    /// Closing text, when the summary has one.
+    pub closing: Option<Located<String>>,
+    /// Issuer name (none when only the date is signed) and whether to print the date.
+    pub signature: Option<(Option<Located<String>>, bool)>,
     /// 附注 line.
     pub note: Option<Located<String>>,
     /// Roll-up table title and member directories.
@@ -145,8 +158,8 @@ impl Year {
         let mut out = vec![
             ("title", &self.title),
             ("organization.name", &self.organization),
-            ("opening", &self.opening),
         ];
+        out.extend(self.opening.iter().map(|o| ("opening", o)));
         for section in &self.sections {
             out.push(("title", &section.title));
             for item in &section.items {
@@ -154,6 +167,7 @@ impl Year {
                     ("title", &item.title),
                     ("lead", &item.lead),
                     ("text", &item.text),
+                    ("list", &item.list),
                     ("summary", &item.summary),
                 ];
                 out.extend(
@@ -161,19 +175,18 @@ impl Year {
                         .into_iter()
                         .filter_map(|(f, t)| t.as_ref().map(|t| (f, t))),
                 );
-                out.extend(
-                    item.activities
-                        .iter()
-                        .filter_map(|a| a.text.as_ref().map(|t| ("text", t))),
-                );
+                out.extend(item.activities.iter().flat_map(|a| {
+                    let name = a.name.as_ref().map(|n| ("name", n));
+                    name.into_iter().chain(a.text.as_ref().map(|t| ("text", t)))
+                }));
             }
         }
         if let Some((title, plans)) = &self.plans {
             out.push(("plans.title", title));
             out.extend(plans.iter().map(|p| ("plans.items", p)));
         }
-        out.push(("closing", &self.closing));
-        if let Some((issuer, _)) = &self.signature {
+        out.extend(self.closing.iter().map(|c| ("closing", c)));
+        if let Some((Some(issuer), _)) = &self.signature {
             out.push(("signature.issuer", issuer));
         }
         out.extend(self.note.iter().map(|n| ("note", n)));

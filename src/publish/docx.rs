@@ -426,11 +426,13 @@ fn document_xml(doc: &Document, title_lines: &[String]) -> String {
         body.push_str(&rollup_table(rollup));
     }
     for section in &doc.sections {
-        body.push_str(&paragraph(
-            Some(STYLE_HEADING_ONE.0),
-            "",
-            &plain_run(&format!("{}{}", section.number, section.title)),
-        ));
+        if section.heading {
+            body.push_str(&paragraph(
+                Some(STYLE_HEADING_ONE.0),
+                "",
+                &plain_run(&format!("{}{}", section.number, section.title)),
+            ));
+        }
         for item in &section.items {
             body.push_str(&item_paragraphs(item));
         }
@@ -440,7 +442,7 @@ fn document_xml(doc: &Document, title_lines: &[String]) -> String {
     }
     if let Some(signature) = &doc.signature {
         body.push_str(&signature_paragraphs(
-            &signature.issuer,
+            signature.issuer.as_deref(),
             signature.date.as_deref(),
         ));
     }
@@ -478,10 +480,11 @@ fn item_paragraphs(item: &DocItem) -> String {
 }
 
 /// Issuer and date without a seal (GB/T 9704 7.3.5), in the cells the PDF gives them
-/// (`grid::signature_cells`): one empty line above, each line indented to its cell in
-/// hundredths of a character, so they stay on the character grid.
-fn signature_paragraphs(issuer: &str, date: Option<&str>) -> String {
-    let (issuer_at, date_at) = grid::signature_cells(issuer, date, &grid::Advances::default());
+/// (`grid::signature_cells`, `grid::date_alone_cell`): one empty line above, each line
+/// indented to its cell in hundredths of a character, so they stay on the character
+/// grid.
+fn signature_paragraphs(issuer: Option<&str>, date: Option<&str>) -> String {
+    let advances = grid::Advances::default();
     let indent = |cells: usize| {
         format!(
             "<w:ind w:leftChars=\"{}\" w:left=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
@@ -494,9 +497,19 @@ fn signature_paragraphs(issuer: &str, date: Option<&str>) -> String {
         "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>",
         "",
     );
-    out.push_str(&paragraph(None, &indent(issuer_at), &plain_run(issuer)));
-    if let Some(date) = date {
-        out.push_str(&paragraph(None, &indent(date_at), &plain_run(date)));
+    match (issuer, date) {
+        (Some(issuer), date) => {
+            let (issuer_at, date_at) = grid::signature_cells(issuer, date, &advances);
+            out.push_str(&paragraph(None, &indent(issuer_at), &plain_run(issuer)));
+            if let Some(date) = date {
+                out.push_str(&paragraph(None, &indent(date_at), &plain_run(date)));
+            }
+        }
+        (None, Some(date)) => {
+            let at = grid::date_alone_cell(date, &advances);
+            out.push_str(&paragraph(None, &indent(at), &plain_run(date)));
+        }
+        (None, None) => {}
     }
     out
 }
@@ -622,7 +635,7 @@ mod tests {
             ("新河镇妇联", None),
         ] {
             let (issuer_at, date_at) = grid::signature_cells(issuer, date, &advances);
-            let xml = signature_paragraphs(issuer, date);
+            let xml = signature_paragraphs(Some(issuer), date);
             assert!(
                 xml.contains(&format!("w:leftChars=\"{}\"", issuer_at * 100)),
                 "{xml}"
@@ -634,5 +647,11 @@ mod tests {
                 );
             }
         }
+        let alone = signature_paragraphs(None, Some("2024年1月10日"));
+        let at = grid::date_alone_cell("2024年1月10日", &advances);
+        assert!(
+            alone.contains(&format!("w:leftChars=\"{}\"", at * 100)),
+            "{alone}"
+        );
     }
 }

@@ -518,9 +518,13 @@ fn occupied_cells(units: &[Unit]) -> usize {
 
 /// Issuer and date without a seal (GB/T 9704 7.3.5), in cells: the issuer two cells in
 /// from the right, the date starting two cells right of the issuer; a longer date
-/// sits two cells in from the right and the issuer moves left to match.
-pub fn signature(issuer: &str, date: Option<&str>, advances: &Advances) -> String {
+/// sits two cells in from the right and the issuer moves left to match. A date alone
+/// ends four cells in from the right (GB/T 9704 7.3.5.1).
+pub fn signature(issuer: Option<&str>, date: Option<&str>, advances: &Advances) -> String {
     let setting = Setting::body(Face::Body);
+    let Some(issuer) = issuer else {
+        return date_alone(date.unwrap_or_default(), setting, advances);
+    };
     let issuer_units = units(&RichText::plain(issuer), setting, advances);
     let date_units = date.map(|d| units(&RichText::plain(d), setting, advances));
     let (issuer_at, date_at) = signature_starts(&issuer_units, date_units.as_deref());
@@ -557,6 +561,21 @@ pub fn signature_cells(issuer: &str, date: Option<&str>, advances: &Advances) ->
     let issuer_units = units(&RichText::plain(issuer), setting, advances);
     let date_units = date.map(|d| units(&RichText::plain(d), setting, advances));
     signature_starts(&issuer_units, date_units.as_deref())
+}
+
+/// The cell where a date without an issuer starts: it ends four cells in from the
+/// right (GB/T 9704 7.3.5.1). Also for the .docx.
+pub fn date_alone_cell(date: &str, advances: &Advances) -> usize {
+    let units = units(&RichText::plain(date), Setting::body(Face::Body), advances);
+    (LINE_CELLS - 4).saturating_sub(occupied_cells(&units))
+}
+
+/// The date without an issuer, right-aligned four cells in from the right.
+fn date_alone(date: &str, setting: Setting, advances: &Advances) -> String {
+    let units = units(&RichText::plain(date), setting, advances);
+    let start = date_alone_cell(date, advances);
+    let line = Line { units, start };
+    line_source(&place(&line, setting, advances), 0.0)
 }
 
 #[cfg(test)]

@@ -348,10 +348,11 @@ fn typ_title_filter(value: &Value, _: Kwargs, state: &State) -> String {
     )
 }
 
-/// The signature (`{issuer, date}`) placed in cells by GB/T 9704 7.3.5.
+/// The signature (`{issuer, date}`, either may be absent) placed in cells by GB/T 9704
+/// 7.3.5.
 fn typ_signature_filter(value: &Value, _: Kwargs, state: &State) -> String {
     let json = serde_json::to_value(value).unwrap_or_default();
-    let issuer = json["issuer"].as_str().unwrap_or_default();
+    let issuer = json["issuer"].as_str();
     let date = json["date"].as_str();
     grid::signature(issuer, date, &advances_of(state))
 }

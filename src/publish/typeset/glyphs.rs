@@ -43,8 +43,10 @@ pub(crate) fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
         add(Role::Body, "单位合计");
     }
     for section in &doc.sections {
-        add(Role::Hei, &section.number);
-        add(Role::Hei, &section.title);
+        if section.heading {
+            add(Role::Hei, &section.number);
+            add(Role::Hei, &section.title);
+        }
         for item in &section.items {
             match &item.title {
                 Some(title) => {
@@ -59,7 +61,7 @@ pub(crate) fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
         }
     }
     if let Some(signature) = &doc.signature {
-        add(Role::Body, &signature.issuer);
+        add(Role::Body, signature.issuer.as_deref().unwrap_or_default());
         add(Role::Body, signature.date.as_deref().unwrap_or_default());
     }
     add(Role::Body, doc.note.as_deref().unwrap_or_default());

@@ -1,0 +1,426 @@
+//! The shapes of real published summaries (issue 12, item 1): each one written in a
+//! small ledger, built, and read back from what the reader gets (Markdown blocks, the
+//! text file, the Word paragraphs, the Typst source).
+
+mod common;
+
+use annual_report::Format;
+use annual_report::diag::Severity;
+use common::{build_files, build_formats, markdown_blocks};
+use std::io::Read;
+use std::path::Path;
+
+/// A report.yaml for 2023 with `body` after the figures (sections, opening, closing,
+/// signature …).
+fn report(body: &str) -> String {
+    format!(
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  visits: {{ label: 来访, unit: 件 }}
+  teams: {{ label: 志愿服务队, unit: 支, total: latest }}
+  peak: {{ label: 单次参加人数, unit: 人, total: max }}
+{body}"
+    )
+}
+
+const SECTIONS: &str = "sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: rights
+        lead: 扎实开展维权工作。
+        summary: 全年接待来访{{ visits }}件。
+";
+
+const LOG: &str = "- date: 2023-03-08
+  item: rights
+  text: 开展普法宣传
+  figures: { visits: 2, teams: 20, peak: 80 }
+- date: 2023-06-01
+  item: rights
+  text: 走访困难家庭
+  figures: { visits: 3, teams: 23, peak: 50 }
+";
+
+/// Writes a ledger into a temporary directory.
+fn ledger(report: &str, log: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.yaml"), report).unwrap();
+    std::fs::create_dir(dir.path().join("activities")).unwrap();
+    std::fs::write(dir.path().join("activities/2023.yaml"), log).unwrap();
+    dir
+}
+
+/// The Markdown's blocks after the title.
+fn blocks(dir: &Path) -> Vec<String> {
+    let (_out, texts) = build_formats(dir, &[Format::Md]);
+    markdown_blocks(&texts["md"])
+}
+
+/// Codes and field names of a ledger's findings.
+fn findings(dir: &Path) -> Vec<(Severity, String, String)> {
+    annual_report::check_dir(dir)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.severity,
+                d.code.to_owned(),
+                d.field.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The text of every `<w:p>` of the .docx body.
+fn docx_paragraphs(dir: &Path) -> Vec<String> {
+    let (_out, files) = build_files(dir, &[Format::Docx]);
+    let bytes = files.iter().find(|(n, _)| n.ends_with(".docx")).unwrap().1;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml.split("<w:p>")
+        .skip(1)
+        .map(|p| {
+            let p = p.split("</w:p>").next().unwrap();
+            p.split("<w:t")
+                .skip(1)
+                .map(|piece| {
+                    let inner = piece.split_once('>').unwrap().1;
+                    inner.split("</w:t>").next().unwrap().to_owned()
+                })
+                .collect::<String>()
+        })
+        .filter(|t| !t.trim().is_empty())
+        .collect()
+}
+
+#[test]
+fn opening_and_closing_may_both_be_left_out() {
+    let dir = ledger(&report(SECTIONS), LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path()),
+        [
+            "2023年青山社区妇联工作总结",
+            "一、主要工作",
+            "1.扎实开展维权工作。开展普法宣传。走访困难家庭。全年接待来访5件。",
+        ]
+    );
+}
+
+#[test]
+fn an_opening_still_prints_when_written() {
+    let body = format!("opening: 现将工作总结如下。\n{SECTIONS}closing: 特此总结。\n");
+    let dir = ledger(&report(&body), LOG);
+    let got = blocks(dir.path());
+    assert_eq!(got[1], "现将工作总结如下。");
+    assert_eq!(got.last().unwrap(), "特此总结。");
+}
+
+#[test]
+fn a_blank_metadata_value_is_accepted_and_printed_blank() {
+    let body = format!(
+        "publication:\n  索引号: 430000/2024-00001\n  发文字号: \"\"\n  发布机构:\n{SECTIONS}"
+    );
+    let dir = ledger(&report(&body), LOG);
+    assert!(!findings(dir.path()).iter().any(|f| f.1 == "E026"));
+    let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Txt, Format::Html]);
+    assert!(
+        texts["md"].contains("发文字号：\\\n发布机构："),
+        "{}",
+        texts["md"]
+    );
+    assert!(texts["txt"].contains("发文字号：\n"), "{}", texts["txt"]);
+    assert!(texts["html"].contains("<dt>发文字号</dt><dd></dd>"));
+    // A blank required text is still refused.
+    let dir = ledger(&report(&SECTIONS.replace("主要工作", "\"\"")), LOG);
+    assert!(findings(dir.path()).iter().any(|f| f.1 == "E026"));
+}
+
+#[test]
+fn items_numbered_with_a_comma() {
+    let body = SECTIONS.replace("    items:\n", "    numbering: 1、\n    items:\n");
+    let dir = ledger(&report(&body), LOG);
+    assert!(blocks(dir.path())[2].starts_with("1、扎实开展维权工作。"));
+    let (_out, texts) = build_formats(dir.path(), &[Format::Typ]);
+    // The PDF's paragraph starts with the number and its 、 in the first cells.
+    let paragraph = texts["typ"].split("#para[").nth(1).unwrap();
+    assert!(
+        paragraph.starts_with("\n#gl(h(31.586pt), n(\"1\"), h("),
+        "{paragraph}"
+    );
+    assert!(
+        paragraph.contains("\"、\", h(-0.207pt), \"扎实开展"),
+        "{paragraph}"
+    );
+}
+
+#[test]
+fn a_section_without_a_printed_heading_is_a_run_of_numbered_paragraphs() {
+    let body = "opening: 现将工作总结如下。
+numbering: { items: 一是 }
+sections:
+  - id: body
+    title: 正文
+    heading: false
+    items:
+      - id: rights
+        summary: 全年接待来访{{ visits }}件。
+      - id: care
+        text: 关爱留守儿童。
+  - id: next
+    title: 下一步打算
+    items:
+      - id: plan
+        text: 继续做好维权工作。
+";
+    let dir = ledger(&report(body), LOG);
+    let got = blocks(dir.path());
+    assert_eq!(
+        got[1..],
+        [
+            "现将工作总结如下。",
+            "一是开展普法宣传。走访困难家庭。全年接待来访5件。",
+            "二是关爱留守儿童。",
+            // The first printed heading takes the first number.
+            "一、下一步打算",
+            "一是继续做好维权工作。",
+        ]
+    );
+    let (_out, texts) = build_formats(dir.path(), &[Format::Txt, Format::Typ]);
+    assert!(!texts["txt"].contains("正文"), "{}", texts["txt"]);
+    assert_eq!(texts["typ"].matches("#heading-one").count(), 1);
+    assert!(
+        !docx_paragraphs(dir.path())
+            .iter()
+            .any(|p| p.contains("正文"))
+    );
+}
+
+#[test]
+fn the_summary_sentence_goes_before_between_or_after() {
+    let item = |at: &str| {
+        report(&format!(
+            "sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: rights
+        lead: 扎实开展维权工作。
+        text: 坚持每月排查。
+        summary: 全年接待来访{{{{ visits }}}}件。
+{at}"
+        ))
+    };
+    let cases = [
+        (
+            "",
+            "1.扎实开展维权工作。坚持每月排查。开展普法宣传。走访困难家庭。全年接待来访5件。",
+        ),
+        (
+            "        summary_at: after\n",
+            "1.扎实开展维权工作。坚持每月排查。开展普法宣传。走访困难家庭。全年接待来访5件。",
+        ),
+        (
+            "        summary_at: before\n",
+            "1.扎实开展维权工作。全年接待来访5件。坚持每月排查。开展普法宣传。走访困难家庭。",
+        ),
+        (
+            "        summary_at: between\n",
+            "1.扎实开展维权工作。坚持每月排查。全年接待来访5件。开展普法宣传。走访困难家庭。",
+        ),
+    ];
+    for (at, want) in cases {
+        let dir = ledger(&item(at), LOG);
+        assert_eq!(blocks(dir.path())[2], want, "{at}");
+    }
+    let dir = ledger(&item("        summary_at: first\n"), LOG);
+    let report = annual_report::check_dir(dir.path());
+    assert!(report.error_count() > 0);
+}
+
+#[test]
+fn activities_listed_by_short_name_in_one_sentence() {
+    let body = SECTIONS.replace(
+        "        summary: 全年接待来访{{ visits }}件。\n",
+        "        list: 开展{{ 活动 }}等丰富多彩的活动\n        summary: 全年接待来访{{ visits }}件。\n        summary_at: before\n",
+    );
+    let log = "- date: 2023-03-08
+  item: rights
+  name: 三八趣味运动会
+  text: 在社区广场举办三八趣味运动会，80人参加
+  figures: { visits: 2 }
+- date: 2023-05-14
+  item: rights
+  name: 母亲节亲子烘焙活动
+- date: 2023-06-01
+  item: rights
+  text: 走访困难家庭
+  figures: { visits: 3 }
+- date: 2023-06-01
+  item: rights
+  name: 六一游园会
+";
+    let dir = ledger(&report(&body), log);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2],
+        "1.扎实开展维权工作。全年接待来访5件。开展三八趣味运动会、母亲节亲子烘焙活动、六一游园会等丰富多彩的活动。走访困难家庭。"
+    );
+    // A list sentence must say where the names go.
+    let dir = ledger(&report(&body.replace("{{ 活动 }}", "")), log);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E034".into(),
+        "sections[0].items[0].list".into()
+    )));
+    // A name in an item without a list sentence would be lost: a warning says so.
+    let dir = ledger(&report(SECTIONS), log);
+    let found = findings(dir.path());
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.1 == "W003" && f.0 == Severity::Warning)
+            .count(),
+        3,
+        "{found:?}"
+    );
+}
+
+#[test]
+fn figures_total_by_sum_largest_or_latest() {
+    let body = SECTIONS.replace(
+        "全年接待来访{{ visits }}件。",
+        "全年接待来访{{ visits }}件，现有志愿服务队{{ teams }}支，单次活动最多{{ peak }}人参加。",
+    );
+    // The latest value is the latest by date, whatever the log order.
+    let log = "- date: 2023-06-01
+  item: rights
+  text: 走访困难家庭
+  figures: { visits: 3, teams: 23, peak: 50 }
+- date: 2023-03-08
+  item: rights
+  text: 开展普法宣传
+  figures: { visits: 2, teams: 20, peak: 80 }
+";
+    let dir = ledger(&report(&body), log);
+    assert!(
+        blocks(dir.path())[2]
+            .ends_with("全年接待来访5件，现有志愿服务队23支，单次活动最多80人参加。")
+    );
+    let dir = ledger(
+        &report(&body).replace("total: latest", "total: average"),
+        log,
+    );
+    assert!(annual_report::check_dir(dir.path()).error_count() > 0);
+}
+
+#[test]
+fn a_signature_of_the_date_alone() {
+    let body = format!("{SECTIONS}signature: {{ show_issuer: false }}\n");
+    let dir = ledger(&report(&body), LOG);
+    let got = blocks(dir.path());
+    assert_eq!(got.last().unwrap(), "2024年1月10日");
+    assert!(!got.iter().any(|b| b == "青山社区妇联"), "{got:?}");
+    let (_out, texts) = build_formats(dir.path(), &[Format::Txt, Format::Html, Format::Typ]);
+    assert!(texts["txt"].trim_end().ends_with("2024年1月10日"));
+    assert!(
+        texts["html"].contains("<p class=\"signature\">2024年1月10日</p>"),
+        "{}",
+        texts["html"]
+    );
+    let signature = texts["typ"].split("#signature[").nth(1).unwrap();
+    let signature = signature.split("]\n").next().unwrap();
+    // One line: the date, ending four cells (63.16 pt) in from the right of the
+    // 442.12 pt line; no issuer.
+    assert_eq!(signature.matches("#gl(").count(), 1, "{signature}");
+    assert!(signature.contains("n(\"2024\")") && signature.contains("\"日\""));
+    assert!(!signature.contains('青'), "{signature}");
+    assert_eq!(docx_paragraphs(dir.path()).last().unwrap(), "2024年1月10日");
+    // The issuer with the date, as before.
+    let dir = ledger(&report(&format!("{SECTIONS}signature: {{}}\n")), LOG);
+    let got = blocks(dir.path());
+    assert_eq!(got.last().unwrap(), "青山社区妇联 2024年1月10日");
+}
+
+const RUN_IN_LOG: &str = "- date: 2023-03-08\n  item: farming\n  figures: { visits: 1 }\n";
+
+#[test]
+fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
+    let body = "sections:
+  - id: industry
+    title: 产业发展
+    run_in: true
+    items:
+      - id: farming
+        text: 今年新建大棚20个。
+      - id: trade
+        text: 电商销售稳步增长。
+  - id: care
+    title: 关爱儿童
+    items:
+      - id: children
+        text: 开展关爱活动。
+";
+    let dir = ledger(&report(body), RUN_IN_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[1..],
+        [
+            "一、产业发展：今年新建大棚20个。",
+            "电商销售稳步增长。",
+            "二、关爱儿童",
+            "1.开展关爱活动。",
+        ]
+    );
+    let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Typ]);
+    assert!(
+        texts["md"].contains("**一、产业发展：**今年新建大棚20个。"),
+        "{}",
+        texts["md"]
+    );
+    // One heading of its own in the PDF; the run-in one is set in the paragraph, bold.
+    assert_eq!(texts["typ"].matches("#heading-one").count(), 1);
+    let paragraph = texts["typ"].split("#para[").nth(1).unwrap();
+    assert!(
+        paragraph.contains("strong(\"产业发展\"), h(-0.207pt), strong(\"：\")"),
+        "{paragraph}"
+    );
+    let docx = docx_paragraphs(dir.path());
+    assert!(
+        docx.contains(&"一、产业发展：今年新建大棚20个。".to_owned()),
+        "{docx:?}"
+    );
+    assert!(!docx.contains(&"一、产业发展".to_owned()), "{docx:?}");
+    // A run-in section's items cannot be numbered.
+    let numbered = body.replace(
+        "    run_in: true\n",
+        "    run_in: true\n    numbering: 1.\n",
+    );
+    let dir = ledger(&report(&numbered), RUN_IN_LOG);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E035".into(),
+        "sections[0].numbering".into()
+    )));
+}
