@@ -279,7 +279,9 @@ fn main() {
     let mut stages = Vec::new();
     let mut loads = Vec::new();
     let mut whole = Vec::new();
+    let mut floor = Vec::new();
     for _ in 0..5 {
+        floor.push(parse_only(&big.join("activities")));
         let (load, all) = load_check_aggregate(&big);
         loads.push(load);
         stages.push(all);
@@ -289,10 +291,12 @@ fn main() {
     }
     println!(
         "(b) 100,000 activities (12 MB), load+check+aggregate: median {:.3} s over 5 runs, \
-         of which loading {:.3} s; with composing and proofreading: {:.3} s",
+         of which loading {:.3} s; with composing and proofreading: {:.3} s\n    \
+         reference, the parser alone on the same files (read, parse, keep nothing): {:.3} s",
         secs(stages),
         secs(loads),
-        secs(whole)
+        secs(whole),
+        secs(floor)
     );
 
     // (c)
@@ -331,6 +335,25 @@ fn main() {
             mib(peaks.into_iter().max())
         );
     }
+}
+
+/// Wall time of reading every activity log in `dir` and parsing it with serde-saphyr into
+/// nothing (`IgnoredAny`), in parallel as the loader does: what the parser costs before
+/// any value or position is kept.
+fn parse_only(dir: &Path) -> Duration {
+    use rayon::prelude::*;
+    let start = Instant::now();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("activities")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files.par_iter().for_each(|path| {
+        let text = std::fs::read_to_string(path).expect("reads");
+        let _: serde::de::IgnoredAny = serde_saphyr::from_str(&text).expect("parses");
+    });
+    start.elapsed()
 }
 
 /// Wall time of loading the ledger in `dir`, and of loading, checking and aggregating it.
