@@ -31,6 +31,16 @@ pub(super) fn installed_faces(
     dirs: &[PathBuf],
     wanted: &[String],
 ) -> Vec<InstalledFace> {
+    faces_with_cache(system, dirs, wanted, cache_file().as_deref())
+}
+
+/// [`installed_faces`] with the cache kept in `cache_path` (none: every file is opened).
+fn faces_with_cache(
+    system: bool,
+    dirs: &[PathBuf],
+    wanted: &[String],
+    cache_path: Option<&Path>,
+) -> Vec<InstalledFace> {
     let mut files = Vec::new();
     let mut seen = HashSet::new();
     if system {
@@ -41,9 +51,7 @@ pub(super) fn installed_faces(
     for dir in dirs {
         walk(dir, &mut seen, &mut files);
     }
-    let cache_path = cache_file();
     let mut cache = cache_path
-        .as_deref()
         .and_then(Cache::read)
         .filter(|cache| cache.wanted == wanted)
         .unwrap_or_else(|| Cache {
@@ -78,7 +86,7 @@ pub(super) fn installed_faces(
     // folders); those of deleted files go when the cache is written anyway.
     if changed && let Some(cache_path) = cache_path {
         cache.files.retain(|path, _| path.is_file());
-        cache.write(&cache_path);
+        cache.write(cache_path);
     }
     found.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
     found
@@ -339,5 +347,101 @@ impl CachedFile {
             })
             .collect();
         Self { stamp, faces }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn font(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fonts")
+            .join(name)
+    }
+
+    fn families(faces: &[InstalledFace]) -> Vec<(PathBuf, u32, Vec<String>, String)> {
+        faces
+            .iter()
+            .map(|f| {
+                (
+                    f.path.clone(),
+                    f.index,
+                    f.names.clone(),
+                    f.info.family.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Replaces the cached family names of `file` in the cache at `cache_path`.
+    fn tamper(cache_path: &Path, file: &Path, names: &[&str]) {
+        let mut cache: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(cache_path).unwrap()).unwrap();
+        cache["files"][file.to_str().unwrap()]["faces"][0]["names"] = serde_json::json!(names);
+        std::fs::write(cache_path, serde_json::to_vec(&cache).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_file_is_answered_from_the_cache_and_a_changed_one_is_read_again() {
+        let fonts = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let cache_path = cache.path().join("fonts.json");
+        let file = fonts.path().join("a.ttf");
+        std::fs::copy(font("WenKaiSubset-Regular.ttf"), &file).unwrap();
+        std::fs::write(fonts.path().join("broken.ttf"), "not a font").unwrap();
+        std::fs::write(fonts.path().join("notes.txt"), "not a font file").unwrap();
+        let wanted = vec!["annualreport kai".to_owned(), "fandolfang r".to_owned()];
+        let dirs = [fonts.path().to_path_buf()];
+
+        let scanned = faces_with_cache(false, &dirs, &wanted, None);
+        assert_eq!(scanned.len(), 1);
+        assert_eq!(scanned[0].info.family, "AnnualReport Kai");
+        let cold = faces_with_cache(false, &dirs, &wanted, Some(&cache_path));
+        assert_eq!(families(&cold), families(&scanned));
+        let warm = faces_with_cache(false, &dirs, &wanted, Some(&cache_path));
+        assert_eq!(families(&warm), families(&scanned));
+
+        // What the cache says is what a run sees while the file is unchanged ...
+        tamper(&cache_path, &file, &["annualreport kai", "from the cache"]);
+        let cached = faces_with_cache(false, &dirs, &wanted, Some(&cache_path));
+        assert_eq!(cached[0].names, ["annualreport kai", "from the cache"]);
+
+        // ... and a file of another size is opened again.
+        std::fs::copy(font("FandolFang-Regular-subset.ttf"), &file).unwrap();
+        let changed = faces_with_cache(false, &dirs, &wanted, Some(&cache_path));
+        assert_eq!(
+            families(&changed),
+            families(&faces_with_cache(false, &dirs, &wanted, None))
+        );
+        assert_eq!(changed[0].info.family, "FandolFang R");
+    }
+
+    #[test]
+    fn a_damaged_cache_or_one_made_for_other_families_is_not_used() {
+        let fonts = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let cache_path = cache.path().join("fonts.json");
+        let file = fonts.path().join("a.ttf");
+        std::fs::copy(font("WenKaiSubset-Regular.ttf"), &file).unwrap();
+        let dirs = [fonts.path().to_path_buf()];
+        let kai = vec!["annualreport kai".to_owned()];
+        faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        tamper(&cache_path, &file, &["something else"]);
+        let other = vec!["annualreport kai".to_owned(), "simhei".to_owned()];
+        let found = faces_with_cache(false, &dirs, &other, Some(&cache_path));
+        assert_eq!(
+            families(&found),
+            families(&faces_with_cache(false, &dirs, &other, None))
+        );
+        assert!(found[0].names.contains(&kai[0]));
+
+        std::fs::write(&cache_path, "{ not json").unwrap();
+        let found = faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        assert_eq!(
+            families(&found),
+            families(&faces_with_cache(false, &dirs, &kai, None))
+        );
+        assert!(found[0].names.contains(&kai[0]));
     }
 }
