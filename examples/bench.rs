@@ -2,14 +2,22 @@
 //!
 //!     cargo build --release && cargo run --release --example bench
 //!
-//! (a) the chapanzhou report, ledger → MD + PDF + HTML, whole process, 15 runs;
-//! (b) 1,000 synthetic reports of that size in one `build --all` process, 3 runs: wall
-//!     time and peak memory (maximum resident set of the child); and the same for 250
-//!     and 500 reports, to show whether memory grows with the batch;
-//! (c) one ledger of 100,000 activities: load + check + aggregate, in process, 5 runs
-//!     (and the whole `prepare`, which adds composing and proofreading).
-//! Medians are printed; nothing is asserted here (targets live in the README).
-//! `BENCH_DIR` sets where the scratch files go (default: the system's temporary folder).
+//! Each figure is measured side by side with its reference in the same run (runs
+//! interleaved, so a busy machine slows both alike); medians are printed, nothing is
+//! asserted (targets live in the README).
+//! (a) the chapanzhou report, ledger → MD + HTML + TXT + PDF + DOCX, whole process, 15
+//!     runs each with the system's fonts, with 1 installed font file and with 300 (a
+//!     fontconfig configuration pointing at generated copies), and with the embedded
+//!     fonts only; the reference is xelatex + ctex setting the same text (the plain-text
+//!     output turned into LaTeX), when xelatex is installed;
+//! (b) one ledger of 100,000 activities: load + check + aggregate, in process, 5 runs;
+//!     the reference is the same load parsing every file with positions;
+//! (c) 1,000 synthetic reports of that size in one `build --all` process, all formats,
+//!     with the 300 font files installed, 3 runs: wall time and peak memory (maximum
+//!     resident set of the child); the reference is xelatex's time per report of (a)
+//!     times 1,000.
+//! `BENCH_DIR` sets where the scratch files go (default: the system's temporary folder);
+//! the font cache goes there too, so the first run of each setting fills it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -83,22 +91,113 @@ fn wall(command: &mut Command) -> Duration {
     start.elapsed()
 }
 
+/// Every output format.
+const ALL_FORMATS: &str = "md,html,txt,pdf,docx";
+
 /// A batch build of every report under `ledgers`, into a fresh folder each run.
-fn batch(bin: &Path, ledgers: &Path, out: &Path) -> Command {
+fn batch(bin: &Path, ledgers: &Path, out: &Path, fonts: &Path) -> Command {
     let _ = std::fs::remove_dir_all(out);
     let mut command = Command::new(bin);
     command
-        .args([
-            "build",
-            "--format",
-            "md,pdf,html",
-            "--no-system-fonts",
-            "--all",
-        ])
+        .env("FONTCONFIG_FILE", fonts)
+        .args(["build", "--format", ALL_FORMATS, "--all"])
         .arg(ledgers)
         .arg("--out")
         .arg(out);
     command
+}
+
+/// A folder of `count` font files (hard links to, or copies of, one font) and a
+/// fontconfig configuration that installs exactly that folder.
+fn installed_fonts(work: &Path, count: usize) -> PathBuf {
+    let font =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts/FandolFang-Regular-subset.ttf");
+    let dir = work.join(format!("fonts-{count}"));
+    std::fs::create_dir_all(&dir).expect("scratch");
+    for i in 0..count {
+        let copy = dir.join(format!("font-{i:03}.ttf"));
+        if std::fs::hard_link(&font, &copy).is_err() {
+            std::fs::copy(&font, &copy).expect("copies a font");
+        }
+    }
+    let config = work.join(format!("fonts-{count}.conf"));
+    std::fs::write(
+        &config,
+        format!(
+            "<?xml version=\"1.0\"?>\n<fontconfig><dir>{}</dir></fontconfig>\n",
+            dir.display()
+        ),
+    )
+    .expect("scratch");
+    config
+}
+
+/// The report's text as a LaTeX document for xelatex + ctex: the title centred, every
+/// other paragraph as a paragraph in 仿宋 三号 on an A4 page with the official margins.
+fn latex_of(text: &str) -> String {
+    let escape = |s: &str| {
+        s.chars()
+            .map(|c| match c {
+                '\\' => "\\textbackslash{}".to_owned(),
+                '{' | '}' | '$' | '&' | '#' | '_' | '%' => format!("\\{c}"),
+                '^' => "\\^{}".to_owned(),
+                '~' => "\\~{}".to_owned(),
+                c => c.to_string(),
+            })
+            .collect::<String>()
+    };
+    let mut paragraphs = text.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
+    let title = paragraphs.next().unwrap_or_default();
+    let mut out = String::from(
+        "\\documentclass{ctexart}\n\
+         \\usepackage[a4paper,top=37mm,bottom=35mm,left=28mm,right=26mm]{geometry}\n\
+         \\begin{document}\\zihao{3}\\fangsong\n",
+    );
+    out.push_str(&format!(
+        "\\begin{{center}}\\zihao{{2}}\\heiti {}\\end{{center}}\n\n",
+        escape(title)
+    ));
+    for paragraph in paragraphs {
+        out.push_str(&escape(&paragraph.replace('\n', "\\\\\n")));
+        out.push_str("\n\n");
+    }
+    out.push_str("\\end{document}\n");
+    out
+}
+
+/// A command that sets the LaTeX file with xelatex in its folder, or `None` when
+/// xelatex is not installed (or cannot set it).
+fn xelatex(tex: &Path) -> Option<Command> {
+    let mut command = Command::new("xelatex");
+    command
+        .current_dir(tex.parent()?)
+        .args(["-interaction=batchmode", "-halt-on-error"])
+        .arg(tex.file_name()?);
+    let ok = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then_some(command)
+}
+
+/// One run of (a): the fixture in every format, the fonts found through `fonts` (a
+/// fontconfig configuration) or the machine's own configuration.
+fn one_report(bin: &Path, fixture: &Path, out: &Path, fonts: Option<&Path>) -> Command {
+    let mut command = Command::new(bin);
+    if let Some(fonts) = fonts {
+        command.env("FONTCONFIG_FILE", fonts);
+    }
+    command
+        .args(["build", "--format", ALL_FORMATS])
+        .arg("--out")
+        .arg(out)
+        .arg(fixture);
+    command
+}
+
+fn secs(samples: Vec<Duration>) -> f64 {
+    median(samples).as_secs_f64()
 }
 
 fn main() {
@@ -109,27 +208,99 @@ fn main() {
         None => tempfile::tempdir(),
     }
     .expect("scratch");
+    // SAFETY: set before any other thread runs; the children inherit it.
+    unsafe { std::env::set_var("XDG_CACHE_HOME", work.path().join("cache")) };
+    let one_font = installed_fonts(work.path(), 1);
+    let many_fonts = installed_fonts(work.path(), 300);
 
     // (a)
     let fixture = root.join("fixtures/chapanzhou-2023");
-    let runs: Vec<Duration> = (0..15)
-        .map(|_| {
-            wall(
-                Command::new(&bin)
-                    .args(["build", "--format", "md,pdf,html", "--no-system-fonts"])
-                    .arg("--out")
-                    .arg(work.path().join("a"))
-                    .arg(&fixture),
-            )
-        })
-        .collect();
-    println!(
-        "(a) chapanzhou, md+pdf+html, whole process: median {:.3} s over 15 runs",
-        median(runs).as_secs_f64()
-    );
+    let out = work.path().join("a");
+    let settings: [(&str, Option<&Path>, bool); 4] = [
+        ("this machine's fonts", None, false),
+        ("1 installed font file", Some(&one_font), false),
+        ("300 installed font files", Some(&many_fonts), false),
+        ("embedded fonts only (--no-system-fonts)", None, true),
+    ];
+    let command = |(_, fonts, embedded): &(&str, Option<&Path>, bool)| {
+        let mut command = one_report(&bin, &fixture, &out, *fonts);
+        if *embedded {
+            command.arg("--no-system-fonts");
+        }
+        command
+    };
+    // The first run of each setting fills the font cache; it is not counted.
+    let mut cold = Vec::new();
+    for setting in &settings {
+        cold.push(wall(&mut command(setting)));
+    }
+    let text = std::fs::read_dir(&out)
+        .expect("outputs")
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .map(|e| std::fs::read_to_string(e.path()).expect("text"))
+        .expect("a .txt output");
+    let tex = work.path().join("tex/report.tex");
+    std::fs::create_dir_all(tex.parent().expect("folder")).expect("scratch");
+    std::fs::write(&tex, latex_of(&text)).expect("scratch");
+    let mut reference = xelatex(&tex);
+    let mut ours: Vec<Vec<Duration>> = vec![Vec::new(); settings.len()];
+    let mut theirs = Vec::new();
+    for _ in 0..15 {
+        for (setting, samples) in settings.iter().zip(&mut ours) {
+            samples.push(wall(&mut command(setting)));
+        }
+        if let Some(xelatex) = &mut reference {
+            theirs.push(wall(xelatex));
+        }
+    }
+    let xelatex_median = (!theirs.is_empty()).then(|| secs(theirs));
+    println!("(a) chapanzhou, {ALL_FORMATS}, whole process, medians over 15 interleaved runs:");
+    for ((name, ..), (samples, first)) in settings.iter().zip(ours.into_iter().zip(cold)) {
+        let ours = secs(samples);
+        let lead = xelatex_median.map_or_else(String::new, |x| {
+            format!(", {:.1}× faster than xelatex", x / ours)
+        });
+        println!(
+            "    {name}: {ours:.3} s{lead} (first run, filling the font cache: {:.3} s)",
+            first.as_secs_f64()
+        );
+    }
+    match xelatex_median {
+        Some(x) => println!("    reference, xelatex + ctex on the same text: {x:.3} s"),
+        None => println!(
+            "    reference: xelatex is not installed (apt-get install texlive-xetex texlive-lang-chinese)"
+        ),
+    }
 
     // (b)
-    for size in [250, 500, 1000] {
+    let big = work.path().join("big");
+    annual_report::ledger::synth::write_ledger(&big, 1, 100_000).expect("writes");
+    let mut stages = Vec::new();
+    let mut loads = Vec::new();
+    let mut whole = Vec::new();
+    let mut floor = Vec::new();
+    for _ in 0..5 {
+        floor.push(parse_only(&big.join("activities")));
+        let (load, all) = load_check_aggregate(&big);
+        loads.push(load);
+        stages.push(all);
+        let start = Instant::now();
+        annual_report::prepare(&big).expect("valid");
+        whole.push(start.elapsed());
+    }
+    println!(
+        "(b) 100,000 activities (12 MB), load+check+aggregate: median {:.3} s over 5 runs, \
+         of which loading {:.3} s; with composing and proofreading: {:.3} s\n    \
+         reference, the parser alone on the same files (read, parse, keep nothing): {:.3} s",
+        secs(stages),
+        secs(loads),
+        secs(whole),
+        secs(floor)
+    );
+
+    // (c)
+    for size in [250, 1000] {
         let ledgers = work.path().join(format!("ledgers-{size}"));
         for i in 0..size {
             annual_report::ledger::synth::write_ledger(
@@ -143,40 +314,58 @@ fn main() {
         let mut walls = Vec::new();
         let mut peaks = Vec::new();
         for _ in 0..runs {
-            let (wall, peak) = timed(&mut batch(&bin, &ledgers, &work.path().join("b")));
+            let (wall, peak) = timed(&mut batch(
+                &bin,
+                &ledgers,
+                &work.path().join("c"),
+                &many_fonts,
+            ));
             walls.push(wall);
             peaks.extend(peak);
         }
+        let reference = xelatex_median.map_or_else(String::new, |x| {
+            format!(
+                "; reference, xelatex at (a)'s median per report: {:.0} s",
+                x * size as f64
+            )
+        });
         println!(
-            "(b) {size} reports in one batch, md+pdf+html: median {:.2} s wall over {runs} run(s), peak {}",
-            median(walls).as_secs_f64(),
+            "(c) {size} reports in one batch, {ALL_FORMATS}, 300 font files installed: median {:.2} s wall over {runs} run(s), peak {}{reference}",
+            secs(walls),
             mib(peaks.into_iter().max())
         );
     }
+}
 
-    // (c)
-    let big = work.path().join("big");
-    annual_report::ledger::synth::write_ledger(&big, 1, 100_000).expect("writes");
-    let mut stages = Vec::new();
-    let mut whole = Vec::new();
-    for _ in 0..5 {
-        let start = Instant::now();
-        let loaded = annual_report::ledger::load::load(&big);
-        let mut report = loaded.report;
-        let ledger = loaded.ledger.expect("a valid ledger");
-        let year = annual_report::ledger::check::check(&ledger, &mut report).expect("valid");
-        let aggregate = annual_report::ledger::aggregate::aggregate(year);
-        stages.push(start.elapsed());
-        assert_eq!(aggregate.month_counts.iter().sum::<usize>(), 100_000);
+/// Wall time of reading every activity log in `dir` and parsing it with serde-saphyr into
+/// nothing (`IgnoredAny`), in parallel as the loader does: what the parser costs before
+/// any value or position is kept.
+fn parse_only(dir: &Path) -> Duration {
+    use rayon::prelude::*;
+    let start = Instant::now();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("activities")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files.par_iter().for_each(|path| {
+        let text = std::fs::read_to_string(path).expect("reads");
+        let _: serde::de::IgnoredAny = serde_saphyr::from_str(&text).expect("parses");
+    });
+    start.elapsed()
+}
 
-        let start = Instant::now();
-        annual_report::prepare(&big).expect("valid");
-        whole.push(start.elapsed());
-    }
-    println!(
-        "(c) 100,000 activities, load+check+aggregate: median {:.3} s over 5 runs \
-         (with composing and proofreading: {:.3} s)",
-        median(stages).as_secs_f64(),
-        median(whole).as_secs_f64()
-    );
+/// Wall time of loading the ledger in `dir`, and of loading, checking and aggregating it.
+fn load_check_aggregate(dir: &Path) -> (Duration, Duration) {
+    let start = Instant::now();
+    let loaded = annual_report::ledger::load::load(dir);
+    let load = start.elapsed();
+    let mut report = loaded.report;
+    let ledger = loaded.ledger.expect("a valid ledger");
+    let year = annual_report::ledger::check::check(&ledger, &mut report).expect("valid");
+    let aggregate = annual_report::ledger::aggregate::aggregate(year);
+    let elapsed = start.elapsed();
+    assert_eq!(aggregate.month_counts.iter().sum::<usize>(), 100_000);
+    (load, elapsed)
 }

@@ -176,8 +176,7 @@ impl FontLibrary {
                 origins.push(FontOrigin::Embedded(name));
             }
         }
-        let mut installed = installed_official_faces(options);
-        installed.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+        let installed = installed_official_faces(options);
         let mut aliases = Vec::new();
         for (path, info, names) in installed {
             origins.push(FontOrigin::File(path.path.clone()));
@@ -268,43 +267,22 @@ impl FontLibrary {
 
 /// Installed faces of the official families only (anything else could change the
 /// output from one machine to the next), with every family name they carry. Font
-/// metadata, the costly part, is read for those faces alone.
+/// metadata, the costly part, is read for those faces alone, and only when a font file
+/// is new or changed (see [`super::font_scan`]).
 fn installed_official_faces(options: &FontOptions) -> Vec<(FontPath, FontInfo, Vec<String>)> {
-    let mut db = fontdb::Database::new();
-    if options.system {
-        db.load_system_fonts();
-    }
-    for path in &options.paths {
-        db.load_fonts_dir(path);
-    }
     let wanted: Vec<String> = Role::ALL
         .iter()
         .flat_map(|r| r.official())
         .map(|f| f.to_lowercase())
         .collect();
-    db.faces()
-        .filter_map(|face| {
-            let names: Vec<String> = face
-                .families
-                .iter()
-                .map(|(n, _)| n.to_lowercase())
-                .collect();
-            if !names.iter().any(|n| wanted.contains(n)) {
-                return None;
-            }
-            let path = match &face.source {
-                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => path.clone(),
-                fontdb::Source::Binary(_) => return None,
+    super::font_scan::installed_faces(options.system, &options.paths, &wanted)
+        .into_iter()
+        .map(|face| {
+            let path = FontPath {
+                path: face.path,
+                index: face.index,
             };
-            let info = db.with_face_data(face.id, FontInfo::new).flatten()?;
-            Some((
-                FontPath {
-                    path,
-                    index: face.index,
-                },
-                info,
-                names,
-            ))
+            (path, face.info, face.names)
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! Typesetting in-process with Typst: the Typst source rendered by Tera is compiled
 //! against the project's own [`world::SummaryWorld`] and exported to PDF or PNG.
 
+mod font_scan;
 pub mod fonts;
 pub mod glyphs;
 pub mod title;
