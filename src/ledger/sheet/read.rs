@@ -79,6 +79,15 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Vec<Table>, ReadError> {
 
 /// The text of a CSV file: UTF-8 when it is (a byte order mark dropped), else GB18030.
 fn decode(bytes: &[u8]) -> String {
+    // Excel's "Unicode 文本" is UTF-16 (little-endian) with its byte order mark.
+    for (bom, encoding) in [
+        (b"\xFF\xFE", encoding_rs::UTF_16LE),
+        (b"\xFE\xFF", encoding_rs::UTF_16BE),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return encoding.decode_without_bom_handling(rest).0.into_owned();
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
@@ -372,6 +381,14 @@ mod tests {
         fill_merged(&mut rows, &[whole_column]);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[2][0], Cell::Text("维权".into()));
+    }
+
+    #[test]
+    fn utf16_text_reads_like_utf8() {
+        let text = "日期\t条目\n2023-03-08\tlegal-rights\n";
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&utf16), text);
     }
 
     #[test]
