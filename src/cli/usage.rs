@@ -21,9 +21,17 @@ fn help_template(command: &Command) -> String {
 /// A usage line in Chinese: clap's, without its "Usage: " and with its placeholders
 /// translated.
 pub fn usage_line(command: &mut Command) -> String {
-    let usage = command.render_usage().to_string();
-    let usage = usage.trim().strip_prefix("Usage:").unwrap_or(&usage).trim();
+    in_chinese(&command.render_usage().to_string())
+}
+
+/// A usage text clap rendered, without its "Usage: " and with its placeholders
+/// translated.
+fn in_chinese(usage: &str) -> String {
+    let usage = usage.trim();
     usage
+        .strip_prefix("Usage:")
+        .unwrap_or(usage)
+        .trim()
         .replace("[OPTIONS]", "[选项]")
         .replace("<COMMAND>", "<命令>")
 }
@@ -178,17 +186,8 @@ pub fn error_message(error: &clap::Error, root: &Command) -> Option<String> {
     let usage = get(ContextKind::Usage)
         .into_iter()
         .next()
-        .map(|u| {
-            u.trim()
-                .strip_prefix("Usage:")
-                .unwrap_or(&u)
-                .trim()
-                .to_owned()
-        })
+        .map(|u| in_chinese(&u))
         .unwrap_or_else(|| usage_of_invoked(root));
-    let usage = usage
-        .replace("[OPTIONS]", "[选项]")
-        .replace("<COMMAND>", "<命令>");
     if !usage.is_empty() {
         let _ = writeln!(out, "\n用法：{usage}");
         let command: Vec<&str> = usage
