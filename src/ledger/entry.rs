@@ -127,13 +127,21 @@ impl Choices {
     /// Reads the choices of the ledger in `dir`; the findings when `report.yaml` is
     /// missing or unreadable.
     pub fn of(dir: &Path) -> Result<Choices, EntryError> {
+        Ok(Self::of_ledger(&Self::ledger(dir)?))
+    }
+
+    /// The ledger in `dir` as read (for a caller that needs more of it than the
+    /// choices); the findings when `report.yaml` is missing or unreadable.
+    pub fn ledger(dir: &Path) -> Result<load::Ledger, EntryError> {
         if !dir.join(load::REPORT_FILE).is_file() {
             return Err(EntryError::NotALedger(dir.to_path_buf()));
         }
         let loaded = load::load(dir);
-        let Some(ledger) = loaded.ledger else {
-            return Err(EntryError::Invalid(loaded.report));
-        };
+        loaded.ledger.ok_or(EntryError::Invalid(loaded.report))
+    }
+
+    /// The choices of a ledger already read.
+    pub fn of_ledger(ledger: &load::Ledger) -> Choices {
         let spec = &ledger.report;
         let items = spec
             .sections
@@ -184,12 +192,12 @@ impl Choices {
             .flat_map(|log| &log.activities)
             .filter_map(|a| crate::text::parse_date(&a.date.value))
             .max();
-        Ok(Choices {
+        Choices {
             year: i32::try_from(spec.year.value).unwrap_or_default(),
             items,
             figures,
             last_date,
-        })
+        }
     }
 
     /// The date a clerk typed, in any form `text::parse_date` reads, within the

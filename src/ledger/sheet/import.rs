@@ -187,7 +187,9 @@ pub struct Imported {
 
 /// Imports `file` into the ledger in `dir`.
 pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Imported, ImportError> {
-    let choices = Choices::of(dir)?;
+    // One reading of the ledger for both the choices and what it already holds.
+    let ledger = Choices::ledger(dir)?;
+    let choices = Choices::of_ledger(&ledger);
     let mapping = match &options.columns {
         Some(path) => read_mapping(path, &choices)?,
         None => Vec::new(),
@@ -199,7 +201,7 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
         .ok_or_else(|| ImportError::NoHeader {
             file: searched(file, &tables),
         })?;
-    let mut existing = Existing::of(dir);
+    let mut existing = Existing::of(&ledger);
     let mut rows = Rows {
         table,
         columns: &columns,
@@ -347,11 +349,8 @@ struct Existing {
 }
 
 impl Existing {
-    fn of(dir: &Path) -> Self {
+    fn of(ledger: &crate::ledger::load::Ledger) -> Self {
         let mut existing = Existing::default();
-        let Some(ledger) = crate::ledger::load::load(dir).ledger else {
-            return existing;
-        };
         for activity in ledger.logs.iter().flat_map(|log| &log.activities) {
             let content = content_key(&as_entry(activity));
             match &activity.id {
