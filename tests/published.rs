@@ -5,9 +5,9 @@
 //!
 //! The published texts sit in `fixtures/reference/<name>.txt`, verbatim as the
 //! archived page holds them, under one `#` line naming the address, organization and
-//! year. Each archived page starts with its first paragraph (the headline is not part
-//! of the stored text) and ends with the website's own lines (editor, comments), which
-//! are not part of the summary.
+//! year. No archived page holds its headline, so each comparison starts after our
+//! title; a page may have the website's own lines above the text (a breadcrumb) or
+//! below it (editor, comment box), which are not part of the summary and are skipped.
 
 mod common;
 
@@ -22,20 +22,34 @@ struct Published {
     name: &'static str,
     /// The title our document carries (the archived page has none to compare with).
     title: &'static str,
-    /// The first line that belongs to the website, not to the text.
-    site_lines_from: &'static str,
+    /// The start of a line above the text that belongs to the website (its
+    /// breadcrumb), if the archived page has one.
+    site_line_above: Option<&'static str>,
+    /// The start of the first line below the text that belongs to the website (editor,
+    /// comment box), if the archived page has such lines.
+    site_lines_from: Option<&'static str>,
 }
 
 const JIANCHI: Published = Published {
     name: "jianchi-2022-canlian",
     title: "2022年涧池镇残联工作总结",
-    site_lines_from: "编辑:",
+    site_line_above: None,
+    site_lines_from: Some("编辑:"),
 };
 
 const GONGMING: Published = Published {
     name: "gongming-2021-tuanwei",
     title: "2021年公明社区团委工作总结",
-    site_lines_from: "实习编辑",
+    site_line_above: None,
+    site_lines_from: Some("实习编辑"),
+};
+
+const ZHONGLAN: Published = Published {
+    name: "zhonglan-2022-fulian",
+    title: "2022年钟楼区钟蓝救援队妇联工作总结",
+    site_line_above: Some("您当前的位置"),
+    // The page ends with the text (its last paragraph carries the author's name).
+    site_lines_from: None,
 };
 
 /// The source line and the paragraphs of the published text.
@@ -46,7 +60,11 @@ fn published(text: &Published) -> (String, Vec<String>) {
     let mut lines = content.lines().map(str::trim);
     let source = lines.next().unwrap_or_default().to_owned();
     let paragraphs = lines
-        .take_while(|l| !l.starts_with(text.site_lines_from))
+        .skip_while(|l| {
+            text.site_line_above
+                .is_some_and(|above| l.starts_with(above))
+        })
+        .take_while(|l| !text.site_lines_from.is_some_and(|from| l.starts_with(from)))
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect();
@@ -191,6 +209,41 @@ fn gongming_lists_the_named_activities_and_sums_the_monthly_patrols() {
     let blocks = build_blocks(work.path(), &work.path().join("out"), GONGMING.title);
     assert!(
         blocks[3].contains("全年共有1001余人次参与“义警”活动"),
+        "{}",
+        blocks[3]
+    );
+}
+
+#[test]
+fn zhonglan_rebuilds_the_published_text_paragraph_for_paragraph() {
+    // Two opening paragraphs, the figures paragraph, closing; no headings.
+    assert_eq!(assert_reproduces(&ZHONGLAN), 4);
+}
+
+#[test]
+fn zhonglan_check_is_clean() {
+    assert_eq!(findings(&fixture(ZHONGLAN.name)), []);
+}
+
+#[test]
+fn zhonglan_figures_follow_the_monthly_entries() {
+    let out = tempfile::tempdir().unwrap();
+    let blocks = build_blocks(&fixture(ZHONGLAN.name), out.path(), ZHONGLAN.title);
+    // The lead ends with its colon and the figure sentence follows in the same paragraph.
+    assert!(
+        blocks[3].contains("发挥“巾帼力量”：近半年协助社会核酸采样人员近23000人次，"),
+        "{}",
+        blocks[3]
+    );
+    let work = edited(
+        ZHONGLAN.name,
+        "2022-09.yaml",
+        "{ tours: 12, trainings: 6 }",
+        "{ tours: 13, trainings: 7 }",
+    );
+    let blocks = build_blocks(work.path(), &work.path().join("out"), ZHONGLAN.title);
+    assert!(
+        blocks[3].contains("各企业公司参观51场，帮助企业、社区及学校各类技能培训21场，"),
         "{}",
         blocks[3]
     );
