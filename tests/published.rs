@@ -1,0 +1,250 @@
+//! Fixtures rebuilt from real published summaries of other shapes than chapanzhou's
+//! (issue 12, item 2): each ledger builds to its published text paragraph for
+//! paragraph, its figures are sums (or the largest or latest value) of dated
+//! activities, and `check` reports exactly the findings the published text causes.
+//!
+//! The published texts sit in `fixtures/reference/<name>.txt`, verbatim as the
+//! archived page holds them, under one `#` line naming the address, organization and
+//! year. No archived page holds its headline, so each comparison starts after our
+//! title; a page may have the website's own lines above the text (a breadcrumb) or
+//! below it (editor, comment box), which are not part of the summary and are skipped.
+
+mod common;
+
+use annual_report::diag::Severity;
+use annual_report::{BuildOptions, Format};
+use common::{copy_dir, fixture, fold, markdown_blocks, root};
+use std::path::Path;
+
+/// A published text: where it is kept and where the website's own lines start.
+struct Published {
+    /// Fixture directory and reference file name.
+    name: &'static str,
+    /// The title our document carries (the archived page has none to compare with).
+    title: &'static str,
+    /// The start of a line above the text that belongs to the website (its
+    /// breadcrumb), if the archived page has one.
+    site_line_above: Option<&'static str>,
+    /// The start of the first line below the text that belongs to the website (editor,
+    /// comment box), if the archived page has such lines.
+    site_lines_from: Option<&'static str>,
+}
+
+const JIANCHI: Published = Published {
+    name: "jianchi-2022-canlian",
+    title: "2022年涧池镇残联工作总结",
+    site_line_above: None,
+    site_lines_from: Some("编辑:"),
+};
+
+const GONGMING: Published = Published {
+    name: "gongming-2021-tuanwei",
+    title: "2021年公明社区团委工作总结",
+    site_line_above: None,
+    site_lines_from: Some("实习编辑"),
+};
+
+const ZHONGLAN: Published = Published {
+    name: "zhonglan-2022-fulian",
+    title: "2022年钟楼区钟蓝救援队妇联工作总结",
+    site_line_above: Some("您当前的位置"),
+    // The page ends with the text (its last paragraph carries the author's name).
+    site_lines_from: None,
+};
+
+/// The source line and the paragraphs of the published text.
+fn published(text: &Published) -> (String, Vec<String>) {
+    let path = root().join(format!("fixtures/reference/{}.txt", text.name));
+    let content = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reference file {} is needed: {e}", path.display()));
+    let mut lines = content.lines().map(str::trim);
+    let source = lines.next().unwrap_or_default().to_owned();
+    let paragraphs = lines
+        .skip_while(|l| {
+            text.site_line_above
+                .is_some_and(|above| l.starts_with(above))
+        })
+        .take_while(|l| !text.site_lines_from.is_some_and(|from| l.starts_with(from)))
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (source, paragraphs)
+}
+
+/// The Markdown blocks of a ledger built into `out`.
+fn build_blocks(dir: &Path, out: &Path, title: &str) -> Vec<String> {
+    let options = BuildOptions::new(out.to_path_buf(), &[Format::Md]);
+    annual_report::build(dir, &options).expect("fixture builds");
+    let markdown = std::fs::read_to_string(out.join(format!("{title}.md"))).unwrap();
+    markdown_blocks(&markdown)
+}
+
+/// Builds the fixture and compares it with the published text paragraph for
+/// paragraph. The only difference allowed is the title: the archived page holds no
+/// headline, so our first block (the title) has nothing to be compared with and is
+/// checked against the expected title instead. White space (the published page has
+/// stray spaces such as `10000 元`) and the width of `, : ; ( )` are folded.
+fn assert_reproduces(text: &Published) -> usize {
+    let (source, theirs) = published(text);
+    assert!(
+        source.starts_with("# 来源：http"),
+        "the reference file names its address first: {source}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let ours = build_blocks(&fixture(text.name), out.path(), text.title);
+    assert_eq!(ours[0], text.title, "title");
+    let ours: Vec<String> = ours[1..].iter().map(|b| fold(b)).collect();
+    let theirs: Vec<String> = theirs.iter().map(|p| fold(p)).collect();
+    for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+        assert_eq!(a, b, "paragraph {i} after the title differs");
+    }
+    assert_eq!(ours.len(), theirs.len(), "paragraph count");
+    theirs.len()
+}
+
+/// The codes of everything `check` reports, with their severity.
+fn findings(dir: &Path) -> Vec<(Severity, &'static str)> {
+    annual_report::check_dir(dir)
+        .diagnostics
+        .iter()
+        .map(|d| (d.severity, d.code))
+        .collect()
+}
+
+/// A copy of a fixture with one activity file edited.
+fn edited(name: &str, file: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), work.path());
+    let path = work.path().join("activities").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(text, changed, "{file} holds {from}");
+    std::fs::write(&path, changed).unwrap();
+    work
+}
+
+#[test]
+fn jianchi_rebuilds_the_published_summary_paragraph_for_paragraph() {
+    // Opening, the committee paragraph, the figures paragraph, closing; no headings.
+    assert_eq!(assert_reproduces(&JIANCHI), 4);
+}
+
+#[test]
+fn jianchi_check_reports_only_the_repetition_the_published_text_has() {
+    // The published text says 安排部署了2023年残疾人工作 in its first two paragraphs.
+    assert_eq!(
+        findings(&fixture(JIANCHI.name)),
+        [(Severity::Warning, "W104")]
+    );
+}
+
+#[test]
+fn jianchi_figures_are_totals_of_the_dated_entries() {
+    let out = tempfile::tempdir().unwrap();
+    let blocks = build_blocks(&fixture(JIANCHI.name), out.path(), JIANCHI.title);
+    // Four quarterly payments of 279965 元; 3 + 1 students; 18 is the largest monthly
+    // count of home visits (16 in January and February), not their sum.
+    assert!(
+        blocks[3].contains("发放残疾人两项补贴1119860元"),
+        "{}",
+        blocks[3]
+    );
+    assert!(blocks[3].contains("资助困难残疾人家庭大学生4名，资助资金20000元"));
+    assert!(blocks[3].ends_with("残疾儿童上门康复服务每月18人次。"));
+
+    // A fourth-quarter payment one yuan higher changes the year's sum.
+    let work = edited(
+        JIANCHI.name,
+        "2022-q4.yaml",
+        "subsidies: 279965",
+        "subsidies: 279966",
+    );
+    let blocks = build_blocks(work.path(), &work.path().join("out"), JIANCHI.title);
+    assert!(
+        blocks[3].contains("发放残疾人两项补贴1119861元"),
+        "{}",
+        blocks[3]
+    );
+
+    // The number of committee members is the latest count, not a sum (33 + 34).
+    let work = edited(JIANCHI.name, "2022-q3.yaml", "members: 34", "members: 35");
+    let blocks = build_blocks(work.path(), &work.path().join("out"), JIANCHI.title);
+    assert!(
+        blocks[2].contains("肯定了全镇35名专职委员"),
+        "{}",
+        blocks[2]
+    );
+
+    // A month with 20 home visits raises the monthly figure to 20.
+    let work = edited(
+        JIANCHI.name,
+        "2022-q2.yaml",
+        "home_rehab: 18",
+        "home_rehab: 20",
+    );
+    let blocks = build_blocks(work.path(), &work.path().join("out"), JIANCHI.title);
+    assert!(blocks[3].ends_with("每月20人次。"), "{}", blocks[3]);
+}
+
+#[test]
+fn gongming_rebuilds_the_published_summary_paragraph_for_paragraph() {
+    // Two opening paragraphs, the body paragraph, closing; no headings.
+    assert_eq!(assert_reproduces(&GONGMING), 4);
+}
+
+#[test]
+fn gongming_check_is_clean() {
+    assert_eq!(findings(&fixture(GONGMING.name)), []);
+}
+
+#[test]
+fn gongming_lists_the_named_activities_and_sums_the_monthly_patrols() {
+    let out = tempfile::tempdir().unwrap();
+    let blocks = build_blocks(&fixture(GONGMING.name), out.path(), GONGMING.title);
+    assert!(blocks[3].contains(
+        "积极开展“走进东宝中学传承红色基因，聚合‘青春动能’”活动、环境整治共同创建美好城市家园活动、\
+         茅洲河畔学党史等丰富多彩的团建活动。"
+    ));
+    let work = edited(GONGMING.name, "2021-h2.yaml", "patrol: 95", "patrol: 96");
+    let blocks = build_blocks(work.path(), &work.path().join("out"), GONGMING.title);
+    assert!(
+        blocks[3].contains("全年共有1001余人次参与“义警”活动"),
+        "{}",
+        blocks[3]
+    );
+}
+
+#[test]
+fn zhonglan_rebuilds_the_published_text_paragraph_for_paragraph() {
+    // Two opening paragraphs, the figures paragraph, closing; no headings.
+    assert_eq!(assert_reproduces(&ZHONGLAN), 4);
+}
+
+#[test]
+fn zhonglan_check_is_clean() {
+    assert_eq!(findings(&fixture(ZHONGLAN.name)), []);
+}
+
+#[test]
+fn zhonglan_figures_follow_the_monthly_entries() {
+    let out = tempfile::tempdir().unwrap();
+    let blocks = build_blocks(&fixture(ZHONGLAN.name), out.path(), ZHONGLAN.title);
+    // The lead ends with its colon and the figure sentence follows in the same paragraph.
+    assert!(
+        blocks[3].contains("发挥“巾帼力量”：近半年协助社会核酸采样人员近23000人次，"),
+        "{}",
+        blocks[3]
+    );
+    let work = edited(
+        ZHONGLAN.name,
+        "2022-09.yaml",
+        "{ tours: 12, trainings: 6 }",
+        "{ tours: 13, trainings: 7 }",
+    );
+    let blocks = build_blocks(work.path(), &work.path().join("out"), ZHONGLAN.title);
+    assert!(
+        blocks[3].contains("各企业公司参观51场，帮助企业、社区及学校各类技能培训21场，"),
+        "{}",
+        blocks[3]
+    );
+}
