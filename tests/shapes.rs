@@ -424,3 +424,303 @@ fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
         "sections[0].numbering".into()
     )));
 }
+
+/// A report with a money figure of one decimal (救助金 in 万元) beside a whole count.
+fn aid_report(extra: &str) -> String {
+    format!(
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  visits: {{ label: 来访, unit: 件 }}
+  aid: {{ label: 救助金, unit: 万元, decimals: 1 }}
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: rights
+        lead: 扎实开展帮扶工作。
+        summary: 全年接待来访{{{{ visits }}}}件，发放救助金{{{{ aid }}}}万元。
+{extra}"
+    )
+}
+
+/// 0.1 + 0.2 + 8.5: a float sum would print 8.799999999999999 or 8.8 by luck; a
+/// quoted value counts like a plain one.
+const AID_LOG: &str = "- date: 2023-03-08
+  item: rights
+  text: 走访困难妇女
+  figures: { visits: 2, aid: 0.1 }
+- date: 2023-05-01
+  item: rights
+  text: 慰问单亲母亲
+  figures: { aid: \"0.2\" }
+- date: 2023-09-10
+  item: rights
+  text: 发放大病救助金
+  figures: { visits: 1, aid: 8.5 }
+";
+
+/// The findings of a ledger as (code, field, message, help).
+fn located(dir: &Path) -> Vec<(String, String, String, String)> {
+    annual_report::check_dir(dir)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code.to_owned(),
+                d.field.clone().unwrap_or_default(),
+                d.message.clone(),
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn decimal_amounts_add_up_exactly_and_print_with_their_places() {
+    let dir = ledger(&aid_report(""), AID_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2],
+        "1.扎实开展帮扶工作。走访困难妇女。慰问单亲母亲。发放大病救助金。全年接待来访3件，发放救助金8.8万元。"
+    );
+    // A whole total keeps its declared place: 9.0, not 9.
+    let log = AID_LOG.replace("aid: 8.5", "aid: 8.7");
+    let dir = ledger(&aid_report(""), &log);
+    assert!(blocks(dir.path())[2].ends_with("发放救助金9.0万元。"));
+
+    // stats: text, CSV, JSON and the workbook.
+    let dir = ledger(&aid_report(""), AID_LOG);
+    let prepared = annual_report::prepare(dir.path()).unwrap();
+    let stats = annual_report::ledger::stats::stats(&prepared.aggregate, None);
+    let csv = stats.to_csv();
+    assert!(csv.contains("total,,total,全年合计,3,3,8.8\r\n"), "{csv}");
+    assert!(csv.contains("month,,2023-05,5月,1,0,0.2\r\n"), "{csv}");
+    assert!(stats.to_table().contains("8.8"), "{}", stats.to_table());
+    let json = serde_json::to_value(&stats).unwrap();
+    assert_eq!(json["figures"][1]["decimals"], 1);
+    assert!(json["figures"][0].get("decimals").is_none());
+    let total = json["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(total["figures"], serde_json::json!([3, 8.8]));
+    assert_eq!(serde_json::to_string(&total["figures"]).unwrap(), "[3,8.8]");
+    let out = tempfile::tempdir().unwrap();
+    let book = out.path().join("统计.xlsx");
+    annual_report::publish::sheet::export_stats(&stats, None, &book).unwrap();
+    let mut read = calamine::open_workbook_auto(&book).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut read, "全年合计").unwrap();
+    assert_eq!(sheet.get_value((2, 5)), Some(&calamine::Data::Float(8.8)));
+    let styles = zip_part(&book, "xl/styles.xml");
+    assert!(styles.contains("formatCode=\"0.0\""), "{styles}");
+}
+
+/// The text of one part of a zip file (.xlsx, .docx).
+fn zip_part(file: &Path, part: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(part)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn decimal_amounts_go_through_export_import_and_new() {
+    use annual_report::ledger::sheet::import::{ImportOptions, import};
+    let dir = ledger(&aid_report(""), AID_LOG);
+    let out = tempfile::tempdir().unwrap();
+    let sheet = out.path().join("台账.xlsx");
+    let prepared = annual_report::prepare(dir.path()).unwrap();
+    annual_report::publish::sheet::export_activities(&prepared.aggregate, &sheet).unwrap();
+    let mut read = calamine::open_workbook_auto(&sheet).unwrap();
+    let first = calamine::Reader::worksheet_range_at(&mut read, 0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.get_value((2, 5)), Some(&calamine::Data::Float(0.1)));
+    // Imported into an empty copy of the ledger: the same activities, the same total.
+    let copy = ledger(&aid_report(""), "[]\n");
+    let done = import(copy.path(), &sheet, &ImportOptions::default()).unwrap();
+    assert_eq!(done.added.len(), 3);
+    let log = std::fs::read_to_string(copy.path().join("activities/2023-03.yaml"))
+        .or_else(|_| std::fs::read_to_string(copy.path().join("activities/2023.yaml")))
+        .unwrap();
+    assert!(log.contains("aid: 0.1"), "{log}");
+    assert!(blocks(copy.path())[2].ends_with("发放救助金8.8万元。"));
+    // Imported into the ledger it came from, nothing is new (8.5 is 8.5).
+    let again = import(dir.path(), &sheet, &ImportOptions::default()).unwrap();
+    assert_eq!(again.added.len(), 0);
+    // A CSV cell with two places is refused, naming the figure and its precision.
+    let csv = out.path().join("台账.csv");
+    std::fs::write(
+        &csv,
+        "日期,条目,做了什么,救助金（万元）\n2023-04-01,rights,慰问,0.45\n",
+    )
+    .unwrap();
+    let refused = import(copy.path(), &csv, &ImportOptions::default()).unwrap_err();
+    let said = format!("{refused:?}");
+    assert!(said.contains("救助金 最多保留 1 位小数"), "{said}");
+    // `new` takes 8.5 and refuses 8.55 for this figure; 1.5 stays refused for visits.
+    let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
+    assert_eq!(
+        choices.figure_value("aid", "8.5").unwrap().to_string(),
+        "8.5"
+    );
+    assert_eq!(choices.figure_value("aid", "3").unwrap().to_string(), "3.0");
+    assert!(
+        choices
+            .figure_value("aid", "8.55")
+            .unwrap_err()
+            .contains("最多保留 1 位小数")
+    );
+    assert!(
+        choices
+            .figure_value("visits", "1.5")
+            .unwrap_err()
+            .contains("正整数")
+    );
+    let added = common::cli()
+        .args([
+            "new",
+            "--date",
+            "2023-10-01",
+            "--item",
+            "rights",
+            "--text",
+            "慰问",
+        ])
+        .args(["--figure", "aid=0.4"])
+        .arg(dir.path())
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", common::text(&added.stderr));
+    assert!(blocks(dir.path())[2].ends_with("发放救助金9.2万元。"));
+    let refused = common::cli()
+        .args([
+            "new",
+            "--date",
+            "2023-10-02",
+            "--item",
+            "rights",
+            "--text",
+            "慰问",
+        ])
+        .args(["--figure", "aid=0.45"])
+        .arg(dir.path())
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(common::text(&refused.stderr).contains("最多保留 1 位小数"));
+}
+
+#[test]
+fn decimal_yoy_and_rollup() {
+    let root = tempfile::tempdir().unwrap();
+    let write = |name: &str, report: &str, log: &str| {
+        let dir = root.path().join(name);
+        std::fs::create_dir_all(dir.join("activities")).unwrap();
+        std::fs::write(dir.join("report.yaml"), report).unwrap();
+        std::fs::write(dir.join("activities/log.yaml"), log).unwrap();
+        dir
+    };
+    let last = aid_report("")
+        .replace("year: 2023", "year: 2022")
+        .replace("2024-01-10", "2023-01-10");
+    write(
+        "last",
+        &last,
+        &AID_LOG.replace("2023-", "2022-").replace("8.5", "7.7"),
+    );
+    let with_yoy = aid_report("previous: ../last\n")
+        .replace("{{ aid }}万元。", "{{ aid }}万元，{{ aid.yoy }}。");
+    let now = write("now", &with_yoy, AID_LOG);
+    // 8.8 against 8.0: exactly 10%.
+    assert!(
+        blocks(&now)[2].ends_with("发放救助金8.8万元，同比增长10%。"),
+        "{:?}",
+        blocks(&now)
+    );
+    // A county of two members: 8.8 + 8.8.
+    write("a", &aid_report(""), AID_LOG);
+    write("b", &aid_report(""), AID_LOG);
+    let county = aid_report("rollup:\n  members: [../a, ../b]\n");
+    let county = write("county", &county, AID_LOG);
+    let (_out, texts) = build_formats(&county, &[Format::Md]);
+    // (The Markdown escapes every full stop of a cell.)
+    assert!(
+        texts["md"].contains("| 合计 | 6 | 17\\.6 |"),
+        "{}",
+        texts["md"]
+    );
+    // A member counting the same figure to two places is a located error.
+    write(
+        "b",
+        &aid_report("").replace("decimals: 1", "decimals: 2"),
+        AID_LOG,
+    );
+    let found = located(&county);
+    let e038 = found.iter().find(|f| f.0 == "E038").expect("E038");
+    assert_eq!(e038.1, "rollup.members[1]");
+    assert!(
+        e038.2.contains("“aid” 保留 2 位小数，本台账保留 1 位"),
+        "{e038:?}"
+    );
+}
+
+#[test]
+fn a_value_past_its_figure_s_precision_is_a_located_error() {
+    let log = AID_LOG.replace("aid: 8.5", "aid: 8.55");
+    let dir = ledger(&aid_report(""), &log);
+    let found = located(dir.path());
+    let e036 = found.iter().find(|f| f.0 == "E036").expect("E036");
+    assert_eq!(e036.1, "[2].figures.aid");
+    assert_eq!(e036.2, "“8.55” 有 2 位小数，数字项 “aid” 只保留 1 位");
+    assert!(e036.3.starts_with("写成 8.5"), "{e036:?}");
+    let checked = annual_report::check_dir(dir.path());
+    let e036 = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E036")
+        .unwrap();
+    let at = e036.location.as_ref().unwrap();
+    assert_eq!((at.line, at.column), (12, 30));
+    // A decimal in a whole-number figure: E024, naming the figures that take decimals.
+    let log = AID_LOG.replace("visits: 1,", "visits: 1.5,");
+    let dir = ledger(&aid_report(""), &log);
+    let found = located(dir.path());
+    let e024 = found.iter().find(|f| f.0 == "E024").expect("E024");
+    assert_eq!(e024.2, "“1.5” 不是整数");
+    assert!(
+        e024.3.contains("可以写小数的数字项：aid（救助金）（1 位）"),
+        "{e024:?}"
+    );
+    // Without any decimal figure the help says how to declare one.
+    let dir = ledger(&report(SECTIONS), &LOG.replace("visits: 3", "visits: 1.5"));
+    let found = located(dir.path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "E024" && f.3.contains("decimals: 1")),
+        "{found:?}"
+    );
+    // At most four places may be declared.
+    let dir = ledger(
+        &aid_report("").replace("decimals: 1", "decimals: 9"),
+        AID_LOG,
+    );
+    let found = located(dir.path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "E037" && f.1 == "figures.aid.decimals"),
+        "{found:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Composition: the aggregated year becomes the document: final text of every heading
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
+use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, yoy_text};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::{Placeholder, Template, list_marker};
@@ -51,6 +52,8 @@ pub struct Rollup {
     pub title: String,
     /// Figure columns (label with unit).
     pub columns: Vec<String>,
+    /// Decimal places of each column's values, for a spreadsheet's number format.
+    pub decimals: Vec<u8>,
     /// One row per member: its name and values.
     pub rows: Vec<RollupRow>,
     /// Sums over the members.
@@ -137,10 +140,10 @@ pub struct FigureTotal {
     pub label: String,
     /// Unit.
     pub unit: String,
-    /// Sum over all activities.
-    pub total: u64,
-    /// Last year's sum, when last year's ledger is known.
-    pub previous: Option<u64>,
+    /// Total over all activities, with the figure's precision.
+    pub total: Amount,
+    /// Last year's total, when last year's ledger is known.
+    pub previous: Option<Amount>,
     /// The 同比 wording, e.g. 同比增长20%.
     pub yoy: Option<String>,
 }
@@ -233,16 +236,16 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         figures: year
             .figures
             .iter()
-            .zip(&agg.total.0)
+            .zip(agg.total.amounts(&year.figures))
             .map(|(f, total)| {
-                let previous = previous.and_then(|p| p.total.get(&p.year.figures, &f.key));
+                let previous = previous.and_then(|p| p.total.amount(&p.year.figures, &f.key));
                 FigureTotal {
                     key: f.key.clone(),
                     label: f.label.clone(),
                     unit: f.unit.clone(),
-                    total: *total,
+                    total,
                     previous,
-                    yoy: previous.map(|p| yoy_text(*total, p)),
+                    yoy: previous.map(|p| yoy_text(total, p)),
                 }
             })
             .collect(),
@@ -263,7 +266,7 @@ fn summary_value(
     Placeholder { key, yoy }: Placeholder,
 ) -> Option<String> {
     let year = &agg.year;
-    let current = agg.items[si][ii].get(&year.figures, key)?;
+    let current = agg.items[si][ii].amount(&year.figures, key)?;
     if !yoy {
         return Some(current.to_string());
     }
@@ -271,7 +274,7 @@ fn summary_value(
     let last = previous.and_then(|p| {
         p.year.sections.iter().enumerate().find_map(|(psi, s)| {
             let pii = s.items.iter().position(|i| &i.id == item_id)?;
-            p.items[psi][pii].get(&p.year.figures, key)
+            p.items[psi][pii].amount(&p.year.figures, key)
         })
     });
     Some(last.map_or_else(
@@ -284,7 +287,7 @@ fn summary_value(
 fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     let figures = &agg.year.figures;
     let value = |member: &Aggregate, totals: &crate::ledger::aggregate::Totals, key: &str| {
-        totals.get(&member.year.figures, key)
+        totals.amount(&member.year.figures, key)
     };
     let row = |member: &Aggregate, totals: &crate::ledger::aggregate::Totals| RollupRow {
         organization: member.year.organization.value.trim().to_owned(),
@@ -304,11 +307,15 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
                 TotalRule::Max => u64::max,
                 TotalRule::Sum | TotalRule::Latest => crate::limits::checked_sum,
             };
-            members
+            // The link refuses a member whose precision differs (E038): every value
+            // here is in units of this report's last place.
+            let total = members
                 .iter()
                 .filter_map(|m| value(m, &m.total, &f.key))
-                .fold(0, combine)
-                .to_string()
+                .filter(|a| a.decimals == f.decimals)
+                .map(|a| a.scaled)
+                .fold(0, combine);
+            f.amount(total).to_string()
         })
         .collect();
     let sections = agg
@@ -330,6 +337,7 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     Rollup {
         title: normalize(title),
         columns: figures.iter().map(|f| f.heading()).collect(),
+        decimals: figures.iter().map(|f| f.decimals).collect(),
         rows: members.iter().map(|m| row(m, &m.total)).collect(),
         total,
         sections,

@@ -1,10 +1,12 @@
 //! Validation: turns the ledger as written into a [`Year`] whose every reference,
 //! date and figure is known to be sound, or says precisely what is wrong and where.
 
+use crate::amount::{self, Reading};
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::{
-    ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, SectionSpec, Spanned,
+    ActivitySpec, FigureDecl, FigureValue, ItemSpec, OrderedMap, ReportSpec, SectionSpec, Spanned,
+    TotalRule,
 };
 use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
@@ -301,9 +303,35 @@ impl Checker {
                         .total
                         .as_ref()
                         .map_or_else(Default::default, |t| t.value),
+                    decimals: self.decimals(file, &key.value, decl),
                 }
             })
             .collect()
+    }
+
+    /// E037: a figure declares at most [`amount::MAX_DECIMALS`] places.
+    fn decimals(&mut self, file: &Arc<str>, key: &str, decl: &FigureDecl) -> u8 {
+        let Some(decimals) = &decl.decimals else {
+            return 0;
+        };
+        if decimals.value <= amount::MAX_DECIMALS {
+            return decimals.value;
+        }
+        self.push(
+            Diagnostic::error(
+                "E037",
+                format!(
+                    "数字项 “{key}” 的小数位数 {} 超出范围，只能是 0 到 {}",
+                    decimals.value,
+                    amount::MAX_DECIMALS
+                ),
+            )
+            .at(at(file, decimals))
+            .field(format!("figures.{key}.decimals"))
+            .allowed((0..=amount::MAX_DECIMALS).map(|d| d.to_string()))
+            .help("金额以万元计时写 1 或 2，例如 8.5 万元写 decimals: 1"),
+        );
+        amount::MAX_DECIMALS
     }
 
     fn sections(&mut self, file: &Arc<str>, spec: &ReportSpec) -> Vec<Section> {
@@ -532,8 +560,6 @@ impl Checker {
             .iter()
             .flat_map(|s| s.items.iter().map(|i| (i.id.clone(), item_words(i))))
             .collect();
-        let figure_keys: Vec<&str> = year.figures.iter().map(|f| f.key.as_str()).collect();
-        let figure_names: Vec<String> = year.figures.iter().map(Figure::named).collect();
         let mut ids: HashMap<String, Location> = HashMap::new();
         let mut referenced = HashSet::new();
         let mut totals: HashMap<&str, Option<u64>> = HashMap::new();
@@ -541,8 +567,7 @@ impl Checker {
             for (n, spec) in log.activities.iter().enumerate() {
                 referenced.insert(spec.item.value.clone());
                 let path = format!("[{n}]");
-                let activity =
-                    self.activity(&log.file, spec, &path, year, (&figure_keys, &figure_names));
+                let activity = self.activity(&log.file, spec, &path, year);
                 if let Some(id) = &spec.id {
                     let here = at(&log.file, id);
                     if let Some(first) = ids.get(&id.value) {
@@ -559,7 +584,8 @@ impl Checker {
                 match index.get(spec.item.value.as_str()) {
                     Some(&(si, ii)) => {
                         if let Some(activity) = activity {
-                            self.add_to_totals(&mut totals, &log.file, spec, &path);
+                            let figures = (&year.figures[..], &activity.figures[..]);
+                            self.add_to_totals(&mut totals, &log.file, spec, figures, &path);
                             year.sections[si].items[ii].activities.push(activity);
                         }
                     }
@@ -604,28 +630,29 @@ impl Checker {
         }
     }
 
-    /// Adds a valid activity's figures to the year's running totals (which bound every
-    /// other sum), refusing the value that takes one past [`limits::MAX_FIGURE`].
+    /// Adds a valid activity's figures (`values`, in the order of `spec`) to the year's
+    /// running totals (which bound every other sum), refusing the value that takes one
+    /// past [`limits::MAX_FIGURE`].
     fn add_to_totals<'k>(
         &mut self,
         totals: &mut HashMap<&'k str, Option<u64>>,
         file: &Arc<str>,
         spec: &'k ActivitySpec,
+        (figures, values): (&[Figure], &[(String, u64)]),
         path: &str,
     ) {
-        for (key, value) in &spec.figures.0 {
-            let FigureValue::Integer(n) = value.value else {
-                continue;
-            };
-            let Ok(n) = u64::try_from(n) else {
-                continue;
-            };
+        for ((key, value), (_, n)) in spec.figures.0.iter().zip(values) {
             // `None`: this figure's total was already refused; one message is enough.
             let Some(sum) = *totals.entry(&key.value).or_insert(Some(0)) else {
                 continue;
             };
+            let decimals = figures
+                .iter()
+                .find(|f| f.key == key.value)
+                .map_or(0, |f| f.decimals);
             let field = format!("{path}.figures.{}", key.value);
-            let total = limits::add_figure(sum, n, &key.value, &at(file, value), &field)
+            let here = at(file, value);
+            let total = limits::add_figure((sum, *n), &key.value, decimals, &here, &field)
                 .map_err(|d| self.push(*d))
                 .ok();
             totals.insert(&key.value, total);
@@ -682,7 +709,6 @@ impl Checker {
         spec: &ActivitySpec,
         path: &str,
         year: &Year,
-        figures: (&[&str], &[String]),
     ) -> Option<Activity> {
         let date = self.date(file, &spec.date, &format!("{path}.date"));
         if let Some(d) = date {
@@ -716,7 +742,7 @@ impl Checker {
                 self.push(d);
             }
         }
-        let figures = self.figure_values(file, &spec.figures, path, figures);
+        let figures = self.figure_values(file, &spec.figures, path, &year.figures);
         if spec.text.is_none() && spec.name.is_none() && spec.figures.0.is_empty() {
             self.push(
                 Diagnostic::error("E026", "活动既没有文字也没有数字")
@@ -745,27 +771,27 @@ impl Checker {
     fn figure_values(
         &mut self,
         file: &Arc<str>,
-        figures: &OrderedMap<Spanned<FigureValue>>,
+        values: &OrderedMap<Spanned<FigureValue>>,
         path: &str,
-        (figure_keys, figure_names): (&[&str], &[String]),
+        figures: &[Figure],
     ) -> Option<Vec<(String, u64)>> {
         let mut out = Vec::new();
         let mut ok = true;
-        for (key, value) in &figures.0 {
+        for (key, value) in &values.0 {
             let field = format!("{path}.figures.{}", key.value);
-            if !figure_keys.contains(&key.value.as_str()) {
+            let Some(figure) = figures.iter().find(|f| f.key == key.value) else {
                 ok = false;
                 self.push(
                     Diagnostic::error("E023", format!("未声明的数字项 “{}”", key.value))
                         .at(at(file, key))
                         .field(field.clone())
                         .width(key.value.chars().count())
-                        .allowed(figure_names.iter().cloned())
+                        .allowed(figures.iter().map(Figure::named))
                         .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
                 );
                 continue;
-            }
-            match self.count(&value.value, at(file, value), &field) {
+            };
+            match self.amount(&value.value, (figure, figures), at(file, value), &field) {
                 Some(n) => out.push((key.value.clone(), n)),
                 None => ok = false,
             }
@@ -773,33 +799,85 @@ impl Checker {
         ok.then_some(out)
     }
 
+    /// A whole number of at least 0 (participants).
     fn count(&mut self, value: &FigureValue, here: Location, field: &str) -> Option<u64> {
-        match value {
-            FigureValue::Integer(n) => match u64::try_from(*n) {
-                Ok(n) => limits::figure_value(n, here, field)
+        let whole = Figure {
+            key: String::new(),
+            label: String::new(),
+            unit: String::new(),
+            total: TotalRule::Sum,
+            decimals: 0,
+        };
+        self.amount(value, (&whole, &[]), here, field)
+    }
+
+    /// A value of `figure`, in units of its last declared place; a located message for
+    /// a negative number, text, too many places (naming the figures of `all` that take
+    /// decimals when the figure is a whole number) or a number past the limit.
+    fn amount(
+        &mut self,
+        value: &FigureValue,
+        (figure, all): (&Figure, &[Figure]),
+        here: Location,
+        field: &str,
+    ) -> Option<u64> {
+        let written = match value {
+            FigureValue::Integer(n) => n.to_string(),
+            FigureValue::Other(text) => text.clone(),
+        };
+        let refused = match amount::read(&written, figure.decimals) {
+            Reading::Value(n) => {
+                return limits::figure_value(figure.amount(n), here, field)
                     .map_err(|d| self.push(*d))
-                    .ok(),
-                Err(_) => {
-                    self.push(
-                        Diagnostic::error("E024", format!("数字 {n} 不能为负"))
-                            .at(here)
-                            .field(field)
-                            .help("数字项记录的是次数、人数等，只能是 0 或正整数"),
-                    );
-                    None
-                }
-            },
-            FigureValue::Other(text) => {
-                self.push(
-                    Diagnostic::error("E024", format!("“{text}” 不是整数"))
-                        .at(here)
-                        .width(text.chars().count())
-                        .field(field)
-                        .help(figure_text_help(text)),
-                );
-                None
+                    .ok();
             }
-        }
+            Reading::TooLarge => Diagnostic::error(
+                "E040",
+                format!(
+                    "数字 {written} 过大，不能超过 {}",
+                    figure.amount(limits::MAX_FIGURE)
+                ),
+            )
+            .help("数字项记录的是次数、人数等；请核对是否多写了位数"),
+            Reading::Negative => Diagnostic::error("E024", format!("数字 {written} 不能为负"))
+                .help(if figure.decimals == 0 {
+                    "数字项记录的是次数、人数等，只能是 0 或正整数"
+                } else {
+                    "数字项记录的是次数、人数、金额等，只能是 0 或正数"
+                }),
+            Reading::TooManyPlaces(_) if figure.decimals == 0 => {
+                Diagnostic::error("E024", format!("“{written}” 不是整数"))
+                    .help(whole_number_help(figure, all))
+            }
+            Reading::TooManyPlaces(places) => Diagnostic::error(
+                "E036",
+                format!(
+                    "“{written}” 有 {places} 位小数，数字项 “{}” 只保留 {} 位",
+                    figure.key, figure.decimals
+                ),
+            )
+            .help(format!(
+                "写成 {}；需要更多位小数时，改 report.yaml 中 figures.{}.decimals",
+                rounded_example(&written, figure.decimals),
+                figure.key
+            )),
+            Reading::NotANumber => {
+                let what = if figure.decimals == 0 {
+                    "整数"
+                } else {
+                    "数字"
+                };
+                Diagnostic::error("E024", format!("“{written}” 不是{what}"))
+                    .help(figure_text_help(&written))
+            }
+        };
+        let refused = refused.at(here).field(field);
+        // A caret under the whole text, as for any value written as text.
+        self.push(match value {
+            FigureValue::Other(_) => refused.width(written.chars().count()),
+            FigureValue::Integer(_) => refused,
+        });
+        None
     }
 
     /// An item needs fixed text or at least one activity (valid or not: an invalid one
@@ -824,6 +902,42 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// The help of a decimal in a whole-number figure: which figures take decimals, or how
+/// to declare them.
+fn whole_number_help(figure: &Figure, all: &[Figure]) -> String {
+    let decimal: Vec<String> = all
+        .iter()
+        .filter(|f| f.decimals > 0)
+        .map(|f| format!("{}（{} 位）", f.named(), f.decimals))
+        .collect();
+    let what = if figure.key.is_empty() {
+        "这里".to_owned()
+    } else {
+        format!("数字项 {} ", figure.named())
+    };
+    if decimal.is_empty() {
+        format!(
+            "{what}只能写 0 或正整数；要记 8.5 这样的小数，在 report.yaml 中给数字项写 decimals: 1"
+        )
+    } else {
+        format!(
+            "{what}只能写 0 或正整数；可以写小数的数字项：{}",
+            decimal.join("、")
+        )
+    }
+}
+
+/// `written` cut to `decimals` places, as an example of what the figure takes.
+fn rounded_example(written: &str, decimals: u8) -> String {
+    match written.split_once('.') {
+        Some((whole, fraction)) => {
+            let kept: String = fraction.chars().take(usize::from(decimals)).collect();
+            format!("{whole}.{kept}")
+        }
+        None => written.to_owned(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! or concurrent `new` never loses or half-writes an entry, and the file's existing
 //! text and comments stay as they were.
 
+use crate::amount::{self, Amount, Reading};
 use crate::diag::{Diagnostic, Report};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
 use crate::ledger::schema;
@@ -107,6 +108,8 @@ pub struct FigureChoice {
     pub label: String,
     /// Unit, possibly empty.
     pub unit: String,
+    /// Decimal places a value may have (0: whole numbers).
+    pub decimals: u8,
 }
 
 /// What `new` needs to know of a ledger to ask good questions and refuse a bad answer
@@ -184,6 +187,7 @@ impl Choices {
                     .as_ref()
                     .map(|u| u.value.clone())
                     .unwrap_or_default(),
+                decimals: decl.decimals.as_ref().map_or(0, |d| d.value),
             })
             .collect();
         let last_date = ledger
@@ -276,21 +280,32 @@ impl Choices {
             .or_else(|| self.items.iter().find(|i| i.words.contains(&words)))
     }
 
-    /// A figure value as typed: a whole number of at least 0.
-    pub fn figure_value(&self, key: &str, typed: &str) -> Result<u64, String> {
-        let label = self
-            .figures
-            .iter()
-            .find(|f| f.key == key)
-            .map_or(key, |f| f.label.as_str());
+    /// A figure value as typed: a number of at least 0 with at most the figure's
+    /// declared decimal places (a whole number unless it declares `decimals`).
+    pub fn figure_value(&self, key: &str, typed: &str) -> Result<Amount, String> {
+        let figure = self.figures.iter().find(|f| f.key == key);
+        let label = figure.map_or(key, |f| f.label.as_str());
+        let decimals = figure.map_or(0, |f| f.decimals);
         let ascii = crate::text::ascii_digits(typed.trim());
         let typed = ascii.as_str();
-        if typed.parse::<i64>().is_ok_and(|n| n < 0) {
-            return Err(format!("{label} 的数字 {typed} 不能为负"));
+        match amount::read(typed, decimals) {
+            Reading::Value(n) if n <= crate::limits::MAX_FIGURE => Ok(Amount::new(n, decimals)),
+            Reading::Negative => Err(format!("{label} 的数字 {typed} 不能为负")),
+            Reading::TooManyPlaces(_) if decimals > 0 => Err(format!(
+                "{label} 最多保留 {decimals} 位小数，例如 {}，不能写 “{typed}”",
+                Amount::new(85 * 10u64.pow(u32::from(decimals) - 1), decimals)
+            )),
+            Reading::Value(_) | Reading::TooLarge => Err(format!(
+                "{label} 的数字 {typed} 过大，不能超过 {}",
+                Amount::new(crate::limits::MAX_FIGURE, decimals)
+            )),
+            _ if decimals > 0 => Err(format!(
+                "{label} 要写 0 或正数，例如 8.5（“余”“近”等字写在汇总句里），不能写 “{typed}”"
+            )),
+            _ => Err(format!(
+                "{label} 要写 0 或正整数，例如 3（“余”“近”等字写在汇总句里），不能写 “{typed}”"
+            )),
         }
-        typed.parse::<u64>().map_err(|_| {
-            format!("{label} 要写 0 或正整数，例如 3（“余”“近”等字写在汇总句里），不能写 “{typed}”")
-        })
     }
 
     /// Every declared figure key with its label, for messages.
@@ -321,10 +336,12 @@ fn yaml_key(s: &str) -> String {
 /// A figure as typed: digits stay a number, anything else becomes a string the check
 /// refuses with the usual message.
 fn yaml_value(s: &str) -> String {
-    let number = !s.is_empty()
-        && s.trim_start_matches('-')
-            .chars()
-            .all(|c| c.is_ascii_digit());
+    let digits = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit());
+    let unsigned = s.trim_start_matches('-');
+    let number = match unsigned.split_once('.') {
+        Some((whole, places)) => digits(whole) && digits(places),
+        None => digits(unsigned),
+    };
     if number { s.to_owned() } else { yaml_string(s) }
 }
 

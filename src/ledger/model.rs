@@ -134,6 +134,15 @@ pub struct FigureDecl {
         description = "合计方式：sum 求和（默认）；max 取最大值；latest 取日期最晚的一次（如服务队支数、执委人数这类现有数）"
     )]
     pub total: Option<Spanned<TotalRule>>,
+    /// Decimal places a value may have (money in 万元: 8.5); default 0, whole numbers.
+    /// Totals print with exactly these places.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "Option<u8>",
+        range(max = 4),
+        description = "小数位数（0–4）：如 1 表示可记 8.5 这样的数（救助金8.5万元），合计按小数精确相加，文中和统计表都保留这么多位；省略为 0，只能记整数"
+    )]
+    pub decimals: Option<Spanned<u8>>,
 }
 
 /// How a figure's values add up over activities, items, months and the year.
@@ -401,8 +410,8 @@ pub struct ActivitySpec {
     /// Counts, by declared figure key.
     #[serde(default)]
     #[schemars(
-        with = "std::collections::BTreeMap<String, u64>",
-        description = "数字：键为 report.yaml 中声明的数字项，值为非负整数"
+        with = "std::collections::BTreeMap<String, f64>",
+        description = "数字：键为 report.yaml 中声明的数字项，值为 0 或正数；整数项只能写整数，声明了 decimals 的数字项可写到那么多位小数（如 8.5）"
     )]
     pub figures: OrderedMap<Spanned<FigureValue>>,
     /// Where.
@@ -420,7 +429,9 @@ pub struct ActivitySpec {
 }
 
 /// A figure as written: whatever scalar the clerk typed, judged by the check stage so
-/// that `1.5`, `-2` or `十` get a located message rather than a parser error.
+/// that `1.5` in a whole-number figure, `-2` or `十` get a located message rather than
+/// a parser error. A decimal (`8.5` or `"8.5"`) arrives as text and is read exactly by
+/// [`crate::amount::read`] against the figure's declared places.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FigureValue {
     /// A whole number (possibly negative: the check refuses it).
@@ -451,6 +462,9 @@ impl<'de> Deserialize<'de> for FigureValue {
                     .map_or_else(|_| FigureValue::Other(v.to_string()), FigureValue::Integer))
             }
             fn visit_f64<E>(self, v: f64) -> Result<FigureValue, E> {
+                // The shortest text that reads back as the same float: for a number
+                // a clerk types (up to 15 significant digits) that is what was
+                // typed, less trailing zeros, so no float arithmetic ever happens.
                 Ok(FigureValue::Other(v.to_string()))
             }
             fn visit_bool<E>(self, v: bool) -> Result<FigureValue, E> {

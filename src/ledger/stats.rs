@@ -1,6 +1,7 @@
 //! Figures of a year for people and machines: activities and summed figures per
 //! section and item, per month, and in total, as a table, JSON or CSV.
 
+use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
@@ -18,10 +19,10 @@ pub struct Row {
     pub label: String,
     /// Number of activities.
     pub activities: usize,
-    /// Sums in the order of `Stats::figures`.
-    pub figures: Vec<u64>,
-    /// Last year's sums for the same row, when last year's ledger is known.
-    pub previous: Option<Vec<Option<u64>>>,
+    /// Totals in the order of `Stats::figures`, each with its figure's precision.
+    pub figures: Vec<Amount>,
+    /// Last year's totals for the same row, when last year's ledger is known.
+    pub previous: Option<Vec<Option<Amount>>>,
     /// The 同比 wording per figure (同比增长20%), when last year's ledger is known.
     pub yoy: Option<Vec<Option<String>>>,
 }
@@ -33,6 +34,13 @@ pub struct Column {
     pub key: String,
     /// Label and unit, e.g. `接待妇女来访（件）`.
     pub label: String,
+    /// Decimal places of its values (left out of the JSON for whole numbers).
+    #[serde(skip_serializing_if = "is_whole")]
+    pub decimals: u8,
+}
+
+fn is_whole(decimals: &u8) -> bool {
+    *decimals == 0
 }
 
 /// All statistics of a ledger.
@@ -81,16 +89,16 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
                label: String,
                activities,
                totals: &Totals| {
-        let last: Option<Vec<Option<u64>>> = previous.map(|p| {
+        let last: Option<Vec<Option<Amount>>> = previous.map(|p| {
             let totals = previous_totals(p, level, &key);
             year.figures
                 .iter()
-                .map(|f| totals.and_then(|t| t.get(&p.year.figures, &f.key)))
+                .map(|f| totals.and_then(|t| t.amount(&p.year.figures, &f.key)))
                 .collect()
         });
+        let figures = totals.amounts(&year.figures);
         let yoy = last.as_ref().map(|last| {
-            totals
-                .0
+            figures
                 .iter()
                 .zip(last)
                 .map(|(now, before)| before.map(|b| yoy_text(*now, b)))
@@ -102,7 +110,7 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             key,
             label,
             activities,
-            figures: totals.0.clone(),
+            figures,
             previous: last,
             yoy,
         }
@@ -165,6 +173,7 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             .map(|f| Column {
                 key: f.key.clone(),
                 label: f.heading(),
+                decimals: f.decimals,
             })
             .collect(),
         rows,
@@ -203,7 +212,7 @@ impl Stats {
                 row.label.clone(),
                 row.activities.to_string(),
             ];
-            cells.extend(row.figures.iter().map(u64::to_string));
+            cells.extend(row.figures.iter().map(Amount::to_string));
             out.push_str(&csv_line(&cells));
         }
         out

@@ -1,6 +1,7 @@
 //! The validated year: what `check` makes of a ledger and every later stage reads.
 //! Each value keeps the place it was written, for the messages of later stages.
 
+use crate::amount::Amount;
 use crate::diag::Location;
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::numbering::NumberStyle;
@@ -27,6 +28,8 @@ pub struct Figure {
     pub unit: String,
     /// How its values make a total.
     pub total: TotalRule,
+    /// Declared decimal places; every value and total of it is in units of the last.
+    pub decimals: u8,
 }
 
 impl Figure {
@@ -43,6 +46,11 @@ impl Figure {
     pub fn named(&self) -> String {
         format!("{}（{}）", self.key, self.label)
     }
+
+    /// A value or total of this figure (in units of its last place) with its precision.
+    pub fn amount(&self, scaled: u64) -> Amount {
+        Amount::new(scaled, self.decimals)
+    }
 }
 
 /// A validated activity.
@@ -56,7 +64,8 @@ pub struct Activity {
     pub name: Option<Located<String>>,
     /// What was done, when written.
     pub text: Option<Located<String>>,
-    /// Counted figures in the order written.
+    /// Counted figures in the order written, each in units of its figure's last
+    /// declared place.
     pub figures: Vec<(String, u64)>,
     /// Where.
     pub place: Option<String>,
