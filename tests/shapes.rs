@@ -560,7 +560,7 @@ fn decimal_amounts_go_through_export_import_and_new() {
     let csv = out.path().join("台账.csv");
     std::fs::write(
         &csv,
-        "日期,条目,做了什么,救助金（万元）\n2023-04-01,rights,慰问,0.45\n",
+        "日期,条目,活动内容,救助金（万元）\n2023-04-01,rights,慰问,0.45\n",
     )
     .unwrap();
     let refused = import(copy.path(), &csv, &ImportOptions::default()).unwrap_err();
@@ -723,4 +723,151 @@ fn a_value_past_its_figure_s_precision_is_a_located_error() {
             .any(|f| f.0 == "E037" && f.1 == "figures.aid.decimals"),
         "{found:?}"
     );
+}
+
+/// An item whose paragraph is 一是/二是 parts, each with its own figure sentence.
+fn entries_report(extra: &str) -> String {
+    format!(
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  events: {{ label: 活动, unit: 场 }}
+  served: {{ label: 服务妇女儿童, unit: 人次 }}
+  aid: {{ label: 慰问金, unit: 万元, decimals: 1 }}
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: family
+        lead: 放大联动效应，丰富新时代家庭工作内涵。
+        separator: ；
+        entries:
+          - id: family-events
+            summary: 开展家庭教育、亲子阅读等活动{{{{ events }}}}场，服务妇女儿童{{{{ served }}}}余人次
+          - id: family-aid
+            lead: 开展“两节”走访慰问，
+            summary: 发放慰问金{{{{ aid }}}}万元
+        summary: 全年共开展活动{{{{ events }}}}场。
+{extra}"
+    )
+}
+
+const ENTRIES_LOG: &str = "- date: 2023-03-08
+  item: family-events
+  figures: { events: 5, served: 200 }
+- date: 2023-06-01
+  item: family-events
+  figures: { events: 7, served: 400 }
+- date: 2023-01-15
+  item: family-aid
+  figures: { aid: 0.4 }
+- date: 2023-02-01
+  item: family
+  text: 召开家庭工作推进会
+";
+
+#[test]
+fn an_enumerated_entry_carries_its_own_activities_and_figures() {
+    let dir = ledger(&entries_report(""), ENTRIES_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2],
+        "1.放大联动效应，丰富新时代家庭工作内涵。召开家庭工作推进会。\
+         一是开展家庭教育、亲子阅读等活动12场，服务妇女儿童600余人次；\
+         二是开展“两节”走访慰问，发放慰问金0.4万元。全年共开展活动12场。"
+    );
+    // An entry's activity text prints inside its part, before its figure sentence.
+    let with_text = ENTRIES_LOG.replace(
+        "  figures: { events: 7, served: 400 }",
+        "  text: 六一亲子阅读\n  figures: { events: 7, served: 400 }",
+    );
+    let dir2 = ledger(&entries_report(""), &with_text);
+    assert!(
+        blocks(dir2.path())[2].contains("一是六一亲子阅读。开展家庭教育"),
+        "{:?}",
+        blocks(dir2.path())
+    );
+    // stats: an entry row after its item, with the entry's own totals.
+    let prepared = annual_report::prepare(dir.path()).unwrap();
+    let stats = annual_report::ledger::stats::stats(&prepared.aggregate, None);
+    let csv = stats.to_csv();
+    assert!(
+        csv.contains("item,work,family,放大联动效应，丰富新时代家庭工作内涵。,4,12,600,0.4\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("entry,work,family-events,开展家庭教育、亲子阅读等活动{{ events }}场，服务妇女儿童{{ served }}余人次,2,12,600,0.0\r\n"), "{csv}");
+    assert!(
+        csv.contains("entry,work,family-aid,开展“两节”走访慰问，,1,0,0,0.4\r\n"),
+        "{csv}"
+    );
+    assert!(stats.to_table().contains("分项"));
+    // new and import offer the entries as items.
+    let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
+    let ids: Vec<&str> = choices.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["family", "family-events", "family-aid"]);
+    assert_eq!(choices.item("family-aid").unwrap().figures, ["aid"]);
+    let csv = dir.path().join("台账.csv");
+    std::fs::write(
+        &csv,
+        "日期,条目,活动内容,慰问金（万元）\n2023-09-01,family-aid,中秋慰问,0.2\n",
+    )
+    .unwrap();
+    let options = annual_report::ledger::sheet::import::ImportOptions::default();
+    annual_report::ledger::sheet::import::import(dir.path(), &csv, &options).unwrap();
+    assert!(
+        blocks(dir.path())[2].contains("二是开展“两节”走访慰问，中秋慰问。发放慰问金0.6万元。"),
+        "{:?}",
+        blocks(dir.path())
+    );
+}
+
+#[test]
+fn mistakes_with_entries_are_located() {
+    // enumerate and entries both number the paragraph: refused.
+    let both = entries_report("").replace(
+        "        separator: ；\n",
+        "        separator: ；\n        enumerate: true\n",
+    );
+    let dir = ledger(&both, ENTRIES_LOG);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E039".into(),
+        "sections[0].items[0].enumerate".into()
+    )));
+    // An entry's id is an item id: unique, and offered when an activity misspells one.
+    let twice = entries_report("").replace("id: family-aid", "id: family");
+    let dir = ledger(&twice, ENTRIES_LOG);
+    assert!(findings(dir.path()).iter().any(|f| f.1 == "E025"));
+    let dir = ledger(
+        &entries_report(""),
+        &ENTRIES_LOG.replace("item: family-aid", "item: family-ad"),
+    );
+    let report = annual_report::check_dir(dir.path());
+    let e022 = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E022")
+        .unwrap();
+    assert!(e022.allowed.contains(&"family-aid".to_owned()), "{e022:?}");
+    assert!(
+        e022.help.as_deref().unwrap().contains("family-aid"),
+        "{e022:?}"
+    );
+    // An entry without text and without activities.
+    let log = ENTRIES_LOG.replace(
+        "- date: 2023-01-15\n  item: family-aid\n  figures: { aid: 0.4 }\n",
+        "",
+    );
+    let dir = ledger(&entries_report(""), &log);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E027".into(),
+        "sections[0].items[0].entries[1].text".into()
+    )));
 }

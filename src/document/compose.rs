@@ -2,7 +2,7 @@
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
 use crate::amount::Amount;
-use crate::ledger::aggregate::{Aggregate, yoy_text};
+use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::{Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Item, Located};
@@ -173,9 +173,14 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
                     .enumerate()
                     .map(|(ii, item)| {
                         let value_of = |placeholder: Placeholder| {
-                            summary_value(agg, previous, si, ii, placeholder)
+                            summary_value(agg, previous, &agg.items[si][ii], &item.id, placeholder)
                         };
-                        compose_item(item, section.item_style, number(ii), &value_of)
+                        let entry_value_of = |ei: usize, placeholder: Placeholder| {
+                            let totals = &agg.entries[si][ii][ei];
+                            summary_value(agg, previous, totals, &item.entries[ei].id, placeholder)
+                        };
+                        let values = (&value_of as _, &entry_value_of as _);
+                        compose_item(item, section.item_style, number(ii), values)
                     })
                     .collect(),
             };
@@ -256,27 +261,20 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
     }
 }
 
-/// A summary placeholder's text: `key` is the item's sum, `key.yoy` its 同比 against
-/// the same item last year.
+/// A summary placeholder's text: `key` is the total in `totals` (an item's or an
+/// entry's), `key.yoy` its 同比 against the item or entry of the same `id` last year.
 fn summary_value(
     agg: &Aggregate,
     previous: Option<&Aggregate>,
-    si: usize,
-    ii: usize,
+    totals: &Totals,
+    id: &str,
     Placeholder { key, yoy }: Placeholder,
 ) -> Option<String> {
-    let year = &agg.year;
-    let current = agg.items[si][ii].amount(&year.figures, key)?;
+    let current = totals.amount(&agg.year.figures, key)?;
     if !yoy {
         return Some(current.to_string());
     }
-    let item_id = &year.sections[si].items[ii].id;
-    let last = previous.and_then(|p| {
-        p.year.sections.iter().enumerate().find_map(|(psi, s)| {
-            let pii = s.items.iter().position(|i| &i.id == item_id)?;
-            p.items[psi][pii].amount(&p.year.figures, key)
-        })
-    });
+    let last = previous.and_then(|p| p.totals_of(id)?.amount(&p.year.figures, key));
     Some(last.map_or_else(
         || "上年无此项数据".to_owned(),
         |last| yoy_text(current, last),
@@ -390,14 +388,36 @@ fn optional_paragraphs(text: Option<&Located<String>>) -> Vec<RichText> {
     })
 }
 
-/// An item's paragraphs: lead, fixed text, activities (plain or 一是……) and the
-/// summary sentence where the item puts it (before, between or after).
-fn compose_item(
+/// The values of an item's summary placeholders, and of its entries' (by index).
+type Values<'a> = (
+    &'a dyn Fn(Placeholder) -> Option<String>,
+    &'a dyn Fn(usize, Placeholder) -> Option<String>,
+);
+
+/// An item's paragraphs: lead, fixed text, activities (plain or 一是……), its 一是
+/// entries, and the summary sentence where the item puts it (before, between or
+/// after).
+fn compose_item(item: &Item, style: NumberStyle, position: u32, values: Values) -> DocItem {
+    let paras = item_paragraphs(item, style, values);
+    let is_heading = style.is_subheading();
+    DocItem {
+        id: item.id.clone(),
+        number: style.label(position),
+        title: item
+            .title
+            .as_ref()
+            .filter(|_| is_heading)
+            .map(|t| normalize(&t.value)),
+        paragraphs: paras.iter().map(|p| RichText::parse(p)).collect(),
+    }
+}
+
+/// The text of an item's (or an entry's) paragraphs, before inline markup is read.
+fn item_paragraphs(
     item: &Item,
     style: NumberStyle,
-    position: u32,
-    value_of: &dyn Fn(Placeholder) -> Option<String>,
-) -> DocItem {
+    (value_of, entry_value_of): Values,
+) -> Vec<String> {
     let mut paras: Vec<String> = vec![String::new()];
     let summary = item
         .summary
@@ -433,29 +453,44 @@ fn compose_item(
             add_sentence(&mut paras, text);
         }
     }
+    let parts = entry_texts(item, entry_value_of);
+    if !parts.is_empty() {
+        add_sentence(&mut paras, &enumerated(&parts, &item.separator));
+    }
     if let Some(after) = summary_here(SummaryPlace::After) {
         add_sentence(&mut paras, after);
     }
     let summary_last = summary.is_some() && item.summary_at == SummaryPlace::After;
-    let ends_with_an_activity =
-        !item.enumerate && (!texts.is_empty() || list.is_some()) && !summary_last;
+    let ends_with_an_activity = !item.enumerate
+        && parts.is_empty()
+        && (!texts.is_empty() || list.is_some())
+        && !summary_last;
     if ends_with_an_activity {
         // Fixed text and summaries print as the clerk wrote them; an activity text is
         // a record, and a sentence made of it must end like one.
         close_paragraph(paras.last_mut().expect("never empty"));
     }
     paras.retain(|p| !p.is_empty());
-    let is_heading = style.is_subheading();
-    DocItem {
-        id: item.id.clone(),
-        number: style.label(position),
-        title: item
-            .title
-            .as_ref()
-            .filter(|_| is_heading)
-            .map(|t| normalize(&t.value)),
-        paragraphs: paras.iter().map(|p| RichText::parse(p)).collect(),
-    }
+    paras
+}
+
+/// Each 一是 entry of an item as one run of text (its paragraphs joined), with its own
+/// figures; an entry with nothing to print is left out.
+fn entry_texts(
+    item: &Item,
+    value_of: &dyn Fn(usize, Placeholder) -> Option<String>,
+) -> Vec<String> {
+    let none = |_: usize, _: Placeholder| None;
+    item.entries
+        .iter()
+        .enumerate()
+        .map(|(ei, entry)| {
+            let own = |placeholder: Placeholder| value_of(ei, placeholder);
+            // Ordinal style: a list inside an entry's activity is numbered （1）.
+            item_paragraphs(entry, NumberStyle::Ordinal, (&own, &none)).concat()
+        })
+        .filter(|text| !text.is_empty())
+        .collect()
 }
 
 /// Appends a sentence to the last paragraph.

@@ -4,7 +4,7 @@
 
 use crate::amount::Amount;
 use crate::ledger::model::TotalRule;
-use crate::ledger::year::{Figure, Year};
+use crate::ledger::year::{Figure, Item, Year};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -81,8 +81,10 @@ pub struct Aggregate {
     /// The checked ledger; each item's activities sorted by date (stable: log order
     /// breaks ties).
     pub year: Year,
-    /// Per section, per item.
+    /// Per section, per item (the item's 一是 entries included).
     pub items: Vec<Vec<Totals>>,
+    /// Per section, per item, per 一是 entry of the item.
+    pub entries: Vec<Vec<Vec<Totals>>>,
     /// Per section.
     pub sections: Vec<Totals>,
     /// Per calendar month, January first.
@@ -100,33 +102,72 @@ pub fn aggregate(mut year: Year) -> Aggregate {
     let mut month_counts = vec![0; 12];
     let mut total = Totals::zero(n);
     let mut items = Vec::with_capacity(year.sections.len());
+    let mut entries = Vec::with_capacity(year.sections.len());
     let mut sections = Vec::with_capacity(year.sections.len());
     for section in &mut year.sections {
         let mut section_totals = Totals::zero(n);
         let mut item_totals = Vec::with_capacity(section.items.len());
+        let mut entry_totals = Vec::with_capacity(section.items.len());
         for item in &mut section.items {
-            item.activities.sort_by_key(|a| a.date);
             let mut sums = Totals::zero(n);
-            for activity in &item.activities {
-                sums.add(&year.figures, &activity.figures, activity.date);
-                let month = activity.date.month0() as usize;
-                months[month].add(&year.figures, &activity.figures, activity.date);
-                month_counts[month] += 1;
+            let mut parts = Vec::with_capacity(item.entries.len());
+            for entry in &mut item.entries {
+                let own = activity_totals(entry, &year.figures, &mut months, &mut month_counts);
+                sums.add_totals(&year.figures, &own);
+                parts.push(own);
             }
+            let own = activity_totals(item, &year.figures, &mut months, &mut month_counts);
+            sums.add_totals(&year.figures, &own);
             section_totals.add_totals(&year.figures, &sums);
             item_totals.push(sums);
+            entry_totals.push(parts);
         }
         total.add_totals(&year.figures, &section_totals);
         sections.push(section_totals);
         items.push(item_totals);
+        entries.push(entry_totals);
     }
     Aggregate {
         year,
         items,
+        entries,
         sections,
         months,
         month_counts,
         total,
+    }
+}
+
+/// Sorts an item's own activities by date and totals them, adding each to its month.
+fn activity_totals(
+    item: &mut Item,
+    figures: &[Figure],
+    months: &mut [Totals],
+    month_counts: &mut [usize],
+) -> Totals {
+    item.activities.sort_by_key(|a| a.date);
+    let mut sums = Totals::zero(figures.len());
+    for activity in &item.activities {
+        sums.add(figures, &activity.figures, activity.date);
+        let month = activity.date.month0() as usize;
+        months[month].add(figures, &activity.figures, activity.date);
+        month_counts[month] += 1;
+    }
+    sums
+}
+
+impl Aggregate {
+    /// The totals of the item or 一是 entry `id`.
+    pub fn totals_of(&self, id: &str) -> Option<&Totals> {
+        self.year.sections.iter().enumerate().find_map(|(si, s)| {
+            s.items.iter().enumerate().find_map(|(ii, item)| {
+                if item.id == id {
+                    return Some(&self.items[si][ii]);
+                }
+                let ei = item.entries.iter().position(|e| e.id == id)?;
+                Some(&self.entries[si][ii][ei])
+            })
+        })
     }
 }
 

@@ -5,8 +5,8 @@ use crate::amount::{self, Reading};
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::{
-    ActivitySpec, FigureDecl, FigureValue, ItemSpec, OrderedMap, ReportSpec, SectionSpec, Spanned,
-    TotalRule,
+    ActivitySpec, EntrySpec, FigureDecl, FigureValue, ItemSpec, OrderedMap, ReportSpec,
+    SectionSpec, Spanned, TotalRule,
 };
 use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
@@ -420,10 +420,8 @@ impl Checker {
                 .help("删去 title，或把这句话写进 lead；需要小标题时把编号设为（一）"),
             );
         }
-        let summary = self.opt_text(file, &item.summary, &format!("{path}.summary"));
-        if let Some(s) = &item.summary {
-            self.placeholders(file, s, &format!("{path}.summary"), figure_keys);
-        }
+        let (summary, list) =
+            self.summary_and_list(file, (&item.summary, &item.list), path, figure_keys);
         let separator = match &item.separator {
             Some(sep) if !SEPARATORS.contains(&sep.value.as_str()) => {
                 self.push(
@@ -437,13 +435,24 @@ impl Checker {
             Some(sep) => sep.value.clone(),
             None => "。".to_owned(),
         };
-        let list = self.opt_text(file, &item.list, &format!("{path}.list"));
-        if let Some(l) = list.as_ref().filter(|l| list_marker(&l.value).is_none()) {
+        let entries = item
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(ei, e)| self.entry(file, e, &format!("{path}.entries[{ei}]"), figure_keys))
+            .collect();
+        if let (true, Some(first)) = (item.enumerate, item.entries.first()) {
             self.push(
-                Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
-                    .at(l.at.clone())
-                    .field(format!("{path}.list"))
-                    .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
+                Diagnostic::error(
+                    "E039",
+                    format!(
+                        "条目 “{}” 有分项（entries），不能再写 enumerate: true",
+                        item.id.value
+                    ),
+                )
+                .at(at(file, &first.id))
+                .field(format!("{path}.enumerate"))
+                .help("分项本身就按“一是……二是……”编号；删去 enumerate，把要编号的活动记到分项下"),
             );
         }
         Item {
@@ -461,7 +470,62 @@ impl Checker {
             enumerate: item.enumerate,
             separator,
             activities: Vec::new(),
+            entries,
         }
+    }
+
+    /// An item's 一是 part, as an item of its own without title, numbering or parts.
+    fn entry(
+        &mut self,
+        file: &Arc<str>,
+        entry: &EntrySpec,
+        path: &str,
+        figure_keys: &[&str],
+    ) -> Item {
+        let (summary, list) =
+            self.summary_and_list(file, (&entry.summary, &entry.list), path, figure_keys);
+        Item {
+            id: entry.id.value.clone(),
+            at: at(file, &entry.id),
+            title: None,
+            list,
+            lead: self.opt_text(file, &entry.lead, &format!("{path}.lead")),
+            text: self.opt_text(file, &entry.text, &format!("{path}.text")),
+            summary,
+            summary_at: entry
+                .summary_at
+                .as_ref()
+                .map_or_else(Default::default, |p| p.value),
+            enumerate: false,
+            separator: "。".to_owned(),
+            activities: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The summary sentence (every placeholder a declared figure) and the list
+    /// sentence (E034 without its `{{ 活动 }}`) of an item or an entry at `path`.
+    fn summary_and_list(
+        &mut self,
+        file: &Arc<str>,
+        (summary, list): (&Option<Spanned<String>>, &Option<Spanned<String>>),
+        path: &str,
+        figure_keys: &[&str],
+    ) -> (Option<Located<String>>, Option<Located<String>>) {
+        let checked_summary = self.opt_text(file, summary, &format!("{path}.summary"));
+        if let Some(s) = summary {
+            self.placeholders(file, s, &format!("{path}.summary"), figure_keys);
+        }
+        let list = self.opt_text(file, list, &format!("{path}.list"));
+        if let Some(l) = list.as_ref().filter(|l| list_marker(&l.value).is_none()) {
+            self.push(
+                Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
+                    .at(l.at.clone())
+                    .field(format!("{path}.list"))
+                    .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
+            );
+        }
+        (checked_summary, list)
     }
 
     /// Every `{{ key }}` in a summary names a declared figure.
@@ -509,10 +573,13 @@ impl Checker {
 
     fn unique_ids(&mut self, file: &Arc<str>, spec: &ReportSpec) {
         let mut seen: HashMap<&str, Location> = HashMap::new();
-        let ids = spec
-            .sections
-            .iter()
-            .flat_map(|s| std::iter::once(&s.id).chain(s.items.iter().map(|i| &i.id)));
+        let ids = spec.sections.iter().flat_map(|s| {
+            let items = s
+                .items
+                .iter()
+                .flat_map(|i| std::iter::once(&i.id).chain(i.entries.iter().map(|e| &e.id)));
+            std::iter::once(&s.id).chain(items)
+        });
         for id in ids {
             if !is_identifier(&id.value) {
                 self.push(
@@ -539,27 +606,31 @@ impl Checker {
     /// Files each valid activity under its item; returns the ids of all items that some
     /// activity names, valid or not.
     fn attach_activities(&mut self, ledger: &Ledger, year: &mut Year) -> HashSet<String> {
-        let index: HashMap<String, (usize, usize)> = year
+        // Where an id files an activity: section, item, and the item's entry if any.
+        let index: HashMap<String, (usize, usize, Option<usize>)> = year
             .sections
             .iter()
             .enumerate()
             .flat_map(|(si, s)| {
-                s.items
-                    .iter()
-                    .enumerate()
-                    .map(move |(ii, i)| (i.id.clone(), (si, ii)))
+                s.items.iter().enumerate().flat_map(move |(ii, i)| {
+                    let entries = i
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .map(move |(ei, e)| (e.id.clone(), (si, ii, Some(ei))));
+                    std::iter::once((i.id.clone(), (si, ii, None))).chain(entries)
+                })
             })
             .collect();
-        let item_ids: Vec<String> = year
-            .sections
-            .iter()
-            .flat_map(|s| s.items.iter().map(|i| i.id.clone()))
-            .collect();
-        let item_words: Vec<(String, Vec<String>)> = year
-            .sections
-            .iter()
-            .flat_map(|s| s.items.iter().map(|i| (i.id.clone(), item_words(i))))
-            .collect();
+        let filed = || {
+            year.sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .flat_map(Item::with_entries)
+        };
+        let item_ids: Vec<String> = filed().map(|i| i.id.clone()).collect();
+        let item_words: Vec<(String, Vec<String>)> =
+            filed().map(|i| (i.id.clone(), item_words(i))).collect();
         let mut ids: HashMap<String, Location> = HashMap::new();
         let mut referenced = HashSet::new();
         let mut totals: HashMap<&str, Option<u64>> = HashMap::new();
@@ -582,11 +653,15 @@ impl Checker {
                     }
                 }
                 match index.get(spec.item.value.as_str()) {
-                    Some(&(si, ii)) => {
+                    Some(&(si, ii, entry)) => {
                         if let Some(activity) = activity {
                             let figures = (&year.figures[..], &activity.figures[..]);
                             self.add_to_totals(&mut totals, &log.file, spec, figures, &path);
-                            year.sections[si].items[ii].activities.push(activity);
+                            let item = &mut year.sections[si].items[ii];
+                            match entry {
+                                Some(ei) => item.entries[ei].activities.push(activity),
+                                None => item.activities.push(activity),
+                            }
                         }
                     }
                     None => self.push(
@@ -607,7 +682,8 @@ impl Checker {
 
     /// W003: an activity's short name prints only in its item's list sentence.
     fn unlisted_names(&mut self, year: &Year) {
-        for item in year.sections.iter().flat_map(|s| &s.items) {
+        let filed = year.sections.iter().flat_map(|s| &s.items);
+        for item in filed.flat_map(Item::with_entries) {
             if item.list.is_some() {
                 continue;
             }
@@ -670,6 +746,12 @@ impl Checker {
             if let Some(first_over) = section.items.get(limits::MAX_ENUMERATED) {
                 let field = format!("sections[{si}].items");
                 runs.push(("条目", &first_over.id, section.items.len(), field));
+            }
+            for (ii, item) in section.items.iter().enumerate() {
+                if let Some(first_over) = item.entries.get(limits::MAX_ENUMERATED) {
+                    let field = format!("sections[{si}].items[{ii}].entries");
+                    runs.push(("分项", &first_over.id, item.entries.len(), field));
+                }
             }
         }
         if let Some(plans) = &spec.plans
@@ -880,12 +962,25 @@ impl Checker {
         None
     }
 
-    /// An item needs fixed text or at least one activity (valid or not: an invalid one
-    /// has its own message).
+    /// An item (or an item's 一是 entry) needs fixed text or at least one activity
+    /// (valid or not: an invalid one has its own message); an item's entries are its
+    /// content too.
     fn items_have_content(&mut self, year: &Year, referenced: &HashSet<String>) {
         for (si, section) in year.sections.iter().enumerate() {
             for (ii, item) in section.items.iter().enumerate() {
-                if item.text.is_none() && !referenced.contains(&item.id) {
+                let path = format!("sections[{si}].items[{ii}]");
+                let parts = item.entries.iter().enumerate().map(|(ei, e)| {
+                    let path = format!("{path}.entries[{ei}]");
+                    (e, path)
+                });
+                let parts: Vec<(&Item, String)> = std::iter::once((item, path.clone()))
+                    .filter(|(i, _)| i.entries.is_empty())
+                    .chain(parts)
+                    .collect();
+                for (item, path) in parts {
+                    if item.text.is_some() || referenced.contains(&item.id) {
+                        continue;
+                    }
                     self.push(
                         Diagnostic::error(
                             "E027",
@@ -893,7 +988,7 @@ impl Checker {
                         )
                         .at(item.at.clone())
                         .width(item.id.chars().count())
-                        .field(format!("sections[{si}].items[{ii}].text"))
+                        .field(format!("{path}.text"))
                         .help(format!(
                             "给条目写上 text，或在活动台账中添加 item: {} 的活动",
                             item.id

@@ -6,6 +6,7 @@
 use crate::amount::{self, Amount, Reading};
 use crate::diag::{Diagnostic, Report};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
+use crate::ledger::model::Spanned;
 use crate::ledger::schema;
 use crate::ledger::source::LedgerSource;
 use crate::ledger::template::Template;
@@ -99,6 +100,38 @@ pub struct ItemChoice {
     pub figures: Vec<String>,
 }
 
+impl ItemChoice {
+    /// The choice of the item (or entry) `id` named by `texts`, whose summary prints
+    /// the figures it asks for.
+    fn new(
+        id: &str,
+        texts: &[&Option<Spanned<String>>],
+        summary: Option<&Spanned<String>>,
+    ) -> Self {
+        let words: Vec<String> = texts
+            .iter()
+            .copied()
+            .flatten()
+            .map(|t| crate::text::normalize(&t.value))
+            .collect();
+        let figures = summary
+            .map(|s| {
+                Template::parse(&s.value)
+                    .figure_keys()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        ItemChoice {
+            id: id.to_owned(),
+            label: words.first().cloned().unwrap_or_default(),
+            words,
+            figures,
+        }
+    }
+}
+
 /// A declared figure, as a question can name it.
 #[derive(Clone, Debug)]
 pub struct FigureChoice {
@@ -146,33 +179,20 @@ impl Choices {
     /// The choices of a ledger already read.
     pub fn of_ledger(ledger: &load::Ledger) -> Choices {
         let spec = &ledger.report;
+        // An item, then its 一是 entries: an activity may be filed under either.
         let items = spec
             .sections
             .iter()
             .flat_map(|s| &s.items)
-            .map(|item| {
-                let words: Vec<String> = [&item.title, &item.lead, &item.text]
-                    .into_iter()
-                    .flatten()
-                    .map(|t| crate::text::normalize(&t.value))
-                    .collect();
-                let figures = item
-                    .summary
-                    .as_ref()
-                    .map(|s| {
-                        Template::parse(&s.value)
-                            .figure_keys()
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                ItemChoice {
-                    id: item.id.value.clone(),
-                    label: words.first().cloned().unwrap_or_default(),
-                    words,
-                    figures,
-                }
+            .flat_map(|item| {
+                let own = [&item.title, &item.lead, &item.text];
+                let entries = item.entries.iter().map(|e| {
+                    // An entry is often only its figure sentence: that names it too.
+                    let texts = [&e.lead, &e.text, &e.summary];
+                    ItemChoice::new(&e.id.value, &texts, e.summary.as_ref())
+                });
+                std::iter::once(ItemChoice::new(&item.id.value, &own, item.summary.as_ref()))
+                    .chain(entries)
             })
             .collect();
         let figures = spec

@@ -303,6 +303,60 @@ pub struct ItemSpec {
         description = "“一是……二是……”之间的标点：。或 ；"
     )]
     pub separator: Option<Spanned<String>>,
+    /// The 一是/二是 parts of the paragraph, each with its own activities and figure
+    /// sentence; printed after the item's own text and activities, before a summary
+    /// that stands last.
+    #[serde(default)]
+    #[schemars(
+        description = "分项：段落中的“一是……二是……”，每一项有自己的活动和汇总句；活动台账的 item 可以直接填分项的 id。条目的 summary 合计本条目和全部分项的活动"
+    )]
+    pub entries: Vec<EntrySpec>,
+}
+
+/// One 一是 part of an item's paragraph: its own sentences and its own activities,
+/// whose figures its summary totals (一是开展……活动12场，服务妇女儿童600余人次).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "分项：条目段落中的一个“一是……”，有自己的活动和汇总句")]
+#[serde(deny_unknown_fields)]
+pub struct EntrySpec {
+    /// Identifier that activities name in their `item` field, unique with the items.
+    #[schemars(
+        with = "String",
+        description = "分项标识，活动台账的 item 填这个值（与条目 id 不能重复）"
+    )]
+    pub id: Spanned<String>,
+    /// First words after 一是.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "分项的第一句（接在“一是”之后）"
+    )]
+    pub lead: Option<Spanned<String>>,
+    /// Fixed text, for work that was not a list of dated events.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", description = "固定文字")]
+    pub text: Option<Spanned<String>>,
+    /// A sentence listing the activities' short names where `{{ 活动 }}` stands.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "列举句：{{ 活动 }} 处填入本分项各活动的简称，用“、”连接"
+    )]
+    pub list: Option<Spanned<String>>,
+    /// The figure sentence; `{{ key }}` is this entry's own total.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "本分项的汇总句，{{ 键 }} 处填入本分项活动的数字合计"
+    )]
+    pub summary: Option<Spanned<String>>,
+    /// Where the summary stands within the entry (default: last).
+    #[serde(default)]
+    #[schemars(
+        with = "Option<SummaryPlace>",
+        description = "汇总句在本分项中的位置：before、between、after（默认）"
+    )]
+    pub summary_at: Option<Spanned<SummaryPlace>>,
 }
 
 /// Where an item's summary sentence goes: real paragraphs give the figure first and
@@ -393,8 +447,11 @@ pub struct ActivitySpec {
     /// The day, `YYYY-MM-DD`.
     #[schemars(with = "String", description = "活动日期，YYYY-MM-DD，须在报告年度内")]
     pub date: Spanned<String>,
-    /// The item of report.yaml it belongs to.
-    #[schemars(with = "String", description = "所属条目（report.yaml 中条目的 id）")]
+    /// The item (or an item's 一是 entry) of report.yaml it belongs to.
+    #[schemars(
+        with = "String",
+        description = "所属条目（report.yaml 中条目的 id，或条目下分项 entries 的 id）"
+    )]
     pub item: Spanned<String>,
     /// A short name for the item's list sentence: 三八趣味运动会.
     #[serde(default)]

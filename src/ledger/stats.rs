@@ -3,13 +3,15 @@
 
 use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
+use crate::ledger::year::Item;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 /// One row of the statistics.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
-    /// `item`, `section`, `month` or `total`.
+    /// `item`, `entry` (an item's 一是 part, after its item), `section`, `month` or
+    /// `total`.
     pub level: &'static str,
     /// Section id (empty for months and the total).
     pub section: String,
@@ -60,10 +62,7 @@ pub struct Stats {
 fn previous_totals<'a>(previous: &'a Aggregate, level: &str, key: &str) -> Option<&'a Totals> {
     let year = &previous.year;
     match level {
-        "item" => year.sections.iter().enumerate().find_map(|(si, s)| {
-            let ii = s.items.iter().position(|i| i.id == key)?;
-            Some(&previous.items[si][ii])
-        }),
+        "item" | "entry" => previous.totals_of(key),
         "section" => year
             .sections
             .iter()
@@ -117,24 +116,28 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
     };
     for (si, section) in year.sections.iter().enumerate() {
         for (ii, item) in section.items.iter().enumerate() {
-            let label = item
-                .title
-                .as_ref()
-                .or(item.lead.as_ref())
-                .or(item.text.as_ref())
-                .map_or_else(|| item.id.clone(), |t| crate::text::normalize(&t.value));
             rows.push(row(
                 "item",
                 &section.id,
                 item.id.clone(),
-                label,
-                item.activities.len(),
+                label(item, false),
+                item.activity_count(),
                 &agg.items[si][ii],
             ));
+            for (ei, entry) in item.entries.iter().enumerate() {
+                rows.push(row(
+                    "entry",
+                    &section.id,
+                    entry.id.clone(),
+                    label(entry, true),
+                    entry.activities.len(),
+                    &agg.entries[si][ii][ei],
+                ));
+            }
         }
     }
     for (si, section) in year.sections.iter().enumerate() {
-        let activities = section.items.iter().map(|i| i.activities.len()).sum();
+        let activities = section.items.iter().map(Item::activity_count).sum();
         rows.push(row(
             "section",
             &section.id,
@@ -178,6 +181,17 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             .collect(),
         rows,
     }
+}
+
+/// What a row of an item is called: its title, lead or fixed text, else its id; an
+/// entry, often only a figure sentence, falls back to that sentence as written.
+fn label(item: &Item, is_entry: bool) -> String {
+    item.title
+        .as_ref()
+        .or(item.lead.as_ref())
+        .or(item.text.as_ref())
+        .or(item.summary.as_ref().filter(|_| is_entry))
+        .map_or_else(|| item.id.clone(), |t| crate::text::normalize(&t.value))
 }
 
 /// The first words of a heading or lead, for a table cell (the machine formats keep
@@ -229,6 +243,7 @@ impl Stats {
         header.extend(self.figures.iter().map(|f| f.label.clone()));
         let level_name = |l: &str| match l {
             "item" => "条目",
+            "entry" => "分项",
             "section" => "节",
             "month" => "月份",
             _ => "合计",

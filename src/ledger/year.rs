@@ -102,6 +102,21 @@ pub struct Item {
     pub separator: String,
     /// The entries that belong here.
     pub activities: Vec<Activity>,
+    /// The item's 一是/二是 parts, each an item of its own (no title, never
+    /// enumerated, no parts) with its own activities.
+    pub entries: Vec<Item>,
+}
+
+impl Item {
+    /// The item and its 一是 parts: every place an activity can be filed.
+    pub fn with_entries(&self) -> impl Iterator<Item = &Item> {
+        std::iter::once(self).chain(&self.entries)
+    }
+
+    /// Number of activities of the item and its parts.
+    pub fn activity_count(&self) -> usize {
+        self.with_entries().map(|i| i.activities.len()).sum()
+    }
 }
 
 /// A validated section.
@@ -171,7 +186,7 @@ impl Year {
         out.extend(self.opening.iter().map(|o| ("opening", o)));
         for section in &self.sections {
             out.push(("title", &section.title));
-            for item in &section.items {
+            for item in section.items.iter().flat_map(Item::with_entries) {
                 let fields = [
                     ("title", &item.title),
                     ("lead", &item.lead),

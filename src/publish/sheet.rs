@@ -148,6 +148,7 @@ pub fn export_activities(agg: &Aggregate, path: &Path) -> Result<(), ExportError
         .sections
         .iter()
         .flat_map(|s| &s.items)
+        .flat_map(crate::ledger::year::Item::with_entries)
         .flat_map(|i| i.activities.iter().map(move |a| (i, a)))
         .collect();
     // Date order; the report's item order within a day (a stable sort keeps it).
@@ -230,7 +231,7 @@ pub fn export_stats(
     let f = Formats::new();
     let mut book = workbook(stats.year);
     let parts: [(&str, &[&str]); 3] = [
-        ("按节和条目", &["section", "item"]),
+        ("按节和条目", &["section", "item", "entry"]),
         ("按月份", &["month"]),
         ("全年合计", &["total"]),
     ];
@@ -275,6 +276,7 @@ fn stats_sheet(
     for (r, row) in (2u32..).zip(rows) {
         let level = match row.level {
             "item" => "条目",
+            "entry" => "分项",
             "section" => "节",
             "month" => "月份",
             _ => "合计",
