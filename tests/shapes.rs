@@ -871,3 +871,156 @@ fn mistakes_with_entries_are_located() {
         "sections[0].items[0].entries[1].text".into()
     )));
 }
+
+/// A summary-and-plan document: two parts, each with （一） sections and 1. items.
+const PARTS: &str = "parts:
+  - id: review
+    title: 2023年工作总结
+  - id: plan
+    title: 2024年工作计划
+sections:
+  - id: rights
+    part: review
+    title: 维护妇女权益
+    items:
+      - id: visits
+        lead: 扎实开展维权工作。
+        summary: 全年接待来访{{ visits }}件。
+      - id: law
+        text: 深入开展普法宣传。
+  - id: care
+    part: review
+    title: 关爱留守儿童
+    items:
+      - id: children
+        text: 开展关爱活动。
+  - id: next
+    part: plan
+    title: 强化思想引领
+    items:
+      - id: study
+        text: 组织学习宣讲。
+";
+
+const PARTS_LOG: &str = "- date: 2023-03-08\n  item: visits\n  figures: { visits: 4 }\n";
+
+#[test]
+fn a_summary_and_plan_document_has_three_heading_levels() {
+    let dir = ledger(&report(PARTS), PARTS_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[1..],
+        [
+            "一、2023年工作总结",
+            "（一）维护妇女权益",
+            "1.扎实开展维权工作。全年接待来访4件。",
+            "2.深入开展普法宣传。",
+            "（二）关爱留守儿童",
+            "1.开展关爱活动。",
+            "二、2024年工作计划",
+            "（一）强化思想引领",
+            "1.组织学习宣讲。",
+        ]
+    );
+    let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Txt, Format::Typ]);
+    // Markdown (and so HTML): level 1 ##, level 2 ###.
+    assert!(
+        texts["md"].contains("\n## 一、2023年工作总结\n"),
+        "{}",
+        texts["md"]
+    );
+    assert!(
+        texts["md"].contains("\n### （一）维护妇女权益\n"),
+        "{}",
+        texts["md"]
+    );
+    assert!(texts["txt"].contains("二、2024年工作计划\n\n（一）强化思想引领\n\n1.组织学习宣讲。"));
+    // Typst: parts as level-one headings in 黑体, sections as level-two in 楷体.
+    let typ = &texts["typ"];
+    assert_eq!(typ.matches("#heading-one").count(), 2, "{typ}");
+    assert_eq!(typ.matches("#heading-two").count(), 3, "{typ}");
+    let part = typ.split("#heading-one(fonts: fonts)[").nth(2).unwrap();
+    assert!(part.starts_with("\n#gl(h(31.586pt), \"二\""), "{part}");
+    let section = part.split("#heading-two(fonts: fonts)[").nth(1).unwrap();
+    assert!(section.contains("\"强化思想引领\""), "{section}");
+    // Word: the same three levels, as heading styles one and two and body paragraphs.
+    let docx = docx_paragraphs(dir.path());
+    assert_eq!(
+        docx[1..4],
+        [
+            "一、2023年工作总结",
+            "（一）维护妇女权益",
+            "1.扎实开展维权工作。全年接待来访4件。"
+        ]
+    );
+    let (_out, files) = build_files(dir.path(), &[Format::Docx]);
+    let bytes = files.iter().find(|(n, _)| n.ends_with(".docx")).unwrap().1;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let style_of = |text: &str| {
+        let at = xml.find(text).unwrap();
+        let p = xml[..at].rfind("<w:p>").unwrap();
+        let style = xml[p..at].split("w:pStyle w:val=\"").nth(1);
+        style.map(|s| s.split('"').next().unwrap().to_owned())
+    };
+    let (one, two) = (style_of("一、2023年"), style_of("（一）维护"));
+    assert!(
+        one.is_some() && two.is_some() && one != two,
+        "{one:?} {two:?}"
+    );
+    assert_eq!(style_of("二、2024年"), one);
+    assert_eq!(style_of("（一）强化"), two);
+    assert_eq!(style_of("组织学习宣讲"), None);
+    // The plans, when written, are the next part.
+    let dir = ledger(
+        &report(&format!("{PARTS}plans:\n  items: [继续做好工作。]\n")),
+        PARTS_LOG,
+    );
+    let got = blocks(dir.path());
+    assert_eq!(
+        got[got.len() - 2..],
+        ["三、下一步工作计划", "1.继续做好工作。"]
+    );
+}
+
+#[test]
+fn mistakes_with_parts_are_located() {
+    let codes = |body: &str| findings(ledger(&report(body), PARTS_LOG).path());
+    let has = |found: &[(Severity, String, String)], code: &str, field: &str| {
+        found.contains(&(Severity::Error, code.into(), field.into()))
+    };
+    let found = codes(&PARTS.replacen("    part: review\n", "", 1));
+    assert!(has(&found, "E045", "sections[0].part"), "{found:?}");
+    let found = codes(&PARTS.replacen("part: review", "part: reveiw", 1));
+    assert!(has(&found, "E045", "sections[0].part"), "{found:?}");
+    // A part's sections stand together, in the order of the parts.
+    let swapped = PARTS
+        .replace("    part: plan\n", "    part: review\n")
+        .replace(
+            "    part: review\n    title: 关爱",
+            "    part: plan\n    title: 关爱",
+        );
+    let found = codes(&swapped);
+    assert!(has(&found, "E045", "sections[2].part"), "{found:?}");
+    let found = codes(&PARTS.replace("    part: plan\n", "    part: review\n"));
+    assert!(has(&found, "E027", "parts[1].id"), "{found:?}");
+    let found = codes(&PARTS.replace(
+        "    title: 关爱留守儿童\n",
+        "    title: 关爱留守儿童\n    numbering: （一）\n",
+    ));
+    assert!(has(&found, "E045", "sections[1].numbering"), "{found:?}");
+    let found = codes(&SECTIONS.replace(
+        "    title: 主要工作\n",
+        "    title: 主要工作\n    part: review\n",
+    ));
+    assert!(has(&found, "E045", "sections[0].part"), "{found:?}");
+}

@@ -106,6 +106,20 @@ pub struct DocSection {
     pub heading: bool,
     /// Its numbered items.
     pub items: Vec<DocItem>,
+    /// The heading of the part (一、2022年工作总结) that begins with this section,
+    /// printed before it; only in a document with parts.
+    pub part: Option<DocPart>,
+    /// The heading's level: 1 (一、, 黑体) or 2 (（一）, 楷体) under a part.
+    pub level: u8,
+}
+
+/// A top-level part's heading.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocPart {
+    /// 一、
+    pub number: String,
+    /// Heading text.
+    pub title: String,
 }
 
 /// One item: either a numbered paragraph (`1.` + text) or a sub-heading (`（一）` +
@@ -157,6 +171,16 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         .iter()
         .enumerate()
         .map(|(si, section)| {
+            let part = year.part_starting_at(si).map(|(_, title)| {
+                // Each part numbers its sections from （一）.
+                printed_headings = 0;
+                DocPart {
+                    number: year
+                        .part_style
+                        .label(number(section.part.unwrap_or_default())),
+                    title: normalize(&title.value),
+                }
+            });
             let mut doc_section = DocSection {
                 id: section.id.clone(),
                 number: if section.heading {
@@ -167,6 +191,8 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
                 },
                 title: normalize(&section.title.value),
                 heading: section.heading,
+                part,
+                level: if section.part.is_some() { 2 } else { 1 },
                 items: section
                     .items
                     .iter()
@@ -192,11 +218,20 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         .collect();
     if let Some((title, plans)) = &year.plans {
         let style = default_plan_style(year.sections.first().map(|s| s.item_style));
+        // Under parts the plans are the next part; else the next section.
+        let plans_number = match year.parts.len() {
+            0 => year.section_style.label(printed_headings + 1),
+            parts => year
+                .part_style
+                .label(u32::try_from(parts + 1).unwrap_or(u32::MAX)),
+        };
         sections.push(DocSection {
             id: "plans".into(),
-            number: year.section_style.label(printed_headings + 1),
+            number: plans_number,
             title: normalize(&title.value),
             heading: true,
+            part: None,
+            level: 1,
             items: plans
                 .iter()
                 .enumerate()

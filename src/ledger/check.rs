@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::{
     ActivitySpec, EntrySpec, FigureDecl, FigureValue, ItemSpec, OrderedMap, ReportSpec,
-    SectionSpec, Spanned, TotalRule,
+    SectionSpec, Spanned, TotalRule, is_written,
 };
 use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
@@ -216,8 +216,9 @@ impl Checker {
             })
             .collect();
         let figures = self.figures(&file, spec);
-        let sections = self.sections(&file, spec);
+        let mut sections = self.sections(&file, spec);
         self.unique_ids(&file, spec);
+        let parts = self.parts(&file, spec, &mut sections);
         self.numbered_lists(&file, spec);
         let plans = spec.plans.as_ref().map(|p| {
             self.titled_list(
@@ -260,7 +261,9 @@ impl Checker {
                 .map(|u| u.value.trim().to_owned()),
             publication,
             figures,
-            section_style: spec.numbering.sections.value,
+            section_style: section_style(spec),
+            parts,
+            part_style: spec.numbering.parts.value,
             opening,
             sections,
             plans,
@@ -356,11 +359,109 @@ impl Checker {
                     title: self.text(file, &s.title, &format!("sections[{si}].title")),
                     heading: s.heading,
                     run_in: s.run_in,
+                    part: None,
                     item_style,
                     items,
                 }
             })
             .collect()
+    }
+
+    /// The top-level parts, each section filed under the part it names (E045: a
+    /// section without a part, an unknown part, a part out of order, a part where
+    /// none are declared, items numbered （一） under a part's （一） sections); a part
+    /// without sections is E027.
+    fn parts(
+        &mut self,
+        file: &Arc<str>,
+        spec: &ReportSpec,
+        sections: &mut [Section],
+    ) -> Vec<(String, Located<String>)> {
+        let parts: Vec<(String, Located<String>)> = spec
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| {
+                let title = self.text(file, &p.title, &format!("parts[{pi}].title"));
+                (p.id.value.clone(), title)
+            })
+            .collect();
+        let ids: Vec<&str> = parts.iter().map(|(id, _)| id.as_str()).collect();
+        let mut last = 0;
+        for (si, (s, section)) in spec.sections.iter().zip(sections.iter_mut()).enumerate() {
+            let field = format!("sections[{si}].part");
+            let part = match (&s.part, parts.is_empty()) {
+                (None, true) => continue,
+                (Some(p), true) => Err(Diagnostic::error("E045", "没有声明 parts，节不能写 part")
+                    .at(at(file, p))
+                    .help(
+                        "删去 part；要分成“一、总结 二、计划”两部分时，先在 report.yaml 中写 parts",
+                    )),
+                (None, false) => Err(Diagnostic::error(
+                    "E045",
+                    format!("节 “{}” 没有写所属部分（part）", s.id.value),
+                )
+                .at(at(file, &s.id))
+                .help("写了 parts 的文件，每一节都要用 part 指明它属于哪个部分")),
+                (Some(p), false) => match ids.iter().position(|id| *id == p.value) {
+                    None => Err(
+                        Diagnostic::error("E045", format!("未知的部分 “{}”", p.value))
+                            .at(at(file, p))
+                            .width(p.value.chars().count())
+                            .help("part 必须是 report.yaml 中 parts 的某个 id"),
+                    ),
+                    Some(i) if i < last => Err(Diagnostic::error(
+                        "E045",
+                        format!(
+                            "节 “{}” 所属的部分 “{}” 在前面已经结束",
+                            s.id.value, p.value
+                        ),
+                    )
+                    .at(at(file, p))
+                    .width(p.value.chars().count())
+                    .help("同一部分的节要连在一起，并按 parts 的顺序排列")),
+                    Some(i) => Ok(i),
+                },
+            };
+            match part {
+                Ok(i) => {
+                    last = i;
+                    section.part = Some(i);
+                }
+                Err(d) => self.push(d.field(field).allowed(ids.iter().copied())),
+            }
+            if !parts.is_empty()
+                && let Some(n) = s.numbering.as_ref().filter(|n| n.value.is_subheading())
+            {
+                self.subheading_items(file, n, &format!("sections[{si}].numbering"));
+            }
+        }
+        let items = &spec.numbering.items;
+        if !parts.is_empty() && items.value.is_subheading() {
+            self.subheading_items(file, items, "numbering.items");
+        }
+        for (pi, p) in spec.parts.iter().enumerate() {
+            if !sections.iter().any(|s| s.part == Some(pi)) {
+                self.push(
+                    Diagnostic::error("E027", format!("部分 “{}” 下没有任何节", p.id.value))
+                        .at(at(file, &p.id))
+                        .field(format!("parts[{pi}].id"))
+                        .width(p.id.value.chars().count())
+                        .help(format!("给一节写上 part: {}，或删去这个部分", p.id.value)),
+                );
+            }
+        }
+        parts
+    }
+
+    /// E045: under parts, sections are the （一） level and items the third.
+    fn subheading_items(&mut self, file: &Arc<str>, style: &Spanned<NumberStyle>, field: &str) {
+        self.push(
+            Diagnostic::error("E045", "分部分的文件中节是（一）级，条目不能再按（一）编号")
+                .at(at(file, style))
+                .field(field)
+                .help("条目用 1. 或 1、 编号（三级）；或删去 parts"),
+        );
     }
 
     /// How a section numbers its items: its own setting, else the report's; a run-in
@@ -580,6 +681,7 @@ impl Checker {
                 .flat_map(|i| std::iter::once(&i.id).chain(i.entries.iter().map(|e| &e.id)));
             std::iter::once(&s.id).chain(items)
         });
+        let ids = ids.chain(spec.parts.iter().map(|p| &p.id));
         for id in ids {
             if !is_identifier(&id.value) {
                 self.push(
@@ -997,6 +1099,16 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// How sections are numbered: as written, else 一、, or （一） under parts.
+fn section_style(spec: &ReportSpec) -> NumberStyle {
+    let written = &spec.numbering.sections;
+    if spec.parts.is_empty() || is_written(written) {
+        written.value
+    } else {
+        NumberStyle::ChineseParen
     }
 }
 

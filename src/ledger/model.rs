@@ -65,6 +65,14 @@ pub struct ReportSpec {
         description = "开头段落（空行分段）；可省略，正文直接从第一节开始"
     )]
     pub opening: Option<Spanned<String>>,
+    /// Top-level parts of a summary-and-plan document (一、2022年工作总结 /
+    /// 二、2023年工作计划); with them, sections become the second level （一） and name
+    /// their part.
+    #[serde(default)]
+    #[schemars(
+        description = "一级标题“部分”（总结加计划的文件：一、2022年工作总结 二、2023年工作计划）；写了 parts 时，各节成为二级标题（一），每节用 part 指明所属部分，条目为三级 1."
+    )]
+    pub parts: Vec<PartSpec>,
     /// The sections in the order the document gives them.
     #[schemars(description = "正文各节，按文中顺序")]
     pub sections: Vec<SectionSpec>,
@@ -162,18 +170,41 @@ pub enum TotalRule {
     Latest,
 }
 
+/// A top-level part of the document, above the sections.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "部分：一级标题，下面是各节（二级标题）")]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    /// Identifier that sections name in their `part` field.
+    #[schemars(with = "String", description = "部分标识，节的 part 填这个值")]
+    pub id: Spanned<String>,
+    /// The heading text after its number: 2022年工作总结.
+    #[schemars(
+        with = "String",
+        description = "部分标题（不含序号），例如 2022年工作总结"
+    )]
+    pub title: Spanned<String>,
+}
+
 /// Numbering styles for the levels of the document.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(description = "各级编号样式")]
 #[serde(deny_unknown_fields)]
 pub struct NumberingSpec {
-    /// Sections: default `一、`.
+    /// Sections: default `一、`, or `（一）` under parts.
     #[serde(default = "default_section_style")]
     #[schemars(
         with = "NumberStyle",
-        description = "节的编号：一、 （一） 1. 1、 （1） 一是 无"
+        description = "节的编号：一、 （一） 1. 1、 （1） 一是 无；默认 一、，写了 parts 时默认（一）"
     )]
     pub sections: Spanned<NumberStyle>,
+    /// Parts, when the document has them: default `一、`.
+    #[serde(default = "default_part_style")]
+    #[schemars(
+        with = "NumberStyle",
+        description = "部分（一级标题）的编号，默认 一、"
+    )]
+    pub parts: Spanned<NumberStyle>,
     /// Items inside a section: default `1.`.
     #[serde(default = "default_item_style")]
     #[schemars(
@@ -186,6 +217,7 @@ pub struct NumberingSpec {
 impl Default for NumberingSpec {
     fn default() -> Self {
         Self {
+            parts: default_part_style(),
             sections: default_section_style(),
             items: default_item_style(),
         }
@@ -195,6 +227,15 @@ impl Default for NumberingSpec {
 fn unlocated<T>(value: T) -> Spanned<T> {
     let nowhere = serde_saphyr::Location::UNKNOWN;
     Spanned::new(value, nowhere, nowhere)
+}
+
+fn default_part_style() -> Spanned<NumberStyle> {
+    unlocated(NumberStyle::ChineseComma)
+}
+
+/// Whether a value was written in the ledger rather than taken by default.
+pub fn is_written<T>(value: &Spanned<T>) -> bool {
+    value.referenced != serde_saphyr::Location::UNKNOWN
 }
 
 fn default_section_style() -> Spanned<NumberStyle> {
@@ -218,6 +259,13 @@ pub struct SectionSpec {
     /// The heading text after its number; also what messages call the section.
     #[schemars(with = "String", description = "节标题（不含序号）")]
     pub title: Spanned<String>,
+    /// The part (of `parts`) the section belongs to; required when there are parts.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "所属部分（report.yaml 中 parts 的 id）；写了 parts 时每节必填，同一部分的节要连在一起"
+    )]
+    pub part: Option<Spanned<String>>,
     /// Print the heading (default yes). A summary whose body is a run of numbered
     /// paragraphs has sections without a printed heading; they take no number.
     #[serde(default = "yes")]

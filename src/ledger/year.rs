@@ -130,6 +130,8 @@ pub struct Section {
     pub heading: bool,
     /// Whether the heading runs into the first paragraph.
     pub run_in: bool,
+    /// The index in [`Year::parts`] of the part it belongs to, when there are parts.
+    pub part: Option<usize>,
     /// How its items are numbered.
     pub item_style: NumberStyle,
     /// Its items.
@@ -157,6 +159,11 @@ pub struct Year {
     pub figures: Vec<Figure>,
     /// Section numbering.
     pub section_style: NumberStyle,
+    /// The top-level parts (一、2022年工作总结) above the sections, when the document
+    /// has them: id and heading text.
+    pub parts: Vec<(String, Located<String>)>,
+    /// Part numbering.
+    pub part_style: NumberStyle,
     /// Opening text, when the summary has one.
     pub opening: Option<Located<String>>,
     /// Sections in order.
@@ -176,6 +183,13 @@ pub struct Year {
 }
 
 impl Year {
+    /// The part whose first section is section `si`: its heading prints before it.
+    pub fn part_starting_at(&self, si: usize) -> Option<&(String, Located<String>)> {
+        let part = self.sections[si].part?;
+        let previous = si.checked_sub(1).and_then(|p| self.sections[p].part);
+        (previous != Some(part)).then(|| &self.parts[part])
+    }
+
     /// Every ledger text that reaches the document, with its field name, in document
     /// order.
     pub fn texts(&self) -> Vec<(&'static str, &Located<String>)> {
@@ -184,7 +198,10 @@ impl Year {
             ("organization.name", &self.organization),
         ];
         out.extend(self.opening.iter().map(|o| ("opening", o)));
-        for section in &self.sections {
+        for (si, section) in self.sections.iter().enumerate() {
+            if let Some(part) = self.part_starting_at(si) {
+                out.push(("parts.title", &part.1));
+            }
             out.push(("title", &section.title));
             for item in section.items.iter().flat_map(Item::with_entries) {
                 let fields = [
