@@ -711,6 +711,18 @@ fn a_value_past_its_figure_s_precision_is_a_located_error() {
             .any(|f| f.0 == "E024" && f.3.contains("decimals: 1")),
         "{found:?}"
     );
+    // Participants are people: a whole number, whatever the figures declare.
+    let log = AID_LOG.replace(
+        "  text: 走访困难妇女\n",
+        "  text: 走访困难妇女\n  participants: 1.5\n",
+    );
+    let found = located(ledger(&aid_report(""), &log).path());
+    assert!(
+        found.iter().any(|f| f.0 == "E024"
+            && f.1 == "[0].participants"
+            && f.3 == "这里只能写 0 或正整数，例如 30"),
+        "{found:?}"
+    );
     // At most four places may be declared.
     let dir = ledger(
         &aid_report("").replace("decimals: 1", "decimals: 9"),
@@ -1017,6 +1029,11 @@ fn mistakes_with_parts_are_located() {
         "    title: 关爱留守儿童\n    numbering: （一）\n",
     ));
     assert!(has(&found, "E045", "sections[1].numbering"), "{found:?}");
+    let found = codes(&PARTS.replace(
+        "    title: 关爱留守儿童\n",
+        "    title: 关爱留守儿童\n    run_in: true\n",
+    ));
+    assert!(has(&found, "E045", "sections[1].run_in"), "{found:?}");
     let found = codes(&SECTIONS.replace(
         "    title: 主要工作\n",
         "    title: 主要工作\n    part: review\n",

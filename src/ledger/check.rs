@@ -430,6 +430,16 @@ impl Checker {
                 }
                 Err(d) => self.push(d.field(field).allowed(ids.iter().copied())),
             }
+            if !parts.is_empty() && s.run_in {
+                // A run-in heading is set in the level-1 face (黑体, bold runs); a
+                // level-2 （一） heading run into its text has no face of its own yet.
+                self.push(
+                    Diagnostic::error("E045", "分部分的文件中节是（一）级，不能标题接排")
+                        .at(at(file, &s.id))
+                        .field(format!("sections[{si}].run_in"))
+                        .help("删去 run_in，让（一）级标题单独成行；或删去 parts"),
+                );
+            }
             if !parts.is_empty()
                 && let Some(n) = s.numbering.as_ref().filter(|n| n.value.is_subheading())
             {
@@ -1115,25 +1125,20 @@ fn section_style(spec: &ReportSpec) -> NumberStyle {
 /// The help of a decimal in a whole-number figure: which figures take decimals, or how
 /// to declare them.
 fn whole_number_help(figure: &Figure, all: &[Figure]) -> String {
+    if figure.key.is_empty() {
+        // Not a figure: the participants of an activity.
+        return "这里只能写 0 或正整数，例如 30".to_owned();
+    }
     let decimal: Vec<String> = all
         .iter()
         .filter(|f| f.decimals > 0)
         .map(|f| format!("{}（{} 位）", f.named(), f.decimals))
         .collect();
-    let what = if figure.key.is_empty() {
-        "这里".to_owned()
-    } else {
-        format!("数字项 {} ", figure.named())
-    };
+    let what = format!("数字项 {} 只能写 0 或正整数", figure.named());
     if decimal.is_empty() {
-        format!(
-            "{what}只能写 0 或正整数；要记 8.5 这样的小数，在 report.yaml 中给数字项写 decimals: 1"
-        )
+        format!("{what}；要记 8.5 这样的小数，在 report.yaml 中给数字项写 decimals: 1")
     } else {
-        format!(
-            "{what}只能写 0 或正整数；可以写小数的数字项：{}",
-            decimal.join("、")
-        )
+        format!("{what}；可以写小数的数字项：{}", decimal.join("、"))
     }
 }
 
