@@ -1040,3 +1040,53 @@ fn mistakes_with_parts_are_located() {
     ));
     assert!(has(&found, "E045", "sections[0].part"), "{found:?}");
 }
+
+#[test]
+fn an_entry_s_yoy_compares_the_same_entry_last_year() {
+    let root = tempfile::tempdir().unwrap();
+    let write = |name: &str, report: &str, log: &str| {
+        let dir = root.path().join(name);
+        std::fs::create_dir_all(dir.join("activities")).unwrap();
+        std::fs::write(dir.join("report.yaml"), report).unwrap();
+        std::fs::write(dir.join("activities/log.yaml"), log).unwrap();
+        dir
+    };
+    let last = entries_report("")
+        .replace("year: 2023", "year: 2022")
+        .replace("2024-01-10", "2023-01-10");
+    write(
+        "last",
+        &last,
+        &ENTRIES_LOG.replace("2023-", "2022-").replace("0.4", "0.5"),
+    );
+    let now = entries_report("previous: ../last\n").replace(
+        "发放慰问金{{ aid }}万元",
+        "发放慰问金{{ aid }}万元，{{ aid.yoy }}",
+    );
+    let now = write("now", &now, ENTRIES_LOG);
+    // 0.4 against 0.5 of the same entry: down 20%.
+    assert!(
+        blocks(&now)[2].contains("发放慰问金0.4万元，同比下降20%。"),
+        "{:?}",
+        blocks(&now)
+    );
+}
+
+#[test]
+fn the_editor_schema_describes_the_new_shapes_in_chinese() {
+    let out = common::cli().arg("schema").output().unwrap();
+    let schema = common::text(&out.stdout);
+    for described in [
+        "小数位数（0–4）",
+        "分项：段落中的“一是……二是……”",
+        "一级标题“部分”",
+        "所属部分",
+    ] {
+        assert!(schema.contains(described), "{described}");
+    }
+    let out = common::cli()
+        .args(["schema", "--activities"])
+        .output()
+        .unwrap();
+    assert!(common::text(&out.stdout).contains("或条目下分项 entries 的 id"));
+}
