@@ -515,6 +515,7 @@ fn entry_texts(
     item: &Item,
     value_of: &dyn Fn(usize, Placeholder) -> Option<String>,
 ) -> Vec<String> {
+    // An entry has no entries of its own (the check builds none), so nothing asks.
     let none = |_: usize, _: Placeholder| None;
     item.entries
         .iter()
