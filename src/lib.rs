@@ -11,6 +11,7 @@
 //! without it the library loads, checks, aggregates, composes and renders text only
 //! (the fuzz target builds it that way, without compiling Typst).
 
+pub mod amount;
 pub mod diag;
 pub mod document;
 pub mod files;

@@ -3,6 +3,7 @@
 //! taking unbounded memory, or from printing a wrong number; each is far above what a
 //! real township ledger needs.
 
+use crate::amount::Amount;
 use crate::diag::{Diagnostic, Location};
 
 /// Largest ledger file read, in bytes, counted on the bytes actually read. A whole
@@ -11,8 +12,9 @@ use crate::diag::{Diagnostic, Location};
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Largest figure value and largest sum of figures (per item, section, month, year
-/// and across a roll-up's members): below one trillion (万亿), so that every sum fits
-/// in a `u64` and prints as written.
+/// and across a roll-up's members), in units of the figure's last declared place:
+/// below one trillion (万亿) units, so that every sum fits in a `u64` and prints as
+/// written (a figure with one decimal goes up to 99,999,999,999.9).
 pub const MAX_FIGURE: u64 = 999_999_999_999;
 
 /// Most entries numbered in one run (一是…… or （1）…… or 1.): list lines in one
@@ -53,12 +55,13 @@ pub fn alias_limits() -> serde_saphyr::options::AliasLimits {
     limits
 }
 
-/// A figure value, refused above [`MAX_FIGURE`].
-pub fn figure_value(value: u64, at: Location, field: &str) -> Result<u64, Box<Diagnostic>> {
-    if value <= MAX_FIGURE {
-        return Ok(value);
+/// A figure value, refused above [`MAX_FIGURE`] units of its last declared place.
+pub fn figure_value(value: Amount, at: Location, field: &str) -> Result<u64, Box<Diagnostic>> {
+    if value.scaled <= MAX_FIGURE {
+        return Ok(value.scaled);
     }
-    let message = format!("数字 {value} 过大，不能超过 {MAX_FIGURE}");
+    let max = Amount::new(MAX_FIGURE, value.decimals);
+    let message = format!("数字 {value} 过大，不能超过 {max}");
     Err(Box::new(
         Diagnostic::error("E040", message)
             .at(at)
@@ -67,12 +70,13 @@ pub fn figure_value(value: u64, at: Location, field: &str) -> Result<u64, Box<Di
     ))
 }
 
-/// `sum + value` for the figure `key`, refused above [`MAX_FIGURE`] (and never
-/// wrapping or saturating). `at` and `field` name the value that tips it over.
+/// `sum + value` for the figure `key` (both in units of its last place of
+/// `decimals`), refused above [`MAX_FIGURE`] units (and never wrapping or
+/// saturating). `at` and `field` name the value that tips it over.
 pub fn add_figure(
-    sum: u64,
-    value: u64,
+    (sum, value): (u64, u64),
     key: &str,
+    decimals: u8,
     at: &Location,
     field: &str,
 ) -> Result<u64, Box<Diagnostic>> {
@@ -81,7 +85,10 @@ pub fn add_figure(
         None => Err(Box::new(
             Diagnostic::error(
                 "E041",
-                format!("数字项 “{key}” 的合计超过上限 {MAX_FIGURE}"),
+                format!(
+                    "数字项 “{key}” 的合计超过上限 {}",
+                    Amount::new(MAX_FIGURE, decimals)
+                ),
             )
             .at(at.clone())
             .field(field)
@@ -155,13 +162,19 @@ mod tests {
 
     #[test]
     fn sums_stop_at_the_limit_instead_of_wrapping_or_saturating() {
-        assert_eq!(add_figure(1, 2, "visits", &here(), "f"), Ok(3));
+        assert_eq!(add_figure((1, 2), "visits", 0, &here(), "f"), Ok(3));
         assert_eq!(
-            add_figure(MAX_FIGURE, 0, "visits", &here(), "f"),
+            add_figure((MAX_FIGURE, 0), "visits", 0, &here(), "f"),
             Ok(MAX_FIGURE)
         );
+        let error = add_figure((MAX_FIGURE, 1), "aid", 1, &here(), "f").unwrap_err();
+        assert!(
+            error.message.ends_with("99999999999.9"),
+            "{}",
+            error.message
+        );
         for (a, b) in [(MAX_FIGURE, 1), (u64::MAX, u64::MAX), (1, u64::MAX)] {
-            let error = add_figure(a, b, "visits", &here(), "f").unwrap_err();
+            let error = add_figure((a, b), "visits", 0, &here(), "f").unwrap_err();
             assert_eq!(error.code, "E041");
             assert_eq!(error.location, Some(here()));
         }
@@ -169,9 +182,12 @@ mod tests {
 
     #[test]
     fn values_at_the_limit_pass_and_above_it_fail() {
-        assert_eq!(figure_value(MAX_FIGURE, here(), "f"), Ok(MAX_FIGURE));
+        let whole = |n| Amount::new(n, 0);
+        assert_eq!(figure_value(whole(MAX_FIGURE), here(), "f"), Ok(MAX_FIGURE));
         assert_eq!(
-            figure_value(MAX_FIGURE + 1, here(), "f").unwrap_err().code,
+            figure_value(whole(MAX_FIGURE + 1), here(), "f")
+                .unwrap_err()
+                .code,
             "E040"
         );
     }

@@ -7,7 +7,15 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "shared",
-        &["diag", "text", "numbering", "limits", "files", "suggest"],
+        &[
+            "amount",
+            "diag",
+            "text",
+            "numbering",
+            "limits",
+            "files",
+            "suggest",
+        ],
     ),
     ("ledger", &["ledger"]),
     ("document", &["document"]),

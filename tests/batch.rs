@@ -143,7 +143,8 @@ fn figures_carry_their_year_over_year_change() {
         .iter()
         .find(|f| f.key == "visits")
         .unwrap();
-    assert_eq!((visits.total, visits.previous), (7, Some(8)));
+    let whole = |n| annual_report::amount::Amount::new(n, 0);
+    assert_eq!((visits.total, visits.previous), (whole(7), Some(whole(8))));
     assert_eq!(visits.yoy.as_deref(), Some("同比下降12.5%"));
 
     let output = cli()

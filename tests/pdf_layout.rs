@@ -857,3 +857,76 @@ fn a_bold_lead_ending_in_a_full_stop_prints_it_once_in_every_format() {
     }
     assert_eq!(checked, 4);
 }
+
+/// A summary-and-plan document (issue 12): 一、 parts in 黑体, （一） sections in 楷体,
+/// 1. items in the body's 仿宋, every glyph in its cell and every line on the grid.
+#[test]
+fn three_heading_levels_in_their_faces_on_the_grid() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger = work.path();
+    std::fs::write(
+        ledger.join("report.yaml"),
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+parts:
+  - id: review
+    title: 2023年工作总结
+  - id: plan
+    title: 2024年工作计划
+sections:
+  - id: rights
+    part: review
+    title: 维护妇女权益
+    items:
+      - id: visits
+        text: 扎实开展维权工作，全年接待来访群众，调解家庭矛盾纠纷，开展普法宣传进村入户活动。
+      - id: law
+        text: 深入开展普法宣传。
+  - id: next
+    part: plan
+    title: 强化思想引领
+    items:
+      - id: study
+        text: 组织学习宣讲。
+",
+    )
+    .unwrap();
+    std::fs::create_dir(ledger.join("activities")).unwrap();
+    std::fs::write(ledger.join("activities/2023.yaml"), "[]\n").unwrap();
+    let document = layout(ledger);
+    let lines = glyph_lines(&document);
+    let line = |start: &str| {
+        lines
+            .iter()
+            .find(|l| line_text(l).starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start}"))
+    };
+    let faces = |l: &[Glyph]| {
+        let mut f: Vec<String> = l.iter().map(|g| g.family.clone()).collect();
+        f.dedup();
+        f
+    };
+    // Hanzi, numbers and marks of each level in its face (digits of a heading too).
+    for start in ["一、2023年工作总结", "二、2024年工作计划"] {
+        assert_eq!(faces(line(start)), ["Noto Sans CJK SC"], "{start}");
+    }
+    for start in ["（一）维护妇女权益", "（一）强化思想引领"] {
+        assert_eq!(faces(line(start)), ["AnnualReport Kai"], "{start}");
+    }
+    assert_eq!(faces(line("1.扎实开展")), ["FandolFang R"]);
+    // Each starts two cells in; the item's second line at the margin.
+    let left = 28.0 * MM;
+    for start in ["一、2023", "（一）维护", "1.扎实", "2.深入"] {
+        let x = line(start)[0].x;
+        assert!((x - (left + 2.0 * CELL)).abs() < 1.0, "{start}: {x}");
+    }
+    let (counts, findings) = grid_counts(&document);
+    assert_eq!(counts, GridCounts::default(), "{findings:?}");
+    // One line of the grid each: the headings and paragraphs follow line by line.
+    let baselines: Vec<f64> = lines.iter().skip(1).map(|l| l[0].baseline).collect();
+    for pair in baselines.windows(2) {
+        assert!(((pair[1] - pair[0]) - PITCH).abs() < 0.05, "{baselines:?}");
+    }
+}

@@ -424,3 +424,669 @@ fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
         "sections[0].numbering".into()
     )));
 }
+
+/// A report with a money figure of one decimal (救助金 in 万元) beside a whole count.
+fn aid_report(extra: &str) -> String {
+    format!(
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  visits: {{ label: 来访, unit: 件 }}
+  aid: {{ label: 救助金, unit: 万元, decimals: 1 }}
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: rights
+        lead: 扎实开展帮扶工作。
+        summary: 全年接待来访{{{{ visits }}}}件，发放救助金{{{{ aid }}}}万元。
+{extra}"
+    )
+}
+
+/// 0.1 + 0.2 + 8.5: a float sum would print 8.799999999999999 or 8.8 by luck; a
+/// quoted value counts like a plain one.
+const AID_LOG: &str = "- date: 2023-03-08
+  item: rights
+  text: 走访困难妇女
+  figures: { visits: 2, aid: 0.1 }
+- date: 2023-05-01
+  item: rights
+  text: 慰问单亲母亲
+  figures: { aid: \"0.2\" }
+- date: 2023-09-10
+  item: rights
+  text: 发放大病救助金
+  figures: { visits: 1, aid: 8.5 }
+";
+
+/// The findings of a ledger as (code, field, message, help).
+fn located(dir: &Path) -> Vec<(String, String, String, String)> {
+    annual_report::check_dir(dir)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code.to_owned(),
+                d.field.clone().unwrap_or_default(),
+                d.message.clone(),
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn decimal_amounts_add_up_exactly_and_print_with_their_places() {
+    let dir = ledger(&aid_report(""), AID_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2],
+        "1.扎实开展帮扶工作。走访困难妇女。慰问单亲母亲。发放大病救助金。全年接待来访3件，发放救助金8.8万元。"
+    );
+    // A whole total keeps its declared place: 9.0, not 9.
+    let log = AID_LOG.replace("aid: 8.5", "aid: 8.7");
+    let dir = ledger(&aid_report(""), &log);
+    assert!(blocks(dir.path())[2].ends_with("发放救助金9.0万元。"));
+
+    // stats: text, CSV, JSON and the workbook.
+    let dir = ledger(&aid_report(""), AID_LOG);
+    let prepared = annual_report::prepare(dir.path()).unwrap();
+    let stats = annual_report::ledger::stats::stats(&prepared.aggregate, None);
+    let csv = stats.to_csv();
+    assert!(csv.contains("total,,total,全年合计,3,3,8.8\r\n"), "{csv}");
+    assert!(csv.contains("month,,2023-05,5月,1,0,0.2\r\n"), "{csv}");
+    assert!(stats.to_table().contains("8.8"), "{}", stats.to_table());
+    let json = serde_json::to_value(&stats).unwrap();
+    assert_eq!(json["figures"][1]["decimals"], 1);
+    assert!(json["figures"][0].get("decimals").is_none());
+    let total = json["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(total["figures"], serde_json::json!([3, 8.8]));
+    assert_eq!(serde_json::to_string(&total["figures"]).unwrap(), "[3,8.8]");
+    let out = tempfile::tempdir().unwrap();
+    let book = out.path().join("统计.xlsx");
+    annual_report::publish::sheet::export_stats(&stats, None, &book).unwrap();
+    let mut read = calamine::open_workbook_auto(&book).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut read, "全年合计").unwrap();
+    assert_eq!(sheet.get_value((2, 5)), Some(&calamine::Data::Float(8.8)));
+    let styles = zip_part(&book, "xl/styles.xml");
+    assert!(styles.contains("formatCode=\"0.0\""), "{styles}");
+}
+
+/// The text of one part of a zip file (.xlsx, .docx).
+fn zip_part(file: &Path, part: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(part)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn decimal_amounts_go_through_export_import_and_new() {
+    use annual_report::ledger::sheet::import::{ImportOptions, import};
+    let dir = ledger(&aid_report(""), AID_LOG);
+    let out = tempfile::tempdir().unwrap();
+    let sheet = out.path().join("台账.xlsx");
+    let prepared = annual_report::prepare(dir.path()).unwrap();
+    annual_report::publish::sheet::export_activities(&prepared.aggregate, &sheet).unwrap();
+    let mut read = calamine::open_workbook_auto(&sheet).unwrap();
+    let first = calamine::Reader::worksheet_range_at(&mut read, 0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.get_value((2, 5)), Some(&calamine::Data::Float(0.1)));
+    // Imported into an empty copy of the ledger: the same activities, the same total.
+    let copy = ledger(&aid_report(""), "[]\n");
+    let done = import(copy.path(), &sheet, &ImportOptions::default()).unwrap();
+    assert_eq!(done.added.len(), 3);
+    let log = std::fs::read_to_string(copy.path().join("activities/2023-03.yaml"))
+        .or_else(|_| std::fs::read_to_string(copy.path().join("activities/2023.yaml")))
+        .unwrap();
+    assert!(log.contains("aid: 0.1"), "{log}");
+    assert!(blocks(copy.path())[2].ends_with("发放救助金8.8万元。"));
+    // Imported into the ledger it came from, nothing is new (8.5 is 8.5).
+    let again = import(dir.path(), &sheet, &ImportOptions::default()).unwrap();
+    assert_eq!(again.added.len(), 0);
+    // A CSV cell with two places is refused, naming the figure and its precision.
+    let csv = out.path().join("台账.csv");
+    std::fs::write(
+        &csv,
+        "日期,条目,活动内容,救助金（万元）\n2023-04-01,rights,慰问,0.45\n",
+    )
+    .unwrap();
+    let refused = import(copy.path(), &csv, &ImportOptions::default()).unwrap_err();
+    let said = format!("{refused:?}");
+    assert!(said.contains("救助金 最多保留 1 位小数"), "{said}");
+    // `new` takes 8.5 and refuses 8.55 for this figure; 1.5 stays refused for visits.
+    let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
+    assert_eq!(
+        choices.figure_value("aid", "8.5").unwrap().to_string(),
+        "8.5"
+    );
+    assert_eq!(choices.figure_value("aid", "3").unwrap().to_string(), "3.0");
+    assert!(
+        choices
+            .figure_value("aid", "8.55")
+            .unwrap_err()
+            .contains("最多保留 1 位小数")
+    );
+    assert!(
+        choices
+            .figure_value("visits", "1.5")
+            .unwrap_err()
+            .contains("正整数")
+    );
+    let added = common::cli()
+        .args([
+            "new",
+            "--date",
+            "2023-10-01",
+            "--item",
+            "rights",
+            "--text",
+            "慰问",
+        ])
+        .args(["--figure", "aid=0.4"])
+        .arg(dir.path())
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", common::text(&added.stderr));
+    assert!(blocks(dir.path())[2].ends_with("发放救助金9.2万元。"));
+    let refused = common::cli()
+        .args([
+            "new",
+            "--date",
+            "2023-10-02",
+            "--item",
+            "rights",
+            "--text",
+            "慰问",
+        ])
+        .args(["--figure", "aid=0.45"])
+        .arg(dir.path())
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(common::text(&refused.stderr).contains("最多保留 1 位小数"));
+}
+
+#[test]
+fn decimal_yoy_and_rollup() {
+    let root = tempfile::tempdir().unwrap();
+    let write = |name: &str, report: &str, log: &str| {
+        let dir = root.path().join(name);
+        std::fs::create_dir_all(dir.join("activities")).unwrap();
+        std::fs::write(dir.join("report.yaml"), report).unwrap();
+        std::fs::write(dir.join("activities/log.yaml"), log).unwrap();
+        dir
+    };
+    let last = aid_report("")
+        .replace("year: 2023", "year: 2022")
+        .replace("2024-01-10", "2023-01-10");
+    write(
+        "last",
+        &last,
+        &AID_LOG.replace("2023-", "2022-").replace("8.5", "7.7"),
+    );
+    let with_yoy = aid_report("previous: ../last\n")
+        .replace("{{ aid }}万元。", "{{ aid }}万元，{{ aid.yoy }}。");
+    let now = write("now", &with_yoy, AID_LOG);
+    // 8.8 against 8.0: exactly 10%.
+    assert!(
+        blocks(&now)[2].ends_with("发放救助金8.8万元，同比增长10%。"),
+        "{:?}",
+        blocks(&now)
+    );
+    // A county of two members: 8.8 + 8.8.
+    write("a", &aid_report(""), AID_LOG);
+    write("b", &aid_report(""), AID_LOG);
+    let county = aid_report("rollup:\n  members: [../a, ../b]\n");
+    let county = write("county", &county, AID_LOG);
+    let (_out, texts) = build_formats(&county, &[Format::Md]);
+    // (The Markdown escapes every full stop of a cell.)
+    assert!(
+        texts["md"].contains("| 合计 | 6 | 17\\.6 |"),
+        "{}",
+        texts["md"]
+    );
+    // A member counting the same figure to two places is a located error.
+    write(
+        "b",
+        &aid_report("").replace("decimals: 1", "decimals: 2"),
+        AID_LOG,
+    );
+    let found = located(&county);
+    let e038 = found.iter().find(|f| f.0 == "E038").expect("E038");
+    assert_eq!(e038.1, "rollup.members[1]");
+    assert!(
+        e038.2.contains("“aid” 保留 2 位小数，本台账保留 1 位"),
+        "{e038:?}"
+    );
+}
+
+#[test]
+fn a_value_past_its_figure_s_precision_is_a_located_error() {
+    let log = AID_LOG.replace("aid: 8.5", "aid: 8.55");
+    let dir = ledger(&aid_report(""), &log);
+    let found = located(dir.path());
+    let e036 = found.iter().find(|f| f.0 == "E036").expect("E036");
+    assert_eq!(e036.1, "[2].figures.aid");
+    assert_eq!(e036.2, "“8.55” 有 2 位小数，数字项 “aid” 只保留 1 位");
+    assert!(e036.3.starts_with("写成 8.5"), "{e036:?}");
+    let checked = annual_report::check_dir(dir.path());
+    let e036 = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E036")
+        .unwrap();
+    let at = e036.location.as_ref().unwrap();
+    assert_eq!((at.line, at.column), (12, 30));
+    // A decimal in a whole-number figure: E024, naming the figures that take decimals.
+    let log = AID_LOG.replace("visits: 1,", "visits: 1.5,");
+    let dir = ledger(&aid_report(""), &log);
+    let found = located(dir.path());
+    let e024 = found.iter().find(|f| f.0 == "E024").expect("E024");
+    assert_eq!(e024.2, "“1.5” 不是整数");
+    assert!(
+        e024.3.contains("可以写小数的数字项：aid（救助金）（1 位）"),
+        "{e024:?}"
+    );
+    // Without any decimal figure the help says how to declare one.
+    let dir = ledger(&report(SECTIONS), &LOG.replace("visits: 3", "visits: 1.5"));
+    let found = located(dir.path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "E024" && f.3.contains("decimals: 1")),
+        "{found:?}"
+    );
+    // Participants are people: a whole number, whatever the figures declare.
+    let log = AID_LOG.replace(
+        "  text: 走访困难妇女\n",
+        "  text: 走访困难妇女\n  participants: 1.5\n",
+    );
+    let found = located(ledger(&aid_report(""), &log).path());
+    assert!(
+        found.iter().any(|f| f.0 == "E024"
+            && f.1 == "[0].participants"
+            && f.3 == "这里只能写 0 或正整数，例如 30"),
+        "{found:?}"
+    );
+    // At most four places may be declared.
+    let dir = ledger(
+        &aid_report("").replace("decimals: 1", "decimals: 9"),
+        AID_LOG,
+    );
+    let found = located(dir.path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "E037" && f.1 == "figures.aid.decimals"),
+        "{found:?}"
+    );
+}
+
+/// An item whose paragraph is 一是/二是 parts, each with its own figure sentence.
+fn entries_report(extra: &str) -> String {
+    format!(
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  events: {{ label: 活动, unit: 场 }}
+  served: {{ label: 服务妇女儿童, unit: 人次 }}
+  aid: {{ label: 慰问金, unit: 万元, decimals: 1 }}
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: family
+        lead: 放大联动效应，丰富新时代家庭工作内涵。
+        separator: ；
+        entries:
+          - id: family-events
+            summary: 开展家庭教育、亲子阅读等活动{{{{ events }}}}场，服务妇女儿童{{{{ served }}}}余人次
+          - id: family-aid
+            lead: 开展“两节”走访慰问，
+            summary: 发放慰问金{{{{ aid }}}}万元
+        summary: 全年共开展活动{{{{ events }}}}场。
+{extra}"
+    )
+}
+
+const ENTRIES_LOG: &str = "- date: 2023-03-08
+  item: family-events
+  figures: { events: 5, served: 200 }
+- date: 2023-06-01
+  item: family-events
+  figures: { events: 7, served: 400 }
+- date: 2023-01-15
+  item: family-aid
+  figures: { aid: 0.4 }
+- date: 2023-02-01
+  item: family
+  text: 召开家庭工作推进会
+";
+
+#[test]
+fn an_enumerated_entry_carries_its_own_activities_and_figures() {
+    let dir = ledger(&entries_report(""), ENTRIES_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2],
+        "1.放大联动效应，丰富新时代家庭工作内涵。召开家庭工作推进会。\
+         一是开展家庭教育、亲子阅读等活动12场，服务妇女儿童600余人次；\
+         二是开展“两节”走访慰问，发放慰问金0.4万元。全年共开展活动12场。"
+    );
+    // An entry's activity text prints inside its part, before its figure sentence.
+    let with_text = ENTRIES_LOG.replace(
+        "  figures: { events: 7, served: 400 }",
+        "  text: 六一亲子阅读\n  figures: { events: 7, served: 400 }",
+    );
+    let dir2 = ledger(&entries_report(""), &with_text);
+    assert!(
+        blocks(dir2.path())[2].contains("一是六一亲子阅读。开展家庭教育"),
+        "{:?}",
+        blocks(dir2.path())
+    );
+    // stats: an entry row after its item, with the entry's own totals.
+    let prepared = annual_report::prepare(dir.path()).unwrap();
+    let stats = annual_report::ledger::stats::stats(&prepared.aggregate, None);
+    let csv = stats.to_csv();
+    assert!(
+        csv.contains("item,work,family,放大联动效应，丰富新时代家庭工作内涵。,4,12,600,0.4\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("entry,work,family-events,开展家庭教育、亲子阅读等活动{{ events }}场，服务妇女儿童{{ served }}余人次,2,12,600,0.0\r\n"), "{csv}");
+    assert!(
+        csv.contains("entry,work,family-aid,开展“两节”走访慰问，,1,0,0,0.4\r\n"),
+        "{csv}"
+    );
+    assert!(stats.to_table().contains("分项"));
+    // new and import offer the entries as items.
+    let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
+    let ids: Vec<&str> = choices.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["family", "family-events", "family-aid"]);
+    assert_eq!(choices.item("family-aid").unwrap().figures, ["aid"]);
+    let csv = dir.path().join("台账.csv");
+    std::fs::write(
+        &csv,
+        "日期,条目,活动内容,慰问金（万元）\n2023-09-01,family-aid,中秋慰问,0.2\n",
+    )
+    .unwrap();
+    let options = annual_report::ledger::sheet::import::ImportOptions::default();
+    annual_report::ledger::sheet::import::import(dir.path(), &csv, &options).unwrap();
+    assert!(
+        blocks(dir.path())[2].contains("二是开展“两节”走访慰问，中秋慰问。发放慰问金0.6万元。"),
+        "{:?}",
+        blocks(dir.path())
+    );
+}
+
+#[test]
+fn mistakes_with_entries_are_located() {
+    // enumerate and entries both number the paragraph: refused.
+    let both = entries_report("").replace(
+        "        separator: ；\n",
+        "        separator: ；\n        enumerate: true\n",
+    );
+    let dir = ledger(&both, ENTRIES_LOG);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E039".into(),
+        "sections[0].items[0].enumerate".into()
+    )));
+    // An entry's id is an item id: unique, and offered when an activity misspells one.
+    let twice = entries_report("").replace("id: family-aid", "id: family");
+    let dir = ledger(&twice, ENTRIES_LOG);
+    assert!(findings(dir.path()).iter().any(|f| f.1 == "E025"));
+    let dir = ledger(
+        &entries_report(""),
+        &ENTRIES_LOG.replace("item: family-aid", "item: family-ad"),
+    );
+    let report = annual_report::check_dir(dir.path());
+    let e022 = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E022")
+        .unwrap();
+    assert!(e022.allowed.contains(&"family-aid".to_owned()), "{e022:?}");
+    assert!(
+        e022.help.as_deref().unwrap().contains("family-aid"),
+        "{e022:?}"
+    );
+    // An entry without text and without activities.
+    let log = ENTRIES_LOG.replace(
+        "- date: 2023-01-15\n  item: family-aid\n  figures: { aid: 0.4 }\n",
+        "",
+    );
+    let dir = ledger(&entries_report(""), &log);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E027".into(),
+        "sections[0].items[0].entries[1].text".into()
+    )));
+}
+
+/// A summary-and-plan document: two parts, each with （一） sections and 1. items.
+const PARTS: &str = "parts:
+  - id: review
+    title: 2023年工作总结
+  - id: plan
+    title: 2024年工作计划
+sections:
+  - id: rights
+    part: review
+    title: 维护妇女权益
+    items:
+      - id: visits
+        lead: 扎实开展维权工作。
+        summary: 全年接待来访{{ visits }}件。
+      - id: law
+        text: 深入开展普法宣传。
+  - id: care
+    part: review
+    title: 关爱留守儿童
+    items:
+      - id: children
+        text: 开展关爱活动。
+  - id: next
+    part: plan
+    title: 强化思想引领
+    items:
+      - id: study
+        text: 组织学习宣讲。
+";
+
+const PARTS_LOG: &str = "- date: 2023-03-08\n  item: visits\n  figures: { visits: 4 }\n";
+
+#[test]
+fn a_summary_and_plan_document_has_three_heading_levels() {
+    let dir = ledger(&report(PARTS), PARTS_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[1..],
+        [
+            "一、2023年工作总结",
+            "（一）维护妇女权益",
+            "1.扎实开展维权工作。全年接待来访4件。",
+            "2.深入开展普法宣传。",
+            "（二）关爱留守儿童",
+            "1.开展关爱活动。",
+            "二、2024年工作计划",
+            "（一）强化思想引领",
+            "1.组织学习宣讲。",
+        ]
+    );
+    let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Txt, Format::Typ]);
+    // Markdown (and so HTML): level 1 ##, level 2 ###.
+    assert!(
+        texts["md"].contains("\n## 一、2023年工作总结\n"),
+        "{}",
+        texts["md"]
+    );
+    assert!(
+        texts["md"].contains("\n### （一）维护妇女权益\n"),
+        "{}",
+        texts["md"]
+    );
+    assert!(texts["txt"].contains("二、2024年工作计划\n\n（一）强化思想引领\n\n1.组织学习宣讲。"));
+    // Typst: parts as level-one headings in 黑体, sections as level-two in 楷体.
+    let typ = &texts["typ"];
+    assert_eq!(typ.matches("#heading-one").count(), 2, "{typ}");
+    assert_eq!(typ.matches("#heading-two").count(), 3, "{typ}");
+    let part = typ.split("#heading-one(fonts: fonts)[").nth(2).unwrap();
+    assert!(part.starts_with("\n#gl(h(31.586pt), \"二\""), "{part}");
+    let section = part.split("#heading-two(fonts: fonts)[").nth(1).unwrap();
+    assert!(section.contains("\"强化思想引领\""), "{section}");
+    // Word: the same three levels, as heading styles one and two and body paragraphs.
+    let docx = docx_paragraphs(dir.path());
+    assert_eq!(
+        docx[1..4],
+        [
+            "一、2023年工作总结",
+            "（一）维护妇女权益",
+            "1.扎实开展维权工作。全年接待来访4件。"
+        ]
+    );
+    let (_out, files) = build_files(dir.path(), &[Format::Docx]);
+    let bytes = files.iter().find(|(n, _)| n.ends_with(".docx")).unwrap().1;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let style_of = |text: &str| {
+        let at = xml.find(text).unwrap();
+        let p = xml[..at].rfind("<w:p>").unwrap();
+        let style = xml[p..at].split("w:pStyle w:val=\"").nth(1);
+        style.map(|s| s.split('"').next().unwrap().to_owned())
+    };
+    let (one, two) = (style_of("一、2023年"), style_of("（一）维护"));
+    // 一级标题 (黑体, outline level 1) and 二级标题 (楷体_GB2312, outline level 2).
+    assert_eq!(one.as_deref(), Some("Yijibiaoti"));
+    assert_eq!(two.as_deref(), Some("Erjibiaoti"));
+    assert_eq!(style_of("二、2024年"), one);
+    assert_eq!(style_of("（一）强化"), two);
+    assert_eq!(style_of("组织学习宣讲"), None);
+    // The plans, when written, are the next part.
+    let dir = ledger(
+        &report(&format!("{PARTS}plans:\n  items: [继续做好工作。]\n")),
+        PARTS_LOG,
+    );
+    let got = blocks(dir.path());
+    assert_eq!(
+        got[got.len() - 2..],
+        ["三、下一步工作计划", "1.继续做好工作。"]
+    );
+}
+
+#[test]
+fn mistakes_with_parts_are_located() {
+    let codes = |body: &str| findings(ledger(&report(body), PARTS_LOG).path());
+    let has = |found: &[(Severity, String, String)], code: &str, field: &str| {
+        found.contains(&(Severity::Error, code.into(), field.into()))
+    };
+    let found = codes(&PARTS.replacen("    part: review\n", "", 1));
+    assert!(has(&found, "E045", "sections[0].part"), "{found:?}");
+    let found = codes(&PARTS.replacen("part: review", "part: reveiw", 1));
+    assert!(has(&found, "E045", "sections[0].part"), "{found:?}");
+    // A part's sections stand together, in the order of the parts.
+    let swapped = PARTS
+        .replace("    part: plan\n", "    part: review\n")
+        .replace(
+            "    part: review\n    title: 关爱",
+            "    part: plan\n    title: 关爱",
+        );
+    let found = codes(&swapped);
+    assert!(has(&found, "E045", "sections[2].part"), "{found:?}");
+    let found = codes(&PARTS.replace("    part: plan\n", "    part: review\n"));
+    assert!(has(&found, "E027", "parts[1].id"), "{found:?}");
+    let found = codes(&PARTS.replace(
+        "    title: 关爱留守儿童\n",
+        "    title: 关爱留守儿童\n    numbering: （一）\n",
+    ));
+    assert!(has(&found, "E045", "sections[1].numbering"), "{found:?}");
+    let found = codes(&PARTS.replace(
+        "    title: 关爱留守儿童\n",
+        "    title: 关爱留守儿童\n    run_in: true\n",
+    ));
+    assert!(has(&found, "E045", "sections[1].run_in"), "{found:?}");
+    let found = codes(&SECTIONS.replace(
+        "    title: 主要工作\n",
+        "    title: 主要工作\n    part: review\n",
+    ));
+    assert!(has(&found, "E045", "sections[0].part"), "{found:?}");
+}
+
+#[test]
+fn an_entry_s_yoy_compares_the_same_entry_last_year() {
+    let root = tempfile::tempdir().unwrap();
+    let write = |name: &str, report: &str, log: &str| {
+        let dir = root.path().join(name);
+        std::fs::create_dir_all(dir.join("activities")).unwrap();
+        std::fs::write(dir.join("report.yaml"), report).unwrap();
+        std::fs::write(dir.join("activities/log.yaml"), log).unwrap();
+        dir
+    };
+    let last = entries_report("")
+        .replace("year: 2023", "year: 2022")
+        .replace("2024-01-10", "2023-01-10");
+    write(
+        "last",
+        &last,
+        &ENTRIES_LOG.replace("2023-", "2022-").replace("0.4", "0.5"),
+    );
+    let now = entries_report("previous: ../last\n").replace(
+        "发放慰问金{{ aid }}万元",
+        "发放慰问金{{ aid }}万元，{{ aid.yoy }}",
+    );
+    let now = write("now", &now, ENTRIES_LOG);
+    // 0.4 against 0.5 of the same entry: down 20%.
+    assert!(
+        blocks(&now)[2].contains("发放慰问金0.4万元，同比下降20%。"),
+        "{:?}",
+        blocks(&now)
+    );
+}
+
+#[test]
+fn the_editor_schema_describes_the_new_shapes_in_chinese() {
+    let out = common::cli().arg("schema").output().unwrap();
+    let schema = common::text(&out.stdout);
+    for described in [
+        "小数位数（0–4）",
+        "分项：段落中的“一是……二是……”",
+        "一级标题“部分”",
+        "所属部分",
+    ] {
+        assert!(schema.contains(described), "{described}");
+    }
+    let out = common::cli()
+        .args(["schema", "--activities"])
+        .output()
+        .unwrap();
+    assert!(common::text(&out.stdout).contains("或条目下分项 entries 的 id"));
+}

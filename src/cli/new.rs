@@ -85,7 +85,15 @@ fn ask_figures(choices: &Choices, item: &ItemChoice) -> Result<Vec<(String, Stri
         } else {
             format!("，单位：{}", figure.unit)
         };
-        let question = format!("{}（{key}{unit}；回车表示这次没有）：", figure.label);
+        let places = if figure.decimals == 0 {
+            String::new()
+        } else {
+            format!("，可保留 {} 位小数", figure.decimals)
+        };
+        let question = format!(
+            "{}（{key}{unit}{places}；回车表示这次没有）：",
+            figure.label
+        );
         let value = ask_until(&question, |typed| {
             if typed.is_empty() {
                 Ok(None)

@@ -1,7 +1,8 @@
 //! Composition: the aggregated year becomes the document: final text of every heading
 //! and paragraph, numbering decided, punctuation full-width. Renderers only lay it out.
 
-use crate::ledger::aggregate::{Aggregate, yoy_text};
+use crate::amount::Amount;
+use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::{Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Item, Located};
@@ -51,6 +52,8 @@ pub struct Rollup {
     pub title: String,
     /// Figure columns (label with unit).
     pub columns: Vec<String>,
+    /// Decimal places of each column's values, for a spreadsheet's number format.
+    pub decimals: Vec<u8>,
     /// One row per member: its name and values.
     pub rows: Vec<RollupRow>,
     /// Sums over the members.
@@ -103,6 +106,20 @@ pub struct DocSection {
     pub heading: bool,
     /// Its numbered items.
     pub items: Vec<DocItem>,
+    /// The heading of the part (一、2022年工作总结) that begins with this section,
+    /// printed before it; only in a document with parts.
+    pub part: Option<DocPart>,
+    /// The heading's level: 1 (一、, 黑体) or 2 (（一）, 楷体) under a part.
+    pub level: u8,
+}
+
+/// A top-level part's heading.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocPart {
+    /// 一、
+    pub number: String,
+    /// Heading text.
+    pub title: String,
 }
 
 /// One item: either a numbered paragraph (`1.` + text) or a sub-heading (`（一）` +
@@ -137,10 +154,10 @@ pub struct FigureTotal {
     pub label: String,
     /// Unit.
     pub unit: String,
-    /// Sum over all activities.
-    pub total: u64,
-    /// Last year's sum, when last year's ledger is known.
-    pub previous: Option<u64>,
+    /// Total over all activities, with the figure's precision.
+    pub total: Amount,
+    /// Last year's total, when last year's ledger is known.
+    pub previous: Option<Amount>,
     /// The 同比 wording, e.g. 同比增长20%.
     pub yoy: Option<String>,
 }
@@ -154,6 +171,16 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         .iter()
         .enumerate()
         .map(|(si, section)| {
+            let part = year.part_starting_at(si).map(|(_, title)| {
+                // Each part numbers its sections from （一）.
+                printed_headings = 0;
+                DocPart {
+                    number: year
+                        .part_style
+                        .label(number(section.part.unwrap_or_default())),
+                    title: normalize(&title.value),
+                }
+            });
             let mut doc_section = DocSection {
                 id: section.id.clone(),
                 number: if section.heading {
@@ -164,15 +191,22 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
                 },
                 title: normalize(&section.title.value),
                 heading: section.heading,
+                part,
+                level: if section.part.is_some() { 2 } else { 1 },
                 items: section
                     .items
                     .iter()
                     .enumerate()
                     .map(|(ii, item)| {
                         let value_of = |placeholder: Placeholder| {
-                            summary_value(agg, previous, si, ii, placeholder)
+                            summary_value(agg, previous, &agg.items[si][ii], &item.id, placeholder)
                         };
-                        compose_item(item, section.item_style, number(ii), &value_of)
+                        let entry_value_of = |ei: usize, placeholder: Placeholder| {
+                            let totals = &agg.entries[si][ii][ei];
+                            summary_value(agg, previous, totals, &item.entries[ei].id, placeholder)
+                        };
+                        let values = (&value_of as _, &entry_value_of as _);
+                        compose_item(item, section.item_style, number(ii), values)
                     })
                     .collect(),
             };
@@ -184,11 +218,20 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         .collect();
     if let Some((title, plans)) = &year.plans {
         let style = default_plan_style(year.sections.first().map(|s| s.item_style));
+        // Under parts the plans are the next part; else the next section.
+        let plans_number = match year.parts.len() {
+            0 => year.section_style.label(printed_headings + 1),
+            parts => year
+                .part_style
+                .label(u32::try_from(parts + 1).unwrap_or(u32::MAX)),
+        };
         sections.push(DocSection {
             id: "plans".into(),
-            number: year.section_style.label(printed_headings + 1),
+            number: plans_number,
             title: normalize(&title.value),
             heading: true,
+            part: None,
+            level: 1,
             items: plans
                 .iter()
                 .enumerate()
@@ -233,16 +276,16 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         figures: year
             .figures
             .iter()
-            .zip(&agg.total.0)
+            .zip(agg.total.amounts(&year.figures))
             .map(|(f, total)| {
-                let previous = previous.and_then(|p| p.total.get(&p.year.figures, &f.key));
+                let previous = previous.and_then(|p| p.total.amount(&p.year.figures, &f.key));
                 FigureTotal {
                     key: f.key.clone(),
                     label: f.label.clone(),
                     unit: f.unit.clone(),
-                    total: *total,
+                    total,
                     previous,
-                    yoy: previous.map(|p| yoy_text(*total, p)),
+                    yoy: previous.map(|p| yoy_text(total, p)),
                 }
             })
             .collect(),
@@ -253,27 +296,20 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
     }
 }
 
-/// A summary placeholder's text: `key` is the item's sum, `key.yoy` its 同比 against
-/// the same item last year.
+/// A summary placeholder's text: `key` is the total in `totals` (an item's or an
+/// entry's), `key.yoy` its 同比 against the item or entry of the same `id` last year.
 fn summary_value(
     agg: &Aggregate,
     previous: Option<&Aggregate>,
-    si: usize,
-    ii: usize,
+    totals: &Totals,
+    id: &str,
     Placeholder { key, yoy }: Placeholder,
 ) -> Option<String> {
-    let year = &agg.year;
-    let current = agg.items[si][ii].get(&year.figures, key)?;
+    let current = totals.amount(&agg.year.figures, key)?;
     if !yoy {
         return Some(current.to_string());
     }
-    let item_id = &year.sections[si].items[ii].id;
-    let last = previous.and_then(|p| {
-        p.year.sections.iter().enumerate().find_map(|(psi, s)| {
-            let pii = s.items.iter().position(|i| &i.id == item_id)?;
-            p.items[psi][pii].get(&p.year.figures, key)
-        })
-    });
+    let last = previous.and_then(|p| p.totals_of(id)?.amount(&p.year.figures, key));
     Some(last.map_or_else(
         || "上年无此项数据".to_owned(),
         |last| yoy_text(current, last),
@@ -284,7 +320,7 @@ fn summary_value(
 fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     let figures = &agg.year.figures;
     let value = |member: &Aggregate, totals: &crate::ledger::aggregate::Totals, key: &str| {
-        totals.get(&member.year.figures, key)
+        totals.amount(&member.year.figures, key)
     };
     let row = |member: &Aggregate, totals: &crate::ledger::aggregate::Totals| RollupRow {
         organization: member.year.organization.value.trim().to_owned(),
@@ -304,11 +340,15 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
                 TotalRule::Max => u64::max,
                 TotalRule::Sum | TotalRule::Latest => crate::limits::checked_sum,
             };
-            members
+            // The link refuses a member whose precision differs (E038): every value
+            // here is in units of this report's last place.
+            let total = members
                 .iter()
                 .filter_map(|m| value(m, &m.total, &f.key))
-                .fold(0, combine)
-                .to_string()
+                .filter(|a| a.decimals == f.decimals)
+                .map(|a| a.scaled)
+                .fold(0, combine);
+            f.amount(total).to_string()
         })
         .collect();
     let sections = agg
@@ -330,6 +370,7 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     Rollup {
         title: normalize(title),
         columns: figures.iter().map(|f| f.heading()).collect(),
+        decimals: figures.iter().map(|f| f.decimals).collect(),
         rows: members.iter().map(|m| row(m, &m.total)).collect(),
         total,
         sections,
@@ -382,14 +423,36 @@ fn optional_paragraphs(text: Option<&Located<String>>) -> Vec<RichText> {
     })
 }
 
-/// An item's paragraphs: lead, fixed text, activities (plain or 一是……) and the
-/// summary sentence where the item puts it (before, between or after).
-fn compose_item(
+/// The values of an item's summary placeholders, and of its entries' (by index).
+type Values<'a> = (
+    &'a dyn Fn(Placeholder) -> Option<String>,
+    &'a dyn Fn(usize, Placeholder) -> Option<String>,
+);
+
+/// An item's paragraphs: lead, fixed text, activities (plain or 一是……), its 一是
+/// entries, and the summary sentence where the item puts it (before, between or
+/// after).
+fn compose_item(item: &Item, style: NumberStyle, position: u32, values: Values) -> DocItem {
+    let paras = item_paragraphs(item, style, values);
+    let is_heading = style.is_subheading();
+    DocItem {
+        id: item.id.clone(),
+        number: style.label(position),
+        title: item
+            .title
+            .as_ref()
+            .filter(|_| is_heading)
+            .map(|t| normalize(&t.value)),
+        paragraphs: paras.iter().map(|p| RichText::parse(p)).collect(),
+    }
+}
+
+/// The text of an item's (or an entry's) paragraphs, before inline markup is read.
+fn item_paragraphs(
     item: &Item,
     style: NumberStyle,
-    position: u32,
-    value_of: &dyn Fn(Placeholder) -> Option<String>,
-) -> DocItem {
+    (value_of, entry_value_of): Values,
+) -> Vec<String> {
     let mut paras: Vec<String> = vec![String::new()];
     let summary = item
         .summary
@@ -425,29 +488,45 @@ fn compose_item(
             add_sentence(&mut paras, text);
         }
     }
+    let parts = entry_texts(item, entry_value_of);
+    if !parts.is_empty() {
+        add_sentence(&mut paras, &enumerated(&parts, &item.separator));
+    }
     if let Some(after) = summary_here(SummaryPlace::After) {
         add_sentence(&mut paras, after);
     }
     let summary_last = summary.is_some() && item.summary_at == SummaryPlace::After;
-    let ends_with_an_activity =
-        !item.enumerate && (!texts.is_empty() || list.is_some()) && !summary_last;
+    let ends_with_an_activity = !item.enumerate
+        && parts.is_empty()
+        && (!texts.is_empty() || list.is_some())
+        && !summary_last;
     if ends_with_an_activity {
         // Fixed text and summaries print as the clerk wrote them; an activity text is
         // a record, and a sentence made of it must end like one.
         close_paragraph(paras.last_mut().expect("never empty"));
     }
     paras.retain(|p| !p.is_empty());
-    let is_heading = style.is_subheading();
-    DocItem {
-        id: item.id.clone(),
-        number: style.label(position),
-        title: item
-            .title
-            .as_ref()
-            .filter(|_| is_heading)
-            .map(|t| normalize(&t.value)),
-        paragraphs: paras.iter().map(|p| RichText::parse(p)).collect(),
-    }
+    paras
+}
+
+/// Each 一是 entry of an item as one run of text (its paragraphs joined), with its own
+/// figures; an entry with nothing to print is left out.
+fn entry_texts(
+    item: &Item,
+    value_of: &dyn Fn(usize, Placeholder) -> Option<String>,
+) -> Vec<String> {
+    // An entry has no entries of its own (the check builds none), so nothing asks.
+    let none = |_: usize, _: Placeholder| None;
+    item.entries
+        .iter()
+        .enumerate()
+        .map(|(ei, entry)| {
+            let own = |placeholder: Placeholder| value_of(ei, placeholder);
+            // Ordinal style: a list inside an entry's activity is numbered （1）.
+            item_paragraphs(entry, NumberStyle::Ordinal, (&own, &none)).concat()
+        })
+        .filter(|text| !text.is_empty())
+        .collect()
 }
 
 /// Appends a sentence to the last paragraph.

@@ -5,7 +5,7 @@
 use crate::diag::Location;
 use crate::diag::{Diagnostic, Report};
 use crate::document::compose::Document;
-use crate::ledger::aggregate::Aggregate;
+use crate::ledger::aggregate::{Aggregate, Totals};
 use crate::ledger::presets;
 use crate::ledger::template::Template;
 use crate::ledger::year::{Item, Located, Year};
@@ -278,19 +278,22 @@ fn item_numbering_gaps(year: &Year, doc: &Document, report: &Report) -> Vec<Diag
 /// A finding about an item's paragraph, placed at the first of the item's texts that
 /// contains `needle`, else at the item's id.
 fn locate_in_item(item: &Item, report: &Report, d: Diagnostic, needle: &str) -> Diagnostic {
-    let fields = [
-        ("lead", &item.lead),
-        ("text", &item.text),
-        ("summary", &item.summary),
-    ];
-    let texts = fields
-        .into_iter()
-        .filter_map(|(f, t)| t.as_ref().map(|t| (f, t)))
-        .chain(
-            item.activities
-                .iter()
-                .filter_map(|a| a.text.as_ref().map(|t| ("text", t))),
-        );
+    // The item's texts first, then each 一是 entry's, in the paragraph's order.
+    let texts = item.with_entries().flat_map(|item| {
+        let fields = [
+            ("lead", &item.lead),
+            ("text", &item.text),
+            ("summary", &item.summary),
+        ];
+        fields
+            .into_iter()
+            .filter_map(|(f, t)| t.as_ref().map(|t| (f, t)))
+            .chain(
+                item.activities
+                    .iter()
+                    .filter_map(|a| a.text.as_ref().map(|t| ("text", t))),
+            )
+    });
     for (field, text) in texts {
         let folded = fold_lines(&text.value);
         if let Some(byte) = folded.find(needle) {
@@ -445,6 +448,7 @@ fn sample_activities(year: &Year) -> Vec<Diagnostic> {
     year.sections
         .iter()
         .flat_map(|s| &s.items)
+        .flat_map(Item::with_entries)
         .flat_map(|i| &i.activities)
         .filter_map(|a| a.text.as_ref())
         .filter(|text| presets::is_sample_text(&text.value))
@@ -484,25 +488,39 @@ fn zero_figures(agg: &Aggregate) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (si, section) in year.sections.iter().enumerate() {
         for (ii, item) in section.items.iter().enumerate() {
-            let Some(summary) = &item.summary else {
-                continue;
-            };
-            for key in Template::parse(&summary.value).figure_keys() {
-                if agg.items[si][ii].get(&year.figures, key) == Some(0) {
-                    out.push(
-                        Diagnostic::warning(
-                            "W106",
-                            format!("条目 “{}” 的汇总句中“{key}”合计为 0", item.id),
-                        )
-                        .at(summary.at.clone())
-                        .field("summary")
-                        .help(format!("在活动台账中记下 {key}，或删去这句汇总")),
-                    );
-                }
+            let entries = item.entries.iter().zip(&agg.entries[si][ii]);
+            for (item, totals) in std::iter::once((item, &agg.items[si][ii])).chain(entries) {
+                let Some(summary) = &item.summary else {
+                    continue;
+                };
+                zero_in(year, item, summary, totals, &mut out);
             }
         }
     }
     out
+}
+
+/// W106 for one summary sentence of an item or entry against its totals.
+fn zero_in(
+    year: &Year,
+    item: &Item,
+    summary: &Located<String>,
+    totals: &Totals,
+    out: &mut Vec<Diagnostic>,
+) {
+    for key in Template::parse(&summary.value).figure_keys() {
+        if totals.get(&year.figures, key) == Some(0) {
+            out.push(
+                Diagnostic::warning(
+                    "W106",
+                    format!("条目 “{}” 的汇总句中“{key}”合计为 0", item.id),
+                )
+                .at(summary.at.clone())
+                .field("summary")
+                .help(format!("在活动台账中记下 {key}，或删去这句汇总")),
+            );
+        }
+    }
 }
 
 /// W107: a section without items.

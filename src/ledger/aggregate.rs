@@ -2,8 +2,9 @@
 //! item, per section, per month and for the year, each by its declared rule (summed,
 //! the largest, or the latest).
 
+use crate::amount::Amount;
 use crate::ledger::model::TotalRule;
-use crate::ledger::year::{Figure, Year};
+use crate::ledger::year::{Figure, Item, Year};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -53,9 +54,24 @@ impl Totals {
         }
     }
 
-    /// The sum for `key`.
+    /// The total for `key`, in units of its figure's last declared place.
     pub fn get(&self, figures: &[Figure], key: &str) -> Option<u64> {
         figures.iter().position(|f| f.key == key).map(|i| self.0[i])
+    }
+
+    /// The total for `key` with its figure's precision.
+    pub fn amount(&self, figures: &[Figure], key: &str) -> Option<Amount> {
+        let i = figures.iter().position(|f| f.key == key)?;
+        Some(figures[i].amount(self.0[i]))
+    }
+
+    /// Every total with its figure's precision, in declaration order.
+    pub fn amounts(&self, figures: &[Figure]) -> Vec<Amount> {
+        figures
+            .iter()
+            .zip(&self.0)
+            .map(|(f, n)| f.amount(*n))
+            .collect()
     }
 }
 
@@ -65,8 +81,10 @@ pub struct Aggregate {
     /// The checked ledger; each item's activities sorted by date (stable: log order
     /// breaks ties).
     pub year: Year,
-    /// Per section, per item.
+    /// Per section, per item (the item's 一是 entries included).
     pub items: Vec<Vec<Totals>>,
+    /// Per section, per item, per 一是 entry of the item.
+    pub entries: Vec<Vec<Vec<Totals>>>,
     /// Per section.
     pub sections: Vec<Totals>,
     /// Per calendar month, January first.
@@ -84,29 +102,35 @@ pub fn aggregate(mut year: Year) -> Aggregate {
     let mut month_counts = vec![0; 12];
     let mut total = Totals::zero(n);
     let mut items = Vec::with_capacity(year.sections.len());
+    let mut entries = Vec::with_capacity(year.sections.len());
     let mut sections = Vec::with_capacity(year.sections.len());
     for section in &mut year.sections {
         let mut section_totals = Totals::zero(n);
         let mut item_totals = Vec::with_capacity(section.items.len());
+        let mut entry_totals = Vec::with_capacity(section.items.len());
         for item in &mut section.items {
-            item.activities.sort_by_key(|a| a.date);
             let mut sums = Totals::zero(n);
-            for activity in &item.activities {
-                sums.add(&year.figures, &activity.figures, activity.date);
-                let month = activity.date.month0() as usize;
-                months[month].add(&year.figures, &activity.figures, activity.date);
-                month_counts[month] += 1;
+            let mut parts = Vec::with_capacity(item.entries.len());
+            for entry in &mut item.entries {
+                let own = activity_totals(entry, &year.figures, &mut months, &mut month_counts);
+                sums.add_totals(&year.figures, &own);
+                parts.push(own);
             }
+            let own = activity_totals(item, &year.figures, &mut months, &mut month_counts);
+            sums.add_totals(&year.figures, &own);
             section_totals.add_totals(&year.figures, &sums);
             item_totals.push(sums);
+            entry_totals.push(parts);
         }
         total.add_totals(&year.figures, &section_totals);
         sections.push(section_totals);
         items.push(item_totals);
+        entries.push(entry_totals);
     }
     Aggregate {
         year,
         items,
+        entries,
         sections,
         months,
         month_counts,
@@ -114,19 +138,61 @@ pub fn aggregate(mut year: Year) -> Aggregate {
     }
 }
 
+/// Sorts an item's own activities by date and totals them, adding each to its month.
+fn activity_totals(
+    item: &mut Item,
+    figures: &[Figure],
+    months: &mut [Totals],
+    month_counts: &mut [usize],
+) -> Totals {
+    item.activities.sort_by_key(|a| a.date);
+    let mut sums = Totals::zero(figures.len());
+    for activity in &item.activities {
+        sums.add(figures, &activity.figures, activity.date);
+        let month = activity.date.month0() as usize;
+        months[month].add(figures, &activity.figures, activity.date);
+        month_counts[month] += 1;
+    }
+    sums
+}
+
+impl Aggregate {
+    /// The totals of the item or 一是 entry `id`.
+    pub fn totals_of(&self, id: &str) -> Option<&Totals> {
+        self.year.sections.iter().enumerate().find_map(|(si, s)| {
+            s.items.iter().enumerate().find_map(|(ii, item)| {
+                if item.id == id {
+                    return Some(&self.items[si][ii]);
+                }
+                let ei = item.entries.iter().position(|e| e.id == id)?;
+                Some(&self.entries[si][ii][ei])
+            })
+        })
+    }
+}
+
 /// The 同比 wording for a figure against last year's: 同比增长20%, 同比下降12.5%,
-/// 与上年持平; a change from zero has no percentage.
-pub fn yoy_text(current: u64, previous: u64) -> String {
-    if current == previous {
+/// 与上年持平; a change from zero has no percentage. The percentage is exact integer
+/// arithmetic on both values at the finer of their precisions, rounded half up to one
+/// place (四舍五入).
+pub fn yoy_text(current: Amount, previous: Amount) -> String {
+    let places = current.decimals.max(previous.decimals);
+    let at_places = |a: Amount| u128::from(a.rescaled(places).unwrap_or(a.scaled));
+    let (now, before) = (at_places(current), at_places(previous));
+    if now == before {
         return "与上年持平".into();
     }
-    if previous == 0 {
+    if before == 0 {
         return format!("上年为0，今年为{current}");
     }
-    let change = (current as f64 - previous as f64) / previous as f64 * 100.0;
-    let percent = format!("{:.1}", change.abs());
-    let percent = percent.trim_end_matches(".0");
-    if change > 0.0 {
+    // Tenths of a percent, rounded half up: |now - before| × 1000 / before.
+    let tenths = (now.abs_diff(before) * 2000 + before) / (2 * before);
+    let percent = if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    };
+    if now > before {
         format!("同比增长{percent}%")
     } else {
         format!("同比下降{percent}%")
@@ -139,9 +205,22 @@ mod tests {
 
     #[test]
     fn yoy_wording() {
-        assert_eq!(yoy_text(12, 10), "同比增长20%");
-        assert_eq!(yoy_text(7, 8), "同比下降12.5%");
-        assert_eq!(yoy_text(5, 5), "与上年持平");
-        assert_eq!(yoy_text(3, 0), "上年为0，今年为3");
+        let whole = |n| Amount::new(n, 0);
+        assert_eq!(yoy_text(whole(12), whole(10)), "同比增长20%");
+        assert_eq!(yoy_text(whole(7), whole(8)), "同比下降12.5%");
+        assert_eq!(yoy_text(whole(5), whole(5)), "与上年持平");
+        assert_eq!(yoy_text(whole(3), whole(0)), "上年为0，今年为3");
+        assert_eq!(yoy_text(whole(2), whole(3)), "同比下降33.3%");
+        assert_eq!(yoy_text(whole(1), whole(3)), "同比下降66.7%");
+        // Decimals: 8.5 against 0.4 (万元), and against a whole 8 of last year.
+        let tenths = |n| Amount::new(n, 1);
+        assert_eq!(yoy_text(tenths(85), tenths(4)), "同比增长2025%");
+        assert_eq!(yoy_text(tenths(85), whole(8)), "同比增长6.3%");
+        assert_eq!(yoy_text(tenths(80), whole(8)), "与上年持平");
+        assert_eq!(yoy_text(tenths(4), tenths(0)), "上年为0，今年为0.4");
+        // Exact where a float is not: 1.005 against 1 is 0.5% and rounds up.
+        let thousandths = |n| Amount::new(n, 3);
+        assert_eq!(yoy_text(thousandths(1005), whole(1)), "同比增长0.5%");
+        assert_eq!(yoy_text(thousandths(10005), whole(10)), "同比增长0.1%");
     }
 }

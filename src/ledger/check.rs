@@ -1,10 +1,12 @@
 //! Validation: turns the ledger as written into a [`Year`] whose every reference,
 //! date and figure is known to be sound, or says precisely what is wrong and where.
 
+use crate::amount::{self, Reading};
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::{
-    ActivitySpec, FigureValue, ItemSpec, OrderedMap, ReportSpec, SectionSpec, Spanned,
+    ActivitySpec, EntrySpec, FigureDecl, FigureValue, ItemSpec, OrderedMap, ReportSpec,
+    SectionSpec, Spanned, TotalRule, is_written,
 };
 use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Activity, Figure, Item, Located, Section, Year};
@@ -214,8 +216,9 @@ impl Checker {
             })
             .collect();
         let figures = self.figures(&file, spec);
-        let sections = self.sections(&file, spec);
+        let mut sections = self.sections(&file, spec);
         self.unique_ids(&file, spec);
+        let parts = self.parts(&file, spec, &mut sections);
         self.numbered_lists(&file, spec);
         let plans = spec.plans.as_ref().map(|p| {
             self.titled_list(
@@ -258,7 +261,9 @@ impl Checker {
                 .map(|u| u.value.trim().to_owned()),
             publication,
             figures,
-            section_style: spec.numbering.sections.value,
+            section_style: section_style(spec),
+            parts,
+            part_style: spec.numbering.parts.value,
             opening,
             sections,
             plans,
@@ -301,9 +306,35 @@ impl Checker {
                         .total
                         .as_ref()
                         .map_or_else(Default::default, |t| t.value),
+                    decimals: self.decimals(file, &key.value, decl),
                 }
             })
             .collect()
+    }
+
+    /// E037: a figure declares at most [`amount::MAX_DECIMALS`] places.
+    fn decimals(&mut self, file: &Arc<str>, key: &str, decl: &FigureDecl) -> u8 {
+        let Some(decimals) = &decl.decimals else {
+            return 0;
+        };
+        if decimals.value <= amount::MAX_DECIMALS {
+            return decimals.value;
+        }
+        self.push(
+            Diagnostic::error(
+                "E037",
+                format!(
+                    "数字项 “{key}” 的小数位数 {} 超出范围，只能是 0 到 {}",
+                    decimals.value,
+                    amount::MAX_DECIMALS
+                ),
+            )
+            .at(at(file, decimals))
+            .field(format!("figures.{key}.decimals"))
+            .allowed((0..=amount::MAX_DECIMALS).map(|d| d.to_string()))
+            .help("金额以万元计时写 1 或 2，例如 8.5 万元写 decimals: 1"),
+        );
+        amount::MAX_DECIMALS
     }
 
     fn sections(&mut self, file: &Arc<str>, spec: &ReportSpec) -> Vec<Section> {
@@ -328,11 +359,119 @@ impl Checker {
                     title: self.text(file, &s.title, &format!("sections[{si}].title")),
                     heading: s.heading,
                     run_in: s.run_in,
+                    part: None,
                     item_style,
                     items,
                 }
             })
             .collect()
+    }
+
+    /// The top-level parts, each section filed under the part it names (E045: a
+    /// section without a part, an unknown part, a part out of order, a part where
+    /// none are declared, items numbered （一） under a part's （一） sections); a part
+    /// without sections is E027.
+    fn parts(
+        &mut self,
+        file: &Arc<str>,
+        spec: &ReportSpec,
+        sections: &mut [Section],
+    ) -> Vec<(String, Located<String>)> {
+        let parts: Vec<(String, Located<String>)> = spec
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| {
+                let title = self.text(file, &p.title, &format!("parts[{pi}].title"));
+                (p.id.value.clone(), title)
+            })
+            .collect();
+        let ids: Vec<&str> = parts.iter().map(|(id, _)| id.as_str()).collect();
+        let mut last = 0;
+        for (si, (s, section)) in spec.sections.iter().zip(sections.iter_mut()).enumerate() {
+            let field = format!("sections[{si}].part");
+            let part = match (&s.part, parts.is_empty()) {
+                (None, true) => continue,
+                (Some(p), true) => Err(Diagnostic::error("E045", "没有声明 parts，节不能写 part")
+                    .at(at(file, p))
+                    .help(
+                        "删去 part；要分成“一、总结 二、计划”两部分时，先在 report.yaml 中写 parts",
+                    )),
+                (None, false) => Err(Diagnostic::error(
+                    "E045",
+                    format!("节 “{}” 没有写所属部分（part）", s.id.value),
+                )
+                .at(at(file, &s.id))
+                .help("写了 parts 的文件，每一节都要用 part 指明它属于哪个部分")),
+                (Some(p), false) => match ids.iter().position(|id| *id == p.value) {
+                    None => Err(
+                        Diagnostic::error("E045", format!("未知的部分 “{}”", p.value))
+                            .at(at(file, p))
+                            .width(p.value.chars().count())
+                            .help("part 必须是 report.yaml 中 parts 的某个 id"),
+                    ),
+                    Some(i) if i < last => Err(Diagnostic::error(
+                        "E045",
+                        format!(
+                            "节 “{}” 所属的部分 “{}” 在前面已经结束",
+                            s.id.value, p.value
+                        ),
+                    )
+                    .at(at(file, p))
+                    .width(p.value.chars().count())
+                    .help("同一部分的节要连在一起，并按 parts 的顺序排列")),
+                    Some(i) => Ok(i),
+                },
+            };
+            match part {
+                Ok(i) => {
+                    last = i;
+                    section.part = Some(i);
+                }
+                Err(d) => self.push(d.field(field).allowed(ids.iter().copied())),
+            }
+            if !parts.is_empty() && s.run_in {
+                // A run-in heading is set in the level-1 face (黑体, bold runs); a
+                // level-2 （一） heading run into its text has no face of its own yet.
+                self.push(
+                    Diagnostic::error("E045", "分部分的文件中节是（一）级，不能标题接排")
+                        .at(at(file, &s.id))
+                        .field(format!("sections[{si}].run_in"))
+                        .help("删去 run_in，让（一）级标题单独成行；或删去 parts"),
+                );
+            }
+            if !parts.is_empty()
+                && let Some(n) = s.numbering.as_ref().filter(|n| n.value.is_subheading())
+            {
+                self.subheading_items(file, n, &format!("sections[{si}].numbering"));
+            }
+        }
+        let items = &spec.numbering.items;
+        if !parts.is_empty() && items.value.is_subheading() {
+            self.subheading_items(file, items, "numbering.items");
+        }
+        for (pi, p) in spec.parts.iter().enumerate() {
+            if !sections.iter().any(|s| s.part == Some(pi)) {
+                self.push(
+                    Diagnostic::error("E027", format!("部分 “{}” 下没有任何节", p.id.value))
+                        .at(at(file, &p.id))
+                        .field(format!("parts[{pi}].id"))
+                        .width(p.id.value.chars().count())
+                        .help(format!("给一节写上 part: {}，或删去这个部分", p.id.value)),
+                );
+            }
+        }
+        parts
+    }
+
+    /// E045: under parts, sections are the （一） level and items the third.
+    fn subheading_items(&mut self, file: &Arc<str>, style: &Spanned<NumberStyle>, field: &str) {
+        self.push(
+            Diagnostic::error("E045", "分部分的文件中节是（一）级，条目不能再按（一）编号")
+                .at(at(file, style))
+                .field(field)
+                .help("条目用 1. 或 1、 编号（三级）；或删去 parts"),
+        );
     }
 
     /// How a section numbers its items: its own setting, else the report's; a run-in
@@ -392,10 +531,8 @@ impl Checker {
                 .help("删去 title，或把这句话写进 lead；需要小标题时把编号设为（一）"),
             );
         }
-        let summary = self.opt_text(file, &item.summary, &format!("{path}.summary"));
-        if let Some(s) = &item.summary {
-            self.placeholders(file, s, &format!("{path}.summary"), figure_keys);
-        }
+        let (summary, list) =
+            self.summary_and_list(file, (&item.summary, &item.list), path, figure_keys);
         let separator = match &item.separator {
             Some(sep) if !SEPARATORS.contains(&sep.value.as_str()) => {
                 self.push(
@@ -409,13 +546,24 @@ impl Checker {
             Some(sep) => sep.value.clone(),
             None => "。".to_owned(),
         };
-        let list = self.opt_text(file, &item.list, &format!("{path}.list"));
-        if let Some(l) = list.as_ref().filter(|l| list_marker(&l.value).is_none()) {
+        let entries = item
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(ei, e)| self.entry(file, e, &format!("{path}.entries[{ei}]"), figure_keys))
+            .collect();
+        if let (true, Some(first)) = (item.enumerate, item.entries.first()) {
             self.push(
-                Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
-                    .at(l.at.clone())
-                    .field(format!("{path}.list"))
-                    .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
+                Diagnostic::error(
+                    "E039",
+                    format!(
+                        "条目 “{}” 有分项（entries），不能再写 enumerate: true",
+                        item.id.value
+                    ),
+                )
+                .at(at(file, &first.id))
+                .field(format!("{path}.enumerate"))
+                .help("分项本身就按“一是……二是……”编号；删去 enumerate，把要编号的活动记到分项下"),
             );
         }
         Item {
@@ -433,7 +581,62 @@ impl Checker {
             enumerate: item.enumerate,
             separator,
             activities: Vec::new(),
+            entries,
         }
+    }
+
+    /// An item's 一是 part, as an item of its own without title, numbering or parts.
+    fn entry(
+        &mut self,
+        file: &Arc<str>,
+        entry: &EntrySpec,
+        path: &str,
+        figure_keys: &[&str],
+    ) -> Item {
+        let (summary, list) =
+            self.summary_and_list(file, (&entry.summary, &entry.list), path, figure_keys);
+        Item {
+            id: entry.id.value.clone(),
+            at: at(file, &entry.id),
+            title: None,
+            list,
+            lead: self.opt_text(file, &entry.lead, &format!("{path}.lead")),
+            text: self.opt_text(file, &entry.text, &format!("{path}.text")),
+            summary,
+            summary_at: entry
+                .summary_at
+                .as_ref()
+                .map_or_else(Default::default, |p| p.value),
+            enumerate: false,
+            separator: "。".to_owned(),
+            activities: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The summary sentence (every placeholder a declared figure) and the list
+    /// sentence (E034 without its `{{ 活动 }}`) of an item or an entry at `path`.
+    fn summary_and_list(
+        &mut self,
+        file: &Arc<str>,
+        (summary, list): (&Option<Spanned<String>>, &Option<Spanned<String>>),
+        path: &str,
+        figure_keys: &[&str],
+    ) -> (Option<Located<String>>, Option<Located<String>>) {
+        let checked_summary = self.opt_text(file, summary, &format!("{path}.summary"));
+        if let Some(s) = summary {
+            self.placeholders(file, s, &format!("{path}.summary"), figure_keys);
+        }
+        let list = self.opt_text(file, list, &format!("{path}.list"));
+        if let Some(l) = list.as_ref().filter(|l| list_marker(&l.value).is_none()) {
+            self.push(
+                Diagnostic::error("E034", "列举句中没有 {{ 活动 }}")
+                    .at(l.at.clone())
+                    .field(format!("{path}.list"))
+                    .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
+            );
+        }
+        (checked_summary, list)
     }
 
     /// Every `{{ key }}` in a summary names a declared figure.
@@ -481,10 +684,14 @@ impl Checker {
 
     fn unique_ids(&mut self, file: &Arc<str>, spec: &ReportSpec) {
         let mut seen: HashMap<&str, Location> = HashMap::new();
-        let ids = spec
-            .sections
-            .iter()
-            .flat_map(|s| std::iter::once(&s.id).chain(s.items.iter().map(|i| &i.id)));
+        let ids = spec.sections.iter().flat_map(|s| {
+            let items = s
+                .items
+                .iter()
+                .flat_map(|i| std::iter::once(&i.id).chain(i.entries.iter().map(|e| &e.id)));
+            std::iter::once(&s.id).chain(items)
+        });
+        let ids = ids.chain(spec.parts.iter().map(|p| &p.id));
         for id in ids {
             if !is_identifier(&id.value) {
                 self.push(
@@ -511,29 +718,31 @@ impl Checker {
     /// Files each valid activity under its item; returns the ids of all items that some
     /// activity names, valid or not.
     fn attach_activities(&mut self, ledger: &Ledger, year: &mut Year) -> HashSet<String> {
-        let index: HashMap<String, (usize, usize)> = year
+        // Where an id files an activity: section, item, and the item's entry if any.
+        let index: HashMap<String, (usize, usize, Option<usize>)> = year
             .sections
             .iter()
             .enumerate()
             .flat_map(|(si, s)| {
-                s.items
-                    .iter()
-                    .enumerate()
-                    .map(move |(ii, i)| (i.id.clone(), (si, ii)))
+                s.items.iter().enumerate().flat_map(move |(ii, i)| {
+                    let entries = i
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .map(move |(ei, e)| (e.id.clone(), (si, ii, Some(ei))));
+                    std::iter::once((i.id.clone(), (si, ii, None))).chain(entries)
+                })
             })
             .collect();
-        let item_ids: Vec<String> = year
-            .sections
-            .iter()
-            .flat_map(|s| s.items.iter().map(|i| i.id.clone()))
-            .collect();
-        let item_words: Vec<(String, Vec<String>)> = year
-            .sections
-            .iter()
-            .flat_map(|s| s.items.iter().map(|i| (i.id.clone(), item_words(i))))
-            .collect();
-        let figure_keys: Vec<&str> = year.figures.iter().map(|f| f.key.as_str()).collect();
-        let figure_names: Vec<String> = year.figures.iter().map(Figure::named).collect();
+        let filed = || {
+            year.sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .flat_map(Item::with_entries)
+        };
+        let item_ids: Vec<String> = filed().map(|i| i.id.clone()).collect();
+        let item_words: Vec<(String, Vec<String>)> =
+            filed().map(|i| (i.id.clone(), item_words(i))).collect();
         let mut ids: HashMap<String, Location> = HashMap::new();
         let mut referenced = HashSet::new();
         let mut totals: HashMap<&str, Option<u64>> = HashMap::new();
@@ -541,8 +750,7 @@ impl Checker {
             for (n, spec) in log.activities.iter().enumerate() {
                 referenced.insert(spec.item.value.clone());
                 let path = format!("[{n}]");
-                let activity =
-                    self.activity(&log.file, spec, &path, year, (&figure_keys, &figure_names));
+                let activity = self.activity(&log.file, spec, &path, year);
                 if let Some(id) = &spec.id {
                     let here = at(&log.file, id);
                     if let Some(first) = ids.get(&id.value) {
@@ -557,10 +765,15 @@ impl Checker {
                     }
                 }
                 match index.get(spec.item.value.as_str()) {
-                    Some(&(si, ii)) => {
+                    Some(&(si, ii, entry)) => {
                         if let Some(activity) = activity {
-                            self.add_to_totals(&mut totals, &log.file, spec, &path);
-                            year.sections[si].items[ii].activities.push(activity);
+                            let figures = (&year.figures[..], &activity.figures[..]);
+                            self.add_to_totals(&mut totals, &log.file, spec, figures, &path);
+                            let item = &mut year.sections[si].items[ii];
+                            match entry {
+                                Some(ei) => item.entries[ei].activities.push(activity),
+                                None => item.activities.push(activity),
+                            }
                         }
                     }
                     None => self.push(
@@ -581,7 +794,8 @@ impl Checker {
 
     /// W003: an activity's short name prints only in its item's list sentence.
     fn unlisted_names(&mut self, year: &Year) {
-        for item in year.sections.iter().flat_map(|s| &s.items) {
+        let filed = year.sections.iter().flat_map(|s| &s.items);
+        for item in filed.flat_map(Item::with_entries) {
             if item.list.is_some() {
                 continue;
             }
@@ -604,28 +818,29 @@ impl Checker {
         }
     }
 
-    /// Adds a valid activity's figures to the year's running totals (which bound every
-    /// other sum), refusing the value that takes one past [`limits::MAX_FIGURE`].
+    /// Adds a valid activity's figures (`values`, in the order of `spec`) to the year's
+    /// running totals (which bound every other sum), refusing the value that takes one
+    /// past [`limits::MAX_FIGURE`].
     fn add_to_totals<'k>(
         &mut self,
         totals: &mut HashMap<&'k str, Option<u64>>,
         file: &Arc<str>,
         spec: &'k ActivitySpec,
+        (figures, values): (&[Figure], &[(String, u64)]),
         path: &str,
     ) {
-        for (key, value) in &spec.figures.0 {
-            let FigureValue::Integer(n) = value.value else {
-                continue;
-            };
-            let Ok(n) = u64::try_from(n) else {
-                continue;
-            };
+        for ((key, value), (_, n)) in spec.figures.0.iter().zip(values) {
             // `None`: this figure's total was already refused; one message is enough.
             let Some(sum) = *totals.entry(&key.value).or_insert(Some(0)) else {
                 continue;
             };
+            let decimals = figures
+                .iter()
+                .find(|f| f.key == key.value)
+                .map_or(0, |f| f.decimals);
             let field = format!("{path}.figures.{}", key.value);
-            let total = limits::add_figure(sum, n, &key.value, &at(file, value), &field)
+            let here = at(file, value);
+            let total = limits::add_figure((sum, *n), &key.value, decimals, &here, &field)
                 .map_err(|d| self.push(*d))
                 .ok();
             totals.insert(&key.value, total);
@@ -643,6 +858,12 @@ impl Checker {
             if let Some(first_over) = section.items.get(limits::MAX_ENUMERATED) {
                 let field = format!("sections[{si}].items");
                 runs.push(("条目", &first_over.id, section.items.len(), field));
+            }
+            for (ii, item) in section.items.iter().enumerate() {
+                if let Some(first_over) = item.entries.get(limits::MAX_ENUMERATED) {
+                    let field = format!("sections[{si}].items[{ii}].entries");
+                    runs.push(("分项", &first_over.id, item.entries.len(), field));
+                }
             }
         }
         if let Some(plans) = &spec.plans
@@ -682,7 +903,6 @@ impl Checker {
         spec: &ActivitySpec,
         path: &str,
         year: &Year,
-        figures: (&[&str], &[String]),
     ) -> Option<Activity> {
         let date = self.date(file, &spec.date, &format!("{path}.date"));
         if let Some(d) = date {
@@ -716,7 +936,7 @@ impl Checker {
                 self.push(d);
             }
         }
-        let figures = self.figure_values(file, &spec.figures, path, figures);
+        let figures = self.figure_values(file, &spec.figures, path, &year.figures);
         if spec.text.is_none() && spec.name.is_none() && spec.figures.0.is_empty() {
             self.push(
                 Diagnostic::error("E026", "活动既没有文字也没有数字")
@@ -745,27 +965,27 @@ impl Checker {
     fn figure_values(
         &mut self,
         file: &Arc<str>,
-        figures: &OrderedMap<Spanned<FigureValue>>,
+        values: &OrderedMap<Spanned<FigureValue>>,
         path: &str,
-        (figure_keys, figure_names): (&[&str], &[String]),
+        figures: &[Figure],
     ) -> Option<Vec<(String, u64)>> {
         let mut out = Vec::new();
         let mut ok = true;
-        for (key, value) in &figures.0 {
+        for (key, value) in &values.0 {
             let field = format!("{path}.figures.{}", key.value);
-            if !figure_keys.contains(&key.value.as_str()) {
+            let Some(figure) = figures.iter().find(|f| f.key == key.value) else {
                 ok = false;
                 self.push(
                     Diagnostic::error("E023", format!("未声明的数字项 “{}”", key.value))
                         .at(at(file, key))
                         .field(field.clone())
                         .width(key.value.chars().count())
-                        .allowed(figure_names.iter().cloned())
+                        .allowed(figures.iter().map(Figure::named))
                         .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
                 );
                 continue;
-            }
-            match self.count(&value.value, at(file, value), &field) {
+            };
+            match self.amount(&value.value, (figure, figures), at(file, value), &field) {
                 Some(n) => out.push((key.value.clone(), n)),
                 None => ok = false,
             }
@@ -773,41 +993,106 @@ impl Checker {
         ok.then_some(out)
     }
 
+    /// A whole number of at least 0 (participants).
     fn count(&mut self, value: &FigureValue, here: Location, field: &str) -> Option<u64> {
-        match value {
-            FigureValue::Integer(n) => match u64::try_from(*n) {
-                Ok(n) => limits::figure_value(n, here, field)
-                    .map_err(|d| self.push(*d))
-                    .ok(),
-                Err(_) => {
-                    self.push(
-                        Diagnostic::error("E024", format!("数字 {n} 不能为负"))
-                            .at(here)
-                            .field(field)
-                            .help("数字项记录的是次数、人数等，只能是 0 或正整数"),
-                    );
-                    None
-                }
-            },
-            FigureValue::Other(text) => {
-                self.push(
-                    Diagnostic::error("E024", format!("“{text}” 不是整数"))
-                        .at(here)
-                        .width(text.chars().count())
-                        .field(field)
-                        .help(figure_text_help(text)),
-                );
-                None
-            }
-        }
+        let whole = Figure {
+            key: String::new(),
+            label: String::new(),
+            unit: String::new(),
+            total: TotalRule::Sum,
+            decimals: 0,
+        };
+        self.amount(value, (&whole, &[]), here, field)
     }
 
-    /// An item needs fixed text or at least one activity (valid or not: an invalid one
-    /// has its own message).
+    /// A value of `figure`, in units of its last declared place; a located message for
+    /// a negative number, text, too many places (naming the figures of `all` that take
+    /// decimals when the figure is a whole number) or a number past the limit.
+    fn amount(
+        &mut self,
+        value: &FigureValue,
+        (figure, all): (&Figure, &[Figure]),
+        here: Location,
+        field: &str,
+    ) -> Option<u64> {
+        let written = match value {
+            FigureValue::Integer(n) => n.to_string(),
+            FigureValue::Other(text) => text.clone(),
+        };
+        let refused = match amount::read(&written, figure.decimals) {
+            Reading::Value(n) => {
+                return limits::figure_value(figure.amount(n), here, field)
+                    .map_err(|d| self.push(*d))
+                    .ok();
+            }
+            Reading::TooLarge => Diagnostic::error(
+                "E040",
+                format!(
+                    "数字 {written} 过大，不能超过 {}",
+                    figure.amount(limits::MAX_FIGURE)
+                ),
+            )
+            .help("数字项记录的是次数、人数等；请核对是否多写了位数"),
+            Reading::Negative => Diagnostic::error("E024", format!("数字 {written} 不能为负"))
+                .help(if figure.decimals == 0 {
+                    "数字项记录的是次数、人数等，只能是 0 或正整数"
+                } else {
+                    "数字项记录的是次数、人数、金额等，只能是 0 或正数"
+                }),
+            Reading::TooManyPlaces(_) if figure.decimals == 0 => {
+                Diagnostic::error("E024", format!("“{written}” 不是整数"))
+                    .help(whole_number_help(figure, all))
+            }
+            Reading::TooManyPlaces(places) => Diagnostic::error(
+                "E036",
+                format!(
+                    "“{written}” 有 {places} 位小数，数字项 “{}” 只保留 {} 位",
+                    figure.key, figure.decimals
+                ),
+            )
+            .help(format!(
+                "写成 {}；需要更多位小数时，改 report.yaml 中 figures.{}.decimals",
+                rounded_example(&written, figure.decimals),
+                figure.key
+            )),
+            Reading::NotANumber => {
+                let what = if figure.decimals == 0 {
+                    "整数"
+                } else {
+                    "数字"
+                };
+                Diagnostic::error("E024", format!("“{written}” 不是{what}"))
+                    .help(figure_text_help(&written))
+            }
+        };
+        let refused = refused.at(here).field(field);
+        // A caret under the whole text, as for any value written as text.
+        self.push(match value {
+            FigureValue::Other(_) => refused.width(written.chars().count()),
+            FigureValue::Integer(_) => refused,
+        });
+        None
+    }
+
+    /// An item (or an item's 一是 entry) needs fixed text or at least one activity
+    /// (valid or not: an invalid one has its own message); an item's entries are its
+    /// content too.
     fn items_have_content(&mut self, year: &Year, referenced: &HashSet<String>) {
         for (si, section) in year.sections.iter().enumerate() {
             for (ii, item) in section.items.iter().enumerate() {
-                if item.text.is_none() && !referenced.contains(&item.id) {
+                let path = format!("sections[{si}].items[{ii}]");
+                let parts = item.entries.iter().enumerate().map(|(ei, e)| {
+                    let path = format!("{path}.entries[{ei}]");
+                    (e, path)
+                });
+                let parts: Vec<(&Item, String)> = std::iter::once((item, path.clone()))
+                    .filter(|(i, _)| i.entries.is_empty())
+                    .chain(parts)
+                    .collect();
+                for (item, path) in parts {
+                    if item.text.is_some() || referenced.contains(&item.id) {
+                        continue;
+                    }
                     self.push(
                         Diagnostic::error(
                             "E027",
@@ -815,7 +1100,7 @@ impl Checker {
                         )
                         .at(item.at.clone())
                         .width(item.id.chars().count())
-                        .field(format!("sections[{si}].items[{ii}].text"))
+                        .field(format!("{path}.text"))
                         .help(format!(
                             "给条目写上 text，或在活动台账中添加 item: {} 的活动",
                             item.id
@@ -824,6 +1109,47 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// How sections are numbered: as written, else 一、, or （一） under parts.
+fn section_style(spec: &ReportSpec) -> NumberStyle {
+    let written = &spec.numbering.sections;
+    if spec.parts.is_empty() || is_written(written) {
+        written.value
+    } else {
+        NumberStyle::ChineseParen
+    }
+}
+
+/// The help of a decimal in a whole-number figure: which figures take decimals, or how
+/// to declare them.
+fn whole_number_help(figure: &Figure, all: &[Figure]) -> String {
+    if figure.key.is_empty() {
+        // Not a figure: the participants of an activity.
+        return "这里只能写 0 或正整数，例如 30".to_owned();
+    }
+    let decimal: Vec<String> = all
+        .iter()
+        .filter(|f| f.decimals > 0)
+        .map(|f| format!("{}（{} 位）", f.named(), f.decimals))
+        .collect();
+    let what = format!("数字项 {} 只能写 0 或正整数", figure.named());
+    if decimal.is_empty() {
+        format!("{what}；要记 8.5 这样的小数，在 report.yaml 中给数字项写 decimals: 1")
+    } else {
+        format!("{what}；可以写小数的数字项：{}", decimal.join("、"))
+    }
+}
+
+/// `written` cut to `decimals` places, as an example of what the figure takes.
+fn rounded_example(written: &str, decimals: u8) -> String {
+    match written.split_once('.') {
+        Some((whole, fraction)) => {
+            let kept: String = fraction.chars().take(usize::from(decimals)).collect();
+            format!("{whole}.{kept}")
+        }
+        None => written.to_owned(),
     }
 }
 

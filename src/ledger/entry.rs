@@ -3,8 +3,10 @@
 //! or concurrent `new` never loses or half-writes an entry, and the file's existing
 //! text and comments stay as they were.
 
+use crate::amount::{self, Amount, Reading};
 use crate::diag::{Diagnostic, Report};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
+use crate::ledger::model::Spanned;
 use crate::ledger::schema;
 use crate::ledger::source::LedgerSource;
 use crate::ledger::template::Template;
@@ -98,6 +100,38 @@ pub struct ItemChoice {
     pub figures: Vec<String>,
 }
 
+impl ItemChoice {
+    /// The choice of the item (or entry) `id` named by `texts`, whose summary prints
+    /// the figures it asks for.
+    fn new(
+        id: &str,
+        texts: &[&Option<Spanned<String>>],
+        summary: Option<&Spanned<String>>,
+    ) -> Self {
+        let words: Vec<String> = texts
+            .iter()
+            .copied()
+            .flatten()
+            .map(|t| crate::text::normalize(&t.value))
+            .collect();
+        let figures = summary
+            .map(|s| {
+                Template::parse(&s.value)
+                    .figure_keys()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        ItemChoice {
+            id: id.to_owned(),
+            label: words.first().cloned().unwrap_or_default(),
+            words,
+            figures,
+        }
+    }
+}
+
 /// A declared figure, as a question can name it.
 #[derive(Clone, Debug)]
 pub struct FigureChoice {
@@ -107,6 +141,8 @@ pub struct FigureChoice {
     pub label: String,
     /// Unit, possibly empty.
     pub unit: String,
+    /// Decimal places a value may have (0: whole numbers).
+    pub decimals: u8,
 }
 
 /// What `new` needs to know of a ledger to ask good questions and refuse a bad answer
@@ -143,33 +179,20 @@ impl Choices {
     /// The choices of a ledger already read.
     pub fn of_ledger(ledger: &load::Ledger) -> Choices {
         let spec = &ledger.report;
+        // An item, then its 一是 entries: an activity may be filed under either.
         let items = spec
             .sections
             .iter()
             .flat_map(|s| &s.items)
-            .map(|item| {
-                let words: Vec<String> = [&item.title, &item.lead, &item.text]
-                    .into_iter()
-                    .flatten()
-                    .map(|t| crate::text::normalize(&t.value))
-                    .collect();
-                let figures = item
-                    .summary
-                    .as_ref()
-                    .map(|s| {
-                        Template::parse(&s.value)
-                            .figure_keys()
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                ItemChoice {
-                    id: item.id.value.clone(),
-                    label: words.first().cloned().unwrap_or_default(),
-                    words,
-                    figures,
-                }
+            .flat_map(|item| {
+                let own = [&item.title, &item.lead, &item.text];
+                let entries = item.entries.iter().map(|e| {
+                    // An entry is often only its figure sentence: that names it too.
+                    let texts = [&e.lead, &e.text, &e.summary];
+                    ItemChoice::new(&e.id.value, &texts, e.summary.as_ref())
+                });
+                std::iter::once(ItemChoice::new(&item.id.value, &own, item.summary.as_ref()))
+                    .chain(entries)
             })
             .collect();
         let figures = spec
@@ -184,6 +207,7 @@ impl Choices {
                     .as_ref()
                     .map(|u| u.value.clone())
                     .unwrap_or_default(),
+                decimals: decl.decimals.as_ref().map_or(0, |d| d.value),
             })
             .collect();
         let last_date = ledger
@@ -276,21 +300,32 @@ impl Choices {
             .or_else(|| self.items.iter().find(|i| i.words.contains(&words)))
     }
 
-    /// A figure value as typed: a whole number of at least 0.
-    pub fn figure_value(&self, key: &str, typed: &str) -> Result<u64, String> {
-        let label = self
-            .figures
-            .iter()
-            .find(|f| f.key == key)
-            .map_or(key, |f| f.label.as_str());
+    /// A figure value as typed: a number of at least 0 with at most the figure's
+    /// declared decimal places (a whole number unless it declares `decimals`).
+    pub fn figure_value(&self, key: &str, typed: &str) -> Result<Amount, String> {
+        let figure = self.figures.iter().find(|f| f.key == key);
+        let label = figure.map_or(key, |f| f.label.as_str());
+        let decimals = figure.map_or(0, |f| f.decimals);
         let ascii = crate::text::ascii_digits(typed.trim());
         let typed = ascii.as_str();
-        if typed.parse::<i64>().is_ok_and(|n| n < 0) {
-            return Err(format!("{label} 的数字 {typed} 不能为负"));
+        match amount::read(typed, decimals) {
+            Reading::Value(n) if n <= crate::limits::MAX_FIGURE => Ok(Amount::new(n, decimals)),
+            Reading::Negative => Err(format!("{label} 的数字 {typed} 不能为负")),
+            Reading::TooManyPlaces(_) if decimals > 0 => Err(format!(
+                "{label} 最多保留 {decimals} 位小数，例如 {}，不能写 “{typed}”",
+                Amount::new(85 * 10u64.pow(u32::from(decimals) - 1), decimals)
+            )),
+            Reading::Value(_) | Reading::TooLarge => Err(format!(
+                "{label} 的数字 {typed} 过大，不能超过 {}",
+                Amount::new(crate::limits::MAX_FIGURE, decimals)
+            )),
+            _ if decimals > 0 => Err(format!(
+                "{label} 要写 0 或正数，例如 8.5（“余”“近”等字写在汇总句里），不能写 “{typed}”"
+            )),
+            _ => Err(format!(
+                "{label} 要写 0 或正整数，例如 3（“余”“近”等字写在汇总句里），不能写 “{typed}”"
+            )),
         }
-        typed.parse::<u64>().map_err(|_| {
-            format!("{label} 要写 0 或正整数，例如 3（“余”“近”等字写在汇总句里），不能写 “{typed}”")
-        })
     }
 
     /// Every declared figure key with its label, for messages.
@@ -321,10 +356,12 @@ fn yaml_key(s: &str) -> String {
 /// A figure as typed: digits stay a number, anything else becomes a string the check
 /// refuses with the usual message.
 fn yaml_value(s: &str) -> String {
-    let number = !s.is_empty()
-        && s.trim_start_matches('-')
-            .chars()
-            .all(|c| c.is_ascii_digit());
+    let digits = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit());
+    let unsigned = s.trim_start_matches('-');
+    let number = match unsigned.split_once('.') {
+        Some((whole, places)) => digits(whole) && digits(places),
+        None => digits(unsigned),
+    };
     if number { s.to_owned() } else { yaml_string(s) }
 }
 

@@ -6,7 +6,7 @@ use crate::diag::{Diagnostic, Report};
 use crate::ledger::aggregate::{Aggregate, aggregate};
 use crate::ledger::check::check;
 use crate::ledger::load::load;
-use crate::ledger::year::{Located, Year};
+use crate::ledger::year::{Figure, Located, Year};
 use std::path::Path;
 
 /// The ledgers a report refers to, aggregated.
@@ -56,7 +56,9 @@ pub fn link(dir: &Path, year: &Year, report: &mut Report) -> Linked {
     Linked { previous, members }
 }
 
-/// The roll-up table sums each figure over the members: refuses a sum past
+/// The roll-up table sums each figure over the members: refuses a member that
+/// declares the figure with other decimal places than this report (E038: its values
+/// would not add up to what the table prints), and a sum past
 /// [`crate::limits::MAX_FIGURE`], at the member that takes it there.
 fn rollup_totals(
     year: &Year,
@@ -67,11 +69,24 @@ fn rollup_totals(
     for figure in &year.figures {
         let mut sum = 0u64;
         for (member, (i, reference)) in members.iter().zip(references) {
-            let Some(value) = member.total.get(&member.year.figures, &figure.key) else {
+            let figures = &member.year.figures;
+            let Some(theirs) = figures.iter().find(|f| f.key == figure.key) else {
                 continue;
             };
             let field = format!("rollup.members[{i}]");
-            match crate::limits::add_figure(sum, value, &figure.key, &reference.at, &field) {
+            if theirs.decimals != figure.decimals {
+                found.push(other_precision(figure, theirs, reference, &field));
+                continue;
+            }
+            let value = member.total.get(figures, &figure.key).unwrap_or_default();
+            let added = (sum, value);
+            match crate::limits::add_figure(
+                added,
+                &figure.key,
+                figure.decimals,
+                &reference.at,
+                &field,
+            ) {
                 Ok(total) => sum = total,
                 Err(d) => {
                     found.push(*d);
@@ -81,4 +96,30 @@ fn rollup_totals(
         }
     }
     found
+}
+
+/// E038: a member counts `ours` with other decimal places.
+fn other_precision(
+    ours: &Figure,
+    theirs: &Figure,
+    reference: &Located<String>,
+    field: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        "E038",
+        format!(
+            "成员台账 “{}” 的数字项 “{}” 保留 {} 位小数，本台账保留 {} 位，不能相加",
+            reference.value.trim(),
+            ours.key,
+            theirs.decimals,
+            ours.decimals
+        ),
+    )
+    .at(reference.at.clone())
+    .field(field)
+    .width(reference.value.chars().count())
+    .help(format!(
+        "各成员台账和本台账的 figures.{}.decimals 要写成一样",
+        ours.key
+    ))
 }

@@ -65,6 +65,14 @@ pub struct ReportSpec {
         description = "开头段落（空行分段）；可省略，正文直接从第一节开始"
     )]
     pub opening: Option<Spanned<String>>,
+    /// Top-level parts of a summary-and-plan document (一、2022年工作总结 /
+    /// 二、2023年工作计划); with them, sections become the second level （一） and name
+    /// their part.
+    #[serde(default)]
+    #[schemars(
+        description = "一级标题“部分”（总结加计划的文件：一、2022年工作总结 二、2023年工作计划）；写了 parts 时，各节成为二级标题（一），每节用 part 指明所属部分，条目为三级 1."
+    )]
+    pub parts: Vec<PartSpec>,
     /// The sections in the order the document gives them.
     #[schemars(description = "正文各节，按文中顺序")]
     pub sections: Vec<SectionSpec>,
@@ -134,6 +142,15 @@ pub struct FigureDecl {
         description = "合计方式：sum 求和（默认）；max 取最大值；latest 取日期最晚的一次（如服务队支数、执委人数这类现有数）"
     )]
     pub total: Option<Spanned<TotalRule>>,
+    /// Decimal places a value may have (money in 万元: 8.5); default 0, whole numbers.
+    /// Totals print with exactly these places.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "Option<u8>",
+        range(max = 4),
+        description = "小数位数（0–4）：如 1 表示可记 8.5 这样的数（救助金8.5万元），合计按小数精确相加，文中和统计表都保留这么多位；省略为 0，只能记整数"
+    )]
+    pub decimals: Option<Spanned<u8>>,
 }
 
 /// How a figure's values add up over activities, items, months and the year.
@@ -153,18 +170,41 @@ pub enum TotalRule {
     Latest,
 }
 
+/// A top-level part of the document, above the sections.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "部分：一级标题，下面是各节（二级标题）")]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    /// Identifier that sections name in their `part` field.
+    #[schemars(with = "String", description = "部分标识，节的 part 填这个值")]
+    pub id: Spanned<String>,
+    /// The heading text after its number: 2022年工作总结.
+    #[schemars(
+        with = "String",
+        description = "部分标题（不含序号），例如 2022年工作总结"
+    )]
+    pub title: Spanned<String>,
+}
+
 /// Numbering styles for the levels of the document.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(description = "各级编号样式")]
 #[serde(deny_unknown_fields)]
 pub struct NumberingSpec {
-    /// Sections: default `一、`.
+    /// Sections: default `一、`, or `（一）` under parts.
     #[serde(default = "default_section_style")]
     #[schemars(
         with = "NumberStyle",
-        description = "节的编号：一、 （一） 1. 1、 （1） 一是 无"
+        description = "节的编号：一、 （一） 1. 1、 （1） 一是 无；默认 一、，写了 parts 时默认（一）"
     )]
     pub sections: Spanned<NumberStyle>,
+    /// Parts, when the document has them: default `一、`.
+    #[serde(default = "default_part_style")]
+    #[schemars(
+        with = "NumberStyle",
+        description = "部分（一级标题）的编号，默认 一、"
+    )]
+    pub parts: Spanned<NumberStyle>,
     /// Items inside a section: default `1.`.
     #[serde(default = "default_item_style")]
     #[schemars(
@@ -177,6 +217,7 @@ pub struct NumberingSpec {
 impl Default for NumberingSpec {
     fn default() -> Self {
         Self {
+            parts: default_part_style(),
             sections: default_section_style(),
             items: default_item_style(),
         }
@@ -186,6 +227,15 @@ impl Default for NumberingSpec {
 fn unlocated<T>(value: T) -> Spanned<T> {
     let nowhere = serde_saphyr::Location::UNKNOWN;
     Spanned::new(value, nowhere, nowhere)
+}
+
+fn default_part_style() -> Spanned<NumberStyle> {
+    unlocated(NumberStyle::ChineseComma)
+}
+
+/// Whether a value was written in the ledger rather than taken by default.
+pub fn is_written<T>(value: &Spanned<T>) -> bool {
+    value.referenced != serde_saphyr::Location::UNKNOWN
 }
 
 fn default_section_style() -> Spanned<NumberStyle> {
@@ -209,6 +259,13 @@ pub struct SectionSpec {
     /// The heading text after its number; also what messages call the section.
     #[schemars(with = "String", description = "节标题（不含序号）")]
     pub title: Spanned<String>,
+    /// The part (of `parts`) the section belongs to; required when there are parts.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "所属部分（report.yaml 中 parts 的 id）；写了 parts 时每节必填，同一部分的节要连在一起"
+    )]
+    pub part: Option<Spanned<String>>,
     /// Print the heading (default yes). A summary whose body is a run of numbered
     /// paragraphs has sections without a printed heading; they take no number.
     #[serde(default = "yes")]
@@ -294,6 +351,60 @@ pub struct ItemSpec {
         description = "“一是……二是……”之间的标点：。或 ；"
     )]
     pub separator: Option<Spanned<String>>,
+    /// The 一是/二是 parts of the paragraph, each with its own activities and figure
+    /// sentence; printed after the item's own text and activities, before a summary
+    /// that stands last.
+    #[serde(default)]
+    #[schemars(
+        description = "分项：段落中的“一是……二是……”，每一项有自己的活动和汇总句；活动台账的 item 可以直接填分项的 id。条目的 summary 合计本条目和全部分项的活动"
+    )]
+    pub entries: Vec<EntrySpec>,
+}
+
+/// One 一是 part of an item's paragraph: its own sentences and its own activities,
+/// whose figures its summary totals (一是开展……活动12场，服务妇女儿童600余人次).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "分项：条目段落中的一个“一是……”，有自己的活动和汇总句")]
+#[serde(deny_unknown_fields)]
+pub struct EntrySpec {
+    /// Identifier that activities name in their `item` field, unique with the items.
+    #[schemars(
+        with = "String",
+        description = "分项标识，活动台账的 item 填这个值（与条目 id 不能重复）"
+    )]
+    pub id: Spanned<String>,
+    /// First words after 一是.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "分项的第一句（接在“一是”之后）"
+    )]
+    pub lead: Option<Spanned<String>>,
+    /// Fixed text, for work that was not a list of dated events.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", description = "固定文字")]
+    pub text: Option<Spanned<String>>,
+    /// A sentence listing the activities' short names where `{{ 活动 }}` stands.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "列举句：{{ 活动 }} 处填入本分项各活动的简称，用“、”连接"
+    )]
+    pub list: Option<Spanned<String>>,
+    /// The figure sentence; `{{ key }}` is this entry's own total.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "本分项的汇总句，{{ 键 }} 处填入本分项活动的数字合计"
+    )]
+    pub summary: Option<Spanned<String>>,
+    /// Where the summary stands within the entry (default: last).
+    #[serde(default)]
+    #[schemars(
+        with = "Option<SummaryPlace>",
+        description = "汇总句在本分项中的位置：before、between、after（默认）"
+    )]
+    pub summary_at: Option<Spanned<SummaryPlace>>,
 }
 
 /// Where an item's summary sentence goes: real paragraphs give the figure first and
@@ -384,8 +495,11 @@ pub struct ActivitySpec {
     /// The day, `YYYY-MM-DD`.
     #[schemars(with = "String", description = "活动日期，YYYY-MM-DD，须在报告年度内")]
     pub date: Spanned<String>,
-    /// The item of report.yaml it belongs to.
-    #[schemars(with = "String", description = "所属条目（report.yaml 中条目的 id）")]
+    /// The item (or an item's 一是 entry) of report.yaml it belongs to.
+    #[schemars(
+        with = "String",
+        description = "所属条目（report.yaml 中条目的 id，或条目下分项 entries 的 id）"
+    )]
     pub item: Spanned<String>,
     /// A short name for the item's list sentence: 三八趣味运动会.
     #[serde(default)]
@@ -401,8 +515,8 @@ pub struct ActivitySpec {
     /// Counts, by declared figure key.
     #[serde(default)]
     #[schemars(
-        with = "std::collections::BTreeMap<String, u64>",
-        description = "数字：键为 report.yaml 中声明的数字项，值为非负整数"
+        with = "std::collections::BTreeMap<String, f64>",
+        description = "数字：键为 report.yaml 中声明的数字项，值为 0 或正数；整数项只能写整数，声明了 decimals 的数字项可写到那么多位小数（如 8.5）"
     )]
     pub figures: OrderedMap<Spanned<FigureValue>>,
     /// Where.
@@ -420,7 +534,9 @@ pub struct ActivitySpec {
 }
 
 /// A figure as written: whatever scalar the clerk typed, judged by the check stage so
-/// that `1.5`, `-2` or `十` get a located message rather than a parser error.
+/// that `1.5` in a whole-number figure, `-2` or `十` get a located message rather than
+/// a parser error. A decimal (`8.5` or `"8.5"`) arrives as text and is read exactly by
+/// [`crate::amount::read`] against the figure's declared places.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FigureValue {
     /// A whole number (possibly negative: the check refuses it).
@@ -451,6 +567,9 @@ impl<'de> Deserialize<'de> for FigureValue {
                     .map_or_else(|_| FigureValue::Other(v.to_string()), FigureValue::Integer))
             }
             fn visit_f64<E>(self, v: f64) -> Result<FigureValue, E> {
+                // The shortest text that reads back as the same float: for a number
+                // a clerk types (up to 15 significant digits) that is what was
+                // typed, less trailing zeros, so no float arithmetic ever happens.
                 Ok(FigureValue::Other(v.to_string()))
             }
             fn visit_bool<E>(self, v: bool) -> Result<FigureValue, E> {

@@ -1,14 +1,17 @@
 //! Figures of a year for people and machines: activities and summed figures per
 //! section and item, per month, and in total, as a table, JSON or CSV.
 
+use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
+use crate::ledger::year::Item;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 /// One row of the statistics.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
-    /// `item`, `section`, `month` or `total`.
+    /// `item`, `entry` (an item's 一是 part, after its item), `section`, `month` or
+    /// `total`.
     pub level: &'static str,
     /// Section id (empty for months and the total).
     pub section: String,
@@ -18,10 +21,10 @@ pub struct Row {
     pub label: String,
     /// Number of activities.
     pub activities: usize,
-    /// Sums in the order of `Stats::figures`.
-    pub figures: Vec<u64>,
-    /// Last year's sums for the same row, when last year's ledger is known.
-    pub previous: Option<Vec<Option<u64>>>,
+    /// Totals in the order of `Stats::figures`, each with its figure's precision.
+    pub figures: Vec<Amount>,
+    /// Last year's totals for the same row, when last year's ledger is known.
+    pub previous: Option<Vec<Option<Amount>>>,
     /// The 同比 wording per figure (同比增长20%), when last year's ledger is known.
     pub yoy: Option<Vec<Option<String>>>,
 }
@@ -33,6 +36,13 @@ pub struct Column {
     pub key: String,
     /// Label and unit, e.g. `接待妇女来访（件）`.
     pub label: String,
+    /// Decimal places of its values (left out of the JSON for whole numbers).
+    #[serde(skip_serializing_if = "is_whole")]
+    pub decimals: u8,
+}
+
+fn is_whole(decimals: &u8) -> bool {
+    *decimals == 0
 }
 
 /// All statistics of a ledger.
@@ -52,10 +62,7 @@ pub struct Stats {
 fn previous_totals<'a>(previous: &'a Aggregate, level: &str, key: &str) -> Option<&'a Totals> {
     let year = &previous.year;
     match level {
-        "item" => year.sections.iter().enumerate().find_map(|(si, s)| {
-            let ii = s.items.iter().position(|i| i.id == key)?;
-            Some(&previous.items[si][ii])
-        }),
+        "item" | "entry" => previous.totals_of(key),
         "section" => year
             .sections
             .iter()
@@ -81,16 +88,16 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
                label: String,
                activities,
                totals: &Totals| {
-        let last: Option<Vec<Option<u64>>> = previous.map(|p| {
+        let last: Option<Vec<Option<Amount>>> = previous.map(|p| {
             let totals = previous_totals(p, level, &key);
             year.figures
                 .iter()
-                .map(|f| totals.and_then(|t| t.get(&p.year.figures, &f.key)))
+                .map(|f| totals.and_then(|t| t.amount(&p.year.figures, &f.key)))
                 .collect()
         });
+        let figures = totals.amounts(&year.figures);
         let yoy = last.as_ref().map(|last| {
-            totals
-                .0
+            figures
                 .iter()
                 .zip(last)
                 .map(|(now, before)| before.map(|b| yoy_text(*now, b)))
@@ -102,31 +109,35 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             key,
             label,
             activities,
-            figures: totals.0.clone(),
+            figures,
             previous: last,
             yoy,
         }
     };
     for (si, section) in year.sections.iter().enumerate() {
         for (ii, item) in section.items.iter().enumerate() {
-            let label = item
-                .title
-                .as_ref()
-                .or(item.lead.as_ref())
-                .or(item.text.as_ref())
-                .map_or_else(|| item.id.clone(), |t| crate::text::normalize(&t.value));
             rows.push(row(
                 "item",
                 &section.id,
                 item.id.clone(),
-                label,
-                item.activities.len(),
+                label(item, false),
+                item.activity_count(),
                 &agg.items[si][ii],
             ));
+            for (ei, entry) in item.entries.iter().enumerate() {
+                rows.push(row(
+                    "entry",
+                    &section.id,
+                    entry.id.clone(),
+                    label(entry, true),
+                    entry.activities.len(),
+                    &agg.entries[si][ii][ei],
+                ));
+            }
         }
     }
     for (si, section) in year.sections.iter().enumerate() {
-        let activities = section.items.iter().map(|i| i.activities.len()).sum();
+        let activities = section.items.iter().map(Item::activity_count).sum();
         rows.push(row(
             "section",
             &section.id,
@@ -165,10 +176,22 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             .map(|f| Column {
                 key: f.key.clone(),
                 label: f.heading(),
+                decimals: f.decimals,
             })
             .collect(),
         rows,
     }
+}
+
+/// What a row of an item is called: its title, lead or fixed text, else its id; an
+/// entry, often only a figure sentence, falls back to that sentence as written.
+fn label(item: &Item, is_entry: bool) -> String {
+    item.title
+        .as_ref()
+        .or(item.lead.as_ref())
+        .or(item.text.as_ref())
+        .or(item.summary.as_ref().filter(|_| is_entry))
+        .map_or_else(|| item.id.clone(), |t| crate::text::normalize(&t.value))
 }
 
 /// The first words of a heading or lead, for a table cell (the machine formats keep
@@ -203,7 +226,7 @@ impl Stats {
                 row.label.clone(),
                 row.activities.to_string(),
             ];
-            cells.extend(row.figures.iter().map(u64::to_string));
+            cells.extend(row.figures.iter().map(Amount::to_string));
             out.push_str(&csv_line(&cells));
         }
         out
@@ -220,6 +243,7 @@ impl Stats {
         header.extend(self.figures.iter().map(|f| f.label.clone()));
         let level_name = |l: &str| match l {
             "item" => "条目",
+            "entry" => "分项",
             "section" => "节",
             "month" => "月份",
             _ => "合计",

@@ -1,6 +1,7 @@
 //! The validated year: what `check` makes of a ledger and every later stage reads.
 //! Each value keeps the place it was written, for the messages of later stages.
 
+use crate::amount::Amount;
 use crate::diag::Location;
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::numbering::NumberStyle;
@@ -27,6 +28,8 @@ pub struct Figure {
     pub unit: String,
     /// How its values make a total.
     pub total: TotalRule,
+    /// Declared decimal places; every value and total of it is in units of the last.
+    pub decimals: u8,
 }
 
 impl Figure {
@@ -43,6 +46,11 @@ impl Figure {
     pub fn named(&self) -> String {
         format!("{}（{}）", self.key, self.label)
     }
+
+    /// A value or total of this figure (in units of its last place) with its precision.
+    pub fn amount(&self, scaled: u64) -> Amount {
+        Amount::new(scaled, self.decimals)
+    }
 }
 
 /// A validated activity.
@@ -56,7 +64,8 @@ pub struct Activity {
     pub name: Option<Located<String>>,
     /// What was done, when written.
     pub text: Option<Located<String>>,
-    /// Counted figures in the order written.
+    /// Counted figures in the order written, each in units of its figure's last
+    /// declared place.
     pub figures: Vec<(String, u64)>,
     /// Where.
     pub place: Option<String>,
@@ -93,6 +102,21 @@ pub struct Item {
     pub separator: String,
     /// The entries that belong here.
     pub activities: Vec<Activity>,
+    /// The item's 一是/二是 parts, each an item of its own (no title, never
+    /// enumerated, no parts) with its own activities.
+    pub entries: Vec<Item>,
+}
+
+impl Item {
+    /// The item and its 一是 parts: every place an activity can be filed.
+    pub fn with_entries(&self) -> impl Iterator<Item = &Item> {
+        std::iter::once(self).chain(&self.entries)
+    }
+
+    /// Number of activities of the item and its parts.
+    pub fn activity_count(&self) -> usize {
+        self.with_entries().map(|i| i.activities.len()).sum()
+    }
 }
 
 /// A validated section.
@@ -106,6 +130,8 @@ pub struct Section {
     pub heading: bool,
     /// Whether the heading runs into the first paragraph.
     pub run_in: bool,
+    /// The index in [`Year::parts`] of the part it belongs to, when there are parts.
+    pub part: Option<usize>,
     /// How its items are numbered.
     pub item_style: NumberStyle,
     /// Its items.
@@ -133,6 +159,11 @@ pub struct Year {
     pub figures: Vec<Figure>,
     /// Section numbering.
     pub section_style: NumberStyle,
+    /// The top-level parts (一、2022年工作总结) above the sections, when the document
+    /// has them: id and heading text.
+    pub parts: Vec<(String, Located<String>)>,
+    /// Part numbering.
+    pub part_style: NumberStyle,
     /// Opening text, when the summary has one.
     pub opening: Option<Located<String>>,
     /// Sections in order.
@@ -152,6 +183,13 @@ pub struct Year {
 }
 
 impl Year {
+    /// The part whose first section is section `si`: its heading prints before it.
+    pub fn part_starting_at(&self, si: usize) -> Option<&(String, Located<String>)> {
+        let part = self.sections[si].part?;
+        let previous = si.checked_sub(1).and_then(|p| self.sections[p].part);
+        (previous != Some(part)).then(|| &self.parts[part])
+    }
+
     /// Every ledger text that reaches the document, with its field name, in document
     /// order.
     pub fn texts(&self) -> Vec<(&'static str, &Located<String>)> {
@@ -160,9 +198,12 @@ impl Year {
             ("organization.name", &self.organization),
         ];
         out.extend(self.opening.iter().map(|o| ("opening", o)));
-        for section in &self.sections {
+        for (si, section) in self.sections.iter().enumerate() {
+            if let Some(part) = self.part_starting_at(si) {
+                out.push(("parts.title", &part.1));
+            }
             out.push(("title", &section.title));
-            for item in &section.items {
+            for item in section.items.iter().flat_map(Item::with_entries) {
                 let fields = [
                     ("title", &item.title),
                     ("lead", &item.lead),

@@ -426,9 +426,21 @@ fn document_xml(doc: &Document, title_lines: &[String]) -> String {
         body.push_str(&rollup_table(rollup));
     }
     for section in &doc.sections {
-        if section.heading {
+        if let Some(part) = &section.part {
             body.push_str(&paragraph(
                 Some(STYLE_HEADING_ONE.0),
+                "",
+                &plain_run(&format!("{}{}", part.number, part.title)),
+            ));
+        }
+        if section.heading {
+            // Under a part the section is the second level: 楷体, as an item's （一）.
+            let style = match section.level {
+                2 => STYLE_HEADING_TWO.0,
+                _ => STYLE_HEADING_ONE.0,
+            };
+            body.push_str(&paragraph(
+                Some(style),
                 "",
                 &plain_run(&format!("{}{}", section.number, section.title)),
             ));

@@ -51,6 +51,14 @@ impl Formats {
             date: cell.set_num_format("yyyy-mm-dd"),
         }
     }
+
+    /// A figure's number cell, showing its declared decimal places (8.5, not 8.50
+    /// or 9).
+    fn amount(&self, decimals: u8) -> Format {
+        self.number
+            .clone()
+            .set_num_format(crate::amount::Amount::number_format(decimals))
+    }
 }
 
 /// A workbook with fixed document times, so the same ledger gives the same file.
@@ -140,6 +148,7 @@ pub fn export_activities(agg: &Aggregate, path: &Path) -> Result<(), ExportError
         .sections
         .iter()
         .flat_map(|s| &s.items)
+        .flat_map(crate::ledger::year::Item::with_entries)
         .flat_map(|i| i.activities.iter().map(move |a| (i, a)))
         .collect();
     // Date order; the report's item order within a day (a stable sort keeps it).
@@ -189,7 +198,10 @@ fn activity_row(
     let mut c = 4u16;
     for figure in &year.figures {
         match a.figures.iter().find(|(k, _)| *k == figure.key) {
-            Some((_, n)) => sheet.write_number_with_format(r, c, *n as f64, &f.number)?,
+            Some((_, n)) => {
+                let value = figure.amount(*n);
+                sheet.write_number_with_format(r, c, value.to_f64(), &f.amount(figure.decimals))?
+            }
             None => sheet.write_blank(r, c, &f.number)?,
         };
         c += 1;
@@ -219,7 +231,7 @@ pub fn export_stats(
     let f = Formats::new();
     let mut book = workbook(stats.year);
     let parts: [(&str, &[&str]); 3] = [
-        ("按节和条目", &["section", "item"]),
+        ("按节和条目", &["section", "item", "entry"]),
         ("按月份", &["month"]),
         ("全年合计", &["total"]),
     ];
@@ -264,6 +276,7 @@ fn stats_sheet(
     for (r, row) in (2u32..).zip(rows) {
         let level = match row.level {
             "item" => "条目",
+            "entry" => "分项",
             "section" => "节",
             "month" => "月份",
             _ => "合计",
@@ -274,13 +287,16 @@ fn stats_sheet(
         sheet.write_number_with_format(r, 3, row.activities as f64, &f.number)?;
         let mut c = 4u16;
         for (i, n) in row.figures.iter().enumerate() {
-            sheet.write_number_with_format(r, c, *n as f64, &f.number)?;
+            sheet.write_number_with_format(r, c, n.to_f64(), &f.amount(n.decimals))?;
             c += 1;
             if with_yoy {
                 match row.previous.as_ref().and_then(|p| p[i]) {
-                    Some(before) => {
-                        sheet.write_number_with_format(r, c, before as f64, &f.number)?
-                    }
+                    Some(before) => sheet.write_number_with_format(
+                        r,
+                        c,
+                        before.to_f64(),
+                        &f.amount(before.decimals),
+                    )?,
                     None => sheet.write_blank(r, c, &f.number)?,
                 };
                 let yoy = row
@@ -313,10 +329,10 @@ fn rollup_sheet(sheet: &mut Worksheet, rollup: &Rollup, f: &Formats) -> Result<(
     };
     for (r, row) in (2u32..).zip(rollup.rows.iter().chain([&total])) {
         sheet.write_string_with_format(r, 0, &row.organization, &f.text)?;
-        for (c, value) in (1u16..).zip(&row.values) {
+        for ((c, value), decimals) in (1u16..).zip(&row.values).zip(&rollup.decimals) {
             // Numbers as numbers (so the county can sum them), “—” as text.
             match value.parse::<f64>() {
-                Ok(n) => sheet.write_number_with_format(r, c, n, &f.number)?,
+                Ok(n) => sheet.write_number_with_format(r, c, n, &f.amount(*decimals))?,
                 Err(_) => sheet.write_string_with_format(r, c, value, &f.text)?,
             };
         }

@@ -680,7 +680,7 @@ impl Rows<'_> {
             Field::Figure(_) if ["-", "—", "－", "/", "无", "—-"].contains(&shown.trim()) => {
             }
             Field::Figure(key) => {
-                let typed = whole_number(&shown).map_or(shown.clone(), |n| n.to_string());
+                let typed = cell_number(&shown);
                 let n = self
                     .choices
                     .figure_value(key, &typed)
@@ -725,6 +725,14 @@ fn content_key(entry: &NewEntry) -> String {
     let mut figures = entry.figures.clone();
     figures.sort();
     for (k, v) in figures {
+        // 8.50 written in the ledger and 8.5 in the sheet are the same value (a
+        // whole number is kept as it is, so the keys of earlier imports stay).
+        let v = match v.split_once('.') {
+            Some(_) if v.chars().all(|c| c.is_ascii_digit() || c == '.') => {
+                v.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+            _ => v,
+        };
         content.push_str(&format!("\u{1f}{k}={v}"));
     }
     format!("{KEY_PREFIX}{:016x}", fnv1a(content.as_bytes()))
@@ -760,16 +768,21 @@ fn as_entry(activity: &crate::ledger::model::ActivitySpec) -> NewEntry {
     }
 }
 
-/// A number as a clerk writes it in a cell: `12`, `12.0`, `１２`, `1,200`.
-fn whole_number(text: &str) -> Option<u64> {
-    let ascii: String = crate::text::ascii_digits(text.trim())
+/// A number as a clerk writes it in a cell, `12`, `12.0`, `１２`, `1,200`, `8.5`, as
+/// plain ASCII digits for the figure's own check (which reads the decimals).
+fn cell_number(text: &str) -> String {
+    crate::text::ascii_digits(text.trim())
         .chars()
         .filter(|c| *c != ',' && *c != '，')
-        .collect();
-    ascii
-        .parse::<u64>()
-        .ok()
-        .or_else(|| ascii.strip_suffix(".0").and_then(|n| n.parse().ok()))
+        .collect()
+}
+
+/// A whole number as a clerk writes it in a cell: `12`, `12.0`, `１２`, `1,200`.
+fn whole_number(text: &str) -> Option<u64> {
+    match crate::amount::read(&cell_number(text), 0) {
+        crate::amount::Reading::Value(n) => Some(n),
+        _ => None,
+    }
 }
 
 /// A date serial number of the 1900 system (a date cell stored without its date

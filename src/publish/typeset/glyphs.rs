@@ -43,9 +43,18 @@ pub(crate) fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
         add(Role::Body, "单位合计");
     }
     for section in &doc.sections {
+        if let Some(part) = &section.part {
+            add(Role::Hei, &part.number);
+            add(Role::Hei, &part.title);
+        }
         if section.heading {
-            add(Role::Hei, &section.number);
-            add(Role::Hei, &section.title);
+            let role = if section.level == 2 {
+                Role::Kai
+            } else {
+                Role::Hei
+            };
+            add(role, &section.number);
+            add(role, &section.title);
         }
         for item in &section.items {
             match &item.title {
