@@ -304,6 +304,47 @@ fn activities_listed_by_short_name_in_one_sentence() {
 }
 
 #[test]
+fn a_list_sentence_carries_figures_on_either_side_of_the_names() {
+    let body = SECTIONS.replace(
+        "        summary: 全年接待来访{{ visits }}件。\n",
+        "        list: 组织{{ teams }}支队伍开展{{ 活动 }}等活动，接待来访{{ visits }}件；\n",
+    );
+    let log = "- date: 2023-03-08
+  item: rights
+  name: 三八趣味运动会
+  figures: { visits: 2, teams: 20 }
+- date: 2023-06-01
+  item: rights
+  name: 六一游园会
+  figures: { visits: 3, teams: 23 }
+";
+    let dir = ledger(&report(&body), log);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2],
+        // The paragraph ends with the list sentence, so its ； closes as 。.
+        "1.扎实开展维权工作。组织23支队伍开展三八趣味运动会、六一游园会等活动，接待来访5件。"
+    );
+    // A figure of the list sentence is checked like one of a summary.
+    let dir = ledger(&report(&body.replace("{{ visits }}", "{{ vists }}")), log);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E023".into(),
+        "sections[0].items[0].list".into()
+    )));
+    // A figure the list prints that adds up to 0 is a warning on the list sentence.
+    let zero = log
+        .replace("visits: 2", "visits: 0")
+        .replace("visits: 3", "visits: 0");
+    let dir = ledger(&report(&body), &zero);
+    assert!(findings(dir.path()).contains(&(Severity::Warning, "W106".into(), "list".into())));
+}
+
+#[test]
 fn figures_total_by_sum_largest_or_latest() {
     let body = SECTIONS.replace(
         "全年接待来访{{ visits }}件。",

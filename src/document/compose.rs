@@ -476,7 +476,7 @@ fn item_paragraphs(
     if let Some(between) = summary_here(SummaryPlace::Between) {
         add_sentence(&mut paras, between);
     }
-    let list = list_sentence(item);
+    let list = list_sentence(item, value_of);
     if let Some(list) = &list {
         add_sentence(&mut paras, list);
     }
@@ -537,8 +537,9 @@ fn add_sentence(paras: &mut [String], piece: &str) {
 }
 
 /// The item's list sentence with its activities' short names joined by 、 where
-/// `{{ 活动 }}` stands; none without a list or without named activities.
-fn list_sentence(item: &Item) -> Option<String> {
+/// `{{ 活动 }}` stands and its figures where their `{{ key }}` stand (组织开展A、B等学习
+/// 活动10余次); none without a list or without named activities.
+fn list_sentence(item: &Item, value_of: &dyn Fn(Placeholder) -> Option<String>) -> Option<String> {
     let (before, after) = list_marker(&item.list.as_ref()?.value)?;
     let names: Vec<String> = item
         .activities
@@ -546,7 +547,15 @@ fn list_sentence(item: &Item) -> Option<String> {
         .filter_map(|a| a.name.as_ref())
         .map(|n| strip_terminal(&normalize(&n.value)).to_owned())
         .collect();
-    (!names.is_empty()).then(|| normalize(&format!("{before}{}{after}", names.join("、"))))
+    let fill = |text: &str| Template::parse(text).fill(value_of);
+    (!names.is_empty()).then(|| {
+        normalize(&format!(
+            "{}{}{}",
+            fill(before),
+            names.join("、"),
+            fill(after)
+        ))
+    })
 }
 
 /// The activities' texts as running prose, in order. In an item with a list sentence,

@@ -490,33 +490,38 @@ fn zero_figures(agg: &Aggregate) -> Vec<Diagnostic> {
         for (ii, item) in section.items.iter().enumerate() {
             let entries = item.entries.iter().zip(&agg.entries[si][ii]);
             for (item, totals) in std::iter::once((item, &agg.items[si][ii])).chain(entries) {
-                let Some(summary) = &item.summary else {
-                    continue;
-                };
-                zero_in(year, item, summary, totals, &mut out);
+                for sentence in item.figure_sentences() {
+                    zero_in(year, item, sentence, totals, &mut out);
+                }
             }
         }
     }
     out
 }
 
-/// W106 for one summary sentence of an item or entry against its totals.
+/// W106 for one figure sentence (`summary` or `list`) of an item or entry against its
+/// totals.
 fn zero_in(
     year: &Year,
     item: &Item,
-    summary: &Located<String>,
+    (field, sentence): (&'static str, &Located<String>),
     totals: &Totals,
     out: &mut Vec<Diagnostic>,
 ) {
-    for key in Template::parse(&summary.value).figure_keys() {
+    let kind = if field == "list" {
+        "列举句"
+    } else {
+        "汇总句"
+    };
+    for key in Template::parse(&sentence.value).figure_keys() {
         if totals.get(&year.figures, key) == Some(0) {
             out.push(
                 Diagnostic::warning(
                     "W106",
-                    format!("条目 “{}” 的汇总句中“{key}”合计为 0", item.id),
+                    format!("条目 “{}” 的{kind}中“{key}”合计为 0", item.id),
                 )
-                .at(summary.at.clone())
-                .field("summary")
+                .at(sentence.at.clone())
+                .field(field)
                 .help(format!("在活动台账中记下 {key}，或删去这句汇总")),
             );
         }

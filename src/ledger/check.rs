@@ -627,6 +627,7 @@ impl Checker {
         if let Some(s) = summary {
             self.placeholders(file, s, &format!("{path}.summary"), figure_keys);
         }
+        let list_field = list;
         let list = self.opt_text(file, list, &format!("{path}.list"));
         if let Some(l) = list.as_ref().filter(|l| list_marker(&l.value).is_none()) {
             self.push(
@@ -635,6 +636,14 @@ impl Checker {
                     .field(format!("{path}.list"))
                     .help("在要列出活动的位置写 {{ 活动 }}，例如 开展{{ 活动 }}等丰富多彩的活动"),
             );
+        }
+        // A list sentence may carry the figures too: 开展{{ 活动 }}等活动{{ study }}余次.
+        if let Some(l) = list_field {
+            if let Some((before, after)) = list_marker(&l.value) {
+                for part in [before, after] {
+                    self.placeholders_in(file, (l, part), &format!("{path}.list"), figure_keys);
+                }
+            }
         }
         (checked_summary, list)
     }
@@ -647,7 +656,18 @@ impl Checker {
         field: &str,
         figure_keys: &[&str],
     ) {
-        for piece in Template::parse(&s.value).pieces {
+        self.placeholders_in(file, (s, &s.value), field, figure_keys);
+    }
+
+    /// Every `{{ key }}` in `text`, a part of the field `s`, names a declared figure.
+    fn placeholders_in(
+        &mut self,
+        file: &Arc<str>,
+        (s, text): (&Spanned<String>, &str),
+        field: &str,
+        figure_keys: &[&str],
+    ) {
+        for piece in Template::parse(text).pieces {
             let placeholder = match piece {
                 Piece::Text(_) => continue,
                 Piece::Figure(placeholder, _) => Ok(placeholder),

@@ -101,12 +101,12 @@ pub struct ItemChoice {
 }
 
 impl ItemChoice {
-    /// The choice of the item (or entry) `id` named by `texts`, whose summary prints
-    /// the figures it asks for.
+    /// The choice of the item (or entry) `id` named by `texts`, whose summary and list
+    /// sentences print the figures it asks for.
     fn new(
         id: &str,
         texts: &[&Option<Spanned<String>>],
-        summary: Option<&Spanned<String>>,
+        sentences: [&Option<Spanned<String>>; 2],
     ) -> Self {
         let words: Vec<String> = texts
             .iter()
@@ -114,15 +114,14 @@ impl ItemChoice {
             .flatten()
             .map(|t| crate::text::normalize(&t.value))
             .collect();
-        let figures = summary
-            .map(|s| {
-                Template::parse(&s.value)
-                    .figure_keys()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut figures: Vec<String> = Vec::new();
+        for sentence in sentences.into_iter().flatten() {
+            for key in Template::parse(&sentence.value).figure_keys() {
+                if !figures.iter().any(|f| f == key) {
+                    figures.push(key.to_owned());
+                }
+            }
+        }
         ItemChoice {
             id: id.to_owned(),
             label: words.first().cloned().unwrap_or_default(),
@@ -189,10 +188,14 @@ impl Choices {
                 let entries = item.entries.iter().map(|e| {
                     // An entry is often only its figure sentence: that names it too.
                     let texts = [&e.lead, &e.text, &e.summary];
-                    ItemChoice::new(&e.id.value, &texts, e.summary.as_ref())
+                    ItemChoice::new(&e.id.value, &texts, [&e.summary, &e.list])
                 });
-                std::iter::once(ItemChoice::new(&item.id.value, &own, item.summary.as_ref()))
-                    .chain(entries)
+                std::iter::once(ItemChoice::new(
+                    &item.id.value,
+                    &own,
+                    [&item.summary, &item.list],
+                ))
+                .chain(entries)
             })
             .collect();
         let figures = spec

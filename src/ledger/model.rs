@@ -326,11 +326,12 @@ pub struct ItemSpec {
     )]
     pub summary: Option<Spanned<String>>,
     /// A sentence that lists the activities by their short names, joined with 、, where
-    /// `{{ 活动 }}` stands: 开展{{ 活动 }}等丰富多彩的活动.
+    /// `{{ 活动 }}` stands: 开展{{ 活动 }}等丰富多彩的活动; its `{{ key }}`s print figures
+    /// as a summary's do (组织开展{{ 活动 }}等学习活动{{ study }}余次).
     #[serde(default)]
     #[schemars(
         with = "Option<String>",
-        description = "列举句：{{ 活动 }} 处填入本条目各活动的简称（name），用“、”连接，例如 开展{{ 活动 }}等丰富多彩的活动"
+        description = "列举句：{{ 活动 }} 处填入本条目各活动的简称（name），用“、”连接，例如 开展{{ 活动 }}等丰富多彩的活动；句中也可以写 {{ 键 }} 填入数字合计"
     )]
     pub list: Option<Spanned<String>>,
     /// Where the summary sentence stands in the paragraph (default: last).
@@ -388,7 +389,7 @@ pub struct EntrySpec {
     #[serde(default)]
     #[schemars(
         with = "Option<String>",
-        description = "列举句：{{ 活动 }} 处填入本分项各活动的简称，用“、”连接"
+        description = "列举句：{{ 活动 }} 处填入本分项各活动的简称，用“、”连接；句中也可以写 {{ 键 }} 填入数字合计"
     )]
     pub list: Option<Spanned<String>>,
     /// The figure sentence; `{{ key }}` is this entry's own total.

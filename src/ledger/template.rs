@@ -104,17 +104,32 @@ impl<'a> Template<'a> {
 }
 
 /// The text before and after the `{{ 活动 }}` of a list sentence (spaces inside the
-/// braces allowed).
+/// braces allowed); the parts around it may hold figure placeholders of their own.
 pub fn list_marker(sentence: &str) -> Option<(&str, &str)> {
-    let open = sentence.find("{{")?;
-    let close = open + sentence[open..].find("}}")?;
-    (sentence[open + 2..close].trim() == "活动")
-        .then(|| (&sentence[..open], &sentence[close + 2..]))
+    let mut from = 0;
+    while let Some(open) = sentence[from..].find("{{").map(|o| from + o) {
+        let close = open + sentence[open..].find("}}")?;
+        if sentence[open + 2..close].trim() == "活动" {
+            return Some((&sentence[..open], &sentence[close + 2..]));
+        }
+        from = close + 2;
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_marker_is_found_among_figure_placeholders() {
+        assert_eq!(
+            list_marker("组织{{ teams }}支队伍开展{{活动}}等活动{{ n }}次"),
+            Some(("组织{{ teams }}支队伍开展", "等活动{{ n }}次"))
+        );
+        assert_eq!(list_marker("开展{{ n }}次活动"), None);
+        assert_eq!(list_marker("开展{{ 活动"), None);
+    }
 
     #[test]
     fn placeholders_are_found_and_judged() {

@@ -108,6 +108,13 @@ pub struct Item {
 }
 
 impl Item {
+    /// The sentences that print the item's figures, with their field names: its
+    /// summary and its list sentence.
+    pub fn figure_sentences(&self) -> impl Iterator<Item = (&'static str, &Located<String>)> {
+        let summary = self.summary.iter().map(|s| ("summary", s));
+        summary.chain(self.list.iter().map(|l| ("list", l)))
+    }
+
     /// The item and its 一是 parts: every place an activity can be filed.
     pub fn with_entries(&self) -> impl Iterator<Item = &Item> {
         std::iter::once(self).chain(&self.entries)
