@@ -63,10 +63,23 @@ pub fn compile(
     fonts: &FontLibrary,
     date: NaiveDate,
 ) -> Result<PagedDocument, TypesetError> {
+    // Memoised layouts are only useful within one document: keep a batch's memory flat.
+    compile_keeping(source, fonts, date, 0)
+}
+
+/// [`compile`] for a long-lived process that typesets the same document again and
+/// again (the clerk's page after each change): Typst's memoised results that served
+/// one of the last `keep` compilations stay, so a one-activity change lays out only
+/// what it touched.
+pub fn compile_keeping(
+    source: &str,
+    fonts: &FontLibrary,
+    date: NaiveDate,
+    keep: usize,
+) -> Result<PagedDocument, TypesetError> {
     let world = SummaryWorld::new(fonts, source.to_owned(), LAYOUT.to_owned(), date);
     let result = typst::compile::<PagedDocument>(&world);
-    // Memoised layouts are only useful within one document: keep a batch's memory flat.
-    typst::comemo::evict(0);
+    typst::comemo::evict(keep);
     let errors_to_text = |diags: &[typst::diag::SourceDiagnostic]| {
         diags
             .iter()
