@@ -504,7 +504,7 @@ async fn paths_outside_the_ledger_are_never_read_or_written() {
         "../../secret.yaml",
         "%2e%2e/report.yaml",
         "/etc/passwd",
-        &dir.join("report.yaml").to_string_lossy().into_owned(),
+        &dir.join("report.yaml").to_string_lossy(),
         "..\\report.yaml",
         "2023-03.yaml/../../report.yaml",
     ] {

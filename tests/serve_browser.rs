@@ -17,7 +17,10 @@ use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
 /// A child process ended when the test ends, however it ends; its output pipe stays
 /// open until then (a closed pipe would end the server at its next line).
-struct Killed(Child, Option<BufReader<std::process::ChildStdout>>);
+struct Killed(
+    Child,
+    #[allow(dead_code)] Option<BufReader<std::process::ChildStdout>>,
+);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -74,6 +77,8 @@ fn start_chromium(profile: &Path) -> (Killed, String) {
             return (Killed(child, None), ws.trim().to_owned());
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("Chromium printed no DevTools address");
 }
 

@@ -853,4 +853,46 @@ mod tests {
             "# yaml-language-server: $schema=../schemas/activities.schema.json\n# 2023年3月"
         ));
     }
+
+    #[test]
+    fn entry_spans_cover_each_entry_and_leave_comments_between_them() {
+        let text = "# 台账\n- date: 2023-03-01\n  item: a\n  text: |\n    - 一是\n\n    二是\n# 下一条\n\n- date: 2023-03-02\n  item: b\n";
+        let spans = entry_spans(text).unwrap();
+        assert_eq!(spans.len(), 2);
+        assert_eq!(
+            &text[spans[0].clone()],
+            "- date: 2023-03-01\n  item: a\n  text: |\n    - 一是\n\n    二是\n"
+        );
+        assert_eq!(&text[spans[1].clone()], "- date: 2023-03-02\n  item: b\n");
+        // Indented sequences are entries too; flow sequences and stray keys are not.
+        assert_eq!(entry_spans("  - date: x\n    item: a\n").unwrap().len(), 1);
+        assert_eq!(entry_spans("[{date: x, item: a}]\n"), None);
+        assert_eq!(entry_spans("- date: x\nitem: a\n"), None);
+        assert_eq!(entry_spans("# 只有注释\n").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn versions_change_with_any_byte() {
+        assert_eq!(entry_version("- a\n"), entry_version("- a\n"));
+        assert_ne!(entry_version("- a\n"), entry_version("- b\n"));
+        assert_eq!(entry_version("").len(), 16);
+    }
+
+    #[test]
+    fn an_edit_keeps_the_fields_the_form_does_not_show() {
+        let old = "  - id: \"x-1\"\n    date: 2023-03-01\n    item: a\n    name: 运动会\n    villages: [新河村]\n";
+        let kept = kept_fields(old);
+        assert_eq!(kept.id.as_deref(), Some("x-1"));
+        assert_eq!(kept.name.as_deref(), Some("运动会"));
+        assert_eq!(kept.villages, ["新河村"]);
+        let yaml = with_name(
+            "- date: 2023-03-01\n  item: a\n  text: \"t\"\n",
+            Some("运动会"),
+        );
+        assert_eq!(
+            yaml,
+            "- date: 2023-03-01\n  item: a\n  name: \"运动会\"\n  text: \"t\"\n"
+        );
+        assert_eq!(indented("- a\n  b\n", 2), "  - a\n    b\n");
+    }
 }

@@ -49,9 +49,8 @@ pub fn token_is_usable(token: &str) -> bool {
 /// The middleware in front of every route.
 pub(crate) async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let mut response = match check(&app, &request) {
-        Err(refusal) => refusal,
-        Ok(Some(redirect)) => redirect,
-        Ok(None) => next.run(request).await,
+        Some(answer) => answer,
+        None => next.run(request).await,
     };
     let headers = response.headers_mut();
     headers.insert(
@@ -77,9 +76,10 @@ pub(crate) async fn guard(State(app): State<Arc<App>>, request: Request, next: N
     response
 }
 
-/// Refuses a request from the wrong place or without the token; answers the first
-/// visit with the token in the address by setting the cookie.
-fn check(app: &App, request: &Request) -> Result<Option<Response>, Response> {
+/// The answer to a request that does not reach the routes: a refusal of one from the
+/// wrong place or without the token, or, for the first visit with the token in the
+/// address, the cookie and the address without it. `None` lets the request through.
+fn check(app: &App, request: &Request) -> Option<Response> {
     let headers = request.headers();
     let host = headers
         .get(header::HOST)
@@ -88,27 +88,27 @@ fn check(app: &App, request: &Request) -> Result<Option<Response>, Response> {
     if app.token.is_none() && !is_loopback_host(host) {
         // Without a token only this computer may use the page; a page of another site
         // that resolves its name to 127.0.0.1 sends its own name as Host.
-        return Err(refuse(
+        return Some(refuse(
             StatusCode::FORBIDDEN,
             "只能在本机打开这个页面",
             "服务器没有设置访问口令，所以只接受本机（127.0.0.1 或 localhost）的访问。要在办公网内共用，请用 --listen 0.0.0.0:8080 启动，并使用启动时显示的带口令的地址。",
         ));
     }
     if request.method() == Method::POST && !same_origin(headers, host) {
-        return Err(refuse(
+        return Some(refuse(
             StatusCode::FORBIDDEN,
             "已拒绝来自其他网站的提交",
             "这次提交不是从本页面发出的（来源地址不符），为防止别的网站冒用您的身份修改台账，没有处理。请在本页面上重新操作。",
         ));
     }
     let Some(token) = &app.token else {
-        return Ok(None);
+        return None;
     };
     if let Some(given) = query_token(request) {
         if !same_secret(&given, token) {
-            return Err(unauthorized());
+            return Some(unauthorized());
         }
-        return Ok(Some(with_cookie(request, token)));
+        return Some(with_cookie(request, token));
     }
     let carried = cookie_token(headers)
         .or_else(|| {
@@ -118,11 +118,7 @@ fn check(app: &App, request: &Request) -> Result<Option<Response>, Response> {
                 .map(str::to_owned)
         })
         .is_some_and(|given| same_secret(&given, token));
-    if carried {
-        Ok(None)
-    } else {
-        Err(unauthorized())
-    }
+    (!carried).then(unauthorized)
 }
 
 /// Whether `host` (a Host header) names this computer.
@@ -168,11 +164,7 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The pairs of a query string, decoded.
-pub(crate) fn url_pairs(query: &str) -> Vec<(String, String)> {
-    serde_urlencoded_pairs(query)
-}
-
-fn serde_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+fn url_pairs(query: &str) -> Vec<(String, String)> {
     axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
         &format!("/?{query}").parse().unwrap_or_default(),
     )
