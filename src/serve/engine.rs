@@ -20,7 +20,7 @@ use std::sync::Arc;
 use typst_layout::PagedDocument;
 
 /// Typst's memoised results that served one of this many last previews stay cached.
-const KEEP_COMPILATIONS: usize = 4;
+pub(crate) const KEEP_COMPILATIONS: usize = 4;
 /// Pixels per point of the page images (A4 is 893 × 1263 pixels).
 const PIXELS_PER_POINT: f64 = 1.5;
 

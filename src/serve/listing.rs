@@ -116,6 +116,8 @@ pub(crate) struct Listing {
     pub unplaced: Vec<EntryView>,
     /// Findings that point into no listed entry.
     pub general: Vec<Finding>,
+    /// The page's heading when there is no summary yet: 2023年茶盘洲镇妇联工作台账.
+    pub heading: String,
     /// What the form offers: items with their titles, declared figures; `None` when
     /// report.yaml cannot be read.
     #[serde(skip)]
@@ -133,6 +135,10 @@ impl Listing {
             return listing;
         };
         listing.choices = Some(Choices::of_ledger(&ledger));
+        listing.heading = format!(
+            "{}年{}工作台账",
+            ledger.report.year.value, ledger.report.organization.name.value
+        );
         let mut entries = Vec::new();
         for log in &ledger.logs {
             entries.extend(log_entries(dir, &log.file, &log.activities));

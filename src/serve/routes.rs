@@ -295,10 +295,11 @@ fn draw(
     );
     insert_totals(&mut context, snapshot.stats.as_ref(), month);
     let preview = snapshot.preview.as_ref();
-    context.insert(
-        "title",
-        &preview.map_or("年度工作台账", |p| p.doc.title.as_str()),
-    );
+    let heading = match &snapshot.listing.heading {
+        heading if heading.is_empty() => "年度工作台账",
+        heading => heading.as_str(),
+    };
+    context.insert("title", &preview.map_or(heading, |p| p.doc.title.as_str()));
     context.insert("has_preview", &preview.is_some());
     context.insert("preview_stale", &snapshot.preview_stale);
     context.insert("preview_error", &snapshot.preview_error);
@@ -481,8 +482,13 @@ fn output_bytes(
         Format::Pdf => (
             name,
             "application/pdf",
-            crate::publish::typeset::pdf(&preview.paged, &preview.doc.title, preview.date())
-                .map_err(|e| e.to_string())?,
+            crate::publish::typeset::pdf_keeping(
+                &preview.paged,
+                &preview.doc.title,
+                preview.date(),
+                super::engine::KEEP_COMPILATIONS,
+            )
+            .map_err(|e| e.to_string())?,
         ),
         Format::Png => (
             format!("{}-1.png", preview.stem),

@@ -100,6 +100,18 @@ pub fn pdf(
     title: &str,
     date: NaiveDate,
 ) -> Result<Vec<u8>, TypesetError> {
+    // Export memoises too (font subsets, images): clear it with the document.
+    pdf_keeping(document, title, date, 0)
+}
+
+/// [`pdf`] for a long-lived process: memoised results that served one of the last
+/// `keep` compilations or exports stay (see [`compile_keeping`]).
+pub fn pdf_keeping(
+    document: &PagedDocument,
+    title: &str,
+    date: NaiveDate,
+    keep: usize,
+) -> Result<Vec<u8>, TypesetError> {
     let timestamp = u8::try_from(date.month())
         .ok()
         .zip(u8::try_from(date.day()).ok())
@@ -111,8 +123,7 @@ pub fn pdf(
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(document, &options);
-    // Export memoises too (font subsets, images): clear it with the document.
-    typst::comemo::evict(0);
+    typst::comemo::evict(keep);
     pdf.map_err(|errors| {
         TypesetError::Pdf(
             errors
