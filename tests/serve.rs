@@ -778,3 +778,61 @@ async fn unknown_pages_and_methods_are_answered_in_chinese() {
             .contains("default-src 'self'")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_browsers_and_new_in_a_terminal_at_once_lose_nothing() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let terminal_dir = dir.clone();
+    let terminal = tokio::task::spawn_blocking(move || {
+        for n in 0..3 {
+            common::cli()
+                .arg("new")
+                .arg(&terminal_dir)
+                .args(["--date", "2023-07-01", "--item", "legal-rights"])
+                .args(["--text", &format!("终端记的第{n}条")])
+                .assert()
+                .success();
+        }
+    });
+    let browsers = (0..6).map(|n| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let text = format!("浏览器记的第{n}条");
+            let answer = send(
+                &app,
+                post(
+                    "/activities",
+                    &[
+                        ("csrf", app.csrf()),
+                        ("date", "2023-07-02"),
+                        ("item", "legal-rights"),
+                        ("text", &text),
+                    ],
+                ),
+            )
+            .await;
+            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        })
+    });
+    for browser in browsers.collect::<Vec<_>>() {
+        browser.await.unwrap();
+    }
+    terminal.await.unwrap();
+    let july = read(&dir.join("activities/2023-07.yaml"));
+    for n in 0..3 {
+        assert_eq!(
+            july.matches(&format!("终端记的第{n}条")).count(),
+            1,
+            "{july}"
+        );
+    }
+    for n in 0..6 {
+        assert_eq!(
+            july.matches(&format!("浏览器记的第{n}条")).count(),
+            1,
+            "{july}"
+        );
+    }
+    assert_eq!(annual_report::check_dir(&dir).error_count(), 0);
+}

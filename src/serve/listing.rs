@@ -200,6 +200,16 @@ impl Listing {
         listing
     }
 
+    /// How many entries the ledger holds.
+    pub fn count(&self) -> usize {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .map(|i| i.entries.len())
+            .sum::<usize>()
+            + self.unplaced.len()
+    }
+
     /// The entry at `file` and `index`, as listed.
     pub fn entry(&self, file: &str, index: usize) -> Option<&EntryView> {
         self.sections

@@ -284,15 +284,7 @@ fn draw(
     context.insert("listing", &listing);
     context.insert("errors", &errors);
     context.insert("warnings", &(snapshot.findings.len() - errors));
-    context.insert(
-        "entries",
-        &listing
-            .sections
-            .iter()
-            .flat_map(|s| &s.items)
-            .map(|i| i.entries.len())
-            .sum::<usize>(),
-    );
+    context.insert("entries", &snapshot.listing.count());
     insert_totals(&mut context, snapshot.stats.as_ref(), month);
     let preview = snapshot.preview.as_ref();
     let heading = match &snapshot.listing.heading {
