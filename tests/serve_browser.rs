@@ -334,6 +334,39 @@ fn a_clerk_adds_an_activity_in_a_real_browser() {
         "no reload"
     );
 
+    // Edit the entry just added through its 修改 link, then delete it.
+    cdp.eval("window.__old_page = true");
+    cdp.eval(&format!(
+        "Array.from(document.querySelectorAll('#ledger li.entry')).find(li => li.innerText.includes({})).querySelector('a.button').click()",
+        json!(typed)
+    ));
+    cdp.wait_for_new_page();
+    assert_eq!(
+        cdp.eval("document.getElementById('f-text').value"),
+        json!(typed)
+    );
+    cdp.eval("document.getElementById('f-text').select()");
+    let corrected = "文本编辑器里补记的一条活动（已在网页上改过）";
+    cdp.call("Input.insertText", json!({ "text": corrected }));
+    cdp.submit();
+    assert_eq!(cdp.eval("location.search"), json!("?done=edited"));
+    let after_edit = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        after_edit.ends_with(&format!(
+            "- date: 2023-06-20\n  item: legal-rights\n  text: \"{corrected}\"\n"
+        )),
+        "{after_edit}"
+    );
+    assert!(after_edit.starts_with(&yaml));
+    cdp.eval("window.__old_page = true");
+    cdp.eval(&format!(
+        "(() => {{ const li = Array.from(document.querySelectorAll('#ledger li.entry')).find(li => li.innerText.includes({})); li.querySelector('details.delete').open = true; li.querySelector('details.delete button').click(); }})()",
+        json!(corrected)
+    ));
+    cdp.wait_for_new_page();
+    assert_eq!(cdp.eval("location.search"), json!("?done=deleted"));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), yaml);
+
     // A bad entry is shown with its message; nothing is written.
     let now = std::fs::read_to_string(&log).unwrap();
     cdp.open(&url);
@@ -352,9 +385,16 @@ fn a_clerk_adds_an_activity_in_a_real_browser() {
     );
     assert_eq!(std::fs::read_to_string(&log).unwrap(), now);
 
-    // Accessibility of the page, and screenshots.
-    cdp.open(&url);
+    // Accessibility of the page (with a refused entry's messages, and as it opens),
+    // and screenshots.
     let axe = axe_source();
+    let violations = cdp.axe(&axe);
+    println!(
+        "axe-core on the page with a refused entry: {} violations",
+        violations.len()
+    );
+    assert!(violations.is_empty(), "{violations:#?}");
+    cdp.open(&url);
     let violations = cdp.axe(&axe);
     println!(
         "axe-core on the serve page: {} violations",
