@@ -333,8 +333,8 @@ struct ServeArgs {
     /// 报告目录（默认当前目录）
     #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
-    /// 监听的地址和端口；不是 127.0.0.1 时必须用访问口令（不写 --token 会自动生成一个）
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "地址:端口")]
+    /// 监听的地址和端口（默认 127.0.0.1:8080，只有本机能打开）；不是本机地址时必须用访问口令（不写 --token 会自动生成一个）
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_listen, value_name = "地址:端口")]
     listen: std::net::SocketAddr,
     /// 启动后用默认浏览器打开页面
     #[arg(long)]
@@ -401,6 +401,14 @@ fn workbook_path_allowed(path: &std::path::Path, force: bool) -> Result<(), Stri
         ));
     }
     Ok(())
+}
+
+/// An address to listen on as typed after `--listen`.
+fn parse_listen(typed: &str) -> Result<std::net::SocketAddr, String> {
+    typed.trim().parse().map_err(|_| {
+        "要写成 地址:端口，例如 127.0.0.1:8080（只有本机）或 0.0.0.0:8080（办公网内共用）"
+            .to_owned()
+    })
 }
 
 /// A number of parallel builds as typed after `--jobs`.
