@@ -274,7 +274,7 @@ async fn adding_appends_exactly_the_entry_and_refreshes() {
                 ("csrf", app.csrf()),
                 ("date", "2023年3月20日"),
                 ("item", "legal-rights"),
-                ("text", "开展“<script>alert('x')</script>”普法宣传"),
+                ("text", "开展“<script>alert('x')</script>”\"普法\"宣传"),
                 ("figures.visits", "2"),
                 ("figures.visitors", ""),
                 ("place", "镇文化广场"),
@@ -287,7 +287,7 @@ async fn adding_appends_exactly_the_entry_and_refreshes() {
     let after = read(&dir.join("activities/2023-03.yaml"));
     assert_eq!(
         &after[before.len()..],
-        "- date: 2023-03-20\n  item: legal-rights\n  text: \"开展“<script>alert('x')</script>”普法宣传\"\n  figures: { visits: 2 }\n  place: \"镇文化广场\"\n  participants: 30\n"
+        "- date: 2023-03-20\n  item: legal-rights\n  text: \"开展“<script>alert('x')</script>”\\\"普法\\\"宣传\"\n  figures: { visits: 2 }\n  place: \"镇文化广场\"\n  participants: 30\n"
     );
     assert!(after.starts_with(&before));
     assert!(app.version() > version);
@@ -300,6 +300,15 @@ async fn adding_appends_exactly_the_entry_and_refreshes() {
         "escaped"
     );
     assert!(!html.contains("<script>alert"));
+    assert!(
+        html.contains("&quot;普法&quot;宣传"),
+        "double quotes escaped"
+    );
+    // In the edit form's textarea too.
+    let edit = send(&app, get("/edit?file=2023-03.yaml&index=3"))
+        .await
+        .text();
+    assert!(edit.contains("&lt;script&gt;alert(") && !edit.contains("<script>alert"));
     let summary = send(&app, get("/preview/summary.html")).await.text();
     assert!(summary.contains("&lt;script&gt;alert("));
     assert!(!summary.contains("<script>alert"));
