@@ -719,6 +719,7 @@ async fn large_bodies_are_refused_unread() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(answer.text().contains("提交的内容太长"));
     assert_eq!(logs(&dir), before);
 }
 
@@ -778,6 +779,23 @@ async fn unknown_pages_and_methods_are_answered_in_chinese() {
     let answer = send(&app, get("/edit?file=2023-03.yaml&index=999")).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(answer.text().contains("找不到这条活动"));
+    for path in [
+        "/edit",
+        "/edit?file=2023-03.yaml",
+        "/edit?file=2023-03.yaml&index=x",
+    ] {
+        let answer = send(&app, get(path)).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(answer.text().contains("找不到这条活动"), "{path}");
+    }
+    let json = Request::post("/activities")
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let answer = send(&app, json).await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(answer.text().contains("无法识别提交的内容"));
     let answer = send(&app, get("/")).await;
     assert_eq!(answer.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(

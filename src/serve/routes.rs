@@ -10,6 +10,7 @@ use crate::diag::Report;
 use crate::ledger::entry::{self, EntryError};
 use crate::publish::Format;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,8 +39,10 @@ impl PageQuery {
 /// The query of the edit page.
 #[derive(Debug, Deserialize)]
 pub(crate) struct EditQuery {
+    #[serde(default)]
     file: String,
-    index: usize,
+    #[serde(default)]
+    index: String,
 }
 
 /// A component of a URL, percent-encoded (unreserved characters stay).
@@ -77,7 +80,12 @@ pub(crate) async fn edit_page(
     Query(query): Query<EditQuery>,
 ) -> Response {
     let snapshot = app.current();
-    let Some(entry) = snapshot.listing.entry(&query.file, query.index) else {
+    let found = query
+        .index
+        .parse()
+        .ok()
+        .and_then(|index| snapshot.listing.entry(&query.file, index));
+    let Some(entry) = found else {
         return refuse(
             StatusCode::NOT_FOUND,
             "找不到这条活动",
@@ -91,8 +99,11 @@ pub(crate) async fn edit_page(
 /// `POST /activities`: adds an activity through `new`'s path.
 pub(crate) async fn add(
     State(app): State<Arc<App>>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
+    let Ok(Form(pairs)) = form else {
+        return unreadable_form(form.err());
+    };
     let submitted = Submitted::parse(&pairs);
     if !same_secret(&submitted.csrf, &app.csrf) {
         return csrf_refused();
@@ -106,8 +117,11 @@ pub(crate) async fn add(
 /// `POST /activities/edit`: replaces one entry's bytes, when unchanged since shown.
 pub(crate) async fn edit(
     State(app): State<Arc<App>>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
+    let Ok(Form(pairs)) = form else {
+        return unreadable_form(form.err());
+    };
     let submitted = Submitted::parse(&pairs);
     if !same_secret(&submitted.csrf, &app.csrf) {
         return csrf_refused();
@@ -124,8 +138,11 @@ pub(crate) async fn edit(
 /// `POST /activities/delete`: removes one entry's bytes, when unchanged since shown.
 pub(crate) async fn delete(
     State(app): State<Arc<App>>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
+    let Ok(Form(pairs)) = form else {
+        return unreadable_form(form.err());
+    };
     let submitted = Submitted::parse(&pairs);
     if !same_secret(&submitted.csrf, &app.csrf) {
         return csrf_refused();
@@ -219,6 +236,23 @@ fn general_finding(text: String) -> super::listing::Finding {
         help: None,
         field: None,
     }
+}
+
+/// A body that is no form (another type, not URL-encoded, too large).
+fn unreadable_form(rejection: Option<FormRejection>) -> Response {
+    let status = rejection.map_or(StatusCode::BAD_REQUEST, |r| r.status());
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return refuse(
+            status,
+            "提交的内容太长",
+            "一次提交的内容超过了 1 MiB，没有处理。活动内容请分成几条记录。",
+        );
+    }
+    refuse(
+        status,
+        "无法识别提交的内容",
+        "这次提交不是本页面表单的格式，没有处理。请在本页面上填写后提交。",
+    )
 }
 
 fn csrf_refused() -> Response {
