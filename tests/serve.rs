@@ -863,3 +863,34 @@ async fn two_browsers_and_new_in_a_terminal_at_once_lose_nothing() {
     }
     assert_eq!(annual_report::check_dir(&dir).error_count(), 0);
 }
+
+#[tokio::test]
+async fn a_log_saved_on_windows_keeps_its_byte_order_mark_and_line_breaks() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let windows = format!("\u{feff}{}", read(&log).replace('\n', "\r\n"));
+    std::fs::write(&log, &windows).unwrap();
+    app.refresh().await;
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-14"),
+                ("item", "legal-rights"),
+                ("figures.visits", "6"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let old = "- date: 2023-03-14\r\n  item: legal-rights\r\n  figures: { visits: 1, visitors: 2 }\r\n  place: 镇妇联办公室\r\n";
+    let new = "- date: 2023-03-14\r\n  item: legal-rights\r\n  figures: { visits: 6 }\r\n";
+    assert_eq!(read(&log), windows.replacen(old, new, 1));
+}

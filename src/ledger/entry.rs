@@ -629,8 +629,9 @@ pub fn entry_version(bytes: &str) -> String {
 pub fn entry_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut indent: Option<usize> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    // A byte order mark (as Windows editors save) belongs to no entry.
+    let mut offset = text.len() - text.trim_start_matches('\u{feff}').len();
+    for line in text[offset..].split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
@@ -640,8 +641,11 @@ pub fn entry_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
         }
         let column = body.len() - content.len();
         let opens_entry = content == "-" || content.starts_with("- ");
+        let preamble = column == 0 && (content == "---" || content.starts_with('%'));
         match indent {
             None if opens_entry => indent = Some(column),
+            // A document marker or directive before the first entry.
+            None if preamble => continue,
             None => return None,
             Some(i) if column < i => return None,
             Some(i) if column == i && !opens_entry => return None,
@@ -676,8 +680,12 @@ pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, Ent
     let yaml = with_name(&entry_yaml(&normalized), kept.name.as_deref());
     let indent = old.len() - old.trim_start_matches(' ').len();
     let mut replacement = indented(&yaml, indent);
+    if old.contains("\r\n") {
+        // The log's own line breaks (a file saved on Windows).
+        replacement = replacement.replace('\n', "\r\n");
+    }
     if !old.ends_with('\n') {
-        replacement.pop();
+        replacement.truncate(replacement.trim_end_matches(['\r', '\n']).len());
     }
     let new_text = format!("{}{replacement}{}", &text[..span.start], &text[span.end..]);
     commit(dir, &log, new_text, lock)?;
@@ -869,6 +877,11 @@ mod tests {
         assert_eq!(entry_spans("[{date: x, item: a}]\n"), None);
         assert_eq!(entry_spans("- date: x\nitem: a\n"), None);
         assert_eq!(entry_spans("# 只有注释\n").unwrap().len(), 0);
+        // A byte order mark and a document marker stay outside the entries; Windows
+        // line breaks are part of them.
+        let text = "\u{feff}---\r\n- date: x\r\n  item: a\r\n";
+        let spans = entry_spans(text).unwrap();
+        assert_eq!(&text[spans[0].clone()], "- date: x\r\n  item: a\r\n");
     }
 
     #[test]
