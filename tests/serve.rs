@@ -894,3 +894,23 @@ async fn a_log_saved_on_windows_keeps_its_byte_order_mark_and_line_breaks() {
     let new = "- date: 2023-03-14\r\n  item: legal-rights\r\n  figures: { visits: 6 }\r\n";
     assert_eq!(read(&log), windows.replacen(old, new, 1));
 }
+
+#[tokio::test]
+async fn findings_outside_the_activities_are_shown_at_the_top() {
+    let (work, app) = served(None);
+    let report = ledger(&work).join("report.yaml");
+    let text = read(&report);
+    let start = text.find("索引号:").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    std::fs::write(
+        &report,
+        format!("{}索引号: 待填写{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    assert!(app.refresh_if_changed().await);
+    let html = send(&app, get("/")).await.text();
+    let general =
+        &html[html.find("<div id=\"general\">").unwrap()..html.find("id=\"entry-form\"").unwrap()];
+    assert!(general.contains("警告[W111]"), "{general}");
+    assert!(general.contains("report.yaml"), "{general}");
+}

@@ -34,7 +34,7 @@
     const answer = await fetch(location.pathname === "/" ? location.href : "/", { cache: "no-store", credentials: "same-origin" });
     if (!answer.ok) return;
     const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
-    ["ledger", "preview", "counts"].forEach(function (id) {
+    ["general", "ledger", "preview", "counts"].forEach(function (id) {
       const old = document.getElementById(id);
       const next = fresh.getElementById(id);
       if (old && next) old.replaceWith(document.importNode(next, true));
