@@ -15,6 +15,9 @@ pub(super) fn run(args: ServeArgs) -> ExitCode {
     };
     let result = serve(options, |started: &Started| {
         println!("台账页面已启动：{}", started.url);
+        if let Some(shared) = &started.shared_url {
+            println!("办公网内其他电脑打开：{shared}（把“本机IP地址”换成这台电脑的 IP 地址）");
+        }
         if started.generated {
             println!(
                 "因为监听的不是本机地址，已生成访问口令 {}；请把上面的完整地址只发给需要记台账的同事",

@@ -58,13 +58,23 @@ pub enum ServeError {
     #[error("访问口令至少 8 个字符，只能用英文字母、数字、- 和 _")]
     BadToken,
     /// The address could not be listened on.
-    #[error("无法在 {addr} 上启动：{}", crate::diag::io_reason(.source))]
+    #[error("无法在 {addr} 上启动：{}", listen_reason(.source))]
     Listen {
         /// The address.
         addr: SocketAddr,
         /// Why.
         source: std::io::Error,
     },
+}
+
+/// Why an address cannot be listened on, in Chinese: the two a clerk meets have
+/// their own advice.
+fn listen_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::AddrInUse => "这个端口已被占用（可能已经有一个 annual-report serve 在运行）；换一个端口，例如 --listen 127.0.0.1:8081".to_owned(),
+        std::io::ErrorKind::AddrNotAvailable => "这台电脑没有这个地址；只在本机用请写 127.0.0.1:8080，办公网内共用请写 0.0.0.0:8080".to_owned(),
+        _ => crate::diag::io_reason(error),
+    }
 }
 
 /// The server's state, shared by every request.
@@ -238,8 +248,11 @@ fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
 /// What a started server tells its user.
 #[derive(Debug)]
 pub struct Started {
-    /// The address to open, with the token when there is one.
+    /// The address to open on this computer, with the token when there is one.
     pub url: String,
+    /// When listening on every interface: the address for the other computers, with
+    /// a placeholder for this computer's address on the office network.
+    pub shared_url: Option<String>,
     /// The token, when one is required.
     pub token: Option<String>,
     /// Whether the token was generated (not given).
@@ -277,22 +290,23 @@ pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(),
             addr: options.listen,
             source,
         })?;
-        let host = if addr.ip().is_unspecified() {
-            "本机IP地址".to_owned()
-        } else {
-            addr.ip().to_string()
-        };
-        let host = if addr.is_ipv6() {
-            format!("[{host}]")
-        } else {
-            host
-        };
-        let url = match &token {
+        let address = |host: &str| match &token {
             Some(token) => format!("http://{host}:{}/?token={token}", addr.port()),
             None => format!("http://{host}:{}/", addr.port()),
         };
+        let (url, shared_url) = if addr.ip().is_unspecified() {
+            // Every interface: this computer opens it by its loopback address, the
+            // others by this computer's address on the office network.
+            let local = if addr.is_ipv6() { "[::1]" } else { "127.0.0.1" };
+            (address(local), Some(address("本机IP地址")))
+        } else if addr.is_ipv6() {
+            (address(&format!("[{}]", addr.ip())), None)
+        } else {
+            (address(&addr.ip().to_string()), None)
+        };
         on_start(&Started {
             url,
+            shared_url,
             token: token.clone(),
             generated,
             addr,
