@@ -12,16 +12,23 @@ use std::path::PathBuf;
 pub(crate) struct Submitted {
     /// The CSRF token of the page.
     pub csrf: String,
+    /// `date` as typed.
     pub date: String,
+    /// `item`: the chosen id.
     pub item: String,
+    /// `text`.
     pub text: String,
+    /// `place`.
     pub place: String,
+    /// `participants` as typed.
     pub participants: String,
     /// `figures.KEY` fields, in the order sent.
     pub figures: Vec<(String, String)>,
-    /// The entry an edit or removal concerns.
+    /// The log of the entry an edit or removal concerns, relative to `activities/`.
     pub file: String,
+    /// The entry's place in its log.
     pub index: String,
+    /// The version of the entry's bytes the page showed.
     pub version: String,
 }
 
@@ -83,6 +90,7 @@ impl Submitted {
 /// One field as drawn.
 #[derive(Clone, Debug, Default, Serialize)]
 pub(crate) struct Field {
+    /// What the field holds.
     pub value: String,
     /// Findings about it, in the terminal's words.
     pub errors: Vec<String>,
@@ -91,20 +99,28 @@ pub(crate) struct Field {
 /// A declared figure's input.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct FigureField {
+    /// Key in the log.
     pub key: String,
+    /// What is counted.
     pub label: String,
+    /// Unit, possibly empty.
     pub unit: String,
+    /// What the field holds.
     pub value: String,
+    /// Findings about it.
     pub errors: Vec<String>,
 }
 
 /// An option of the item select.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct ItemOption {
+    /// The id written in the log.
     pub id: String,
+    /// Title, lead or fixed text.
     pub label: String,
     /// The keys of the figures its summary sentence prints, space separated.
     pub figures: String,
+    /// Whether it is the chosen one.
     pub selected: bool,
 }
 
@@ -113,18 +129,27 @@ pub(crate) struct ItemOption {
 pub(crate) struct FormView {
     /// Editing an existing entry (else adding one).
     pub editing: bool,
+    /// The date field.
     pub date: Field,
+    /// The item select.
     pub item: Field,
+    /// The text area.
     pub text: Field,
+    /// The place field.
     pub place: Field,
+    /// The participants field.
     pub participants: Field,
     /// Findings about all figures at once (`new`'s `--figure`).
     pub figures_errors: Vec<String>,
+    /// One input per declared figure.
     pub figures: Vec<FigureField>,
+    /// The options of the item select.
     pub items: Vec<ItemOption>,
     /// Hidden fields of an edit.
     pub file: String,
+    /// Hidden: its place in the log.
     pub index: String,
+    /// Hidden: the version of its bytes.
     pub version: String,
     /// Findings about no single field.
     pub general: Vec<Finding>,

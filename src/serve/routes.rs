@@ -10,7 +10,7 @@ use crate::diag::Report;
 use crate::ledger::entry::{self, EntryError};
 use crate::publish::Format;
 use axum::Form;
-use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -37,7 +37,7 @@ impl PageQuery {
 }
 
 /// The query of the edit page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(crate) struct EditQuery {
     #[serde(default)]
     file: String,
@@ -58,7 +58,12 @@ pub(crate) fn encode(s: &str) -> String {
 }
 
 /// `GET /`: the page.
-pub(crate) async fn page(State(app): State<Arc<App>>, Query(query): Query<PageQuery>) -> Response {
+pub(crate) async fn page(
+    State(app): State<Arc<App>>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    // A query the page did not make (a field twice, say) shows the whole year.
+    let query = query.map(|q| q.0).unwrap_or_default();
     let snapshot = app.current();
     let form = FormView::new(
         snapshot.listing.choices.as_ref(),
@@ -77,8 +82,9 @@ pub(crate) async fn page(State(app): State<Arc<App>>, Query(query): Query<PageQu
 /// `GET /edit`: the page with the form filled with one entry.
 pub(crate) async fn edit_page(
     State(app): State<Arc<App>>,
-    Query(query): Query<EditQuery>,
+    query: Result<Query<EditQuery>, QueryRejection>,
 ) -> Response {
+    let query = query.map(|q| q.0).unwrap_or_default();
     let snapshot = app.current();
     let found = query
         .index
