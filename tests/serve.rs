@@ -914,3 +914,45 @@ async fn findings_outside_the_activities_are_shown_at_the_top() {
     assert!(general.contains("警告[W111]"), "{general}");
     assert!(general.contains("report.yaml"), "{general}");
 }
+
+#[tokio::test]
+async fn a_broken_report_yaml_is_shown_and_adding_is_refused() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let report = dir.join("report.yaml");
+    std::fs::write(&report, format!("{}\nsections: [\n", read(&report))).unwrap();
+    assert!(app.refresh_if_changed().await);
+    let page = send(&app, get("/")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(!html.contains("页面模板出错"), "{html}");
+    let general =
+        &html[html.find("<div id=\"general\">").unwrap()..html.find("id=\"entry-form\"").unwrap()];
+    assert!(
+        general.contains("错误[") && general.contains("report.yaml"),
+        "{general}"
+    );
+    let before = logs(&dir);
+    let answer = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-03-20"),
+                ("item", "legal-rights"),
+                ("text", "x"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    assert!(answer.text().contains("没有保存"));
+    assert!(answer.text().contains("report.yaml"));
+    assert_eq!(logs(&dir), before);
+}
