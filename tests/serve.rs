@@ -252,12 +252,37 @@ async fn assets_preview_images_and_downloads_are_served() {
         &ledger(&work),
         &annual_report::BuildOptions {
             fonts: Some(FONTS.clone()),
-            ..annual_report::BuildOptions::new(built.path(), &[annual_report::Format::Pdf])
+            ..annual_report::BuildOptions::new(
+                built.path(),
+                &[annual_report::Format::Pdf, annual_report::Format::Png],
+            )
         },
     )
     .unwrap();
     let pdf = std::fs::read(built.path().join("2023年茶盘洲镇妇联工作总结.pdf")).unwrap();
     assert_eq!(send(&app, get("/download/pdf")).await.body, pdf);
+    let page_two = std::fs::read(built.path().join("2023年茶盘洲镇妇联工作总结-2.png")).unwrap();
+    let answer = send(&app, get("/download/png?page=2")).await;
+    assert_eq!(answer.body, page_two);
+    assert!(
+        answer.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("-2.png")
+    );
+    for page in ["0", "99", "x"] {
+        let path = format!("/download/png?page={page}");
+        let status = send(&app, get(&path)).await.status;
+        assert_eq!(
+            status,
+            if page == "x" {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            },
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

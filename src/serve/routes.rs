@@ -333,6 +333,7 @@ fn draw(
     };
     context.insert("title", &preview.map_or(heading, |p| p.doc.title.as_str()));
     context.insert("has_preview", &preview.is_some());
+    context.insert("png_stem", &preview.map_or("", |p| p.stem.as_str()));
     context.insert("preview_stale", &snapshot.preview_stale);
     context.insert("preview_error", &snapshot.preview_error);
     context.insert(
@@ -358,7 +359,7 @@ fn draw(
 }
 
 /// The formats offered for download (every format `build` writes; page images are
-/// offered one by one beside the preview).
+/// offered one by one, as `/download/png?page=N`).
 const DOWNLOADS: &[(Format, &str)] = &[
     (Format::Pdf, "PDF 公文"),
     (Format::Docx, "Word/WPS 文档"),
@@ -469,6 +470,7 @@ pub(crate) async fn page_image(
 pub(crate) async fn download(
     State(app): State<Arc<App>>,
     UrlPath(format): UrlPath<String>,
+    query: Result<Query<DownloadQuery>, QueryRejection>,
 ) -> Response {
     let Ok(format) = format.parse::<Format>() else {
         return not_found().await;
@@ -476,7 +478,14 @@ pub(crate) async fn download(
     let Some(preview) = app.current().preview.clone() else {
         return no_preview();
     };
-    let made = tokio::task::spawn_blocking(move || output_bytes(&preview, format))
+    let page = query
+        .ok()
+        .and_then(|q| q.0.page.parse::<usize>().ok())
+        .unwrap_or(1);
+    if format == Format::Png && !(1..=preview.pages.len()).contains(&page) {
+        return not_found().await;
+    }
+    let made = tokio::task::spawn_blocking(move || output_bytes(&preview, format, page))
         .await
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
     let (name, content_type, bytes) = match made {
@@ -499,10 +508,22 @@ pub(crate) async fn download(
     response
 }
 
-/// The file name, media type and bytes of one output.
+/// The query of a download: the page, for a page image (from 1).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DownloadQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// Pixels per point of the page images `build` writes.
+const BUILD_PIXELS_PER_POINT: f32 = 2.0;
+
+/// The file name, media type and bytes of one output (of page `page` for a page
+/// image), the bytes `build` writes.
 fn output_bytes(
     preview: &super::engine::Preview,
     format: Format,
+    page: usize,
 ) -> Result<(String, &'static str, Vec<u8>), String> {
     let name = format!("{}.{}", preview.stem, format.name());
     let text = |s: &str| s.as_bytes().to_vec();
@@ -523,13 +544,9 @@ fn output_bytes(
             .map_err(|e| e.to_string())?,
         ),
         Format::Png => (
-            format!("{}-1.png", preview.stem),
+            format!("{}-{page}.png", preview.stem),
             "image/png",
-            preview
-                .pages
-                .first()
-                .map(|p| p.as_ref().clone())
-                .unwrap_or_default(),
+            page_png(preview, page)?,
         ),
         Format::Docx => (
             name,
@@ -542,6 +559,21 @@ fn output_bytes(
             .map_err(|e| e.to_string())?,
         ),
     })
+}
+
+/// Page `page` (from 1) drawn as `build --format png` draws it.
+fn page_png(preview: &super::engine::Preview, page: usize) -> Result<Vec<u8>, String> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(BUILD_PIXELS_PER_POINT)),
+        ..Default::default()
+    };
+    let page = page
+        .checked_sub(1)
+        .and_then(|i| preview.paged.pages().get(i))
+        .ok_or_else(|| "没有这一页".to_owned())?;
+    typst_render::render(page, &options)
+        .encode_png()
+        .map_err(|e| e.to_string())
 }
 
 fn no_preview() -> Response {
