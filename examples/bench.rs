@@ -16,6 +16,11 @@
 //!     with the 300 font files installed, 3 runs: wall time and peak memory (maximum
 //!     resident set of the child); the reference is xelatex's time per report of (a)
 //!     times 1,000.
+//! (d) the clerk's page (`serve`) on a copy of chapanzhou: one activity added through
+//!     `ledger::entry::add` (validated, locked, atomic) and the page rebuilt (listing,
+//!     findings, totals, web page, typeset pages and their images), in process, 15
+//!     runs; the reference is the same rebuild with Typst's caches emptied first.
+//!     `BENCH_ONLY=d` runs this figure alone.
 //! `BENCH_DIR` sets where the scratch files go (default: the system's temporary folder);
 //! the font cache goes there too, so the first run of each setting fills it.
 
@@ -210,6 +215,10 @@ fn main() {
     .expect("scratch");
     // SAFETY: set before any other thread runs; the children inherit it.
     unsafe { std::env::set_var("XDG_CACHE_HOME", work.path().join("cache")) };
+    serve_preview(&root, work.path());
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "d") {
+        return;
+    }
     let one_font = installed_fonts(work.path(), 1);
     let many_fonts = installed_fonts(work.path(), 300);
 
@@ -368,4 +377,60 @@ fn load_check_aggregate(dir: &Path) -> (Duration, Duration) {
     let elapsed = start.elapsed();
     assert_eq!(aggregate.month_counts.iter().sum::<usize>(), 100_000);
     (load, elapsed)
+}
+
+/// (d): the clerk's page after a one-activity change, warm and with emptied caches.
+fn serve_preview(root: &Path, work: &Path) {
+    use annual_report::ledger::entry::{NewEntry, add};
+    use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
+    let dir = work.join("serve/chapanzhou-2023");
+    copy_tree(&root.join("fixtures/chapanzhou-2023"), &dir);
+    let fonts = std::sync::Arc::new(FontLibrary::new(&FontOptions {
+        system: false,
+        paths: Vec::new(),
+    }));
+    let app = annual_report::serve::App::new(&dir, None, fonts).expect("a ledger");
+    let change = |n: usize| {
+        let entry = NewEntry {
+            date: format!("2023-06-{:02}", 1 + n % 28),
+            item: "legal-rights".into(),
+            text: format!("第{n}次开展家庭教育讲座"),
+            figures: vec![("visits".into(), "1".into())],
+            ..NewEntry::default()
+        };
+        add(&dir, &entry, false).expect("the entry is valid");
+    };
+    let (mut warm, mut whole, mut cold) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..15 {
+        let start = Instant::now();
+        change(2 * n);
+        let written = start.elapsed();
+        app.rebuild();
+        whole.push(start.elapsed());
+        warm.push(start.elapsed() - written);
+        change(2 * n + 1);
+        typst::comemo::evict(0);
+        let start = Instant::now();
+        app.rebuild();
+        cold.push(start.elapsed());
+    }
+    println!(
+        "(d) serve preview after one change (chapanzhou, embedded fonts, medians over 15 runs): rebuild {:.1} ms, with the write {:.1} ms; reference, Typst's caches emptied: {:.1} ms",
+        secs(warm) * 1e3,
+        secs(whole) * 1e3,
+        secs(cold) * 1e3
+    );
+}
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("scratch");
+    for entry in std::fs::read_dir(from).expect("fixture").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("scratch");
+        }
+    }
 }

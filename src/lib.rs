@@ -19,6 +19,8 @@ pub mod ledger;
 pub mod limits;
 pub mod numbering;
 pub mod publish;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod suggest;
 pub mod text;
 

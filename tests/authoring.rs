@@ -385,6 +385,7 @@ fn every_command_has_chinese_help_with_an_example() {
         "stats",
         "import",
         "export",
+        "serve",
         "schema",
         "fonts",
         "completions",

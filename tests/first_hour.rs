@@ -548,7 +548,9 @@ fn init_and_new_speak_of_paths_as_the_clerk_types_them() {
 // Help texts say their defaults in Chinese; clap's "[default: …]" stays out.
 #[test]
 fn help_has_no_english_defaults() {
-    for command in ["build", "check", "init", "new", "stats", "import", "export"] {
+    for command in [
+        "build", "check", "init", "new", "stats", "import", "export", "serve",
+    ] {
         let help = text(&cli().args([command, "--help"]).output().unwrap().stdout);
         assert!(!help.contains("[default"), "{command}: {help}");
         assert!(!help.contains("[possible values"), "{command}: {help}");

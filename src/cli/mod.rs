@@ -8,6 +8,7 @@ mod import;
 mod init;
 mod new;
 mod report;
+mod serve;
 mod stats;
 mod usage;
 
@@ -73,6 +74,12 @@ enum Commands {
         after_help = "示例：\n  annual-report export fixtures/chapanzhou-2023 --output 活动台账.xlsx"
     )]
     Export(ExportArgs),
+    /// 在浏览器里记台账、看检查结果和总结预览（本机网页）
+    #[command(
+        after_help = "示例：\n  annual-report serve fixtures/chapanzhou-2023 --open\n  \
+                            annual-report serve 我的台账 --listen 0.0.0.0:8080   （办公网内共用，会显示带访问口令的地址）"
+    )]
+    Serve(ServeArgs),
     /// 输出 report.yaml 与活动台账的 JSON Schema（供编辑器补全与校验）
     #[command(after_help = "示例：\n  annual-report schema > report.schema.json\n  \
                             annual-report schema --activities > activities.schema.json")]
@@ -320,6 +327,25 @@ struct ExportArgs {
     force: bool,
 }
 
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// 报告目录（默认当前目录）
+    #[arg(default_value = ".", value_name = "目录")]
+    dir: PathBuf,
+    /// 监听的地址和端口（默认 127.0.0.1:8080，只有本机能打开）；不是本机地址时必须用访问口令（不写 --token 会自动生成一个）
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_listen, value_name = "地址:端口")]
+    listen: std::net::SocketAddr,
+    /// 启动后用默认浏览器打开页面
+    #[arg(long)]
+    open: bool,
+    /// 访问口令（至少 8 个英文字母、数字、- 或 _）；设置后每次访问都要带上它
+    #[arg(long, value_name = "口令")]
+    token: Option<String>,
+    #[command(flatten)]
+    fonts: FontArgs,
+}
+
 /// Arguments of `schema`.
 #[derive(Debug, Args)]
 struct SchemaArgs {
@@ -347,6 +373,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Commands::Stats(args) => stats::run(args),
         Commands::Import(args) => import::run(args),
         Commands::Export(args) => import::export(args),
+        Commands::Serve(args) => serve::run(args),
         Commands::Schema(args) => extras::schema(args),
         Commands::Completions(args) => extras::completions(args),
         Commands::Man => extras::man(),
@@ -374,6 +401,14 @@ fn workbook_path_allowed(path: &std::path::Path, force: bool) -> Result<(), Stri
         ));
     }
     Ok(())
+}
+
+/// An address to listen on as typed after `--listen`.
+fn parse_listen(typed: &str) -> Result<std::net::SocketAddr, String> {
+    typed.trim().parse().map_err(|_| {
+        "要写成 地址:端口，例如 127.0.0.1:8080（只有本机）或 0.0.0.0:8080（办公网内共用）"
+            .to_owned()
+    })
 }
 
 /// A number of parallel builds as typed after `--jobs`.

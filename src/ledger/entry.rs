@@ -68,6 +68,13 @@ pub enum EntryError {
         /// Why.
         source: std::io::Error,
     },
+    /// The entry to edit or remove is no longer what the page showed: another
+    /// browser, `new` in a terminal or a text editor changed the log meanwhile.
+    #[error(
+        "{} 中的这条活动在您打开页面之后已被修改、移动或删除（可能是另一个浏览器、终端里的 new 或文本编辑器）：为免覆盖别人的修改，这次没有保存。请看页面上的最新内容，再重新修改",
+        .0.display()
+    )]
+    Changed(PathBuf),
     /// The log could not be written.
     #[error("无法写入 {}：{}", .path.display(), crate::diag::io_reason(.source))]
     Io {
@@ -629,6 +636,224 @@ fn new_texts(
     Ok(texts)
 }
 
+/// Where one activity's entry stands in its log, as a page last saw it: the log
+/// (relative to `activities/`), the entry's place among the log's entries, and the
+/// version of its bytes ([`entry_version`]). An edit or a removal carries it, so an
+/// entry that changed meanwhile is refused, never overwritten.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryRef {
+    /// The log, relative to `activities/`.
+    pub file: PathBuf,
+    /// 0-based place among the log's entries.
+    pub index: usize,
+    /// [`entry_version`] of the entry's bytes when the page was drawn.
+    pub version: String,
+}
+
+/// The version of an entry's bytes: 64-bit FNV-1a in hex. Stable across processes
+/// and Rust releases, so a page kept open over a restart still matches.
+pub fn entry_version(bytes: &str) -> String {
+    let hash = bytes.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+/// The byte ranges of the entries of a log written as a block sequence (`- date: …`
+/// one after the other), in file order. An entry runs from its `-` line to its last
+/// line of content: blank lines and comment lines after it belong to no entry (a
+/// comment above the next entry stays when this one is removed). `None` when the
+/// log is not a plain block sequence (a flow sequence `[…]`, a document marker, text
+/// at the sequence's own indentation that starts no entry), which the page then does
+/// not offer to edit.
+pub fn entry_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut indent: Option<usize> = None;
+    // A byte order mark (as Windows editors save) belongs to no entry.
+    let mut offset = text.len() - text.trim_start_matches('\u{feff}').len();
+    for line in text[offset..].split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let content = body.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let column = body.len() - content.len();
+        let opens_entry = content == "-" || content.starts_with("- ");
+        let preamble = column == 0 && (content == "---" || content.starts_with('%'));
+        match indent {
+            None if opens_entry => indent = Some(column),
+            // A document marker or directive before the first entry.
+            None if preamble => continue,
+            None => return None,
+            Some(i) if column < i => return None,
+            Some(i) if column == i && !opens_entry => return None,
+            Some(_) => {}
+        }
+        if column == indent? && opens_entry {
+            spans.push(start..offset);
+        } else if let Some(last) = spans.last_mut() {
+            last.end = offset;
+        }
+    }
+    Some(spans)
+}
+
+/// Replaces the entry at `at` by `entry`, keeping every other byte of the log (the
+/// other entries, comments, blank lines). What the form does not show of the old
+/// entry (its `id`, `name` and `villages`) is kept. Checked like [`add`]: the entry
+/// first, then the whole ledger with the changed log in memory; written atomically
+/// under the ledger's lock, and only when the entry still has the version the page saw.
+pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, EntryError> {
+    let choices = Choices::of(dir)?;
+    let mut normalized = prevalidate(&choices, entry)?;
+    let (lock, log, text, span) = locked_entry(dir, at)?;
+    let old = &text[span.clone()];
+    let kept = kept_fields(old);
+    if normalized.id.is_none() {
+        normalized.id = kept.id;
+    }
+    if normalized.villages.is_empty() {
+        normalized.villages = kept.villages;
+    }
+    let yaml = with_name(&entry_yaml(&normalized), kept.name.as_deref());
+    let indent = old.len() - old.trim_start_matches(' ').len();
+    let mut replacement = indented(&yaml, indent);
+    if old.contains("\r\n") {
+        // The log's own line breaks (a file saved on Windows).
+        replacement = replacement.replace('\n', "\r\n");
+    }
+    if !old.ends_with('\n') {
+        replacement.truncate(replacement.trim_end_matches(['\r', '\n']).len());
+    }
+    let new_text = format!("{}{replacement}{}", &text[..span.start], &text[span.end..]);
+    commit(dir, &log, new_text, lock)?;
+    Ok(Added { file: log, yaml })
+}
+
+/// Removes the entry at `at` from its log, keeping every other byte; checked and
+/// written like [`replace`] (a removal that leaves the ledger invalid, say an item
+/// with neither text nor activities, is refused with the findings).
+pub fn remove(dir: &Path, at: &EntryRef) -> Result<Added, EntryError> {
+    if !dir.join(load::REPORT_FILE).is_file() {
+        return Err(EntryError::NotALedger(dir.to_path_buf()));
+    }
+    let (lock, log, text, span) = locked_entry(dir, at)?;
+    let yaml = text[span.clone()].to_owned();
+    let new_text = format!("{}{}", &text[..span.start], &text[span.end..]);
+    commit(dir, &log, new_text, lock)?;
+    Ok(Added { file: log, yaml })
+}
+
+/// The lock of the ledger, the log's path and current text, and the byte range of the
+/// entry `at` names, when it still has the version the page saw.
+fn locked_entry(
+    dir: &Path,
+    at: &EntryRef,
+) -> Result<(std::fs::File, PathBuf, String, std::ops::Range<usize>), EntryError> {
+    let log = existing_log(dir, &at.file)?;
+    let lock = crate::files::lock_ledger(dir, LOCK_FILE).map_err(|source| EntryError::Io {
+        path: dir.join(LOCK_FILE),
+        source,
+    })?;
+    let text = std::fs::read_to_string(&log).map_err(|source| EntryError::Read {
+        path: log.clone(),
+        source,
+    })?;
+    let span = entry_spans(&text)
+        .and_then(|spans| spans.get(at.index).cloned())
+        .filter(|span| entry_version(&text[span.clone()]) == at.version)
+        .ok_or_else(|| EntryError::Changed(log.clone()))?;
+    Ok((lock, log, text, span))
+}
+
+/// The log `file` names (relative to `activities/`), when it is one the ledger reads:
+/// plain path components only, a .yaml/.yml file that exists inside `activities/`.
+fn existing_log(dir: &Path, file: &Path) -> Result<PathBuf, EntryError> {
+    let activities = dir.join(ACTIVITIES_DIR);
+    let plain = file
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+        && file.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let log = activities.join(file);
+    let inside = plain
+        && log.is_file()
+        && match (log.canonicalize(), activities.canonicalize()) {
+            (Ok(real), Ok(root)) => real.starts_with(root),
+            _ => false,
+        };
+    if inside {
+        Ok(log)
+    } else {
+        Err(EntryError::OutsideLedger(file.to_path_buf()))
+    }
+}
+
+/// Validates the ledger with `log` holding `text`, then writes it durably; `lock` is
+/// held until the rename is done.
+fn commit(dir: &Path, log: &Path, text: String, lock: std::fs::File) -> Result<(), EntryError> {
+    validate(dir, &[(log.to_path_buf(), text.clone())])?;
+    crate::files::write_durably(log, text.as_bytes()).map_err(|source| EntryError::Io {
+        path: log.to_path_buf(),
+        source,
+    })?;
+    drop(lock);
+    Ok(())
+}
+
+/// The fields of an old entry that an edit keeps because the form does not show them.
+#[derive(Default)]
+struct Kept {
+    id: Option<String>,
+    name: Option<String>,
+    villages: Vec<String>,
+}
+
+fn kept_fields(old_yaml: &str) -> Kept {
+    let indent = old_yaml.len() - old_yaml.trim_start_matches(' ').len();
+    let pad = " ".repeat(indent);
+    let dedented: String = old_yaml
+        .lines()
+        .map(|l| l.strip_prefix(pad.as_str()).unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parsed: Option<Vec<crate::ledger::model::ActivitySpec>> =
+        serde_saphyr::from_str(&dedented).ok();
+    parsed
+        .and_then(|mut list| list.pop())
+        .map(|spec| Kept {
+            id: spec.id.map(|i| i.value),
+            name: spec.name.map(|n| n.value),
+            villages: spec.villages.into_iter().map(|v| v.value).collect(),
+        })
+        .unwrap_or_default()
+}
+
+/// The entry's YAML with a `name:` line after its `item:` line.
+fn with_name(yaml: &str, name: Option<&str>) -> String {
+    let Some(name) = name else {
+        return yaml.to_owned();
+    };
+    let mut out = String::with_capacity(yaml.len() + name.len() + 16);
+    for line in yaml.split_inclusive('\n') {
+        out.push_str(line);
+        if line.starts_with("  item: ") {
+            out.push_str(&format!("  name: {}\n", yaml_string(name)));
+        }
+    }
+    out
+}
+
+/// Every line of `yaml` moved right by `indent` spaces (an entry of a sequence that is
+/// itself indented).
+fn indented(yaml: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    yaml.split_inclusive('\n')
+        .map(|line| format!("{pad}{line}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -675,5 +900,52 @@ mod tests {
         assert!(fresh.starts_with(
             "# yaml-language-server: $schema=../schemas/activities.schema.json\n# 2023年3月"
         ));
+    }
+
+    #[test]
+    fn entry_spans_cover_each_entry_and_leave_comments_between_them() {
+        let text = "# 台账\n- date: 2023-03-01\n  item: a\n  text: |\n    - 一是\n\n    二是\n# 下一条\n\n- date: 2023-03-02\n  item: b\n";
+        let spans = entry_spans(text).unwrap();
+        assert_eq!(spans.len(), 2);
+        assert_eq!(
+            &text[spans[0].clone()],
+            "- date: 2023-03-01\n  item: a\n  text: |\n    - 一是\n\n    二是\n"
+        );
+        assert_eq!(&text[spans[1].clone()], "- date: 2023-03-02\n  item: b\n");
+        // Indented sequences are entries too; flow sequences and stray keys are not.
+        assert_eq!(entry_spans("  - date: x\n    item: a\n").unwrap().len(), 1);
+        assert_eq!(entry_spans("[{date: x, item: a}]\n"), None);
+        assert_eq!(entry_spans("- date: x\nitem: a\n"), None);
+        assert_eq!(entry_spans("# 只有注释\n").unwrap().len(), 0);
+        // A byte order mark and a document marker stay outside the entries; Windows
+        // line breaks are part of them.
+        let text = "\u{feff}---\r\n- date: x\r\n  item: a\r\n";
+        let spans = entry_spans(text).unwrap();
+        assert_eq!(&text[spans[0].clone()], "- date: x\r\n  item: a\r\n");
+    }
+
+    #[test]
+    fn versions_change_with_any_byte() {
+        assert_eq!(entry_version("- a\n"), entry_version("- a\n"));
+        assert_ne!(entry_version("- a\n"), entry_version("- b\n"));
+        assert_eq!(entry_version("").len(), 16);
+    }
+
+    #[test]
+    fn an_edit_keeps_the_fields_the_form_does_not_show() {
+        let old = "  - id: \"x-1\"\n    date: 2023-03-01\n    item: a\n    name: 运动会\n    villages: [新河村]\n";
+        let kept = kept_fields(old);
+        assert_eq!(kept.id.as_deref(), Some("x-1"));
+        assert_eq!(kept.name.as_deref(), Some("运动会"));
+        assert_eq!(kept.villages, ["新河村"]);
+        let yaml = with_name(
+            "- date: 2023-03-01\n  item: a\n  text: \"t\"\n",
+            Some("运动会"),
+        );
+        assert_eq!(
+            yaml,
+            "- date: 2023-03-01\n  item: a\n  name: \"运动会\"\n  text: \"t\"\n"
+        );
+        assert_eq!(indented("- a\n  b\n", 2), "  - a\n    b\n");
     }
 }

@@ -63,10 +63,23 @@ pub fn compile(
     fonts: &FontLibrary,
     date: NaiveDate,
 ) -> Result<PagedDocument, TypesetError> {
+    // Memoised layouts are only useful within one document: keep a batch's memory flat.
+    compile_keeping(source, fonts, date, 0)
+}
+
+/// [`compile`] for a long-lived process that typesets the same document again and
+/// again (the clerk's page after each change): Typst's memoised results that served
+/// one of the last `keep` compilations stay, so a one-activity change lays out only
+/// what it touched.
+pub fn compile_keeping(
+    source: &str,
+    fonts: &FontLibrary,
+    date: NaiveDate,
+    keep: usize,
+) -> Result<PagedDocument, TypesetError> {
     let world = SummaryWorld::new(fonts, source.to_owned(), LAYOUT.to_owned(), date);
     let result = typst::compile::<PagedDocument>(&world);
-    // Memoised layouts are only useful within one document: keep a batch's memory flat.
-    typst::comemo::evict(0);
+    typst::comemo::evict(keep);
     let errors_to_text = |diags: &[typst::diag::SourceDiagnostic]| {
         diags
             .iter()
@@ -87,6 +100,18 @@ pub fn pdf(
     title: &str,
     date: NaiveDate,
 ) -> Result<Vec<u8>, TypesetError> {
+    // Export memoises too (font subsets, images): clear it with the document.
+    pdf_keeping(document, title, date, 0)
+}
+
+/// [`pdf`] for a long-lived process: memoised results that served one of the last
+/// `keep` compilations or exports stay (see [`compile_keeping`]).
+pub fn pdf_keeping(
+    document: &PagedDocument,
+    title: &str,
+    date: NaiveDate,
+    keep: usize,
+) -> Result<Vec<u8>, TypesetError> {
     let timestamp = u8::try_from(date.month())
         .ok()
         .zip(u8::try_from(date.day()).ok())
@@ -98,8 +123,7 @@ pub fn pdf(
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(document, &options);
-    // Export memoises too (font subsets, images): clear it with the document.
-    typst::comemo::evict(0);
+    typst::comemo::evict(keep);
     pdf.map_err(|errors| {
         TypesetError::Pdf(
             errors

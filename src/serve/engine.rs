@@ -1,0 +1,221 @@
+//! What the page shows, rebuilt after every change: the ledger's activities with the
+//! findings beside them, the `stats` totals, and the summary as `build` makes it (web
+//! page, text formats, laid-out pages and their images). The font library and Typst's
+//! memoised layouts live as long as the server, so a one-activity change re-lays out
+//! only what it touched, and a page whose layout did not change keeps its image.
+
+use super::listing::Listing;
+use crate::diag::Diagnostic;
+use crate::document::compose::Document;
+use crate::document::{Prepared, prepare};
+use crate::ledger::stats::{Stats, stats};
+use crate::publish::render::Renderer;
+use crate::publish::typeset::fonts::FontLibrary;
+use crate::publish::{output, typeset, typst_source};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use typst_layout::PagedDocument;
+
+/// Typst's memoised results that served one of this many last previews stay cached.
+pub(crate) const KEEP_COMPILATIONS: usize = 4;
+/// Pixels per point of the page images (A4 is 893 × 1263 pixels).
+const PIXELS_PER_POINT: f64 = 1.5;
+
+/// The summary as `build` would write it, kept in memory for the preview and downloads.
+pub(crate) struct Preview {
+    /// File name stem of every output (the title).
+    pub stem: String,
+    /// The document.
+    pub doc: Document,
+    /// The web page.
+    pub html: String,
+    /// Markdown.
+    pub md: String,
+    /// Plain text.
+    pub txt: String,
+    /// The Typst source.
+    pub typ: String,
+    /// The laid-out pages.
+    pub paged: PagedDocument,
+    /// One PNG per page.
+    pub pages: Vec<Arc<Vec<u8>>>,
+}
+
+impl Preview {
+    /// The document date (for the PDF's metadata and the .docx).
+    pub fn date(&self) -> NaiveDate {
+        NaiveDate::parse_from_str(&self.doc.date_iso, "%Y-%m-%d").unwrap_or_default()
+    }
+}
+
+/// Everything one state of the ledger shows.
+pub(crate) struct Snapshot {
+    /// Counts up with every rebuild; the page polls it.
+    pub version: u64,
+    /// The activities, grouped, with their findings.
+    pub listing: Listing,
+    /// Every finding of `check`.
+    pub findings: Vec<Diagnostic>,
+    /// The `stats` numbers, when the ledger has no errors.
+    pub stats: Option<Stats>,
+    /// The summary of the ledger as it last had no errors.
+    pub preview: Option<Arc<Preview>>,
+    /// Whether `preview` is older than the ledger (which now has errors).
+    pub preview_stale: bool,
+    /// Why the summary could not be made although the ledger checks.
+    pub preview_error: Option<String>,
+}
+
+impl Snapshot {
+    /// The state before the first reading.
+    pub fn empty() -> Self {
+        Self {
+            version: 0,
+            listing: Listing::default(),
+            findings: Vec::new(),
+            stats: None,
+            preview: None,
+            preview_stale: false,
+            preview_error: None,
+        }
+    }
+}
+
+/// Rebuilds snapshots with warm caches.
+pub(crate) struct Engine {
+    fonts: Arc<FontLibrary>,
+    /// Page images by the hash of the laid-out page.
+    images: HashMap<u128, Arc<Vec<u8>>>,
+}
+
+impl Engine {
+    /// An engine typesetting with `fonts`.
+    pub fn new(fonts: Arc<FontLibrary>) -> Self {
+        Self {
+            fonts,
+            images: HashMap::new(),
+        }
+    }
+
+    /// The ledger in `dir` as it is now; `last` lends its summary when the ledger has
+    /// errors (the page then says that the preview is of the last valid ledger).
+    pub fn snapshot(&mut self, dir: &Path, version: u64, last: Option<&Snapshot>) -> Snapshot {
+        let last_preview = last.and_then(|s| s.preview.clone());
+        let (findings, stats, preview, preview_error) = match prepare(dir) {
+            Ok(prepared) => self.prepared(dir, prepared),
+            Err(report) => (report.diagnostics, None, None, None),
+        };
+        let listing = Listing::read(dir, &findings);
+        let preview_stale = preview.is_none() && last_preview.is_some();
+        Snapshot {
+            version,
+            listing,
+            findings,
+            stats,
+            preview: preview.or(last_preview),
+            preview_stale,
+            preview_error,
+        }
+    }
+
+    /// Findings (with the glyph check `check` makes), statistics and the summary of a
+    /// ledger without errors.
+    #[allow(clippy::type_complexity)]
+    fn prepared(
+        &mut self,
+        dir: &Path,
+        prepared: Prepared,
+    ) -> (
+        Vec<Diagnostic>,
+        Option<Stats>,
+        Option<Arc<Preview>>,
+        Option<String>,
+    ) {
+        let Prepared {
+            doc,
+            aggregate,
+            linked,
+            mut report,
+        } = prepared;
+        let members: Vec<_> = linked.members.iter().map(|m| &m.year).collect();
+        let glyphs = typeset::glyphs::missing_glyphs(
+            &doc,
+            &aggregate.year,
+            &members,
+            &report,
+            &self.fonts,
+            false,
+        );
+        report.diagnostics.extend(glyphs);
+        report.sort();
+        let numbers = stats(&aggregate, linked.previous.as_ref());
+        if report.error_count() > 0 {
+            return (report.diagnostics, Some(numbers), None, None);
+        }
+        match self.preview(dir, doc) {
+            Ok(preview) => (
+                report.diagnostics,
+                Some(numbers),
+                Some(Arc::new(preview)),
+                None,
+            ),
+            Err(e) => (report.diagnostics, Some(numbers), None, Some(e)),
+        }
+    }
+
+    /// The summary of a composed document: every text format, the laid-out pages and
+    /// their images (only pages whose layout changed are drawn again).
+    fn preview(&mut self, dir: &Path, doc: Document) -> Result<Preview, String> {
+        let renderer = Renderer::new(Some(dir)).map_err(|e| e.to_string())?;
+        let html = renderer.html(&doc).map_err(|e| e.to_string())?;
+        let md = renderer.markdown(&doc).map_err(|e| e.to_string())?;
+        let txt = renderer.text(&doc).map_err(|e| e.to_string())?;
+        let typ = typst_source(&renderer, &doc, &self.fonts).map_err(|e| e.to_string())?;
+        let date = NaiveDate::parse_from_str(&doc.date_iso, "%Y-%m-%d").unwrap_or_default();
+        let paged = typeset::compile_keeping(&typ, &self.fonts, date, KEEP_COMPILATIONS)
+            .map_err(|e| e.to_string())?;
+        let pages = self.images(&paged)?;
+        Ok(Preview {
+            stem: output::file_stem(&doc.title),
+            doc,
+            html,
+            md,
+            txt,
+            typ: typeset::standalone_source(&typ),
+            paged,
+            pages,
+        })
+    }
+
+    /// The image of every page: from the cache when the page's layout is unchanged,
+    /// else drawn (in parallel); the cache keeps only the current pages.
+    fn images(&mut self, paged: &PagedDocument) -> Result<Vec<Arc<Vec<u8>>>, String> {
+        let keys: Vec<u128> = paged
+            .pages()
+            .iter()
+            .map(|page| typst::utils::hash128(&page.frame))
+            .collect();
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_POINT),
+            ..Default::default()
+        };
+        let drawn: Vec<(u128, Arc<Vec<u8>>)> = paged
+            .pages()
+            .par_iter()
+            .zip(keys.par_iter())
+            .filter(|(_, key)| !self.images.contains_key(*key))
+            .map(|(page, key)| {
+                typst_render::render(page, &options)
+                    .encode_png()
+                    .map(|png| (*key, Arc::new(png)))
+                    .map_err(|e| e.to_string())
+            })
+            .collect::<Result<_, _>>()?;
+        self.images.extend(drawn);
+        self.images.retain(|key, _| keys.contains(key));
+        Ok(keys.iter().map(|key| self.images[key].clone()).collect())
+    }
+}

@@ -1,0 +1,276 @@
+//! The activity form: what a clerk submitted, turned into a ledger entry; and the
+//! form as drawn, with the clerk's input kept and each finding beside its field.
+
+use super::listing::{EntryView, Finding, form_field};
+use crate::diag::Diagnostic;
+use crate::ledger::entry::{Choices, EntryRef, NewEntry};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// The fields of a submitted form, as typed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Submitted {
+    /// The CSRF token of the page.
+    pub csrf: String,
+    /// `date` as typed.
+    pub date: String,
+    /// `item`: the chosen id.
+    pub item: String,
+    /// `text`.
+    pub text: String,
+    /// `place`.
+    pub place: String,
+    /// `participants` as typed.
+    pub participants: String,
+    /// `figures.KEY` fields, in the order sent.
+    pub figures: Vec<(String, String)>,
+    /// The log of the entry an edit or removal concerns, relative to `activities/`.
+    pub file: String,
+    /// The entry's place in its log.
+    pub index: String,
+    /// The version of the entry's bytes the page showed.
+    pub version: String,
+}
+
+impl Submitted {
+    /// Reads the decoded pairs of a form body; unknown names are ignored.
+    pub fn parse(pairs: &[(String, String)]) -> Self {
+        let mut form = Submitted::default();
+        for (name, value) in pairs {
+            let value = value.clone();
+            match name.as_str() {
+                "csrf" => form.csrf = value,
+                "date" => form.date = value,
+                "item" => form.item = value,
+                "text" => form.text = value,
+                "place" => form.place = value,
+                "participants" => form.participants = value,
+                "file" => form.file = value,
+                "index" => form.index = value,
+                "version" => form.version = value,
+                other => {
+                    if let Some(key) = other.strip_prefix("figures.") {
+                        form.figures.push((key.to_owned(), value));
+                    }
+                }
+            }
+        }
+        form
+    }
+
+    /// The entry to write: empty figures left out (a field the clerk did not fill).
+    pub fn entry(&self) -> NewEntry {
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        NewEntry {
+            date: self.date.trim().to_owned(),
+            item: self.item.trim().to_owned(),
+            text: self.text.clone(),
+            figures: self
+                .figures
+                .iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .cloned()
+                .collect(),
+            place: optional(&self.place),
+            participants: optional(&self.participants),
+            ..NewEntry::default()
+        }
+    }
+
+    /// The entry an edit or removal names, when the hidden fields are well formed.
+    pub fn target(&self) -> Option<EntryRef> {
+        Some(EntryRef {
+            file: PathBuf::from(&self.file),
+            index: self.index.parse().ok()?,
+            version: self.version.clone(),
+        })
+    }
+}
+
+/// One field as drawn.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Field {
+    /// What the field holds.
+    pub value: String,
+    /// Findings about it, in the terminal's words.
+    pub errors: Vec<String>,
+}
+
+/// A declared figure's input.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct FigureField {
+    /// Key in the log.
+    pub key: String,
+    /// What is counted.
+    pub label: String,
+    /// Unit, possibly empty.
+    pub unit: String,
+    /// What the field holds.
+    pub value: String,
+    /// Findings about it.
+    pub errors: Vec<String>,
+}
+
+/// An option of the item select.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ItemOption {
+    /// The id written in the log.
+    pub id: String,
+    /// Title, lead or fixed text.
+    pub label: String,
+    /// The keys of the figures its summary sentence prints, space separated.
+    pub figures: String,
+    /// Whether it is the chosen one.
+    pub selected: bool,
+}
+
+/// The form as drawn.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct FormView {
+    /// Editing an existing entry (else adding one).
+    pub editing: bool,
+    /// The date field.
+    pub date: Field,
+    /// The item select.
+    pub item: Field,
+    /// The text area.
+    pub text: Field,
+    /// The place field.
+    pub place: Field,
+    /// The participants field.
+    pub participants: Field,
+    /// Findings about all figures at once (`new`'s `--figure`).
+    pub figures_errors: Vec<String>,
+    /// One input per declared figure.
+    pub figures: Vec<FigureField>,
+    /// The options of the item select.
+    pub items: Vec<ItemOption>,
+    /// Hidden fields of an edit.
+    pub file: String,
+    /// Hidden: its place in the log.
+    pub index: String,
+    /// Hidden: the version of its bytes.
+    pub version: String,
+    /// Findings about no single field.
+    pub general: Vec<Finding>,
+    /// The year the date must lie in.
+    pub year: i32,
+}
+
+impl FormView {
+    /// The form for `submitted` (empty for a new entry), with the ledger's choices.
+    pub fn new(choices: Option<&Choices>, submitted: &Submitted, editing: bool) -> Self {
+        let field = |value: &str| Field {
+            value: value.to_owned(),
+            errors: Vec::new(),
+        };
+        let mut form = FormView {
+            editing,
+            date: field(&submitted.date),
+            item: field(&submitted.item),
+            text: field(&submitted.text),
+            place: field(&submitted.place),
+            participants: field(&submitted.participants),
+            file: submitted.file.clone(),
+            index: submitted.index.clone(),
+            version: submitted.version.clone(),
+            ..FormView::default()
+        };
+        if let Some(choices) = choices {
+            form.year = choices.year;
+            form.items = choices
+                .items
+                .iter()
+                .map(|i| ItemOption {
+                    id: i.id.clone(),
+                    label: i.label.clone(),
+                    figures: i.figures.join(" "),
+                    selected: i.id == submitted.item.trim(),
+                })
+                .collect();
+            form.figures = choices
+                .figures
+                .iter()
+                .map(|f| FigureField {
+                    key: f.key.clone(),
+                    label: f.label.clone(),
+                    unit: f.unit.clone(),
+                    value: submitted
+                        .figures
+                        .iter()
+                        .find(|(k, _)| *k == f.key)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default(),
+                    errors: Vec::new(),
+                })
+                .collect();
+        }
+        form
+    }
+
+    /// The form filled with an entry of the ledger, for editing it.
+    pub fn editing(choices: Option<&Choices>, entry: &EntryView) -> Self {
+        let submitted = Submitted {
+            date: entry.date.clone(),
+            item: entry.item.clone(),
+            text: entry.text.clone(),
+            place: entry.place.clone(),
+            participants: entry.participants.clone(),
+            figures: entry.figures.clone(),
+            file: entry.file.clone(),
+            index: entry.index.to_string(),
+            version: entry.version.clone(),
+            ..Submitted::default()
+        };
+        let mut form = Self::new(choices, &submitted, true);
+        for finding in &entry.findings {
+            form.place_finding(finding.clone());
+        }
+        form
+    }
+
+    /// Puts each finding beside the field it names, the others at the top.
+    pub fn with_findings(mut self, findings: &[Diagnostic]) -> Self {
+        for d in findings {
+            let mut finding = Finding::of(d);
+            if finding.field.is_some() {
+                // Beside the field, the place is the form itself.
+                finding.text = format!("{}[{}]: {}", d.severity, d.code, d.message);
+                if !d.allowed.is_empty() {
+                    finding
+                        .text
+                        .push_str(&format!("；可选值：{}", d.allowed.join("、")));
+                }
+            }
+            self.place_finding(finding);
+        }
+        self
+    }
+
+    fn place_finding(&mut self, finding: Finding) {
+        let text = match &finding.help {
+            Some(help) => format!("{}（{help}）", finding.text),
+            None => finding.text.clone(),
+        };
+        let field = finding.field.as_deref().map(form_field);
+        let slot = match field.as_deref() {
+            Some("date") => Some(&mut self.date.errors),
+            Some("item") => Some(&mut self.item.errors),
+            Some("text" | "name") => Some(&mut self.text.errors),
+            Some("place") => Some(&mut self.place.errors),
+            Some("participants") => Some(&mut self.participants.errors),
+            Some("figures") => Some(&mut self.figures_errors),
+            Some(other) => other.strip_prefix("figures.").and_then(|key| {
+                self.figures
+                    .iter_mut()
+                    .find(|f| f.key == key)
+                    .map(|f| &mut f.errors)
+            }),
+            None => None,
+        };
+        match slot {
+            Some(list) => list.push(text),
+            None => self.general.push(finding),
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! The year's activities as the page lists them: by section and item, in log order,
+//! each with the place of its bytes (for edit and delete) and the findings of `check`
+//! that point into it. Read from the files as they are, errors and all, so a broken
+//! entry can be shown and corrected.
+
+use crate::diag::Diagnostic;
+use crate::ledger::entry::{Choices, entry_spans, entry_version};
+use crate::ledger::load::{self, ACTIVITIES_DIR};
+use crate::ledger::model::{ActivitySpec, FigureValue};
+use serde::Serialize;
+use std::path::Path;
+
+/// A finding as the page shows it: the terminal's words, and the form field it
+/// concerns when it names one.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Finding {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The line `check` prints: place, 错误/警告, code, message, field, allowed values.
+    pub text: String,
+    /// `check`'s suggestion.
+    pub help: Option<String>,
+    /// The form field it concerns (`date`, `figures.visits`, …), if any.
+    pub field: Option<String>,
+}
+
+impl Finding {
+    /// The page's view of a diagnostic.
+    pub fn of(d: &Diagnostic) -> Self {
+        Self {
+            severity: if d.is_error() { "error" } else { "warning" },
+            text: d.to_string(),
+            help: d.help.clone(),
+            field: d.field.as_deref().map(form_field),
+        }
+    }
+}
+
+/// The form field a diagnostic's field names: `[3].figures.visits` and
+/// `--figure` both concern figures, `[0].date` and `--date` the date.
+pub(crate) fn form_field(field: &str) -> String {
+    let tail = field.rsplit_once("].").map_or(field, |(_, tail)| tail);
+    match tail.trim_start_matches('-') {
+        "figure" => "figures".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// One activity entry as listed.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct EntryView {
+    /// The log, relative to `activities/`, with `/` separators.
+    pub file: String,
+    /// Place among the log's entries.
+    pub index: usize,
+    /// Version of its bytes.
+    pub version: String,
+    /// Whether its bytes could be told apart in the log (edit and delete offered).
+    pub editable: bool,
+    /// First and last line in the log.
+    pub lines: (usize, usize),
+    /// First line, for the page.
+    pub first_line: usize,
+    /// Address of the edit form for it.
+    pub edit_href: String,
+    /// Fields as written.
+    pub date: String,
+    /// 1–12 when the date reads as one.
+    pub month: Option<u32>,
+    /// Item id as written.
+    pub item: String,
+    /// Text.
+    pub text: String,
+    /// Place.
+    pub place: String,
+    /// Participants as written.
+    pub participants: String,
+    /// Figures as written, key and value.
+    pub figures: Vec<(String, String)>,
+    /// The figures for reading: 接待妇女来访 2 件、来访人次 3 人次.
+    pub figure_text: String,
+    /// Findings that point into the entry.
+    pub findings: Vec<Finding>,
+    /// Whether one of them is an error.
+    pub has_error: bool,
+    /// An anchor for the page.
+    pub anchor: String,
+}
+
+/// An item with its entries.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ItemView {
+    /// Id.
+    pub id: String,
+    /// Title, lead or text.
+    pub label: String,
+    /// Entries in log order.
+    pub entries: Vec<EntryView>,
+}
+
+/// A section with its items.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct SectionView {
+    /// Heading.
+    pub title: String,
+    /// Items in report order.
+    pub items: Vec<ItemView>,
+}
+
+/// The listed ledger.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Listing {
+    /// Sections in report order.
+    pub sections: Vec<SectionView>,
+    /// Entries whose item is not in report.yaml.
+    pub unplaced: Vec<EntryView>,
+    /// Findings that point into no listed entry.
+    pub general: Vec<Finding>,
+    /// The page's heading when there is no summary yet: 2023年茶盘洲镇妇联工作台账.
+    pub heading: String,
+    /// What the form offers: items with their titles, declared figures; `None` when
+    /// report.yaml cannot be read.
+    #[serde(skip)]
+    pub choices: Option<Choices>,
+}
+
+impl Listing {
+    /// Reads the ledger in `dir` and places every finding beside its entry (same file,
+    /// line within the entry), the others in `general`.
+    pub fn read(dir: &Path, findings: &[Diagnostic]) -> Listing {
+        let loaded = load::load(dir);
+        let mut listing = Listing::default();
+        let Some(ledger) = loaded.ledger else {
+            listing.general = findings.iter().map(Finding::of).collect();
+            return listing;
+        };
+        listing.choices = Some(Choices::of_ledger(&ledger));
+        listing.heading = format!(
+            "{}年{}工作台账",
+            ledger.report.year.value, ledger.report.organization.name.value
+        );
+        let mut entries = Vec::new();
+        for log in &ledger.logs {
+            entries.extend(log_entries(dir, &log.file, &log.activities));
+        }
+        for entry in &mut entries {
+            entry.figure_text = figure_text(&ledger.report.figures, &entry.figures);
+        }
+        let mut placed = vec![false; findings.len()];
+        for entry in &mut entries {
+            let name = display_name(dir, &entry.file);
+            for (n, d) in findings.iter().enumerate() {
+                let inside = d.location.as_ref().is_some_and(|l| {
+                    *l.file == *name && (entry.lines.0..=entry.lines.1).contains(&(l.line as usize))
+                });
+                if inside && !placed[n] {
+                    placed[n] = true;
+                    entry.findings.push(Finding::of(d));
+                    entry.has_error |= d.is_error();
+                }
+            }
+        }
+        listing.general = findings
+            .iter()
+            .zip(&placed)
+            .filter(|(_, placed)| !**placed)
+            .map(|(d, _)| Finding::of(d))
+            .collect();
+        for section in &ledger.report.sections {
+            let items = section
+                .items
+                .iter()
+                .map(|item| ItemView {
+                    id: item.id.value.clone(),
+                    label: [&item.title, &item.lead, &item.text]
+                        .into_iter()
+                        .flatten()
+                        .map(|t| crate::text::normalize(&t.value))
+                        .next()
+                        .unwrap_or_default(),
+                    entries: Vec::new(),
+                })
+                .collect();
+            listing.sections.push(SectionView {
+                title: section.title.value.clone(),
+                items,
+            });
+        }
+        for entry in entries {
+            let home = listing
+                .sections
+                .iter_mut()
+                .flat_map(|s| s.items.iter_mut())
+                .find(|i| i.id == entry.item);
+            match home {
+                Some(item) => item.entries.push(entry),
+                None => listing.unplaced.push(entry),
+            }
+        }
+        listing
+    }
+
+    /// How many entries the ledger holds.
+    pub fn count(&self) -> usize {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .map(|i| i.entries.len())
+            .sum::<usize>()
+            + self.unplaced.len()
+    }
+
+    /// The entry at `file` and `index`, as listed.
+    pub fn entry(&self, file: &str, index: usize) -> Option<&EntryView> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .flat_map(|i| &i.entries)
+            .chain(&self.unplaced)
+            .find(|e| e.file == file && e.index == index)
+    }
+}
+
+/// How the loader names the log `relative` (to `activities/`) in its findings.
+fn display_name(dir: &Path, relative: &str) -> String {
+    dir.join(ACTIVITIES_DIR)
+        .join(relative)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The entries of one log, matched with the bytes of its text.
+fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<EntryView> {
+    let activities_dir = dir.join(ACTIVITIES_DIR);
+    let relative = Path::new(shown)
+        .strip_prefix(&activities_dir)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| shown.to_owned());
+    let text = std::fs::read_to_string(shown).unwrap_or_default();
+    let spans = entry_spans(&text).filter(|spans| spans.len() == activities.len());
+    activities
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| {
+            let (version, lines, editable) = match &spans {
+                Some(spans) => {
+                    let span = spans[index].clone();
+                    let first = text[..span.start].matches('\n').count() + 1;
+                    let last = first + text[span.clone()].trim_end().matches('\n').count();
+                    (entry_version(&text[span]), (first, last), true)
+                }
+                None => {
+                    let line = spec.date.referenced.line() as usize;
+                    (String::new(), (line, line), false)
+                }
+            };
+            let value = |v: &FigureValue| match v {
+                FigureValue::Integer(n) => n.to_string(),
+                FigureValue::Other(s) => s.clone(),
+            };
+            let date = spec.date.value.clone();
+            EntryView {
+                anchor: format!("e-{}-{index}", entry_version(&relative)),
+                first_line: lines.0,
+                edit_href: format!(
+                    "/edit?file={}&index={index}#entry-form",
+                    super::routes::encode(&relative)
+                ),
+                file: relative.clone(),
+                index,
+                version,
+                editable,
+                lines,
+                month: crate::text::parse_date(&date).map(|d| chrono::Datelike::month(&d)),
+                date,
+                item: spec.item.value.clone(),
+                text: spec
+                    .text
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
+                place: spec
+                    .place
+                    .as_ref()
+                    .map(|p| p.value.clone())
+                    .unwrap_or_default(),
+                participants: spec
+                    .participants
+                    .as_ref()
+                    .map(|p| value(&p.value))
+                    .unwrap_or_default(),
+                figures: spec
+                    .figures
+                    .0
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), value(&v.value)))
+                    .collect(),
+                figure_text: String::new(),
+                findings: Vec::new(),
+                has_error: false,
+            }
+        })
+        .collect()
+}
+
+/// Figures named by their declared labels and units, as the list shows them.
+fn figure_text(
+    declared: &crate::ledger::model::OrderedMap<crate::ledger::model::FigureDecl>,
+    figures: &[(String, String)],
+) -> String {
+    figures
+        .iter()
+        .map(|(key, value)| match declared.get(key) {
+            Some(decl) => {
+                let unit = decl.unit.as_ref().map_or("", |u| u.value.as_str());
+                format!("{} {value}{unit}", decl.label.value)
+            }
+            None => format!("{key} {value}"),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}

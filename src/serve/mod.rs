@@ -1,0 +1,344 @@
+//! `annual-report serve`: the clerk's page. A small web server for one report
+//! directory: a form to add, edit and delete activities (through `ledger::entry`,
+//! validated, locked and atomic like `new`), the year's activities with the findings
+//! of `check` beside them, the `stats` totals, and the summary as `build` makes it,
+//! refreshed after each change and whenever a ledger file changes on disk.
+//!
+//! A front end like `cli/`: it sits above the pipeline and calls its entry points.
+
+mod engine;
+mod form;
+mod guard;
+mod listing;
+mod routes;
+mod view;
+
+pub use guard::token_is_usable;
+
+use crate::publish::typeset::fonts::FontLibrary;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use engine::{Engine, Snapshot};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
+
+/// The largest request body accepted: a form with the longest text a ledger allows
+/// (100,000 characters, percent-encoded) fits; anything larger is refused unread.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How often the ledger's files are looked at for changes made elsewhere.
+const WATCH_EVERY: Duration = Duration::from_millis(500);
+/// Stack of the thread that typesets (Typst's layout recurses deeply).
+const TYPESET_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// How to serve.
+pub struct ServeOptions {
+    /// The report directory.
+    pub dir: PathBuf,
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// The access token; generated when listening beyond this computer without one.
+    pub token: Option<String>,
+    /// Fonts for the PDF preview.
+    pub fonts: Arc<FontLibrary>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The directory holds no report.yaml.
+    #[error(
+        "{} 不是台账目录（里面没有 report.yaml）：请写上台账目录，或先用 annual-report init 新建",
+        .0.display()
+    )]
+    NotALedger(PathBuf),
+    /// The token cannot be used.
+    #[error("访问口令至少 8 个字符，只能用英文字母、数字、- 和 _")]
+    BadToken,
+    /// The address could not be listened on.
+    #[error("无法在 {addr} 上启动：{}", listen_reason(.source))]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Why an address cannot be listened on, in Chinese: the two a clerk meets have
+/// their own advice.
+fn listen_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::AddrInUse => "这个端口已被占用（可能已经有一个 annual-report serve 在运行）；换一个端口，例如 --listen 127.0.0.1:8081".to_owned(),
+        std::io::ErrorKind::AddrNotAvailable => "这台电脑没有这个地址；只在本机用请写 127.0.0.1:8080，办公网内共用请写 0.0.0.0:8080".to_owned(),
+        _ => crate::diag::io_reason(error),
+    }
+}
+
+/// The server's state, shared by every request.
+pub struct App {
+    dir: PathBuf,
+    token: Option<String>,
+    csrf: String,
+    engine: Mutex<Engine>,
+    snapshot: RwLock<Arc<Snapshot>>,
+    stamp: Mutex<Vec<(PathBuf, u64, Option<SystemTime>)>>,
+}
+
+impl App {
+    /// The state for `dir`, its page built once. `token`: `None` accepts only this
+    /// computer (by the Host of each request).
+    pub fn new(
+        dir: &Path,
+        token: Option<String>,
+        fonts: Arc<FontLibrary>,
+    ) -> Result<Arc<App>, ServeError> {
+        if !dir.join(crate::ledger::load::REPORT_FILE).is_file() {
+            return Err(ServeError::NotALedger(dir.to_path_buf()));
+        }
+        if token.as_deref().is_some_and(|t| !token_is_usable(t)) {
+            return Err(ServeError::BadToken);
+        }
+        let app = App {
+            dir: dir.to_path_buf(),
+            token,
+            csrf: guard::generate_token(),
+            engine: Mutex::new(Engine::new(fonts)),
+            snapshot: RwLock::new(Arc::new(Snapshot::empty())),
+            stamp: Mutex::new(Vec::new()),
+        };
+        app.rebuild();
+        Ok(Arc::new(app))
+    }
+
+    /// The router of every page (for the server, and for tests without a socket).
+    pub fn router(self: &Arc<Self>) -> Router {
+        Router::new()
+            .route("/", get(routes::page))
+            .route("/edit", get(routes::edit_page))
+            .route("/activities", post(routes::add))
+            .route("/activities/edit", post(routes::edit))
+            .route("/activities/delete", post(routes::delete))
+            .route("/version", get(routes::version))
+            .route("/preview/summary.html", get(routes::summary_html))
+            .route("/preview/pages/{n}", get(routes::page_image))
+            .route("/download/{format}", get(routes::download))
+            .route("/assets/serve.css", get(routes::css))
+            .route("/assets/serve.js", get(routes::js))
+            .fallback(routes::not_found)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                guard::guard,
+            ))
+            .with_state(self.clone())
+    }
+
+    /// The version of the page now shown (it counts up with every rebuild).
+    pub fn version(&self) -> u64 {
+        self.current().version
+    }
+
+    /// The CSRF token every form must carry (for tests driving the router).
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Reads the ledger again and rebuilds the page and preview (blocking), on a
+    /// thread with a stack deep enough for Typst.
+    pub fn rebuild(&self) {
+        let mut guard = self
+            .engine
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let engine: &mut Engine = &mut guard;
+        let stamp = stamp(&self.dir);
+        let last = self.current();
+        let version = last.version + 1;
+        let built = std::thread::scope(|scope| {
+            let typeset = std::thread::Builder::new()
+                .stack_size(TYPESET_STACK_BYTES)
+                .spawn_scoped(scope, || engine.snapshot(&self.dir, version, Some(&last)));
+            typeset.map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        });
+        // No thread could be started: the page stays as it was, and the watcher,
+        // finding the files still unseen, tries again.
+        let Ok(snapshot) = built else {
+            return;
+        };
+        *self
+            .stamp
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = stamp;
+        *self
+            .snapshot
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
+    }
+
+    /// [`App::rebuild`] off the async threads.
+    pub async fn refresh(self: &Arc<Self>) {
+        let app = self.clone();
+        let _ = tokio::task::spawn_blocking(move || app.rebuild()).await;
+    }
+
+    /// Rebuilds when a file of the ledger changed on disk since the last rebuild
+    /// (edited in a text editor, `new` in a terminal); true when it did.
+    pub async fn refresh_if_changed(self: &Arc<Self>) -> bool {
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let now = stamp(&app.dir);
+            let changed = *app
+                .stamp
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                != now;
+            if changed {
+                app.rebuild();
+            }
+            changed
+        })
+        .await
+        .unwrap_or(false)
+    }
+}
+
+/// Size and modification time of every file the ledger is made of (report.yaml,
+/// the logs, the report's own templates), in path order.
+fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let mut files = vec![dir.join(crate::ledger::load::REPORT_FILE)];
+    for folder in [crate::ledger::load::ACTIVITIES_DIR, "templates"] {
+        files.extend(crate::ledger::load::ledger_files(&dir.join(folder)).0);
+        if folder == "templates" {
+            files.extend(
+                std::fs::read_dir(dir.join(folder))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+        .into_iter()
+        .map(|path| {
+            let meta = std::fs::metadata(&path).ok();
+            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            let modified = meta.and_then(|m| m.modified().ok());
+            (path, len, modified)
+        })
+        .collect()
+}
+
+/// What a started server tells its user.
+#[derive(Debug)]
+pub struct Started {
+    /// The address to open on this computer, with the token when there is one.
+    pub url: String,
+    /// When listening on every interface: the address for the other computers, with
+    /// a placeholder for this computer's address on the office network.
+    pub shared_url: Option<String>,
+    /// The token, when one is required.
+    pub token: Option<String>,
+    /// Whether the token was generated (not given).
+    pub generated: bool,
+    /// The address listened on.
+    pub addr: SocketAddr,
+}
+
+/// Serves until the process ends: builds the page, listens, tells `on_start` the
+/// address, and watches the ledger's files.
+pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(), ServeError> {
+    let generated = options.token.is_none() && !options.listen.ip().is_loopback();
+    let token = match (&options.token, generated) {
+        (Some(token), _) => Some(token.clone()),
+        (None, true) => Some(guard::generate_token()),
+        (None, false) => None,
+    };
+    let app = App::new(&options.dir, token.clone(), options.fonts)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|source| ServeError::Listen {
+            addr: options.listen,
+            source,
+        })?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .map_err(|source| ServeError::Listen {
+                addr: options.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| ServeError::Listen {
+            addr: options.listen,
+            source,
+        })?;
+        let address = |host: &str| match &token {
+            Some(token) => format!("http://{host}:{}/?token={token}", addr.port()),
+            None => format!("http://{host}:{}/", addr.port()),
+        };
+        let (url, shared_url) = if addr.ip().is_unspecified() {
+            // Every interface: this computer opens it by its loopback address, the
+            // others by this computer's address on the office network.
+            let local = if addr.is_ipv6() { "[::1]" } else { "127.0.0.1" };
+            (address(local), Some(address("本机IP地址")))
+        } else if addr.is_ipv6() {
+            (address(&format!("[{}]", addr.ip())), None)
+        } else {
+            (address(&addr.ip().to_string()), None)
+        };
+        on_start(&Started {
+            url,
+            shared_url,
+            token: token.clone(),
+            generated,
+            addr,
+        });
+        let watcher = app.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(WATCH_EVERY).await;
+                watcher.refresh_if_changed().await;
+            }
+        });
+        axum::serve(listener, app.router())
+            .await
+            .map_err(|source| ServeError::Listen {
+                addr: options.listen,
+                source,
+            })
+    })
+}
+
+/// Opens `url` in the computer's default browser (best effort: the address is
+/// printed anyway).
+pub fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "windows") {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", ""])
+            .arg(url)
+            .spawn()
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    drop(command);
+}

@@ -1,0 +1,612 @@
+//! The routes: the page, the form's three actions, the preview and the downloads.
+//! Paths are fixed; a download is named by its format, a page image by its number,
+//! so no request names a file.
+
+use super::form::{FormView, Submitted};
+use super::guard::{refuse, same_secret};
+use super::listing::{EntryView, Listing};
+use super::{App, view};
+use crate::diag::Report;
+use crate::ledger::entry::{self, EntryError};
+use crate::publish::Format;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tera::Context;
+
+/// The query of the page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageQuery {
+    /// Month filter, 1–12 (empty: the whole year).
+    #[serde(default)]
+    month: String,
+    /// What was just done: `added`, `edited`, `deleted`.
+    #[serde(default)]
+    done: String,
+}
+
+impl PageQuery {
+    fn month(&self) -> Option<u32> {
+        self.month.parse().ok().filter(|m| (1..=12).contains(m))
+    }
+}
+
+/// The query of the edit page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EditQuery {
+    #[serde(default)]
+    file: String,
+    #[serde(default)]
+    index: String,
+}
+
+/// A component of a URL, percent-encoded (unreserved characters stay).
+pub(crate) fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `GET /`: the page.
+pub(crate) async fn page(
+    State(app): State<Arc<App>>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    // A query the page did not make (a field twice, say) shows the whole year.
+    let query = query.map(|q| q.0).unwrap_or_default();
+    let snapshot = app.current();
+    let form = FormView::new(
+        snapshot.listing.choices.as_ref(),
+        &Submitted::default(),
+        false,
+    );
+    let done = match query.done.as_str() {
+        "added" => Some("已添加这条活动，预览已更新。"),
+        "edited" => Some("已保存修改，预览已更新。"),
+        "deleted" => Some("已删除这条活动，预览已更新。"),
+        _ => None,
+    };
+    draw(&app, &query, form, done, None).into_response()
+}
+
+/// `GET /edit`: the page with the form filled with one entry.
+pub(crate) async fn edit_page(
+    State(app): State<Arc<App>>,
+    query: Result<Query<EditQuery>, QueryRejection>,
+) -> Response {
+    let query = query.map(|q| q.0).unwrap_or_default();
+    let snapshot = app.current();
+    let found = query
+        .index
+        .parse()
+        .ok()
+        .and_then(|index| snapshot.listing.entry(&query.file, index));
+    let Some(entry) = found else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "找不到这条活动",
+            "这条活动可能已被删除或移动。请回到首页查看最新的台账。",
+        );
+    };
+    let form = FormView::editing(snapshot.listing.choices.as_ref(), entry);
+    draw(&app, &PageQuery::default(), form, None, None).into_response()
+}
+
+/// `POST /activities`: adds an activity through `new`'s path.
+pub(crate) async fn add(
+    State(app): State<Arc<App>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let Ok(Form(pairs)) = form else {
+        return unreadable_form(form.err());
+    };
+    let submitted = Submitted::parse(&pairs);
+    if !same_secret(&submitted.csrf, &app.csrf) {
+        return csrf_refused();
+    }
+    let dir = app.dir.clone();
+    let entry = submitted.entry();
+    let result = blocking(move || entry::add(&dir, &entry, false)).await;
+    finish(&app, result.map(|_| ()), &submitted, false, "added").await
+}
+
+/// `POST /activities/edit`: replaces one entry's bytes, when unchanged since shown.
+pub(crate) async fn edit(
+    State(app): State<Arc<App>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let Ok(Form(pairs)) = form else {
+        return unreadable_form(form.err());
+    };
+    let submitted = Submitted::parse(&pairs);
+    if !same_secret(&submitted.csrf, &app.csrf) {
+        return csrf_refused();
+    }
+    let Some(target) = submitted.target() else {
+        return bad_target();
+    };
+    let dir = app.dir.clone();
+    let entry = submitted.entry();
+    let result = blocking(move || entry::replace(&dir, &target, &entry)).await;
+    finish(&app, result.map(|_| ()), &submitted, true, "edited").await
+}
+
+/// `POST /activities/delete`: removes one entry's bytes, when unchanged since shown.
+pub(crate) async fn delete(
+    State(app): State<Arc<App>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let Ok(Form(pairs)) = form else {
+        return unreadable_form(form.err());
+    };
+    let submitted = Submitted::parse(&pairs);
+    if !same_secret(&submitted.csrf, &app.csrf) {
+        return csrf_refused();
+    }
+    let Some(target) = submitted.target() else {
+        return bad_target();
+    };
+    let dir = app.dir.clone();
+    let result = blocking(move || entry::remove(&dir, &target)).await;
+    match result {
+        Ok(_) => {
+            app.refresh().await;
+            Redirect::to("/?done=deleted").into_response()
+        }
+        Err(error) => {
+            let (status, message, findings) = explain(error);
+            let mut form = FormView::new(
+                app.current().listing.choices.as_ref(),
+                &Submitted::default(),
+                false,
+            )
+            .with_findings(&findings);
+            if let Some(message) = message {
+                form.general.insert(0, general_finding(message));
+            }
+            let mut response =
+                draw(&app, &PageQuery::default(), form, None, Some("没有删除：")).into_response();
+            *response.status_mut() = status;
+            response
+        }
+    }
+}
+
+/// After a write: on success the ledger is read again and the browser sent to the
+/// fresh page; otherwise the form comes back with the clerk's input and the findings.
+async fn finish(
+    app: &Arc<App>,
+    result: Result<(), EntryError>,
+    submitted: &Submitted,
+    editing: bool,
+    done: &str,
+) -> Response {
+    match result {
+        Ok(()) => {
+            app.refresh().await;
+            Redirect::to(&format!("/?done={done}")).into_response()
+        }
+        Err(error) => {
+            let (status, message, findings) = explain(error);
+            let snapshot = app.current();
+            let mut form = FormView::new(snapshot.listing.choices.as_ref(), submitted, editing)
+                .with_findings(&findings);
+            if let Some(message) = message {
+                form.general.insert(0, general_finding(message));
+            }
+            let mut response =
+                draw(app, &PageQuery::default(), form, None, Some("没有保存：")).into_response();
+            *response.status_mut() = status;
+            response
+        }
+    }
+}
+
+/// The status, a message and the findings of a refused write.
+fn explain(error: EntryError) -> (StatusCode, Option<String>, Vec<crate::diag::Diagnostic>) {
+    match error {
+        EntryError::Invalid(Report { diagnostics, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, None, diagnostics)
+        }
+        EntryError::Changed(_) => (StatusCode::CONFLICT, Some(error.to_string()), Vec::new()),
+        EntryError::OutsideLedger(ref file) => (
+            StatusCode::BAD_REQUEST,
+            Some(format!(
+                "{} 不是本台账 activities/ 目录里的台账文件，没有写入",
+                file.display()
+            )),
+            Vec::new(),
+        ),
+        other => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Some(other.to_string()),
+            Vec::new(),
+        ),
+    }
+}
+
+fn general_finding(text: String) -> super::listing::Finding {
+    super::listing::Finding {
+        severity: "error",
+        text,
+        help: None,
+        field: None,
+    }
+}
+
+/// A body that is no form (another type, not URL-encoded, too large).
+fn unreadable_form(rejection: Option<FormRejection>) -> Response {
+    let status = rejection.map_or(StatusCode::BAD_REQUEST, |r| r.status());
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return refuse(
+            status,
+            "提交的内容太长",
+            "一次提交的内容超过了 1 MiB，没有处理。活动内容请分成几条记录。",
+        );
+    }
+    refuse(
+        status,
+        "无法识别提交的内容",
+        "这次提交不是本页面表单的格式，没有处理。请在本页面上填写后提交。",
+    )
+}
+
+fn csrf_refused() -> Response {
+    refuse(
+        StatusCode::FORBIDDEN,
+        "页面已过期",
+        "这次提交缺少本页面的校验码（可能来自其他网站，或页面是在服务器重新启动之前打开的），没有处理。请刷新页面后重新操作。",
+    )
+}
+
+fn bad_target() -> Response {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        "没有指明要修改哪条活动",
+        "请从台账列表中点“修改”或“删除”。",
+    )
+}
+
+/// Runs ledger work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, EntryError> + Send + 'static,
+) -> Result<T, EntryError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+}
+
+/// A totals row as the page shows it.
+#[derive(Serialize)]
+struct TotalsRow {
+    level: &'static str,
+    label: String,
+    activities: usize,
+    figures: Vec<serde_json::Value>,
+}
+
+/// The page: the listing (filtered by month), the totals, the findings, the form and
+/// the preview.
+fn draw(
+    app: &App,
+    query: &PageQuery,
+    form: FormView,
+    done: Option<&str>,
+    refused: Option<&str>,
+) -> axum::response::Html<String> {
+    let snapshot = app.current();
+    let month = query.month();
+    let listing = filtered(&snapshot.listing, month);
+    let errors = snapshot.findings.iter().filter(|d| d.is_error()).count();
+    let mut context = Context::new();
+    context.insert("csrf", &app.csrf);
+    context.insert("version", &snapshot.version);
+    context.insert("month", &month.unwrap_or(0));
+    context.insert(
+        "months",
+        &(1..=12)
+            .map(|n| serde_json::json!({ "n": n, "selected": month == Some(n) }))
+            .collect::<Vec<_>>(),
+    );
+    context.insert("done", &done);
+    context.insert("refused", &refused);
+    context.insert("form", &form);
+    context.insert("listing", &listing);
+    context.insert("errors", &errors);
+    context.insert("warnings", &(snapshot.findings.len() - errors));
+    context.insert("entries", &snapshot.listing.count());
+    insert_totals(&mut context, snapshot.stats.as_ref(), month);
+    let preview = snapshot.preview.as_ref();
+    let heading = match &snapshot.listing.heading {
+        heading if heading.is_empty() => "年度工作台账",
+        heading => heading.as_str(),
+    };
+    context.insert("title", &preview.map_or(heading, |p| p.doc.title.as_str()));
+    context.insert("has_preview", &preview.is_some());
+    context.insert("png_stem", &preview.map_or("", |p| p.stem.as_str()));
+    context.insert("preview_stale", &snapshot.preview_stale);
+    context.insert("preview_error", &snapshot.preview_error);
+    context.insert(
+        "pages",
+        &preview.map_or(Vec::new(), |p| (1..=p.pages.len()).collect()),
+    );
+    context.insert(
+        "downloads",
+        &preview.map_or(Vec::new(), |p| {
+            DOWNLOADS
+                .iter()
+                .map(|(format, label)| {
+                    serde_json::json!({
+                        "format": format.name(),
+                        "file": format!("{}.{}", p.stem, format.name()),
+                        "label": label,
+                    })
+                })
+                .collect()
+        }),
+    );
+    view::render("page.html.tera", &context)
+}
+
+/// The formats offered for download (every format `build` writes; page images are
+/// offered one by one, as `/download/png?page=N`).
+const DOWNLOADS: &[(Format, &str)] = &[
+    (Format::Pdf, "PDF 公文"),
+    (Format::Docx, "Word/WPS 文档"),
+    (Format::Html, "网页"),
+    (Format::Txt, "纯文本"),
+    (Format::Md, "Markdown"),
+    (Format::Typ, "Typst 源文件"),
+];
+
+/// The `stats` rows the page shows: a month's row with a filter, else the items,
+/// sections and the year's total.
+fn insert_totals(
+    context: &mut Context,
+    stats: Option<&crate::ledger::stats::Stats>,
+    month: Option<u32>,
+) {
+    let Some(stats) = stats else {
+        context.insert("totals", &Option::<()>::None);
+        return;
+    };
+    let json = serde_json::to_value(stats).unwrap_or_default();
+    let wanted_month = month.map(|m| format!("{}-{m:02}", stats.year));
+    let rows: Vec<TotalsRow> = stats
+        .rows
+        .iter()
+        .zip(json["rows"].as_array().into_iter().flatten())
+        .filter(|(row, _)| match &wanted_month {
+            Some(key) => row.level == "month" && &row.key == key,
+            None => row.level != "month",
+        })
+        .map(|(row, value)| TotalsRow {
+            level: row.level,
+            label: match row.level {
+                "total" => "全年合计".to_owned(),
+                "month" => format!("{}月", month.unwrap_or_default()),
+                _ => row.label.clone(),
+            },
+            activities: row.activities,
+            figures: value["figures"].as_array().cloned().unwrap_or_default(),
+        })
+        .collect();
+    let columns: Vec<&str> = stats.figures.iter().map(|c| c.label.as_str()).collect();
+    let mut totals = HashMap::new();
+    totals.insert("columns", serde_json::to_value(columns).unwrap_or_default());
+    totals.insert("rows", serde_json::to_value(rows).unwrap_or_default());
+    context.insert("totals", &Some(totals));
+}
+
+/// The listing with only the entries of `month` (all with no filter); items and
+/// sections left empty by the filter are dropped.
+fn filtered(listing: &Listing, month: Option<u32>) -> Listing {
+    let Some(month) = month else {
+        return listing.clone();
+    };
+    let keep = |e: &EntryView| e.month == Some(month);
+    let mut out = listing.clone();
+    for section in &mut out.sections {
+        for item in &mut section.items {
+            item.entries.retain(keep);
+        }
+        section.items.retain(|i| !i.entries.is_empty());
+    }
+    out.sections.retain(|s| !s.items.is_empty());
+    out.unplaced.retain(keep);
+    out
+}
+
+/// `GET /version`: the snapshot's version, polled by the page's script.
+pub(crate) async fn version(State(app): State<Arc<App>>) -> String {
+    app.current().version.to_string()
+}
+
+/// `GET /preview/summary.html`: the web page as `build` writes it, in a sandbox.
+pub(crate) async fn summary_html(State(app): State<Arc<App>>) -> Response {
+    let Some(preview) = app.current().preview.clone() else {
+        return no_preview();
+    };
+    let mut response = axum::response::Html(preview.html.clone()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+        ),
+    );
+    response
+}
+
+/// `GET /preview/pages/{n}`: the image of page n (from 1).
+pub(crate) async fn page_image(
+    State(app): State<Arc<App>>,
+    UrlPath(n): UrlPath<String>,
+) -> Response {
+    let Some(preview) = app.current().preview.clone() else {
+        return no_preview();
+    };
+    let image = n
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| preview.pages.get(i).cloned());
+    match image {
+        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response(),
+        None => not_found().await,
+    }
+}
+
+/// `GET /download/{format}`: one output of `build`, made from the current preview.
+pub(crate) async fn download(
+    State(app): State<Arc<App>>,
+    UrlPath(format): UrlPath<String>,
+    query: Result<Query<DownloadQuery>, QueryRejection>,
+) -> Response {
+    let Ok(format) = format.parse::<Format>() else {
+        return not_found().await;
+    };
+    let Some(preview) = app.current().preview.clone() else {
+        return no_preview();
+    };
+    let page = query
+        .ok()
+        .and_then(|q| q.0.page.parse::<usize>().ok())
+        .unwrap_or(1);
+    if format == Format::Png && !(1..=preview.pages.len()).contains(&page) {
+        return not_found().await;
+    }
+    let made = tokio::task::spawn_blocking(move || output_bytes(&preview, format, page))
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    let (name, content_type, bytes) = match made {
+        Ok(made) => made,
+        Err(message) => {
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "生成失败", &message);
+        }
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "_"),
+        encode(&name)
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// The query of a download: the page, for a page image (from 1).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DownloadQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// Pixels per point of the page images `build` writes.
+const BUILD_PIXELS_PER_POINT: f32 = 2.0;
+
+/// The file name, media type and bytes of one output (of page `page` for a page
+/// image), the bytes `build` writes.
+fn output_bytes(
+    preview: &super::engine::Preview,
+    format: Format,
+    page: usize,
+) -> Result<(String, &'static str, Vec<u8>), String> {
+    let name = format!("{}.{}", preview.stem, format.name());
+    let text = |s: &str| s.as_bytes().to_vec();
+    Ok(match format {
+        Format::Md => (name, "text/markdown; charset=utf-8", text(&preview.md)),
+        Format::Html => (name, "text/html; charset=utf-8", text(&preview.html)),
+        Format::Txt => (name, "text/plain; charset=utf-8", text(&preview.txt)),
+        Format::Typ => (name, "text/plain; charset=utf-8", text(&preview.typ)),
+        Format::Pdf => (
+            name,
+            "application/pdf",
+            crate::publish::typeset::pdf_keeping(
+                &preview.paged,
+                &preview.doc.title,
+                preview.date(),
+                super::engine::KEEP_COMPILATIONS,
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        Format::Png => (
+            format!("{}-{page}.png", preview.stem),
+            "image/png",
+            page_png(preview, page)?,
+        ),
+        Format::Docx => (
+            name,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            crate::publish::docx::docx(
+                &preview.doc,
+                &crate::publish::typeset::title::title_lines(&preview.doc.title),
+                preview.date(),
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+    })
+}
+
+/// Page `page` (from 1) drawn as `build --format png` draws it.
+fn page_png(preview: &super::engine::Preview, page: usize) -> Result<Vec<u8>, String> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(BUILD_PIXELS_PER_POINT)),
+        ..Default::default()
+    };
+    let page = page
+        .checked_sub(1)
+        .and_then(|i| preview.paged.pages().get(i))
+        .ok_or_else(|| "没有这一页".to_owned())?;
+    typst_render::render(page, &options)
+        .encode_png()
+        .map_err(|e| e.to_string())
+}
+
+fn no_preview() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "还没有可预览的总结",
+        "台账目前有错误，改正后这里就会显示总结。",
+    )
+}
+
+/// `GET /assets/serve.css`.
+pub(crate) async fn css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        view::CSS,
+    )
+        .into_response()
+}
+
+/// `GET /assets/serve.js`.
+pub(crate) async fn js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        view::JS,
+    )
+        .into_response()
+}
+
+/// Every other path.
+pub(crate) async fn not_found() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "没有这个页面",
+        "地址不对。台账页面只有首页、预览和下载几个固定地址。",
+    )
+}

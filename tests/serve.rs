@@ -1,0 +1,983 @@
+//! The clerk's page over HTTP: every route, and every refusal (token, other origin,
+//! CSRF, body size, paths outside the ledger, a changed entry, a bad entry), driven
+//! through the Router without a socket.
+
+mod common;
+
+use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
+use annual_report::serve::App;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+use tower::ServiceExt;
+
+static FONTS: LazyLock<Arc<FontLibrary>> = LazyLock::new(|| {
+    Arc::new(FontLibrary::new(&FontOptions {
+        system: false,
+        paths: Vec::new(),
+    }))
+});
+
+const HOST: &str = "127.0.0.1:8080";
+
+/// A copy of the chapanzhou fixture and a server for it.
+fn served(token: Option<&str>) -> (tempfile::TempDir, Arc<App>) {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("c");
+    common::copy_dir(&common::fixture("chapanzhou-2023"), &dir);
+    let app = App::new(&dir, token.map(str::to_owned), FONTS.clone()).unwrap();
+    (work, app)
+}
+
+fn ledger(work: &tempfile::TempDir) -> std::path::PathBuf {
+    work.path().join("c")
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+async fn send(app: &Arc<App>, request: Request<Body>) -> Answer {
+    let response = app.router().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn post(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form_body(fields)))
+        .unwrap()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Every activity log of a ledger with its text.
+fn logs(dir: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir.join("activities"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read(&p),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The hidden fields (file, index, version) of the edit form of an entry.
+async fn edit_fields(app: &Arc<App>, file: &str, index: usize) -> (String, String, String) {
+    let page = send(
+        app,
+        get(&format!("/edit?file={}&index={index}", encode(file))),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    let hidden = |name: &str| {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            + marker.len();
+        text[start..start + text[start..].find('"').unwrap()].to_owned()
+    };
+    (hidden("file"), hidden("index"), hidden("version"))
+}
+
+#[tokio::test]
+async fn the_page_lists_the_year_with_totals_findings_and_preview() {
+    let (_work, app) = served(None);
+    let page = send(&app, get("/")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    // Items as a select with titles, figures per declared key.
+    assert!(html.contains("<option value=\"legal-rights\""), "{html}");
+    assert!(html.contains("name=\"figures.visits\""));
+    assert!(html.contains("name=\"participants\"") && html.contains("name=\"place\""));
+    // The stats totals: the same numbers `stats` computes.
+    let stats = common::cli()
+        .args(["stats", "--format", "json"])
+        .arg(common::fixture("chapanzhou-2023"))
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let total = stats["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["level"] == "total")
+        .unwrap();
+    let cells: Vec<String> = total["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| format!("<td>{v}</td>"))
+        .collect();
+    let row = format!(
+        "<th scope=\"row\">全年合计</th><td>{}</td>{}",
+        total["activities"],
+        cells.join("")
+    );
+    assert!(html.contains(&row), "{row} in the page");
+    // The W101 warning of the fixture sits beside its entry, in the terminal's words.
+    let entry_start = html.find("三八节期间").unwrap();
+    let entry_html =
+        &html[entry_start..entry_start + html[entry_start..].find("</li>\n</ol>").unwrap_or(4000)];
+    assert!(entry_html.contains("警告[W101]"), "{entry_html}");
+    // Preview pages and downloads.
+    assert!(html.contains("/preview/pages/1?v="));
+    for format in ["pdf", "docx", "html", "txt", "md", "typ"] {
+        assert!(html.contains(&format!("/download/{format}\"")), "{format}");
+    }
+}
+
+#[tokio::test]
+async fn the_month_filter_shows_one_month_and_its_totals() {
+    let (_work, app) = served(None);
+    let html = send(&app, get("/?month=3")).await.text();
+    assert!(html.contains("3月的活动"));
+    assert!(html.contains("2023-03-08"));
+    assert!(!html.contains("2023-05-"), "only March");
+    assert!(html.contains("<th scope=\"row\">3月</th>"));
+}
+
+#[tokio::test]
+async fn assets_preview_images_and_downloads_are_served() {
+    let (_work, app) = served(None);
+    let css = send(&app, get("/assets/serve.css")).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    let js = send(&app, get("/assets/serve.js")).await;
+    assert!(js.text().contains("/version"));
+    let png = send(&app, get("/preview/pages/1")).await;
+    assert_eq!(png.status, StatusCode::OK);
+    assert!(png.body.starts_with(b"\x89PNG"));
+    assert_eq!(
+        send(&app, get("/preview/pages/99")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = send(&app, get("/preview/summary.html")).await;
+    assert!(page.text().contains("2023年茶盘洲镇妇联工作总结"));
+    assert!(
+        page.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    let version = send(&app, get("/version")).await.text();
+    assert_eq!(version, app.version().to_string());
+    for (format, magic) in [
+        ("pdf", b"%PDF".as_slice()),
+        ("docx", b"PK".as_slice()),
+        ("md", "# 2023".as_bytes()),
+        ("txt", "2023".as_bytes()),
+        ("html", b"<!DOCTYPE html>".as_slice()),
+        ("typ", b"".as_slice()),
+    ] {
+        let answer = send(&app, get(&format!("/download/{format}"))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{format}");
+        assert!(answer.body.starts_with(magic), "{format}");
+        let disposition = answer.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap();
+        assert!(
+            disposition.starts_with("attachment;") && disposition.contains(&format!(".{format}")),
+            "{disposition}"
+        );
+    }
+    // The PDF is the one `build` writes.
+    let built = tempfile::tempdir().unwrap();
+    let (work, app) = served(None);
+    annual_report::build(
+        &ledger(&work),
+        &annual_report::BuildOptions {
+            fonts: Some(FONTS.clone()),
+            ..annual_report::BuildOptions::new(
+                built.path(),
+                &[annual_report::Format::Pdf, annual_report::Format::Png],
+            )
+        },
+    )
+    .unwrap();
+    let pdf = std::fs::read(built.path().join("2023年茶盘洲镇妇联工作总结.pdf")).unwrap();
+    assert_eq!(send(&app, get("/download/pdf")).await.body, pdf);
+    let page_two = std::fs::read(built.path().join("2023年茶盘洲镇妇联工作总结-2.png")).unwrap();
+    let answer = send(&app, get("/download/png?page=2")).await;
+    assert_eq!(answer.body, page_two);
+    assert!(
+        answer.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("-2.png")
+    );
+    for page in ["0", "99", "x"] {
+        let path = format!("/download/png?page={page}");
+        let status = send(&app, get(&path)).await.status;
+        assert_eq!(
+            status,
+            if page == "x" {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            },
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn adding_appends_exactly_the_entry_and_refreshes() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let before = read(&dir.join("activities/2023-03.yaml"));
+    let version = app.version();
+    let answer = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023年3月20日"),
+                ("item", "legal-rights"),
+                ("text", "开展“<script>alert('x')</script>”\"普法\"宣传"),
+                ("figures.visits", "2"),
+                ("figures.visitors", ""),
+                ("place", "镇文化广场"),
+                ("participants", "30"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let after = read(&dir.join("activities/2023-03.yaml"));
+    assert_eq!(
+        &after[before.len()..],
+        "- date: 2023-03-20\n  item: legal-rights\n  text: \"开展“<script>alert('x')</script>”\\\"普法\\\"宣传\"\n  figures: { visits: 2 }\n  place: \"镇文化广场\"\n  participants: 30\n"
+    );
+    assert!(after.starts_with(&before));
+    assert!(app.version() > version);
+    assert_eq!(annual_report::check_dir(&dir).error_count(), 0);
+    // Escaped everywhere on the page.
+    let html = send(&app, get("/")).await.text();
+    assert!(
+        html.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2F;script&gt;")
+            || html.contains("&lt;script&gt;alert("),
+        "escaped"
+    );
+    assert!(!html.contains("<script>alert"));
+    assert!(
+        html.contains("&quot;普法&quot;宣传"),
+        "double quotes escaped"
+    );
+    // In the edit form's textarea too.
+    let edit = send(&app, get("/edit?file=2023-03.yaml&index=3"))
+        .await
+        .text();
+    assert!(edit.contains("&lt;script&gt;alert(") && !edit.contains("<script>alert"));
+    let summary = send(&app, get("/preview/summary.html")).await.text();
+    assert!(summary.contains("&lt;script&gt;alert("));
+    assert!(!summary.contains("<script>alert"));
+}
+
+#[tokio::test]
+async fn a_bad_entry_is_shown_with_its_message_and_nothing_is_written() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let before = logs(&dir);
+    let answer = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-13-40"),
+                ("item", "legal-rights"),
+                ("text", "这段文字要保留"),
+                ("figures.visits", "十"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = answer.text();
+    assert!(html.contains("没有保存"));
+    assert!(html.contains("错误[E020]"), "{html}");
+    assert!(html.contains("不是有效的日期"));
+    assert!(html.contains("错误[E024]"));
+    // The clerk's input is kept.
+    assert!(html.contains("value=\"2023-13-40\""));
+    assert!(html.contains(">这段文字要保留</textarea>"));
+    assert!(html.contains("value=\"十\""));
+    assert_eq!(logs(&dir), before);
+}
+
+#[tokio::test]
+async fn editing_replaces_only_the_entry_and_keeps_comments() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let before = read(&log);
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    assert_eq!((file.as_str(), index.as_str()), ("2023-03.yaml", "1"));
+    let answer = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-15"),
+                ("item", "legal-rights"),
+                ("text", ""),
+                ("figures.visits", "3"),
+                ("figures.visitors", "4"),
+                ("place", "镇妇联办公室"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let old_entry = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  place: 镇妇联办公室\n";
+    let new_entry = "- date: 2023-03-15\n  item: legal-rights\n  figures: { visits: 3, visitors: 4 }\n  place: \"镇妇联办公室\"\n";
+    assert!(before.contains(old_entry));
+    assert_eq!(read(&log), before.replacen(old_entry, new_entry, 1));
+    assert!(read(&log).starts_with("# 2023年3月的活动台账\n"));
+
+    // The same version again: the entry changed meanwhile, so it is refused.
+    let stale = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-16"),
+                ("item", "legal-rights"),
+                ("figures.visits", "9"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.text().contains("已被修改"), "{}", stale.text());
+    assert!(stale.text().contains("value=\"2023-03-16\""), "input kept");
+    assert_eq!(read(&log), before.replacen(old_entry, new_entry, 1));
+}
+
+#[tokio::test]
+async fn an_entry_changed_in_a_text_editor_is_not_overwritten() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    // Someone edits the file meanwhile.
+    let edited = read(&log).replace("visits: 1, visitors: 2", "visits: 5, visitors: 2");
+    std::fs::write(&log, &edited).unwrap();
+    for (path, extra) in [("/activities/edit", true), ("/activities/delete", false)] {
+        let mut fields = vec![
+            ("csrf", app.csrf()),
+            ("file", file.as_str()),
+            ("index", index.as_str()),
+            ("version", version.as_str()),
+        ];
+        if extra {
+            fields.extend([
+                ("date", "2023-03-14"),
+                ("item", "legal-rights"),
+                ("figures.visits", "1"),
+            ]);
+        }
+        let answer = send(&app, post(path, &fields)).await;
+        assert_eq!(answer.status, StatusCode::CONFLICT, "{path}");
+        assert_eq!(read(&log), edited, "{path}");
+    }
+    // The watcher's check sees the change and the page shows the new numbers.
+    assert!(app.refresh_if_changed().await);
+    assert!(
+        send(&app, get("/"))
+            .await
+            .text()
+            .contains("接待妇女来访 5件")
+    );
+}
+
+#[tokio::test]
+async fn deleting_removes_exactly_the_entry_and_keeps_the_comment_above_the_next() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let with_comment = read(&log).replacen(
+        "- date: 2023-03-29",
+        "# 下面一条是排查\n- date: 2023-03-29",
+        1,
+    );
+    std::fs::write(&log, &with_comment).unwrap();
+    app.refresh().await;
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/delete",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let removed = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  place: 镇妇联办公室\n";
+    assert_eq!(read(&log), with_comment.replacen(removed, "", 1));
+    assert!(read(&log).contains("# 下面一条是排查\n- date: 2023-03-29"));
+}
+
+#[tokio::test]
+async fn paths_outside_the_ledger_are_never_read_or_written() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    std::fs::write(work.path().join("secret.yaml"), "- 秘密\n").unwrap();
+    for path in [
+        "/download/..%2f..%2fsecret.yaml",
+        "/download/%2e%2e%2fsecret.yaml",
+        "/download/%2e%2e",
+        "/download/../../etc/passwd",
+        "/download//etc/passwd",
+        "/download/%2Fetc%2Fpasswd",
+        "/assets/..%2f..%2fCargo.toml",
+        "/assets/%2e%2e/%2e%2e/Cargo.toml",
+        "/preview/pages/..%2f..%2fsecret.yaml",
+        "/../secret.yaml",
+        "/%2e%2e/secret.yaml",
+        "/c/report.yaml",
+        "/activities/2023-03.yaml",
+    ] {
+        let answer = send(&app, get(path)).await;
+        assert!(
+            matches!(
+                answer.status,
+                StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST | StatusCode::METHOD_NOT_ALLOWED
+            ),
+            "{path}: {}",
+            answer.status
+        );
+        assert!(
+            !answer.text().contains("秘密") && !answer.text().contains("[package]"),
+            "{path}"
+        );
+    }
+    let before = logs(&dir);
+    let report = read(&dir.join("report.yaml"));
+    for file in [
+        "../report.yaml",
+        "../../secret.yaml",
+        "%2e%2e/report.yaml",
+        "/etc/passwd",
+        &dir.join("report.yaml").to_string_lossy(),
+        "..\\report.yaml",
+        "2023-03.yaml/../../report.yaml",
+    ] {
+        for path in ["/activities/edit", "/activities/delete"] {
+            let answer = send(
+                &app,
+                post(
+                    path,
+                    &[
+                        ("csrf", app.csrf()),
+                        ("file", file),
+                        ("index", "0"),
+                        ("version", "0000000000000000"),
+                        ("date", "2023-03-01"),
+                        ("item", "legal-rights"),
+                        ("figures.visits", "1"),
+                    ],
+                ),
+            )
+            .await;
+            assert_eq!(
+                answer.status,
+                StatusCode::BAD_REQUEST,
+                "{path} {file}: {}",
+                answer.text()
+            );
+            assert!(answer.text().contains("不是本台账"), "{file}");
+        }
+        let page = send(&app, get(&format!("/edit?file={}&index=0", encode(file)))).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{file}");
+    }
+    assert_eq!(logs(&dir), before);
+    assert_eq!(read(&dir.join("report.yaml")), report);
+    assert_eq!(read(&work.path().join("secret.yaml")), "- 秘密\n");
+}
+
+#[tokio::test]
+async fn posts_from_another_origin_or_without_the_csrf_token_are_refused() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let before = logs(&dir);
+    let fields = [
+        ("csrf", app.csrf()),
+        ("date", "2023-03-20"),
+        ("item", "legal-rights"),
+        ("figures.visits", "1"),
+    ];
+    let mut foreign = post("/activities", &fields);
+    foreign
+        .headers_mut()
+        .insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+    let answer = send(&app, foreign).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert!(answer.text().contains("其他网站"));
+    let mut null_origin = post("/activities", &fields);
+    null_origin
+        .headers_mut()
+        .insert(header::ORIGIN, "null".parse().unwrap());
+    assert_eq!(send(&app, null_origin).await.status, StatusCode::FORBIDDEN);
+    let mut foreign_referer = post("/activities", &fields);
+    foreign_referer.headers_mut().remove(header::ORIGIN);
+    foreign_referer.headers_mut().insert(
+        header::REFERER,
+        "http://127.0.0.1:8080.evil.example/".parse().unwrap(),
+    );
+    assert_eq!(
+        send(&app, foreign_referer).await.status,
+        StatusCode::FORBIDDEN
+    );
+    for csrf in ["", "0123456789abcdef0123456789abcdef"] {
+        let mut fields = fields;
+        fields[0].1 = csrf;
+        for path in ["/activities", "/activities/edit", "/activities/delete"] {
+            let answer = send(&app, post(path, &fields)).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path} csrf {csrf:?}");
+            assert!(answer.text().contains("校验码"));
+        }
+    }
+    assert_eq!(logs(&dir), before);
+}
+
+#[tokio::test]
+async fn without_a_token_only_this_computer_may_ask() {
+    let (_work, app) = served(None);
+    for host in ["localhost:8080", "127.0.0.1:8080", "[::1]:8080"] {
+        let request = Request::get("/")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, request).await.status, StatusCode::OK, "{host}");
+    }
+    // A page of another site that resolves its own name to 127.0.0.1.
+    for host in [
+        "evil.example:8080",
+        "192.168.1.5:8080",
+        "127.0.0.1.evil.example",
+        "",
+    ] {
+        let request = Request::get("/")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap();
+        let answer = send(&app, request).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{host}");
+        assert!(answer.text().contains("只能在本机打开"));
+    }
+}
+
+#[tokio::test]
+async fn with_a_token_every_request_must_carry_it() {
+    let token = "office-2023-token";
+    let (work, app) = served(Some(token));
+    let dir = ledger(&work);
+    let host = "192.168.1.5:8080";
+    let ask = |path: &str| {
+        Request::get(path)
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap()
+    };
+    for path in [
+        "/",
+        "/version",
+        "/preview/pages/1",
+        "/download/pdf",
+        "/assets/serve.css",
+        "/edit?file=2023-03.yaml&index=0",
+        "/nothing",
+    ] {
+        let answer = send(&app, ask(path)).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert!(answer.text().contains("需要访问口令"));
+    }
+    assert_eq!(
+        send(&app, ask("/?token=wrong-token-123")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The token once in the address: a cookie, and the address without it.
+    let first = send(&app, ask("/?month=3&token=office-2023-token")).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert_eq!(first.headers[header::LOCATION], "/?month=3");
+    let cookie = first.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let with_cookie = Request::get("/")
+        .header(header::HOST, host)
+        .header(
+            header::COOKIE,
+            format!("other=1; annual_report_token={token}"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, with_cookie).await.status, StatusCode::OK);
+    let with_header = Request::get("/version")
+        .header(header::HOST, host)
+        .header("x-annual-report-token", token)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, with_header).await.status, StatusCode::OK);
+    // A POST without the token writes nothing, even with the CSRF token.
+    let before = logs(&dir);
+    let mut request = post(
+        "/activities",
+        &[
+            ("csrf", app.csrf()),
+            ("date", "2023-03-20"),
+            ("item", "legal-rights"),
+            ("figures.visits", "1"),
+        ],
+    );
+    request
+        .headers_mut()
+        .insert(header::HOST, host.parse().unwrap());
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, format!("http://{host}").parse().unwrap());
+    assert_eq!(send(&app, request).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(logs(&dir), before);
+    // Unusable tokens are refused at start.
+    assert!(App::new(&dir, Some("short".into()), FONTS.clone()).is_err());
+    assert!(App::new(&dir, Some("has space in it".into()), FONTS.clone()).is_err());
+}
+
+#[tokio::test]
+async fn large_bodies_are_refused_unread() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let before = logs(&dir);
+    let text = "字".repeat(annual_report::serve::MAX_BODY_BYTES);
+    let answer = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-03-20"),
+                ("item", "legal-rights"),
+                ("text", &text),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(answer.text().contains("提交的内容太长"));
+    assert_eq!(logs(&dir), before);
+}
+
+#[tokio::test]
+async fn a_broken_entry_is_shown_beside_itself_and_can_be_corrected() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let broken = read(&log).replacen(
+        "figures: { visits: 1, visitors: 2 }",
+        "figures: { visits: 一, visitors: 2 }",
+        1,
+    );
+    std::fs::write(&log, &broken).unwrap();
+    assert!(app.refresh_if_changed().await);
+    let html = send(&app, get("/")).await.text();
+    assert!(html.contains("1 个错误"), "{html}");
+    let at = html.find("错误[E024]").expect("the finding is shown");
+    let entry_start = html[..at]
+        .rfind("<li class=\"entry has-error\"")
+        .expect("beside its entry");
+    assert!(html[entry_start..at].contains("2023-03-14"));
+    assert!(html.contains("下面是上一次没有错误时的总结"));
+    // Correcting it through the form writes the ledger back to valid.
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-14"),
+                ("item", "legal-rights"),
+                ("figures.visits", "1"),
+                ("figures.visitors", "2"),
+                ("place", "镇妇联办公室"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    assert_eq!(annual_report::check_dir(&dir).error_count(), 0);
+    assert!(send(&app, get("/")).await.text().contains("0 个错误"));
+}
+
+#[tokio::test]
+async fn unknown_pages_and_methods_are_answered_in_chinese() {
+    let (_work, app) = served(None);
+    let answer = send(&app, get("/no/such/page")).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(answer.text().contains("没有这个页面"));
+    let answer = send(&app, get("/download/exe")).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let answer = send(&app, get("/edit?file=2023-03.yaml&index=999")).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(answer.text().contains("找不到这条活动"));
+    for path in [
+        "/edit",
+        "/edit?file=2023-03.yaml",
+        "/edit?file=2023-03.yaml&index=x",
+    ] {
+        let answer = send(&app, get(path)).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(answer.text().contains("找不到这条活动"), "{path}");
+    }
+    let json = Request::post("/activities")
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let answer = send(&app, json).await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(answer.text().contains("无法识别提交的内容"));
+    let answer = send(&app, get("/")).await;
+    assert_eq!(answer.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        answer.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_browsers_and_new_in_a_terminal_at_once_lose_nothing() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let terminal_dir = dir.clone();
+    let terminal = tokio::task::spawn_blocking(move || {
+        for n in 0..3 {
+            common::cli()
+                .arg("new")
+                .arg(&terminal_dir)
+                .args(["--date", "2023-07-01", "--item", "legal-rights"])
+                .args(["--text", &format!("终端记的第{n}条")])
+                .assert()
+                .success();
+        }
+    });
+    let browsers = (0..6).map(|n| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let text = format!("浏览器记的第{n}条");
+            let answer = send(
+                &app,
+                post(
+                    "/activities",
+                    &[
+                        ("csrf", app.csrf()),
+                        ("date", "2023-07-02"),
+                        ("item", "legal-rights"),
+                        ("text", &text),
+                    ],
+                ),
+            )
+            .await;
+            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+        })
+    });
+    for browser in browsers.collect::<Vec<_>>() {
+        browser.await.unwrap();
+    }
+    terminal.await.unwrap();
+    let july = read(&dir.join("activities/2023-07.yaml"));
+    for n in 0..3 {
+        assert_eq!(
+            july.matches(&format!("终端记的第{n}条")).count(),
+            1,
+            "{july}"
+        );
+    }
+    for n in 0..6 {
+        assert_eq!(
+            july.matches(&format!("浏览器记的第{n}条")).count(),
+            1,
+            "{july}"
+        );
+    }
+    assert_eq!(annual_report::check_dir(&dir).error_count(), 0);
+}
+
+#[tokio::test]
+async fn a_log_saved_on_windows_keeps_its_byte_order_mark_and_line_breaks() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let windows = format!("\u{feff}{}", read(&log).replace('\n', "\r\n"));
+    std::fs::write(&log, &windows).unwrap();
+    app.refresh().await;
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-14"),
+                ("item", "legal-rights"),
+                ("figures.visits", "6"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let old = "- date: 2023-03-14\r\n  item: legal-rights\r\n  figures: { visits: 1, visitors: 2 }\r\n  place: 镇妇联办公室\r\n";
+    let new = "- date: 2023-03-14\r\n  item: legal-rights\r\n  figures: { visits: 6 }\r\n";
+    assert_eq!(read(&log), windows.replacen(old, new, 1));
+}
+
+#[tokio::test]
+async fn findings_outside_the_activities_are_shown_at_the_top() {
+    let (work, app) = served(None);
+    let report = ledger(&work).join("report.yaml");
+    let text = read(&report);
+    let start = text.find("索引号:").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    std::fs::write(
+        &report,
+        format!("{}索引号: 待填写{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    assert!(app.refresh_if_changed().await);
+    let html = send(&app, get("/")).await.text();
+    let general =
+        &html[html.find("<div id=\"general\">").unwrap()..html.find("id=\"entry-form\"").unwrap()];
+    assert!(general.contains("警告[W111]"), "{general}");
+    assert!(general.contains("report.yaml"), "{general}");
+}
+
+#[tokio::test]
+async fn a_broken_report_yaml_is_shown_and_adding_is_refused() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let report = dir.join("report.yaml");
+    std::fs::write(&report, format!("{}\nsections: [\n", read(&report))).unwrap();
+    assert!(app.refresh_if_changed().await);
+    let page = send(&app, get("/")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(!html.contains("页面模板出错"), "{html}");
+    let general =
+        &html[html.find("<div id=\"general\">").unwrap()..html.find("id=\"entry-form\"").unwrap()];
+    assert!(
+        general.contains("错误[") && general.contains("report.yaml"),
+        "{general}"
+    );
+    let before = logs(&dir);
+    let answer = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-03-20"),
+                ("item", "legal-rights"),
+                ("text", "x"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    assert!(answer.text().contains("没有保存"));
+    assert!(answer.text().contains("report.yaml"));
+    assert_eq!(logs(&dir), before);
+}
