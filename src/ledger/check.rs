@@ -638,11 +638,11 @@ impl Checker {
             );
         }
         // A list sentence may carry the figures too: 开展{{ 活动 }}等活动{{ study }}余次.
-        if let Some(l) = list_field {
-            if let Some((before, after)) = list_marker(&l.value) {
-                for part in [before, after] {
-                    self.placeholders_in(file, (l, part), &format!("{path}.list"), figure_keys);
-                }
+        if let Some(l) = list_field
+            && let Some((before, after)) = list_marker(&l.value)
+        {
+            for part in [before, after] {
+                self.placeholders_in(file, (l, part), &format!("{path}.list"), figure_keys);
             }
         }
         (checked_summary, list)
