@@ -29,12 +29,12 @@ pub(crate) fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// A token of 32 hexadecimal digits from the system's random source.
-pub(crate) fn generate_token() -> String {
+/// A token of 32 hexadecimal digits from the system's random source. Without
+/// randomness there is no safe token: the server does not start then.
+pub(crate) fn generate_token() -> Result<String, super::ServeError> {
     let mut bytes = [0u8; 16];
-    // Without randomness there is no safe token; the server does not start then.
-    getrandom::fill(&mut bytes).expect("the system's random source is available");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    getrandom::fill(&mut bytes).map_err(|e| super::ServeError::NoRandomness(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Whether a token given on the command line can travel in a cookie and an address

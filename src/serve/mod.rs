@@ -57,6 +57,9 @@ pub enum ServeError {
     /// The token cannot be used.
     #[error("访问口令至少 8 个字符，只能用英文字母、数字、- 和 _")]
     BadToken,
+    /// The system gave no random bytes for a token or the forms' CSRF secret.
+    #[error("无法从系统取得随机数来生成访问口令：{0}")]
+    NoRandomness(String),
     /// The address could not be listened on.
     #[error("无法在 {addr} 上启动：{}", listen_reason(.source))]
     Listen {
@@ -104,7 +107,7 @@ impl App {
         let app = App {
             dir: dir.to_path_buf(),
             token,
-            csrf: guard::generate_token(),
+            csrf: guard::generate_token()?,
             engine: Mutex::new(Engine::new(fonts)),
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             stamp: Mutex::new(Vec::new()),
@@ -267,7 +270,7 @@ pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(),
     let generated = options.token.is_none() && !options.listen.ip().is_loopback();
     let token = match (&options.token, generated) {
         (Some(token), _) => Some(token.clone()),
-        (None, true) => Some(guard::generate_token()),
+        (None, true) => Some(guard::generate_token()?),
         (None, false) => None,
     };
     let app = App::new(&options.dir, token.clone(), options.fonts)?;
