@@ -614,18 +614,13 @@ fn decimal_amounts_go_through_export_import_and_new() {
         "8.5"
     );
     assert_eq!(choices.figure_value("aid", "3").unwrap().to_string(), "3.0");
-    assert!(
-        choices
-            .figure_value("aid", "8.55")
-            .unwrap_err()
-            .contains("最多保留 1 位小数")
-    );
-    assert!(
-        choices
-            .figure_value("visits", "1.5")
-            .unwrap_err()
-            .contains("正整数")
-    );
+    // The same codes as check gives the values in a log.
+    let refusal = choices.figure_value("aid", "8.55").unwrap_err();
+    assert_eq!(refusal.code, "E036");
+    assert!(refusal.message.contains("最多保留 1 位小数"), "{refusal}");
+    let refusal = choices.figure_value("visits", "1.5").unwrap_err();
+    assert_eq!(refusal.code, "E024");
+    assert!(refusal.message.contains("正整数"), "{refusal}");
     let added = common::cli()
         .args([
             "new",

@@ -98,7 +98,10 @@ fn ask_figures(choices: &Choices, item: &ItemChoice) -> Result<Vec<(String, Stri
             if typed.is_empty() {
                 Ok(None)
             } else {
-                choices.figure_value(key, typed).map(Some)
+                choices
+                    .figure_value(key, typed)
+                    .map(Some)
+                    .map_err(|refusal| refusal.message)
             }
         })?;
         if let Some(n) = value {

@@ -107,6 +107,22 @@ pub struct ItemChoice {
     pub figures: Vec<String>,
 }
 
+/// Why a typed figure value is refused: the message, and the code `check` gives the
+/// same value written in a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureRefusal {
+    /// E024 (not a number of the figure's kind) or E036 (too many decimal places).
+    pub code: &'static str,
+    /// What is wrong and what to write, in Chinese.
+    pub message: String,
+}
+
+impl std::fmt::Display for FigureRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl ItemChoice {
     /// The choice of the item (or entry) `id` named by `texts`, whose summary and list
     /// sentences print the figures it asks for.
@@ -311,30 +327,39 @@ impl Choices {
     }
 
     /// A figure value as typed: a number of at least 0 with at most the figure's
-    /// declared decimal places (a whole number unless it declares `decimals`).
-    pub fn figure_value(&self, key: &str, typed: &str) -> Result<Amount, String> {
+    /// declared decimal places (a whole number unless it declares `decimals`). A
+    /// refusal carries the code `check` gives the same value in a log (E024, or E036
+    /// for too many decimal places).
+    pub fn figure_value(&self, key: &str, typed: &str) -> Result<Amount, FigureRefusal> {
         let figure = self.figures.iter().find(|f| f.key == key);
         let label = figure.map_or(key, |f| f.label.as_str());
         let decimals = figure.map_or(0, |f| f.decimals);
         let ascii = crate::text::ascii_digits(typed.trim());
         let typed = ascii.as_str();
+        let refused = |message: String| FigureRefusal {
+            code: "E024",
+            message,
+        };
         match amount::read(typed, decimals) {
             Reading::Value(n) if n <= crate::limits::MAX_FIGURE => Ok(Amount::new(n, decimals)),
-            Reading::Negative => Err(format!("{label} 的数字 {typed} 不能为负")),
-            Reading::TooManyPlaces(_) if decimals > 0 => Err(format!(
-                "{label} 最多保留 {decimals} 位小数，例如 {}，不能写 “{typed}”",
-                Amount::new(85 * 10u64.pow(u32::from(decimals) - 1), decimals)
-            )),
-            Reading::Value(_) | Reading::TooLarge => Err(format!(
+            Reading::Negative => Err(refused(format!("{label} 的数字 {typed} 不能为负"))),
+            Reading::TooManyPlaces(_) if decimals > 0 => Err(FigureRefusal {
+                code: "E036",
+                message: format!(
+                    "{label} 最多保留 {decimals} 位小数，例如 {}，不能写 “{typed}”",
+                    Amount::new(85 * 10u64.pow(u32::from(decimals) - 1), decimals)
+                ),
+            }),
+            Reading::Value(_) | Reading::TooLarge => Err(refused(format!(
                 "{label} 的数字 {typed} 过大，不能超过 {}",
                 Amount::new(crate::limits::MAX_FIGURE, decimals)
-            )),
-            _ if decimals > 0 => Err(format!(
+            ))),
+            _ if decimals > 0 => Err(refused(format!(
                 "{label} 要写 0 或正数，例如 8.5（“余”“近”等字写在汇总句里），不能写 “{typed}”"
-            )),
-            _ => Err(format!(
+            ))),
+            _ => Err(refused(format!(
                 "{label} 要写 0 或正整数，例如 3（“余”“近”等字写在汇总句里），不能写 “{typed}”"
-            )),
+            ))),
         }
     }
 
@@ -528,7 +553,8 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
         } else {
             match choices.figure_value(key, value) {
                 Ok(n) => normalized.figures.push((key.clone(), n.to_string())),
-                Err(message) => problems.push(Diagnostic::error("E024", message).field("--figure")),
+                Err(refusal) => problems
+                    .push(Diagnostic::error(refusal.code, refusal.message).field("--figure")),
             }
         }
     }

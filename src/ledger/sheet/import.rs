@@ -684,7 +684,7 @@ impl Rows<'_> {
                 let n = self
                     .choices
                     .figure_value(key, &typed)
-                    .map_err(|m| (m, Vec::new()))?;
+                    .map_err(|refusal| (refusal.message, Vec::new()))?;
                 entry.figures.push((key.clone(), n.to_string()));
             }
         }
