@@ -11,7 +11,9 @@
 //!     fonts only; the reference is xelatex + ctex setting the same text (the plain-text
 //!     output turned into LaTeX), when xelatex is installed;
 //! (b) one ledger of 100,000 activities: load + check + aggregate, in process, 5 runs;
-//!     the reference is the same load parsing every file with positions;
+//!     the references are the parser alone on the same files, keeping nothing, and
+//!     keeping the records without positions, beside the model's positioned records:
+//!     what the positions every message needs cost over a load that kept none;
 //! (c) 1,000 synthetic reports of that size in one `build --all` process, all formats,
 //!     with the 300 font files installed, 3 runs: wall time and peak memory (maximum
 //!     resident set of the child); the reference is xelatex's time per report of (a)
@@ -20,7 +22,8 @@
 //!     `ledger::entry::add` (validated, locked, atomic) and the page rebuilt (listing,
 //!     findings, totals, web page, typeset pages and their images), in process, 15
 //!     runs; the reference is the same rebuild with Typst's caches emptied first.
-//!     `BENCH_ONLY=d` runs this figure alone.
+//! `BENCH_ONLY` runs only the figures it names (`BENCH_ONLY=b,d`); (c) takes its
+//! reference from (a) when both run.
 //! `BENCH_DIR` sets where the scratch files go (default: the system's temporary folder);
 //! the font cache goes there too, so the first run of each setting fills it.
 
@@ -206,7 +209,6 @@ fn secs(samples: Vec<Duration>) -> f64 {
 }
 
 fn main() {
-    let bin = binary();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let work = match std::env::var_os("BENCH_DIR") {
         Some(dir) => tempfile::tempdir_in(dir),
@@ -215,16 +217,31 @@ fn main() {
     .expect("scratch");
     // SAFETY: set before any other thread runs; the children inherit it.
     unsafe { std::env::set_var("XDG_CACHE_HOME", work.path().join("cache")) };
-    serve_preview(&root, work.path());
-    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "d") {
-        return;
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let runs = |figure: &str| only.is_empty() || only.split(',').any(|f| f.trim() == figure);
+    let mut xelatex_median = None;
+    if runs("a") {
+        xelatex_median = one_report_figure(&root, work.path());
     }
-    let one_font = installed_fonts(work.path(), 1);
-    let many_fonts = installed_fonts(work.path(), 300);
+    if runs("b") {
+        big_ledger_figure(work.path());
+    }
+    if runs("c") {
+        batch_figure(work.path(), xelatex_median);
+    }
+    if runs("d") {
+        serve_preview(&root, work.path());
+    }
+}
 
+/// (a): one report, whole process, against xelatex; returns xelatex's median.
+fn one_report_figure(root: &Path, work: &Path) -> Option<f64> {
+    let bin = binary();
+    let one_font = installed_fonts(work, 1);
+    let many_fonts = installed_fonts(work, 300);
     // (a)
     let fixture = root.join("fixtures/chapanzhou-2023");
-    let out = work.path().join("a");
+    let out = work.join("a");
     let settings: [(&str, Option<&Path>, bool); 4] = [
         ("this machine's fonts", None, false),
         ("1 installed font file", Some(&one_font), false),
@@ -249,7 +266,7 @@ fn main() {
         .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
         .map(|e| std::fs::read_to_string(e.path()).expect("text"))
         .expect("a .txt output");
-    let tex = work.path().join("tex/report.tex");
+    let tex = work.join("tex/report.tex");
     std::fs::create_dir_all(tex.parent().expect("folder")).expect("scratch");
     std::fs::write(&tex, latex_of(&text)).expect("scratch");
     let mut reference = xelatex(&tex);
@@ -281,16 +298,27 @@ fn main() {
             "    reference: xelatex is not installed (apt-get install texlive-xetex texlive-lang-chinese)"
         ),
     }
+    xelatex_median
+}
 
+/// (b): 100,000 activities loaded, checked and aggregated in process, beside the
+/// parser alone and the parser keeping records without positions.
+fn big_ledger_figure(work: &Path) {
     // (b)
-    let big = work.path().join("big");
+    let big = work.join("big");
     annual_report::ledger::synth::write_ledger(&big, 1, 100_000).expect("writes");
     let mut stages = Vec::new();
     let mut loads = Vec::new();
     let mut whole = Vec::new();
     let mut floor = Vec::new();
+    let mut plain = Vec::new();
+    let mut positioned = Vec::new();
     for _ in 0..5 {
         floor.push(parse_only(&big.join("activities")));
+        plain.push(parse_into::<Vec<PlainActivity>>(&big.join("activities")));
+        positioned.push(
+            parse_into::<Vec<annual_report::ledger::model::ActivitySpec>>(&big.join("activities")),
+        );
         let (load, all) = load_check_aggregate(&big);
         loads.push(load);
         stages.push(all);
@@ -301,16 +329,24 @@ fn main() {
     println!(
         "(b) 100,000 activities (12 MB), load+check+aggregate: median {:.3} s over 5 runs, \
          of which loading {:.3} s; with composing and proofreading: {:.3} s\n    \
-         reference, the parser alone on the same files (read, parse, keep nothing): {:.3} s",
+         reference, the parser alone on the same files (read, parse, keep nothing): {:.3} s;\n    \
+         the records kept without positions: {:.3} s, with the model's positions: {:.3} s",
         secs(stages),
         secs(loads),
         secs(whole),
-        secs(floor)
+        secs(floor),
+        secs(plain),
+        secs(positioned)
     );
+}
 
+/// (c): 250 and 1,000 reports in one batch process, wall time and peak memory.
+fn batch_figure(work: &Path, xelatex_median: Option<f64>) {
+    let bin = binary();
+    let many_fonts = installed_fonts(work, 300);
     // (c)
     for size in [250, 1000] {
-        let ledgers = work.path().join(format!("ledgers-{size}"));
+        let ledgers = work.join(format!("ledgers-{size}"));
         for i in 0..size {
             annual_report::ledger::synth::write_ledger(
                 &ledgers.join(format!("town-{i:04}")),
@@ -323,12 +359,7 @@ fn main() {
         let mut walls = Vec::new();
         let mut peaks = Vec::new();
         for _ in 0..runs {
-            let (wall, peak) = timed(&mut batch(
-                &bin,
-                &ledgers,
-                &work.path().join("c"),
-                &many_fonts,
-            ));
+            let (wall, peak) = timed(&mut batch(&bin, &ledgers, &work.join("c"), &many_fonts));
             walls.push(wall);
             peaks.extend(peak);
         }
@@ -363,6 +394,47 @@ fn parse_only(dir: &Path) -> Duration {
         let _: serde::de::IgnoredAny = serde_saphyr::from_str(&text).expect("parses");
     });
     start.elapsed()
+}
+
+/// One activity as the model reads it, without positions: what a loader that kept
+/// none would build.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // Built to be measured, never read.
+struct PlainActivity {
+    id: Option<String>,
+    date: String,
+    item: String,
+    name: Option<String>,
+    text: Option<String>,
+    #[serde(default)]
+    figures: std::collections::BTreeMap<String, u64>,
+    place: Option<String>,
+    #[serde(default)]
+    villages: Vec<String>,
+    participants: Option<u64>,
+}
+
+/// Wall time of reading every activity log in `dir` and parsing it into `T`, in
+/// parallel as the loader does.
+fn parse_into<T: serde::de::DeserializeOwned + Send>(dir: &Path) -> Duration {
+    use rayon::prelude::*;
+    let start = Instant::now();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("activities")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let parsed: Vec<T> = files
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("reads");
+            serde_saphyr::from_str(&text).expect("parses")
+        })
+        .collect();
+    let elapsed = start.elapsed();
+    drop(parsed);
+    elapsed
 }
 
 /// Wall time of loading the ledger in `dir`, and of loading, checking and aggregating it.
