@@ -123,6 +123,13 @@ pub fn ascii_digits(text: &str) -> String {
 /// `2024年3月15日` (full-width digits too, as a Chinese input method may give them).
 /// `None` unless it is a day of the calendar.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let (year, month, day) = date_parts(s)?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// The year, month and day of a date written in one of the forms [`parse_date`]
+/// reads, whether or not the calendar has that day.
+fn date_parts(s: &str) -> Option<(i32, u32, u32)> {
     let ascii = ascii_digits(s.trim());
     let body = ascii.strip_suffix('日').unwrap_or(&ascii);
     let parts: Vec<&str> = body.split(['-', '/', '.', '年', '月']).collect();
@@ -135,7 +142,27 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
             .flatten()
     };
     let year = i32::try_from(number(year, 4).filter(|_| year.len() == 4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(month, 2)?, number(day, 2)?)
+    Some((year, number(month, 2)?, number(day, 2)?))
+}
+
+/// Why a date written in a form [`parse_date`] reads is not on the calendar (2月30日,
+/// 13月): in Chinese, for the message; none when the form itself is wrong or the day
+/// exists.
+pub fn missing_day(s: &str) -> Option<String> {
+    let (year, month, day) = date_parts(s)?;
+    if NaiveDate::from_ymd_opt(year, month, day).is_some() {
+        return None;
+    }
+    if !(1..=12).contains(&month) {
+        return Some(format!("没有 {month} 月：月份是 1 到 12"));
+    }
+    let next_month = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }?;
+    let days = next_month.pred_opt()?.day();
+    Some(format!("{year}年{month}月只有 {days} 天，没有 {day} 日"))
 }
 
 /// A date as official documents write it: 2024年1月22日 (no leading zeros).
@@ -256,6 +283,20 @@ pub fn list_entry(line: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_day_the_calendar_lacks_is_named() {
+        assert_eq!(
+            missing_day("2024年2月30日").as_deref(),
+            Some("2024年2月只有 29 天，没有 30 日")
+        );
+        assert_eq!(
+            missing_day("2023-13-01").as_deref(),
+            Some("没有 13 月：月份是 1 到 12")
+        );
+        assert_eq!(missing_day("2023-12-31"), None);
+        assert_eq!(missing_day("去年"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -167,6 +167,17 @@ fn new_validates_first_and_writes_nothing_on_error() {
                 "--text",
                 "x",
             ],
+            "这一天不存在：2024年2月只有 29 天",
+        ),
+        (
+            vec![
+                "--date",
+                "2024-1-40x",
+                "--item",
+                "legal-rights",
+                "--text",
+                "x",
+            ],
             "不是有效的日期",
         ),
         (

@@ -362,7 +362,7 @@ async fn a_bad_entry_is_shown_with_its_message_and_nothing_is_written() {
     let html = answer.text();
     assert!(html.contains("没有保存"));
     assert!(html.contains("错误[E020]"), "{html}");
-    assert!(html.contains("不是有效的日期"));
+    assert!(html.contains("没有 13 月"), "{html}");
     assert!(html.contains("错误[E024]"));
     // The clerk's input is kept.
     assert!(html.contains("value=\"2023-13-40\""));

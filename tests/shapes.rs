@@ -719,7 +719,8 @@ fn a_value_past_its_figure_s_precision_is_a_located_error() {
     let e036 = found.iter().find(|f| f.0 == "E036").expect("E036");
     assert_eq!(e036.1, "[2].figures.aid");
     assert_eq!(e036.2, "“8.55” 有 2 位小数，数字项 “aid” 只保留 1 位");
-    assert!(e036.3.starts_with("写成 8.5"), "{e036:?}");
+    // Rounded half up (四舍五入), not cut.
+    assert!(e036.3.starts_with("写成 8.6"), "{e036:?}");
     let checked = annual_report::check_dir(dir.path());
     let e036 = checked
         .diagnostics
@@ -849,7 +850,11 @@ fn an_enumerated_entry_carries_its_own_activities_and_figures() {
         csv.contains("item,work,family,放大联动效应，丰富新时代家庭工作内涵。,4,12,600,0.4\r\n"),
         "{csv}"
     );
-    assert!(csv.contains("entry,work,family-events,开展家庭教育、亲子阅读等活动{{ events }}场，服务妇女儿童{{ served }}余人次,2,12,600,0.0\r\n"), "{csv}");
+    // An entry named by its figure sentence shows the words, never a placeholder.
+    assert!(
+        csv.contains("entry,work,family-events,开展家庭教育、亲子阅读等活动…,2,12,600,0.0\r\n"),
+        "{csv}"
+    );
     assert!(
         csv.contains("entry,work,family-aid,开展“两节”走访慰问，,1,0,0,0.4\r\n"),
         "{csv}"
@@ -1125,4 +1130,157 @@ fn the_editor_schema_describes_the_new_shapes_in_chinese() {
         .output()
         .unwrap();
     assert!(common::text(&out.stdout).contains("或条目下分项 entries 的 id"));
+}
+
+#[test]
+fn too_many_declared_places_are_refused_by_new_without_a_panic() {
+    let report = aid_report("").replace("decimals: 1", "decimals: 20");
+    let dir = ledger(&report, AID_LOG);
+    let found = located(dir.path());
+    assert!(found.iter().any(|f| f.0 == "E037"), "{found:?}");
+    let added = common::cli()
+        .args(["new", "--date", "2023-06-01", "--item", "rights"])
+        .args(["--text", "慰问", "--figure", "aid=5"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&added.stderr);
+    assert_eq!(added.status.code(), Some(1), "{said}");
+    assert!(said.contains("E037"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+}
+
+#[test]
+fn too_many_places_suggest_the_value_rounded_half_up() {
+    for (written, rounded) in [
+        ("8.56", "8.6"),
+        ("0.05", "0.1"),
+        ("9.96", "10.0"),
+        ("8.54", "8.5"),
+    ] {
+        let log = AID_LOG.replace("aid: 8.5", &format!("aid: {written}"));
+        let dir = ledger(&aid_report(""), &log);
+        let found = located(dir.path());
+        let e036 = found.iter().find(|f| f.0 == "E036").expect("E036");
+        assert!(e036.3.starts_with(&format!("写成 {rounded}；")), "{e036:?}");
+    }
+}
+
+#[test]
+fn new_refuses_values_with_the_codes_check_gives_them() {
+    let dir = ledger(&aid_report(""), AID_LOG);
+    let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
+    assert_eq!(
+        choices
+            .figure_value("visits", "99999999999999")
+            .unwrap_err()
+            .code,
+        "E040"
+    );
+    let log = AID_LOG.replace("visits: 2", "visits: 99999999999999");
+    let found = located(ledger(&aid_report(""), &log).path());
+    assert!(found.iter().any(|f| f.0 == "E040"), "{found:?}");
+}
+
+#[test]
+fn parts_and_sections_numbered_alike_are_refused() {
+    let report = format!(
+        "{}parts:\n  - {{ id: done, title: 2023年工作总结 }}\n",
+        aid_report("").replace(
+            "    title: 主要工作\n",
+            "    title: 主要工作\n    part: done\n"
+        )
+    )
+    .replace("sections:\n", "numbering: { sections: 一、 }\nsections:\n");
+    let dir = ledger(&report, AID_LOG);
+    let found = located(dir.path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "E045" && f.1 == "numbering.sections"),
+        "{found:?}"
+    );
+    // The same document numbering its sections （一） checks clean.
+    let dir = ledger(
+        &report.replace("sections: 一、", "sections: （一）"),
+        AID_LOG,
+    );
+    let found = located(dir.path());
+    assert!(found.iter().all(|f| f.0 != "E045"), "{found:?}");
+}
+
+#[test]
+fn a_list_sentence_with_no_named_activity_is_reported() {
+    let report = aid_report("").replace(
+        "        summary: 全年接待来访{{ visits }}件，发放救助金{{ aid }}万元。\n",
+        "        list: 开展{{ 活动 }}等帮扶活动{{ visits }}次\n",
+    );
+    let found = located(ledger(&report, AID_LOG).path());
+    assert!(
+        found.iter().any(|f| f.0 == "W004" && f.1 == "list"),
+        "{found:?}"
+    );
+    let named = AID_LOG.replace("  text: 走访困难妇女\n", "  name: 走访困难妇女\n");
+    let found = located(ledger(&report, &named).path());
+    assert!(found.iter().all(|f| f.0 != "W004"), "{found:?}");
+}
+
+#[test]
+fn a_figure_filed_under_an_item_that_does_not_print_it_is_reported() {
+    let report = aid_report("").replace(
+        "        summary: 全年接待来访{{ visits }}件，发放救助金{{ aid }}万元。\n",
+        "        summary: 全年接待来访{{ visits }}件。\n      - id: aid\n        lead: 做好救助工作。\n        summary: 发放救助金{{ aid }}万元。\n",
+    );
+    // Every aid is filed under rights, whose sentence prints only visits: the printed
+    // 救助金 (item aid's total) leaves them out.
+    let found = located(ledger(&report, AID_LOG).path());
+    let w005: Vec<_> = found.iter().filter(|f| f.0 == "W005").collect();
+    assert_eq!(w005.len(), 1, "{found:?}");
+    assert_eq!(w005[0].1, "figures.aid");
+    // Filed under aid, nothing to report; a figure no sentence prints (kept for stats
+    // alone) is not reported either.
+    let moved = AID_LOG
+        .replace(
+            "  item: rights\n  text: 慰问单亲母亲",
+            "  item: aid\n  text: 慰问单亲母亲",
+        )
+        .replace("{ visits: 2, aid: 0.1 }", "{ visits: 2 }")
+        .replace("{ visits: 1, aid: 8.5 }", "{ visits: 1 }");
+    let found = located(ledger(&report, &moved).path());
+    assert!(found.iter().all(|f| f.0 != "W005"), "{found:?}");
+    let stats_only = aid_report("").replace("，发放救助金{{ aid }}万元", "");
+    let found = located(ledger(&stats_only, AID_LOG).path());
+    assert!(found.iter().all(|f| f.0 != "W005"), "{found:?}");
+}
+
+#[test]
+fn dates_name_the_day_the_calendar_lacks_and_take_the_year_when_left_out() {
+    let log = AID_LOG.replace("2023-05-01", "2023年2月30日");
+    let found = located(ledger(&aid_report(""), &log).path());
+    let e020 = found.iter().find(|f| f.0 == "E020").expect("E020");
+    assert!(e020.3.contains("2023年2月只有 28 天"), "{e020:?}");
+    let dir = ledger(&aid_report(""), AID_LOG);
+    let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
+    assert_eq!(
+        choices.date("4月15日").unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2023, 4, 15).unwrap()
+    );
+    assert!(choices.date("2月30日").unwrap_err().contains("只有 28 天"));
+}
+
+#[test]
+fn about_a_number_of_participants_is_written_as_the_number() {
+    let log = AID_LOG.replace(
+        "  text: 走访困难妇女\n",
+        "  text: 走访困难妇女\n  participants: 约50\n",
+    );
+    let found = located(ledger(&aid_report(""), &log).path());
+    let e024 = found.iter().find(|f| f.0 == "E024").expect("E024");
+    assert!(e024.3.contains("写 50"), "{e024:?}");
+    assert!(!e024.3.contains("{{"), "{e024:?}");
+    // For a figure, 约 goes before the number in the sentence.
+    let log = AID_LOG.replace("visits: 2,", "visits: 约2,");
+    let found = located(ledger(&aid_report(""), &log).path());
+    let e024 = found.iter().find(|f| f.0 == "E024").expect("E024");
+    assert!(e024.3.contains("约{{ visits }}"), "{e024:?}");
 }

@@ -1,7 +1,7 @@
 //! Validation: turns the ledger as written into a [`Year`] whose every reference,
 //! date and figure is known to be sound, or says precisely what is wrong and where.
 
-use crate::amount::{self, Reading};
+use crate::amount::{self, Amount, Reading};
 use crate::diag::{Diagnostic, Location, Report};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::{
@@ -151,9 +151,12 @@ impl Checker {
         if parsed.is_none() {
             let quoted = s.value.trim().starts_with('“') && s.value.trim().ends_with('”');
             let help = if quoted {
-                "去掉中文引号“”：日期不用加引号"
+                "去掉中文引号“”：日期不用加引号".to_owned()
+            } else if let Some(why) = crate::text::missing_day(&s.value) {
+                format!("这一天不存在：{why}")
             } else {
                 "日期写作 2023-03-08（也可写 2023年3月8日、2023/3/8、2023.3.8），并且须是日历上存在的日子"
+                    .to_owned()
             };
             self.push(
                 Diagnostic::error("E020", format!("“{}” 不是有效的日期", s.value))
@@ -449,6 +452,26 @@ impl Checker {
         let items = &spec.numbering.items;
         if !parts.is_empty() && items.value.is_subheading() {
             self.subheading_items(file, items, "numbering.items");
+        }
+        let sections_style = &spec.numbering.sections;
+        if !parts.is_empty()
+            && is_written(sections_style)
+            && sections_style.value == spec.numbering.parts.value
+            && sections_style.value != NumberStyle::Unnumbered
+        {
+            // Two levels numbered alike (一、 under 一、) cannot be told apart.
+            self.push(
+                Diagnostic::error(
+                    "E045",
+                    format!(
+                        "部分和节用了同一种编号 “{}”，读者分不清层级",
+                        sections_style.value.label(1)
+                    ),
+                )
+                .at(at(file, sections_style))
+                .field("numbering.sections")
+                .help("分部分的文件中节是二级标题，默认按（一）编号：删去 numbering.sections，或改成 （一）"),
+            );
         }
         for (pi, p) in spec.parts.iter().enumerate() {
             if !sections.iter().any(|s| s.part == Some(pi)) {
@@ -809,6 +832,8 @@ impl Checker {
         }
         self.enumerated_activities(year);
         self.unlisted_names(year);
+        self.lists_without_names(year);
+        self.unprinted_figures(year);
         referenced
     }
 
@@ -833,6 +858,111 @@ impl Checker {
                     .help(
                         "在 report.yaml 的这个条目写 list，例如 开展{{ 活动 }}等活动；或删去 name",
                     ),
+                );
+            }
+        }
+    }
+
+    /// W004: a list sentence with no named activity to list is left out of the text,
+    /// and the figures it carries with it.
+    fn lists_without_names(&mut self, year: &Year) {
+        let filed = year.sections.iter().flat_map(|s| &s.items);
+        for item in filed.flat_map(Item::with_entries) {
+            let Some(list) = &item.list else { continue };
+            if item.activities.iter().any(|a| a.name.is_some()) {
+                continue;
+            }
+            self.push(
+                Diagnostic::warning(
+                    "W004",
+                    format!(
+                        "条目 “{}” 的列举句没有可列的活动（没有活动写简称 name），整句不会印出",
+                        item.id
+                    ),
+                )
+                .at(list.at.clone())
+                .field("list")
+                .help("给要列出的活动写上 name（简称），或删去这句列举句"),
+            );
+        }
+    }
+
+    /// W005: a figure recorded under an item (or 一是 entry) that no sentence of it
+    /// prints, while another item's sentence does print that figure: the number the
+    /// summary shows leaves this record out (it was most likely filed under the wrong
+    /// item). A figure no sentence prints is kept for `stats` alone and is not reported.
+    /// One finding per item and figure, at the first activity that records it.
+    fn unprinted_figures(&mut self, year: &Year) {
+        let all_items = year.sections.iter().flat_map(|s| &s.items);
+        let printed_anywhere: Vec<String> = all_items
+            .flat_map(Item::with_entries)
+            .flat_map(Item::figure_sentences)
+            .flat_map(|(_, s)| {
+                Template::parse(&s.value)
+                    .figure_keys()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for item in year.sections.iter().flat_map(|s| &s.items) {
+            let printed_by = |sentences: &mut dyn Iterator<Item = &Item>| -> Vec<String> {
+                sentences
+                    .flat_map(Item::figure_sentences)
+                    .flat_map(|(_, s)| {
+                        Template::parse(&s.value)
+                            .figure_keys()
+                            .into_iter()
+                            .map(str::to_owned)
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            };
+            let own = printed_by(&mut std::iter::once(item));
+            let printed = (own.as_slice(), printed_anywhere.as_slice());
+            self.unprinted_in(item, printed, &year.figures);
+            for entry in &item.entries {
+                // An entry's activities count in the item's sentences too.
+                let mut by_entry = printed_by(&mut std::iter::once(entry));
+                by_entry.extend(own.iter().cloned());
+                self.unprinted_in(entry, (&by_entry, &printed_anywhere), &year.figures);
+            }
+        }
+    }
+
+    /// W005 for the activities filed directly under `item`, given the figures its
+    /// sentences print and those some sentence of the document prints.
+    fn unprinted_in(
+        &mut self,
+        item: &Item,
+        (printed, printed_anywhere): (&[String], &[String]),
+        figures: &[Figure],
+    ) {
+        let mut reported: Vec<&str> = Vec::new();
+        for activity in &item.activities {
+            for (key, _) in &activity.figures {
+                let elsewhere_only = printed_anywhere.contains(key) && !printed.contains(key);
+                if !elsewhere_only || reported.contains(&key.as_str()) {
+                    continue;
+                }
+                reported.push(key);
+                let label = figures
+                    .iter()
+                    .find(|f| &f.key == key)
+                    .map_or(key.as_str(), |f| f.label.as_str());
+                self.push(
+                    Diagnostic::warning(
+                        "W005",
+                        format!(
+                            "条目 “{}” 的活动记了“{label}”，但这个条目的句子不印这个数字：总结里印出的“{label}”是别的条目的合计，不含这一条",
+                            item.id
+                        ),
+                    )
+                    .at(activity.at.clone())
+                    .field(format!("figures.{key}"))
+                    .help(format!(
+                        "把这条活动记到印这个数字的条目下；或在这个条目的汇总句里也写 {{{{ {key} }}}}"
+                    )),
                 );
             }
         }
@@ -1082,7 +1212,7 @@ impl Checker {
                     "数字"
                 };
                 Diagnostic::error("E024", format!("“{written}” 不是{what}"))
-                    .help(figure_text_help(&written))
+                    .help(figure_text_help(&written, &figure.key))
             }
         };
         let refused = refused.at(here).field(field);
@@ -1164,18 +1294,26 @@ fn whole_number_help(figure: &Figure, all: &[Figure]) -> String {
 
 /// `written` cut to `decimals` places, as an example of what the figure takes.
 fn rounded_example(written: &str, decimals: u8) -> String {
-    match written.split_once('.') {
-        Some((whole, fraction)) => {
-            let kept: String = fraction.chars().take(usize::from(decimals)).collect();
-            format!("{whole}.{kept}")
-        }
-        None => written.to_owned(),
-    }
+    let places = written
+        .split_once('.')
+        .map_or(0, |(_, fraction)| fraction.len());
+    let rounded = u8::try_from(places).ok().and_then(|places| {
+        let Reading::Value(scaled) = amount::read(written, places) else {
+            return None;
+        };
+        let dropped = 10u64.checked_pow(u32::from(places.checked_sub(decimals)?))?;
+        // 四舍五入: half a unit of the last kept place rounds up.
+        let kept = scaled.checked_add(dropped / 2)? / dropped;
+        Some(Amount::new(kept, decimals).to_string())
+    });
+    rounded.unwrap_or_else(|| written.to_owned())
 }
 
 /// The help for a figure written as text: the number to write when one is in there
-/// (全角 digits, 10余, 近30, 30+), and where the words around it belong.
-fn figure_text_help(text: &str) -> String {
+/// (全角 digits, 10余, 近30, 30+), and where the words around it belong: in the summary
+/// sentence around the figure `key` (before it for 近 and 约), or nowhere for a count
+/// of participants (`key` empty).
+fn figure_text_help(text: &str, key: &str) -> String {
     let ascii = crate::text::ascii_digits(text.trim());
     let digits: String = ascii.chars().filter(char::is_ascii_digit).collect();
     let rest: String = ascii
@@ -1186,8 +1324,15 @@ fn figure_text_help(text: &str) -> String {
         .to_owned();
     match (digits.is_empty(), rest.as_str()) {
         (false, "") => format!("把全角数字改成半角：写 {digits}"),
-        (false, "余" | "多" | "近" | "约" | "+" | "余次" | "余人" | "左右") => format!(
-            "这里写 {digits}；“{rest}”属于句子，写在 report.yaml 的汇总句里，例如 {{{{ key }}}}{rest}"
+        (false, "余" | "多" | "近" | "约" | "+" | "余次" | "余人" | "左右") if key.is_empty() =>
+        {
+            format!("参加人数只写数字：写 {digits}，不写“{rest}”")
+        }
+        (false, word @ ("近" | "约")) => format!(
+            "这里写 {digits}；“{word}”属于句子，写在 report.yaml 的汇总句里，例如 {word}{{{{ {key} }}}}"
+        ),
+        (false, "余" | "多" | "+" | "余次" | "余人" | "左右") => format!(
+            "这里写 {digits}；“{rest}”属于句子，写在 report.yaml 的汇总句里，例如 {{{{ {key} }}}}{rest}"
         ),
         _ => "数字项只能写 0 或正整数，例如 3，不能写小数或汉字".to_owned(),
     }

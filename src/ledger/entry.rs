@@ -111,7 +111,8 @@ pub struct ItemChoice {
 /// same value written in a log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureRefusal {
-    /// E024 (not a number of the figure's kind) or E036 (too many decimal places).
+    /// E024 (not a number of the figure's kind), E036 (too many decimal places) or
+    /// E040 (past the limit of a figure).
     pub code: &'static str,
     /// What is wrong and what to write, in Chinese.
     pub message: String,
@@ -135,7 +136,7 @@ impl ItemChoice {
             .iter()
             .copied()
             .flatten()
-            .map(|t| crate::text::normalize(&t.value))
+            .map(|t| crate::ledger::template::readable_label(&crate::text::normalize(&t.value)))
             .collect();
         let mut figures: Vec<String> = Vec::new();
         for sentence in sentences.into_iter().flatten() {
@@ -207,7 +208,7 @@ impl Choices {
             .iter()
             .flat_map(|s| &s.items)
             .flat_map(|item| {
-                let own = [&item.title, &item.lead, &item.text];
+                let own = [&item.title, &item.lead, &item.text, &item.summary];
                 let entries = item.entries.iter().map(|e| {
                     // An entry is often only its figure sentence: that names it too.
                     let texts = [&e.lead, &e.text, &e.summary];
@@ -233,7 +234,12 @@ impl Choices {
                     .as_ref()
                     .map(|u| u.value.clone())
                     .unwrap_or_default(),
-                decimals: decl.decimals.as_ref().map_or(0, |d| d.value),
+                // More places than allowed is E037 from the check of the whole ledger,
+                // which every write runs; until then, read values within the limit.
+                decimals: decl
+                    .decimals
+                    .as_ref()
+                    .map_or(0, |d| d.value.min(amount::MAX_DECIMALS)),
             })
             .collect();
         let last_date = ledger
@@ -252,13 +258,22 @@ impl Choices {
 
     /// The date a clerk typed, in any form `text::parse_date` reads, within the
     /// reporting year; a Chinese message otherwise.
+    /// A month and day without the year (4月15日, 4-15) are a day of the reporting year.
     pub fn date(&self, typed: &str) -> Result<NaiveDate, String> {
-        let date = crate::text::parse_date(typed).ok_or_else(|| {
-            format!(
-                "“{typed}” 不是有效的日期：写作 {0}-03-08 或 {0}年3月8日",
-                self.year
-            )
-        })?;
+        let with_year = format!("{}年{}", self.year, typed.trim());
+        let date = crate::text::parse_date(typed)
+            .or_else(|| crate::text::parse_date(&with_year))
+            .ok_or_else(|| {
+                match crate::text::missing_day(typed)
+                    .or_else(|| crate::text::missing_day(&with_year))
+                {
+                    Some(why) => format!("“{typed}” 这一天不存在：{why}"),
+                    None => format!(
+                        "“{typed}” 不是有效的日期：写作 {0}-03-08 或 {0}年3月8日",
+                        self.year
+                    ),
+                }
+            })?;
         if date.year() == self.year {
             Ok(date)
         } else {
@@ -350,10 +365,13 @@ impl Choices {
                     Amount::new(85 * 10u64.pow(u32::from(decimals) - 1), decimals)
                 ),
             }),
-            Reading::Value(_) | Reading::TooLarge => Err(refused(format!(
-                "{label} 的数字 {typed} 过大，不能超过 {}",
-                Amount::new(crate::limits::MAX_FIGURE, decimals)
-            ))),
+            Reading::Value(_) | Reading::TooLarge => Err(FigureRefusal {
+                code: "E040",
+                message: format!(
+                    "{label} 的数字 {typed} 过大，不能超过 {}",
+                    Amount::new(crate::limits::MAX_FIGURE, decimals)
+                ),
+            }),
             _ if decimals > 0 => Err(refused(format!(
                 "{label} 要写 0 或正数，例如 8.5（“余”“近”等字写在汇总句里），不能写 “{typed}”"
             ))),

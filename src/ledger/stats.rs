@@ -184,14 +184,17 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
 }
 
 /// What a row of an item is called: its title, lead or fixed text, else its id; an
-/// entry, often only a figure sentence, falls back to that sentence as written.
+/// entry, often only a figure sentence, falls back to the words of that sentence.
 fn label(item: &Item, is_entry: bool) -> String {
     item.title
         .as_ref()
         .or(item.lead.as_ref())
         .or(item.text.as_ref())
         .or(item.summary.as_ref().filter(|_| is_entry))
-        .map_or_else(|| item.id.clone(), |t| crate::text::normalize(&t.value))
+        .map_or_else(
+            || item.id.clone(),
+            |t| crate::ledger::template::readable_label(&crate::text::normalize(&t.value)),
+        )
 }
 
 /// The first words of a heading or lead, for a table cell (the machine formats keep

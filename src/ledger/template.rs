@@ -103,6 +103,19 @@ impl<'a> Template<'a> {
     }
 }
 
+/// A sentence with placeholders as a name for people to read (a label in a list of
+/// items): the words before its first `{{`, followed by …; the whole sentence with
+/// each placeholder as … when it starts with one.
+pub fn readable_label(sentence: &str) -> String {
+    match sentence.find("{{") {
+        None => sentence.to_owned(),
+        Some(open) if !sentence[..open].trim().is_empty() => {
+            format!("{}…", sentence[..open].trim_end())
+        }
+        Some(_) => Template::parse(sentence).fill(|_| Some("…".to_owned())),
+    }
+}
+
 /// The text before and after the `{{ 活动 }}` of a list sentence (spaces inside the
 /// braces allowed); the parts around it may hold figure placeholders of their own.
 pub fn list_marker(sentence: &str) -> Option<(&str, &str)> {
@@ -120,6 +133,16 @@ pub fn list_marker(sentence: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_shows_no_placeholder() {
+        assert_eq!(
+            readable_label("开展家庭教育等活动{{ events }}场，服务{{ served }}人次"),
+            "开展家庭教育等活动…"
+        );
+        assert_eq!(readable_label("{{ events }}场活动"), "…场活动");
+        assert_eq!(readable_label("开展家庭教育"), "开展家庭教育");
+    }
 
     #[test]
     fn the_list_marker_is_found_among_figure_placeholders() {
