@@ -376,7 +376,7 @@ fn a_clerk_adds_an_activity_in_a_real_browser() {
     cdp.submit();
     let message = cdp.eval("document.getElementById('e-date').innerText");
     assert!(
-        message.as_str().unwrap().contains("不是有效的日期"),
+        message.as_str().unwrap().contains("这一天不存在"),
         "{message}"
     );
     assert_eq!(

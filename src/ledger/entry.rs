@@ -506,8 +506,9 @@ fn validate(dir: &Path, logs: &[(PathBuf, String)]) -> Result<(), EntryError> {
 }
 
 /// The new text of the log: the old text untouched, then the entry; a new file gets
-/// the schema line and a heading comment.
-fn appended(old: Option<&str>, entry_yaml: &str, date: NaiveDate) -> String {
+/// a heading comment, after the line that points editors at the schema when the
+/// ledger has one (`with_schema`: `init` writes it, a ledger made by hand may not).
+fn appended(old: Option<&str>, entry_yaml: &str, date: NaiveDate, with_schema: bool) -> String {
     match old {
         Some(old) => {
             let mut text = old.to_owned();
@@ -517,17 +518,33 @@ fn appended(old: Option<&str>, entry_yaml: &str, date: NaiveDate) -> String {
             text.push_str(entry_yaml);
             text
         }
-        None => format!(
-            "{}# {}年{}月的活动台账\n{entry_yaml}",
-            schema::modeline(&format!(
-                "../{}/{}",
-                schema::SCHEMA_DIR,
-                schema::ACTIVITIES_SCHEMA_FILE
-            )),
-            date.year(),
-            date.month()
-        ),
+        None => {
+            let modeline = if with_schema {
+                schema::modeline(&format!(
+                    "../{}/{}",
+                    schema::SCHEMA_DIR,
+                    schema::ACTIVITIES_SCHEMA_FILE
+                ))
+            } else {
+                String::new()
+            };
+            format!(
+                "{modeline}# {}年{}月的活动台账\n{entry_yaml}",
+                date.year(),
+                date.month()
+            )
+        }
     }
+}
+
+/// Whether the ledger of the activity log `log` holds the schema a new log's first
+/// line would point at.
+fn has_schema(log: &Path) -> bool {
+    log.parent().and_then(Path::parent).is_some_and(|dir| {
+        dir.join(schema::SCHEMA_DIR)
+            .join(schema::ACTIVITIES_SCHEMA_FILE)
+            .is_file()
+    })
 }
 
 /// Checks what the clerk gave against the ledger before anything is read or written:
@@ -662,7 +679,7 @@ fn new_texts(
     let mut texts: Vec<(PathBuf, String)> = Vec::new();
     for (log, yaml, date) in planned {
         if let Some((_, text)) = texts.iter_mut().find(|(l, _)| l == log) {
-            *text = appended(Some(text), yaml, *date);
+            *text = appended(Some(text), yaml, *date, false);
             continue;
         }
         let old = match std::fs::read_to_string(log) {
@@ -675,7 +692,8 @@ fn new_texts(
                 });
             }
         };
-        texts.push((log.clone(), appended(old.as_deref(), yaml, *date)));
+        let text = appended(old.as_deref(), yaml, *date, has_schema(log));
+        texts.push((log.clone(), text));
     }
     Ok(texts)
 }
@@ -937,13 +955,15 @@ mod tests {
     fn appending_keeps_the_old_text_and_comments() {
         let date = NaiveDate::from_ymd_opt(2023, 3, 8).unwrap();
         let old = "# 我的注释\n- date: 2023-03-01\n  item: a\n  text: 甲";
-        let new = appended(Some(old), "- date: 2023-03-08\n  item: a\n", date);
+        let new = appended(Some(old), "- date: 2023-03-08\n  item: a\n", date, true);
         assert!(new.starts_with(old));
         assert!(new.ends_with("甲\n- date: 2023-03-08\n  item: a\n"));
-        let fresh = appended(None, "- x\n", date);
+        let fresh = appended(None, "- x\n", date, true);
         assert!(fresh.starts_with(
             "# yaml-language-server: $schema=../schemas/activities.schema.json\n# 2023年3月"
         ));
+        // A ledger without the schema gets no line pointing at it.
+        assert!(appended(None, "- x\n", date, false).starts_with("# 2023年3月"));
     }
 
     #[test]
