@@ -981,3 +981,52 @@ async fn a_broken_report_yaml_is_shown_and_adding_is_refused() {
     assert!(answer.text().contains("report.yaml"));
     assert_eq!(logs(&dir), before);
 }
+
+#[tokio::test]
+async fn a_text_with_browser_line_breaks_is_saved_and_edited() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let before = read(&log);
+    // A textarea's line breaks arrive as CRLF (and a lone CR from old systems).
+    let added = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-03-20"),
+                ("item", "legal-rights"),
+                ("text", "第一行\r\n第二行\r第三行"),
+                ("figures.visits", "1"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    assert_eq!(
+        &read(&log)[before.len()..],
+        "- date: 2023-03-20\n  item: legal-rights\n  text: \"第一行\\n第二行\\n第三行\"\n  figures: { visits: 1 }\n"
+    );
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 3).await;
+    let edited = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-20"),
+                ("item", "legal-rights"),
+                ("text", "改后\r\n两行"),
+                ("figures.visits", "1"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.text());
+    assert!(read(&log).ends_with("  text: \"改后\\n两行\"\n  figures: { visits: 1 }\n"));
+    assert!(!read(&log).contains('\r'));
+}
