@@ -1030,3 +1030,53 @@ async fn a_text_with_browser_line_breaks_is_saved_and_edited() {
     assert!(read(&log).ends_with("  text: \"改后\\n两行\"\n  figures: { visits: 1 }\n"));
     assert!(!read(&log).contains('\r'));
 }
+
+#[tokio::test]
+async fn a_replayed_delete_or_a_stale_edit_never_takes_an_identical_duplicate() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let entry = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  place: 镇妇联办公室\n";
+    let twice = read(&log).replacen(entry, &entry.repeat(2), 1);
+    std::fs::write(&log, &twice).unwrap();
+    app.refresh().await;
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let (_, _, second) = edit_fields(&app, "2023-03.yaml", 2).await;
+    assert_ne!(version, second, "each duplicate has its own version");
+    let delete = [
+        ("csrf", app.csrf()),
+        ("file", file.as_str()),
+        ("index", index.as_str()),
+        ("version", version.as_str()),
+    ];
+    let first = send(&app, post("/activities/delete", &delete)).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text());
+    let once = twice.replacen(entry, "", 1);
+    assert_eq!(read(&log), once);
+    assert!(once.contains(entry));
+    // The same POST again (a double click, a browser's resend): the duplicate now in
+    // that place is another entry, so nothing is removed.
+    let replay = send(&app, post("/activities/delete", &delete)).await;
+    assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.text());
+    assert!(replay.text().contains("已被修改"), "{}", replay.text());
+    assert_eq!(read(&log), once);
+    // An edit form opened before the removal names the removed entry: refused too.
+    let stale = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-15"),
+                ("item", "legal-rights"),
+                ("figures.visits", "9"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text());
+    assert_eq!(read(&log), once);
+}

@@ -69,9 +69,10 @@ pub enum EntryError {
         source: std::io::Error,
     },
     /// The entry to edit or remove is no longer what the page showed: another
-    /// browser, `new` in a terminal or a text editor changed the log meanwhile.
+    /// browser, `new` in a terminal or a text editor changed the log meanwhile, or
+    /// the same form was sent again.
     #[error(
-        "{} 中的这条活动在您打开页面之后已被修改、移动或删除（可能是另一个浏览器、终端里的 new 或文本编辑器）：为免覆盖别人的修改，这次没有保存。请看页面上的最新内容，再重新修改",
+        "{} 中的这条活动在您打开页面之后已被修改、移动或删除，或同一文件中的其他活动有了改动（可能是另一个浏览器、终端里的 new、文本编辑器，或重复提交了同一个表单）：为免改错或覆盖别人的修改，这次没有保存。请看页面上的最新内容，再重新修改",
         .0.display()
     )]
     Changed(PathBuf),
@@ -663,25 +664,35 @@ fn new_texts(
 }
 
 /// Where one activity's entry stands in its log, as a page last saw it: the log
-/// (relative to `activities/`), the entry's place among the log's entries, and the
-/// version of its bytes ([`entry_version`]). An edit or a removal carries it, so an
-/// entry that changed meanwhile is refused, never overwritten.
+/// (relative to `activities/`), the entry's place among the log's entries, and its
+/// version ([`entry_version`]). An edit or a removal carries it, so an entry that
+/// changed or moved meanwhile is refused, never overwritten.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryRef {
     /// The log, relative to `activities/`.
     pub file: PathBuf,
     /// 0-based place among the log's entries.
     pub index: usize,
-    /// [`entry_version`] of the entry's bytes when the page was drawn.
+    /// [`entry_version`] of the entry when the page was drawn.
     pub version: String,
 }
 
-/// The version of an entry's bytes: 64-bit FNV-1a in hex. Stable across processes
-/// and Rust releases, so a page kept open over a restart still matches.
-pub fn entry_version(bytes: &str) -> String {
-    let hash = bytes.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+/// The version of the entry at `span` of the log `text`: 64-bit FNV-1a in hex of the
+/// whole log, the entry's byte range and its bytes. The log and the range make it name
+/// one place, not only the bytes: after a removal, an identical duplicate that moved
+/// up into the removed entry's place has another version, so a replayed or stale form
+/// is refused rather than applied to it. Stable across processes and Rust releases, so
+/// a page kept open over a restart still matches.
+pub fn entry_version(text: &str, span: &std::ops::Range<usize>) -> String {
+    let place = format!("\0{}..{}\0", span.start, span.end);
+    let entry = text.get(span.clone()).unwrap_or_default();
+    let hash = text
+        .bytes()
+        .chain(place.bytes())
+        .chain(entry.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
     format!("{hash:016x}")
 }
 
@@ -789,7 +800,7 @@ fn locked_entry(
     })?;
     let span = entry_spans(&text)
         .and_then(|spans| spans.get(at.index).cloned())
-        .filter(|span| entry_version(&text[span.clone()]) == at.version)
+        .filter(|span| entry_version(&text, span) == at.version)
         .ok_or_else(|| EntryError::Changed(log.clone()))?;
     Ok((lock, log, text, span))
 }
@@ -951,10 +962,18 @@ mod tests {
     }
 
     #[test]
-    fn versions_change_with_any_byte() {
-        assert_eq!(entry_version("- a\n"), entry_version("- a\n"));
-        assert_ne!(entry_version("- a\n"), entry_version("- b\n"));
-        assert_eq!(entry_version("").len(), 16);
+    fn versions_change_with_any_byte_and_name_the_place() {
+        let log = "- a\n- a\n";
+        assert_eq!(entry_version(log, &(0..4)), entry_version(log, &(0..4)));
+        assert_ne!(
+            entry_version("- a\n", &(0..4)),
+            entry_version("- b\n", &(0..4))
+        );
+        // Identical duplicates: each has its own version, and the second, moved up
+        // into the first one's place by a removal, has neither.
+        assert_ne!(entry_version(log, &(0..4)), entry_version(log, &(4..8)));
+        assert_ne!(entry_version(log, &(0..4)), entry_version("- a\n", &(0..4)));
+        assert_eq!(entry_version("", &(0..0)).len(), 16);
     }
 
     #[test]

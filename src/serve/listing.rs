@@ -247,7 +247,7 @@ fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<Entr
                     let span = spans[index].clone();
                     let first = text[..span.start].matches('\n').count() + 1;
                     let last = first + text[span.clone()].trim_end().matches('\n').count();
-                    (entry_version(&text[span]), (first, last), true)
+                    (entry_version(&text, &span), (first, last), true)
                 }
                 None => {
                     let line = spec.date.referenced.line() as usize;
@@ -260,7 +260,7 @@ fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<Entr
             };
             let date = spec.date.value.clone();
             EntryView {
-                anchor: format!("e-{}-{index}", entry_version(&relative)),
+                anchor: format!("e-{}-{index}", entry_version(&relative, &(0..0))),
                 first_line: lines.0,
                 edit_href: format!(
                     "/edit?file={}&index={index}#entry-form",
