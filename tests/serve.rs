@@ -1080,3 +1080,110 @@ async fn a_replayed_delete_or_a_stale_edit_never_takes_an_identical_duplicate() 
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text());
     assert_eq!(read(&log), once);
 }
+
+/// The March log of the fixture with its first two entries' texts as block scalars,
+/// the second ending in a line that starts with `#` (text, not a comment).
+const HASH_LINE_LOG: &str = "# 2023年3月的活动台账
+- date: 2023-03-08
+  item: legal-rights
+  text: |
+    开展三八维权周法治宣传
+  place: 镇文化广场
+- date: 2023-03-14
+  item: legal-rights
+  figures: { visits: 1, visitors: 2 }
+  text: |
+    举办电商直播技能培训班
+    #巾帼行动第七期
+- date: 2023-03-29
+  item: key-groups
+  figures: { checks: 1 }
+";
+
+#[tokio::test]
+async fn a_block_scalar_line_starting_with_a_hash_stays_with_its_entry() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    std::fs::write(&log, HASH_LINE_LOG).unwrap();
+    app.refresh().await;
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/delete",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let removed = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  text: |\n    举办电商直播技能培训班\n    #巾帼行动第七期\n";
+    assert_eq!(read(&log), HASH_LINE_LOG.replacen(removed, "", 1));
+    // The entry above keeps its own text, without the removed entry's last line.
+    let edit = send(&app, get("/edit?file=2023-03.yaml&index=0"))
+        .await
+        .text();
+    assert!(
+        edit.contains("开展三八维权周法治宣传\n</textarea>"),
+        "{edit}"
+    );
+    assert!(!edit.contains("第七期"), "{edit}");
+}
+
+#[tokio::test]
+async fn an_entry_that_does_not_read_on_its_own_is_not_edited_or_deleted() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    // The second entry's place is an alias of an anchor in the first: its bytes
+    // alone do not say where it was, nor can an edit keep what they mean.
+    let aliased = read(&log)
+        .replacen("  place: 镇文化广场", "  place: &office 镇文化广场", 1)
+        .replacen("  place: 镇妇联办公室", "  place: *office", 1);
+    std::fs::write(&log, &aliased).unwrap();
+    app.refresh().await;
+    let page = send(&app, get("/")).await.text();
+    assert!(
+        page.contains("2023-03.yaml&amp;index=0#entry-form"),
+        "the first is editable"
+    );
+    assert!(
+        !page.contains("2023-03.yaml&amp;index=1#entry-form"),
+        "the aliased one is not"
+    );
+    let spans = annual_report::ledger::entry::entry_spans(&aliased).unwrap();
+    let version = annual_report::ledger::entry::entry_version(&aliased, &spans[1]);
+    for (path, extra) in [("/activities/edit", true), ("/activities/delete", false)] {
+        let mut fields = vec![
+            ("csrf", app.csrf()),
+            ("file", "2023-03.yaml"),
+            ("index", "1"),
+            ("version", version.as_str()),
+        ];
+        if extra {
+            fields.extend([
+                ("date", "2023-03-14"),
+                ("item", "legal-rights"),
+                ("figures.visits", "1"),
+            ]);
+        }
+        let answer = send(&app, post(path, &fields)).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CONFLICT,
+            "{path}: {}",
+            answer.text()
+        );
+        assert!(
+            answer.text().contains("无法在"),
+            "{path}: {}",
+            answer.text()
+        );
+        assert_eq!(read(&log), aliased, "{path}");
+    }
+}

@@ -4,7 +4,7 @@
 //! entry can be shown and corrected.
 
 use crate::diag::Diagnostic;
-use crate::ledger::entry::{Choices, entry_spans, entry_version};
+use crate::ledger::entry::{self, Choices, entry_version};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
 use crate::ledger::model::{ActivitySpec, FigureValue};
 use serde::Serialize;
@@ -237,17 +237,18 @@ fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<Entr
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| shown.to_owned());
     let text = std::fs::read_to_string(shown).unwrap_or_default();
-    let spans = entry_spans(&text).filter(|spans| spans.len() == activities.len());
+    let entries = entry::log_entries(&text).filter(|entries| entries.len() == activities.len());
     activities
         .iter()
         .enumerate()
         .map(|(index, spec)| {
-            let (version, lines, editable) = match &spans {
-                Some(spans) => {
-                    let span = spans[index].clone();
+            let (version, lines, editable) = match &entries {
+                Some(entries) => {
+                    let entry = &entries[index];
+                    let span = entry.span.clone();
                     let first = text[..span.start].matches('\n').count() + 1;
-                    let last = first + text[span.clone()].trim_end().matches('\n').count();
-                    (entry_version(&text, &span), (first, last), true)
+                    let last = first + text[span].trim_end().matches('\n').count();
+                    (entry.version.clone(), (first, last), entry.alone.is_some())
                 }
                 None => {
                     let line = spec.date.referenced.line() as usize;

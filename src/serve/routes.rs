@@ -218,7 +218,9 @@ fn explain(error: EntryError) -> (StatusCode, Option<String>, Vec<crate::diag::D
         EntryError::Invalid(Report { diagnostics, .. }) => {
             (StatusCode::UNPROCESSABLE_ENTITY, None, diagnostics)
         }
-        EntryError::Changed(_) => (StatusCode::CONFLICT, Some(error.to_string()), Vec::new()),
+        EntryError::Changed(_) | EntryError::Unreadable(_) => {
+            (StatusCode::CONFLICT, Some(error.to_string()), Vec::new())
+        }
         EntryError::OutsideLedger(ref file) => (
             StatusCode::BAD_REQUEST,
             Some(format!(
