@@ -867,15 +867,16 @@ fn same_activity<'a>(
 
 /// Replaces the entry at `at` by `entry`, keeping every other byte of the log (the
 /// other entries, comments, blank lines). What the form does not show of the old
-/// entry (its `id`, `name` and `villages`) is kept. Checked like [`add`]: the entry
-/// first, then the whole ledger with the changed log in memory; written atomically
-/// under the ledger's lock, and only when the entry still has the version the page saw.
+/// entry (its `id`, `name` and `villages`) is kept: an entry that does not read on its
+/// own is refused rather than losing them. Checked like [`add`]: the entry first, then
+/// the whole ledger with the changed log in memory; written atomically under the
+/// ledger's lock, and only when the entry still has the version the page saw.
 pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, EntryError> {
     let choices = Choices::of(dir)?;
     let mut normalized = prevalidate(&choices, entry)?;
     let (lock, log, text, span) = locked_entry(dir, at)?;
     let old = &text[span.clone()];
-    let kept = kept_fields(old);
+    let kept = kept_fields(old).ok_or_else(|| EntryError::Unreadable(log.clone()))?;
     if normalized.id.is_none() {
         normalized.id = kept.id;
     }
@@ -977,31 +978,21 @@ fn commit(dir: &Path, log: &Path, text: String, lock: std::fs::File) -> Result<(
 }
 
 /// The fields of an old entry that an edit keeps because the form does not show them.
-#[derive(Default)]
 struct Kept {
     id: Option<String>,
     name: Option<String>,
     villages: Vec<String>,
 }
 
-fn kept_fields(old_yaml: &str) -> Kept {
-    let indent = old_yaml.len() - old_yaml.trim_start_matches(' ').len();
-    let pad = " ".repeat(indent);
-    let dedented: String = old_yaml
-        .lines()
-        .map(|l| l.strip_prefix(pad.as_str()).unwrap_or(l))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let parsed: Option<Vec<crate::ledger::model::ActivitySpec>> =
-        serde_saphyr::from_str(&dedented).ok();
-    parsed
-        .and_then(|mut list| list.pop())
-        .map(|spec| Kept {
-            id: spec.id.map(|i| i.value),
-            name: spec.name.map(|n| n.value),
-            villages: spec.villages.into_iter().map(|v| v.value).collect(),
-        })
-        .unwrap_or_default()
+/// What an edit keeps of the old entry; `None` when its bytes do not read on their own
+/// (an alias, a range cut short), so that the edit is refused rather than silently
+/// dropping its `id`, `name` and `villages`.
+fn kept_fields(old_yaml: &str) -> Option<Kept> {
+    read_alone(old_yaml).map(|spec| Kept {
+        id: spec.id.map(|i| i.value),
+        name: spec.name.map(|n| n.value),
+        villages: spec.villages.into_iter().map(|v| v.value).collect(),
+    })
 }
 
 /// The entry's YAML with a `name:` line after its `item:` line.
@@ -1156,10 +1147,13 @@ mod tests {
     #[test]
     fn an_edit_keeps_the_fields_the_form_does_not_show() {
         let old = "  - id: \"x-1\"\n    date: 2023-03-01\n    item: a\n    name: 运动会\n    villages: [新河村]\n";
-        let kept = kept_fields(old);
+        let kept = kept_fields(old).unwrap();
         assert_eq!(kept.id.as_deref(), Some("x-1"));
         assert_eq!(kept.name.as_deref(), Some("运动会"));
         assert_eq!(kept.villages, ["新河村"]);
+        // An entry that does not read on its own keeps nothing: the edit is refused.
+        assert!(kept_fields("- id: x-1\n  date: a\n  item: a\n  villages: *v\n").is_none());
+        assert!(kept_fields("- id: \"x-1\n  date: a\n").is_none());
         let yaml = with_name(
             "- date: 2023-03-01\n  item: a\n  text: \"t\"\n",
             Some("运动会"),
