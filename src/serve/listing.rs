@@ -128,7 +128,13 @@ impl Listing {
     /// Reads the ledger in `dir` and places every finding beside its entry (same file,
     /// line within the entry), the others in `general`.
     pub fn read(dir: &Path, findings: &[Diagnostic]) -> Listing {
-        let loaded = load::load(dir);
+        Self::of_loaded(dir, load::load(dir), findings)
+    }
+
+    /// The listing of a ledger as loaded: each entry's range and version come from the
+    /// very text that was parsed (kept in the loaded sources), never from a second
+    /// reading of the file, which an editor may have saved in between.
+    fn of_loaded(dir: &Path, loaded: load::Loaded, findings: &[Diagnostic]) -> Listing {
         let mut listing = Listing::default();
         let Some(ledger) = loaded.ledger else {
             listing.general = findings.iter().map(Finding::of).collect();
@@ -141,7 +147,13 @@ impl Listing {
         );
         let mut entries = Vec::new();
         for log in &ledger.logs {
-            entries.extend(log_entries(dir, &log.file, &log.activities));
+            let text = loaded
+                .report
+                .sources
+                .iter()
+                .find(|source| source.name == log.file)
+                .map_or("", |source| source.text.as_str());
+            entries.extend(log_entries(dir, &log.file, text, &log.activities));
         }
         for entry in &mut entries {
             entry.figure_text = figure_text(&ledger.report.figures, &entry.figures);
@@ -229,15 +241,15 @@ fn display_name(dir: &Path, relative: &str) -> String {
         .replace('\\', "/")
 }
 
-/// The entries of one log, matched with the bytes of its text.
-fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<EntryView> {
+/// The entries of one log, matched with the bytes of `text`, the text they were
+/// parsed from.
+fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec]) -> Vec<EntryView> {
     let activities_dir = dir.join(ACTIVITIES_DIR);
     let relative = Path::new(shown)
         .strip_prefix(&activities_dir)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| shown.to_owned());
-    let text = std::fs::read_to_string(shown).unwrap_or_default();
-    let entries = entry::log_entries(&text).filter(|entries| entries.len() == activities.len());
+    let entries = entry::log_entries(text).filter(|entries| entries.len() == activities.len());
     activities
         .iter()
         .enumerate()
@@ -320,4 +332,34 @@ fn figure_text(
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::source::LedgerSource;
+
+    #[test]
+    fn ranges_and_versions_come_from_the_text_that_was_parsed() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chapanzhou-2023");
+        let log = dir.join("activities/2023-03.yaml");
+        let on_disk = std::fs::read_to_string(&log).unwrap();
+        // The text as parsed differs from the file read later (an editor saved
+        // in between): the listing must describe the parsed text.
+        let parsed = on_disk.replacen("visits: 1, visitors: 2", "visits: 5, visitors: 2", 1);
+        assert_ne!(parsed, on_disk);
+        let source = LedgerSource::directory(&dir).with_file(&log, parsed.clone());
+        let listing = Listing::of_loaded(&dir, load::load_source(&source), &[]);
+        let entry = listing.entry("2023-03.yaml", 1).unwrap();
+        let spans = entry::entry_spans(&parsed).unwrap();
+        assert_eq!(entry.version, entry_version(&parsed, &spans[1]));
+        assert_eq!(
+            entry.figures,
+            [
+                ("visits".into(), "5".into()),
+                ("visitors".into(), "2".into())
+            ]
+        );
+        assert!(entry.editable);
+    }
 }
