@@ -1187,3 +1187,74 @@ async fn an_entry_that_does_not_read_on_its_own_is_not_edited_or_deleted() {
         assert_eq!(read(&log), aliased, "{path}");
     }
 }
+
+#[tokio::test]
+async fn activities_filed_under_an_enumerated_entry_are_listed_with_their_item_and_deletable() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("q");
+    std::fs::create_dir_all(dir.join("activities")).unwrap();
+    std::fs::write(
+        dir.join("report.yaml"),
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  events: { label: 活动, unit: 场 }
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: family
+        lead: 放大联动效应，丰富新时代家庭工作内涵。
+        entries:
+          - id: family-events
+            lead: 开展家庭教育活动，
+            summary: 共{{ events }}场
+",
+    )
+    .unwrap();
+    let log = dir.join("activities/2023.yaml");
+    let text = "- date: 2023-03-08\n  item: family-events\n  figures: { events: 5 }\n- date: 2023-02-01\n  item: family\n  text: 召开家庭工作推进会\n- date: 2023-06-01\n  item: family-events\n  figures: { events: 7 }\n";
+    std::fs::write(&log, text).unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let page = send(&app, get("/")).await.text();
+    assert!(!page.contains("条目不存在的活动"), "{page}");
+    // Under their item, marked with the entry's words, each with edit and delete.
+    let item = &page[page.find("<span class=\"id\">family</span>").unwrap()..];
+    assert_eq!(
+        item.matches("分项：开展家庭教育活动，").count(),
+        2,
+        "{item}"
+    );
+    for index in 0..3 {
+        assert!(
+            item.contains(&format!("2023.yaml&amp;index={index}#entry-form")),
+            "{index}: {item}"
+        );
+    }
+    assert_eq!(item.matches("确认删除这条活动").count(), 3);
+    let (file, index, version) = edit_fields(&app, "2023.yaml", 2).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/delete",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    assert_eq!(
+        read(&log),
+        text.replacen(
+            "- date: 2023-06-01\n  item: family-events\n  figures: { events: 7 }\n",
+            "",
+            1
+        )
+    );
+}

@@ -63,6 +63,9 @@ pub(crate) struct EntryView {
     pub first_line: usize,
     /// Address of the edit form for it.
     pub edit_href: String,
+    /// The label of the item's 一是 entry the activity is filed under (its `item`
+    /// names the entry, not the item); `None` when filed under the item itself.
+    pub part: Option<String>,
     /// Fields as written.
     pub date: String,
     /// 1–12 when the date reads as one.
@@ -94,8 +97,11 @@ pub(crate) struct ItemView {
     pub id: String,
     /// Title, lead or text.
     pub label: String,
-    /// Entries in log order.
+    /// Entries in log order, those filed under its 一是 entries included.
     pub entries: Vec<EntryView>,
+    /// The ids of its 一是 entries (an activity's `item` may name one of them).
+    #[serde(skip)]
+    pub parts: Vec<String>,
 }
 
 /// A section with its items.
@@ -191,6 +197,7 @@ impl Listing {
                         .next()
                         .unwrap_or_default(),
                     entries: Vec::new(),
+                    parts: item.entries.iter().map(|e| e.id.value.clone()).collect(),
                 })
                 .collect();
             listing.sections.push(SectionView {
@@ -198,14 +205,24 @@ impl Listing {
                 items,
             });
         }
-        for entry in entries {
+        for mut entry in entries {
+            let label = listing
+                .choices
+                .as_ref()
+                .and_then(|c| c.items.iter().find(|i| i.id == entry.item))
+                .map(|i| i.label.clone());
             let home = listing
                 .sections
                 .iter_mut()
                 .flat_map(|s| s.items.iter_mut())
-                .find(|i| i.id == entry.item);
+                .find(|i| i.id == entry.item || i.parts.contains(&entry.item));
             match home {
-                Some(item) => item.entries.push(entry),
+                Some(item) => {
+                    if item.id != entry.item {
+                        entry.part = label;
+                    }
+                    item.entries.push(entry);
+                }
                 None => listing.unplaced.push(entry),
             }
         }
@@ -286,6 +303,7 @@ fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec])
                 lines,
                 month: crate::text::parse_date(&date).map(|d| chrono::Datelike::month(&d)),
                 date,
+                part: None,
                 item: spec.item.value.clone(),
                 text: spec
                     .text
