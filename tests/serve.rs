@@ -1258,3 +1258,31 @@ sections:
         )
     );
 }
+
+#[tokio::test]
+async fn a_change_in_a_linked_ledger_refreshes_the_page() {
+    let work = tempfile::tempdir().unwrap();
+    for name in [
+        "xinhe-2022",
+        "xinhe-2023",
+        "chapanzhou-2023",
+        "yuanjiang-2023",
+    ] {
+        common::copy_dir(&common::fixture(name), &work.path().join(name));
+    }
+    // Last year's ledger of a report (`previous:`).
+    let app = App::new(&work.path().join("xinhe-2023"), None, FONTS.clone()).unwrap();
+    assert!(!app.refresh_if_changed().await, "nothing changed yet");
+    let last_year = work.path().join("xinhe-2022/activities/2022.yaml");
+    let text = read(&last_year);
+    std::fs::write(&last_year, format!("{text}# 补记\n")).unwrap();
+    assert!(app.refresh_if_changed().await, "previous: changed");
+    assert!(!app.refresh_if_changed().await);
+    // A member of a roll-up.
+    let app = App::new(&work.path().join("yuanjiang-2023"), None, FONTS.clone()).unwrap();
+    assert!(!app.refresh_if_changed().await, "nothing changed yet");
+    let member = work.path().join("chapanzhou-2023/report.yaml");
+    let text = read(&member);
+    std::fs::write(&member, format!("{text}# 补记\n")).unwrap();
+    assert!(app.refresh_if_changed().await, "a member changed");
+}
