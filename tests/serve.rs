@@ -1286,3 +1286,23 @@ async fn a_change_in_a_linked_ledger_refreshes_the_page() {
     std::fs::write(&member, format!("{text}# 补记\n")).unwrap();
     assert!(app.refresh_if_changed().await, "a member changed");
 }
+
+#[tokio::test]
+async fn a_preview_that_cannot_be_typeset_says_so_in_chinese() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("c");
+    common::copy_dir(&common::fixture("chapanzhou-2023"), &dir);
+    // The report's own Typst template, broken: the ledger checks, Typst refuses.
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/summary.typ.tera"), "#let x = (\n").unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let page = send(&app, get("/")).await.text();
+    let start = page
+        .find("无法生成总结预览：")
+        .expect("the preview's error is named");
+    assert!(
+        page[start..].starts_with("无法生成总结预览：排版失败："),
+        "{}",
+        &page[start..start + 200]
+    );
+}
