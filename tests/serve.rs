@@ -981,3 +981,328 @@ async fn a_broken_report_yaml_is_shown_and_adding_is_refused() {
     assert!(answer.text().contains("report.yaml"));
     assert_eq!(logs(&dir), before);
 }
+
+#[tokio::test]
+async fn a_text_with_browser_line_breaks_is_saved_and_edited() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let before = read(&log);
+    // A textarea's line breaks arrive as CRLF (and a lone CR from old systems).
+    let added = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-03-20"),
+                ("item", "legal-rights"),
+                ("text", "第一行\r\n第二行\r第三行"),
+                ("figures.visits", "1"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    assert_eq!(
+        &read(&log)[before.len()..],
+        "- date: 2023-03-20\n  item: legal-rights\n  text: \"第一行\\n第二行\\n第三行\"\n  figures: { visits: 1 }\n"
+    );
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 3).await;
+    let edited = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-20"),
+                ("item", "legal-rights"),
+                ("text", "改后\r\n两行"),
+                ("figures.visits", "1"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.text());
+    assert!(read(&log).ends_with("  text: \"改后\\n两行\"\n  figures: { visits: 1 }\n"));
+    assert!(!read(&log).contains('\r'));
+}
+
+#[tokio::test]
+async fn a_replayed_delete_or_a_stale_edit_never_takes_an_identical_duplicate() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    let entry = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  place: 镇妇联办公室\n";
+    let twice = read(&log).replacen(entry, &entry.repeat(2), 1);
+    std::fs::write(&log, &twice).unwrap();
+    app.refresh().await;
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let (_, _, second) = edit_fields(&app, "2023-03.yaml", 2).await;
+    assert_ne!(version, second, "each duplicate has its own version");
+    let delete = [
+        ("csrf", app.csrf()),
+        ("file", file.as_str()),
+        ("index", index.as_str()),
+        ("version", version.as_str()),
+    ];
+    let first = send(&app, post("/activities/delete", &delete)).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text());
+    let once = twice.replacen(entry, "", 1);
+    assert_eq!(read(&log), once);
+    assert!(once.contains(entry));
+    // The same POST again (a double click, a browser's resend): the duplicate now in
+    // that place is another entry, so nothing is removed.
+    let replay = send(&app, post("/activities/delete", &delete)).await;
+    assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.text());
+    assert!(replay.text().contains("已被修改"), "{}", replay.text());
+    assert_eq!(read(&log), once);
+    // An edit form opened before the removal names the removed entry: refused too.
+    let stale = send(
+        &app,
+        post(
+            "/activities/edit",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+                ("date", "2023-03-15"),
+                ("item", "legal-rights"),
+                ("figures.visits", "9"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text());
+    assert_eq!(read(&log), once);
+}
+
+/// The March log of the fixture with its first two entries' texts as block scalars,
+/// the second ending in a line that starts with `#` (text, not a comment).
+const HASH_LINE_LOG: &str = "# 2023年3月的活动台账
+- date: 2023-03-08
+  item: legal-rights
+  text: |
+    开展三八维权周法治宣传
+  place: 镇文化广场
+- date: 2023-03-14
+  item: legal-rights
+  figures: { visits: 1, visitors: 2 }
+  text: |
+    举办电商直播技能培训班
+    #巾帼行动第七期
+- date: 2023-03-29
+  item: key-groups
+  figures: { checks: 1 }
+";
+
+#[tokio::test]
+async fn a_block_scalar_line_starting_with_a_hash_stays_with_its_entry() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    std::fs::write(&log, HASH_LINE_LOG).unwrap();
+    app.refresh().await;
+    let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/delete",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let removed = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  text: |\n    举办电商直播技能培训班\n    #巾帼行动第七期\n";
+    assert_eq!(read(&log), HASH_LINE_LOG.replacen(removed, "", 1));
+    // The entry above keeps its own text, without the removed entry's last line.
+    let edit = send(&app, get("/edit?file=2023-03.yaml&index=0"))
+        .await
+        .text();
+    assert!(
+        edit.contains("开展三八维权周法治宣传\n</textarea>"),
+        "{edit}"
+    );
+    assert!(!edit.contains("第七期"), "{edit}");
+}
+
+#[tokio::test]
+async fn an_entry_that_does_not_read_on_its_own_is_not_edited_or_deleted() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let log = dir.join("activities/2023-03.yaml");
+    // The second entry's place is an alias of an anchor in the first: its bytes
+    // alone do not say where it was, nor can an edit keep what they mean.
+    let aliased = read(&log)
+        .replacen("  place: 镇文化广场", "  place: &office 镇文化广场", 1)
+        .replacen("  place: 镇妇联办公室", "  place: *office", 1);
+    std::fs::write(&log, &aliased).unwrap();
+    app.refresh().await;
+    let page = send(&app, get("/")).await.text();
+    assert!(
+        page.contains("2023-03.yaml&amp;index=0#entry-form"),
+        "the first is editable"
+    );
+    assert!(
+        !page.contains("2023-03.yaml&amp;index=1#entry-form"),
+        "the aliased one is not"
+    );
+    let spans = annual_report::ledger::entry::entry_spans(&aliased).unwrap();
+    let version = annual_report::ledger::entry::entry_version(&aliased, &spans[1]);
+    for (path, extra) in [("/activities/edit", true), ("/activities/delete", false)] {
+        let mut fields = vec![
+            ("csrf", app.csrf()),
+            ("file", "2023-03.yaml"),
+            ("index", "1"),
+            ("version", version.as_str()),
+        ];
+        if extra {
+            fields.extend([
+                ("date", "2023-03-14"),
+                ("item", "legal-rights"),
+                ("figures.visits", "1"),
+            ]);
+        }
+        let answer = send(&app, post(path, &fields)).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CONFLICT,
+            "{path}: {}",
+            answer.text()
+        );
+        assert!(
+            answer.text().contains("无法在"),
+            "{path}: {}",
+            answer.text()
+        );
+        assert_eq!(read(&log), aliased, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn activities_filed_under_an_enumerated_entry_are_listed_with_their_item_and_deletable() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("q");
+    std::fs::create_dir_all(dir.join("activities")).unwrap();
+    std::fs::write(
+        dir.join("report.yaml"),
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  events: { label: 活动, unit: 场 }
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: family
+        lead: 放大联动效应，丰富新时代家庭工作内涵。
+        entries:
+          - id: family-events
+            lead: 开展家庭教育活动，
+            summary: 共{{ events }}场
+",
+    )
+    .unwrap();
+    let log = dir.join("activities/2023.yaml");
+    let text = "- date: 2023-03-08\n  item: family-events\n  figures: { events: 5 }\n- date: 2023-02-01\n  item: family\n  text: 召开家庭工作推进会\n- date: 2023-06-01\n  item: family-events\n  figures: { events: 7 }\n";
+    std::fs::write(&log, text).unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let page = send(&app, get("/")).await.text();
+    assert!(!page.contains("条目不存在的活动"), "{page}");
+    // Under their item, marked with the entry's words, each with edit and delete.
+    let item = &page[page.find("<span class=\"id\">family</span>").unwrap()..];
+    assert_eq!(
+        item.matches("分项：开展家庭教育活动，").count(),
+        2,
+        "{item}"
+    );
+    for index in 0..3 {
+        assert!(
+            item.contains(&format!("2023.yaml&amp;index={index}#entry-form")),
+            "{index}: {item}"
+        );
+    }
+    assert_eq!(item.matches("确认删除这条活动").count(), 3);
+    let (file, index, version) = edit_fields(&app, "2023.yaml", 2).await;
+    let answer = send(
+        &app,
+        post(
+            "/activities/delete",
+            &[
+                ("csrf", app.csrf()),
+                ("file", &file),
+                ("index", &index),
+                ("version", &version),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    assert_eq!(
+        read(&log),
+        text.replacen(
+            "- date: 2023-06-01\n  item: family-events\n  figures: { events: 7 }\n",
+            "",
+            1
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_change_in_a_linked_ledger_refreshes_the_page() {
+    let work = tempfile::tempdir().unwrap();
+    for name in [
+        "xinhe-2022",
+        "xinhe-2023",
+        "chapanzhou-2023",
+        "yuanjiang-2023",
+    ] {
+        common::copy_dir(&common::fixture(name), &work.path().join(name));
+    }
+    // Last year's ledger of a report (`previous:`).
+    let app = App::new(&work.path().join("xinhe-2023"), None, FONTS.clone()).unwrap();
+    assert!(!app.refresh_if_changed().await, "nothing changed yet");
+    let last_year = work.path().join("xinhe-2022/activities/2022.yaml");
+    let text = read(&last_year);
+    std::fs::write(&last_year, format!("{text}# 补记\n")).unwrap();
+    assert!(app.refresh_if_changed().await, "previous: changed");
+    assert!(!app.refresh_if_changed().await);
+    // A member of a roll-up.
+    let app = App::new(&work.path().join("yuanjiang-2023"), None, FONTS.clone()).unwrap();
+    assert!(!app.refresh_if_changed().await, "nothing changed yet");
+    let member = work.path().join("chapanzhou-2023/report.yaml");
+    let text = read(&member);
+    std::fs::write(&member, format!("{text}# 补记\n")).unwrap();
+    assert!(app.refresh_if_changed().await, "a member changed");
+}
+
+#[tokio::test]
+async fn a_preview_that_cannot_be_typeset_says_so_in_chinese() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("c");
+    common::copy_dir(&common::fixture("chapanzhou-2023"), &dir);
+    // The report's own Typst template, broken: the ledger checks, Typst refuses.
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/summary.typ.tera"), "#let x = (\n").unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let page = send(&app, get("/")).await.text();
+    let start = page
+        .find("无法生成总结预览：")
+        .expect("the preview's error is named");
+    assert!(
+        page[start..].starts_with("无法生成总结预览：排版失败："),
+        "{}",
+        &page[start..start + 200]
+    );
+}

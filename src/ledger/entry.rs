@@ -69,12 +69,21 @@ pub enum EntryError {
         source: std::io::Error,
     },
     /// The entry to edit or remove is no longer what the page showed: another
-    /// browser, `new` in a terminal or a text editor changed the log meanwhile.
+    /// browser, `new` in a terminal or a text editor changed the log meanwhile, or
+    /// the same form was sent again.
     #[error(
-        "{} 中的这条活动在您打开页面之后已被修改、移动或删除（可能是另一个浏览器、终端里的 new 或文本编辑器）：为免覆盖别人的修改，这次没有保存。请看页面上的最新内容，再重新修改",
+        "{} 中的这条活动在您打开页面之后已被修改、移动或删除，或同一文件中的其他活动有了改动（可能是另一个浏览器、终端里的 new、文本编辑器，或重复提交了同一个表单）：为免改错或覆盖别人的修改，这次没有保存。请看页面上的最新内容，再重新修改",
         .0.display()
     )]
     Changed(PathBuf),
+    /// Where the entry to edit or remove begins and ends in its log is not certain:
+    /// its bytes do not read on their own as the activity the log has in that place
+    /// (an alias of an anchor in another entry, a layout the page cannot take apart).
+    #[error(
+        "无法在 {} 中准确找出这条活动的全部文字（它可能用了 YAML 的锚点和别名 &、*，或写法特殊）：为免改错别的活动或丢掉它的 id、name、villages，这次没有修改。请用文本编辑器修改这个文件",
+        .0.display()
+    )]
+    Unreadable(PathBuf),
     /// The log could not be written.
     #[error("无法写入 {}：{}", .path.display(), crate::diag::io_reason(.source))]
     Io {
@@ -699,38 +708,51 @@ fn new_texts(
 }
 
 /// Where one activity's entry stands in its log, as a page last saw it: the log
-/// (relative to `activities/`), the entry's place among the log's entries, and the
-/// version of its bytes ([`entry_version`]). An edit or a removal carries it, so an
-/// entry that changed meanwhile is refused, never overwritten.
+/// (relative to `activities/`), the entry's place among the log's entries, and its
+/// version ([`entry_version`]). An edit or a removal carries it, so an entry that
+/// changed or moved meanwhile is refused, never overwritten.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryRef {
     /// The log, relative to `activities/`.
     pub file: PathBuf,
     /// 0-based place among the log's entries.
     pub index: usize,
-    /// [`entry_version`] of the entry's bytes when the page was drawn.
+    /// [`entry_version`] of the entry when the page was drawn.
     pub version: String,
 }
 
-/// The version of an entry's bytes: 64-bit FNV-1a in hex. Stable across processes
-/// and Rust releases, so a page kept open over a restart still matches.
-pub fn entry_version(bytes: &str) -> String {
-    let hash = bytes.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+/// The version of the entry at `span` of the log `text`: 64-bit FNV-1a in hex of the
+/// whole log, the entry's byte range and its bytes. The log and the range make it name
+/// one place, not only the bytes: after a removal, an identical duplicate that moved
+/// up into the removed entry's place has another version, so a replayed or stale form
+/// is refused rather than applied to it. Stable across processes and Rust releases, so
+/// a page kept open over a restart still matches.
+pub fn entry_version(text: &str, span: &std::ops::Range<usize>) -> String {
+    let place = format!("\0{}..{}\0", span.start, span.end);
+    let entry = text.get(span.clone()).unwrap_or_default();
+    let hash = text
+        .bytes()
+        .chain(place.bytes())
+        .chain(entry.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
     format!("{hash:016x}")
 }
 
 /// The byte ranges of the entries of a log written as a block sequence (`- date: …`
 /// one after the other), in file order. An entry runs from its `-` line to its last
 /// line of content: blank lines and comment lines after it belong to no entry (a
-/// comment above the next entry stays when this one is removed). `None` when the
-/// log is not a plain block sequence (a flow sequence `[…]`, a document marker, text
-/// at the sequence's own indentation that starts no entry), which the page then does
-/// not offer to edit.
+/// comment above the next entry stays when this one is removed). A line of a block
+/// scalar (`text: |`) is content even when it starts with `#`. `None` when the log is
+/// not a plain block sequence (a flow sequence `[…]`, a document marker, text at the
+/// sequence's own indentation that starts no entry), which the page then does not
+/// offer to edit. [`log_entries`] checks the ranges against the log's parse.
 pub fn entry_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut indent: Option<usize> = None;
+    // Inside a block scalar: the column its lines must go beyond.
+    let mut scalar: Option<usize> = None;
     // A byte order mark (as Windows editors save) belongs to no entry.
     let mut offset = text.len() - text.trim_start_matches('\u{feff}').len();
     for line in text[offset..].split_inclusive('\n') {
@@ -738,10 +760,22 @@ pub fn entry_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
         offset += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
         let content = body.trim_start_matches(' ');
+        let column = body.len() - content.len();
+        if let Some(parent) = scalar {
+            if content.is_empty() {
+                continue;
+            }
+            if column > parent {
+                if let Some(last) = spans.last_mut() {
+                    last.end = offset;
+                }
+                continue;
+            }
+            scalar = None;
+        }
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
-        let column = body.len() - content.len();
         let opens_entry = content == "-" || content.starts_with("- ");
         let preamble = column == 0 && (content == "---" || content.starts_with('%'));
         match indent {
@@ -758,21 +792,127 @@ pub fn entry_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
         } else if let Some(last) = spans.last_mut() {
             last.end = offset;
         }
+        scalar = block_scalar_parent(content, column);
     }
     Some(spans)
 }
 
+/// When a line (its text `content` from `column` on) opens a block scalar (`text: |`,
+/// `- text: >-`, `- |`, a comment after the indicator allowed): the column its lines
+/// must go beyond, that of the key or of the dash the scalar belongs to.
+fn block_scalar_parent(content: &str, column: usize) -> Option<usize> {
+    let mut node = column;
+    let mut dash = None;
+    let mut rest = content;
+    while let Some(after) = rest.strip_prefix('-').filter(|a| a.starts_with(' ')) {
+        dash = Some(node);
+        let trimmed = after.trim_start_matches(' ');
+        node += rest.len() - trimmed.len();
+        rest = trimmed;
+    }
+    let value = rest.split(" #").next().unwrap_or_default().trim_end();
+    let (key, indicator) = match value.rsplit_once(' ') {
+        Some((key, indicator)) if key.ends_with(':') => (Some(key), indicator),
+        Some(_) => return None,
+        None => (None, value),
+    };
+    let is_indicator = indicator.starts_with(['|', '>'])
+        && indicator.len() <= 3
+        && indicator[1..]
+            .chars()
+            .all(|c| c == '+' || c == '-' || c.is_ascii_digit());
+    match (is_indicator, key) {
+        (false, _) => None,
+        (true, Some(_)) => Some(node),
+        (true, None) => dash,
+    }
+}
+
+/// One entry of a log, as an edit or a removal may take it.
+#[derive(Debug)]
+pub struct LogEntry {
+    /// Its bytes in the log.
+    pub span: std::ops::Range<usize>,
+    /// Its [`entry_version`].
+    pub version: String,
+    /// The entry as its bytes read on their own; `None` when they do not, or read as
+    /// another activity than the log has in that place (an alias of an anchor in
+    /// another entry, a range cut short): such an entry is not edited in place.
+    pub alone: Option<crate::ledger::model::ActivitySpec>,
+}
+
+/// The entries of a log with their bytes and versions, checked against the log's own
+/// parse: `None` when the log is no plain block sequence, does not parse, or parses
+/// to another number of activities than [`entry_spans`] finds entries.
+pub fn log_entries(text: &str) -> Option<Vec<LogEntry>> {
+    let spans = entry_spans(text)?;
+    if spans.is_empty() {
+        return Some(Vec::new());
+    }
+    let parsed: Vec<crate::ledger::model::ActivitySpec> =
+        serde_saphyr::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    if parsed.len() != spans.len() {
+        return None;
+    }
+    let entries = spans
+        .into_iter()
+        .zip(parsed)
+        .map(|(span, whole)| LogEntry {
+            version: entry_version(text, &span),
+            alone: read_alone(&text[span.clone()]).filter(|alone| same_activity(alone, &whole)),
+            span,
+        })
+        .collect();
+    Some(entries)
+}
+
+/// The activity one entry's bytes describe on their own, moved left to column 0.
+fn read_alone(entry_yaml: &str) -> Option<crate::ledger::model::ActivitySpec> {
+    let indent = entry_yaml.len() - entry_yaml.trim_start_matches(' ').len();
+    let pad = " ".repeat(indent);
+    let dedented: String = entry_yaml
+        .split_inclusive('\n')
+        .map(|l| l.strip_prefix(pad.as_str()).unwrap_or(l))
+        .collect();
+    let mut list: Vec<crate::ledger::model::ActivitySpec> =
+        serde_saphyr::from_str(&dedented).ok()?;
+    if list.len() == 1 { list.pop() } else { None }
+}
+
+/// Whether two readings of an activity hold the same values (their positions differ).
+fn same_activity<'a>(
+    a: &'a crate::ledger::model::ActivitySpec,
+    b: &'a crate::ledger::model::ActivitySpec,
+) -> bool {
+    fn values(a: &crate::ledger::model::ActivitySpec) -> impl PartialEq + '_ {
+        let text = |v: &'_ Option<Spanned<String>>| v.as_ref().map(|v| v.value.clone());
+        (
+            (text(&a.id), &a.date.value, &a.item.value, text(&a.name)),
+            (text(&a.text), text(&a.place)),
+            a.villages.iter().map(|v| &v.value).collect::<Vec<_>>(),
+            a.figures
+                .0
+                .iter()
+                .map(|(k, v)| (&k.value, &v.value))
+                .collect::<Vec<_>>(),
+            a.participants.as_ref().map(|p| &p.value),
+        )
+    }
+    values(a) == values(b)
+}
+
 /// Replaces the entry at `at` by `entry`, keeping every other byte of the log (the
 /// other entries, comments, blank lines). What the form does not show of the old
-/// entry (its `id`, `name` and `villages`) is kept. Checked like [`add`]: the entry
-/// first, then the whole ledger with the changed log in memory; written atomically
-/// under the ledger's lock, and only when the entry still has the version the page saw.
+/// entry (its `id`, `name` and `villages`) is kept: an entry that does not read on its
+/// own is refused rather than losing them. Checked like [`add`]: the entry first, then
+/// the whole ledger with the changed log in memory; written atomically under the
+/// ledger's lock, and only when the entry still has the version the page saw.
 pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, EntryError> {
     let choices = Choices::of(dir)?;
     let mut normalized = prevalidate(&choices, entry)?;
     let (lock, log, text, span) = locked_entry(dir, at)?;
     let old = &text[span.clone()];
-    let kept = kept_fields(old);
+    let kept = kept_fields(old).ok_or_else(|| EntryError::Unreadable(log.clone()))?;
     if normalized.id.is_none() {
         normalized.id = kept.id;
     }
@@ -809,7 +949,10 @@ pub fn remove(dir: &Path, at: &EntryRef) -> Result<Added, EntryError> {
 }
 
 /// The lock of the ledger, the log's path and current text, and the byte range of the
-/// entry `at` names, when it still has the version the page saw.
+/// entry `at` names, when it still has the version the page saw (else
+/// [`EntryError::Changed`]) and its range is certain: the log's entries are as many as
+/// its activities and this one reads on its own as the activity in its place (else
+/// [`EntryError::Unreadable`]).
 fn locked_entry(
     dir: &Path,
     at: &EntryRef,
@@ -825,8 +968,14 @@ fn locked_entry(
     })?;
     let span = entry_spans(&text)
         .and_then(|spans| spans.get(at.index).cloned())
-        .filter(|span| entry_version(&text[span.clone()]) == at.version)
+        .filter(|span| entry_version(&text, span) == at.version)
         .ok_or_else(|| EntryError::Changed(log.clone()))?;
+    let certain = log_entries(&text)
+        .and_then(|entries| entries.into_iter().nth(at.index))
+        .is_some_and(|entry| entry.span == span && entry.alone.is_some());
+    if !certain {
+        return Err(EntryError::Unreadable(log));
+    }
     Ok((lock, log, text, span))
 }
 
@@ -865,31 +1014,21 @@ fn commit(dir: &Path, log: &Path, text: String, lock: std::fs::File) -> Result<(
 }
 
 /// The fields of an old entry that an edit keeps because the form does not show them.
-#[derive(Default)]
 struct Kept {
     id: Option<String>,
     name: Option<String>,
     villages: Vec<String>,
 }
 
-fn kept_fields(old_yaml: &str) -> Kept {
-    let indent = old_yaml.len() - old_yaml.trim_start_matches(' ').len();
-    let pad = " ".repeat(indent);
-    let dedented: String = old_yaml
-        .lines()
-        .map(|l| l.strip_prefix(pad.as_str()).unwrap_or(l))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let parsed: Option<Vec<crate::ledger::model::ActivitySpec>> =
-        serde_saphyr::from_str(&dedented).ok();
-    parsed
-        .and_then(|mut list| list.pop())
-        .map(|spec| Kept {
-            id: spec.id.map(|i| i.value),
-            name: spec.name.map(|n| n.value),
-            villages: spec.villages.into_iter().map(|v| v.value).collect(),
-        })
-        .unwrap_or_default()
+/// What an edit keeps of the old entry; `None` when its bytes do not read on their own
+/// (an alias, a range cut short), so that the edit is refused rather than silently
+/// dropping its `id`, `name` and `villages`.
+fn kept_fields(old_yaml: &str) -> Option<Kept> {
+    read_alone(old_yaml).map(|spec| Kept {
+        id: spec.id.map(|i| i.value),
+        name: spec.name.map(|n| n.value),
+        villages: spec.villages.into_iter().map(|v| v.value).collect(),
+    })
 }
 
 /// The entry's YAML with a `name:` line after its `item:` line.
@@ -989,19 +1128,70 @@ mod tests {
     }
 
     #[test]
-    fn versions_change_with_any_byte() {
-        assert_eq!(entry_version("- a\n"), entry_version("- a\n"));
-        assert_ne!(entry_version("- a\n"), entry_version("- b\n"));
-        assert_eq!(entry_version("").len(), 16);
+    fn a_block_scalar_line_starting_with_a_hash_is_part_of_its_entry() {
+        let text = "- date: a\n  item: x\n  text: |\n    举办电商直播技能培训班\n    #巾帼行动\n# 注释\n- date: b\n  item: y\n  text: >- # 折叠\n    甲\n\n    #乙\n  # 不是正文\n";
+        let spans = entry_spans(text).unwrap();
+        assert_eq!(
+            &text[spans[0].clone()],
+            "- date: a\n  item: x\n  text: |\n    举办电商直播技能培训班\n    #巾帼行动\n"
+        );
+        assert_eq!(
+            &text[spans[1].clone()],
+            "- date: b\n  item: y\n  text: >- # 折叠\n    甲\n\n    #乙\n"
+        );
+        let entries = log_entries(text).unwrap();
+        let alone = entries[0].alone.as_ref().unwrap();
+        assert_eq!(
+            alone.text.as_ref().unwrap().value,
+            "举办电商直播技能培训班\n#巾帼行动\n"
+        );
+        // Where a block scalar's lines must go beyond.
+        assert_eq!(block_scalar_parent("text: |", 2), Some(2));
+        assert_eq!(block_scalar_parent("- text: |2-", 0), Some(2));
+        assert_eq!(block_scalar_parent("- |", 4), Some(4));
+        assert_eq!(block_scalar_parent("text: \"a |\"", 2), None);
+        assert_eq!(block_scalar_parent("text: a |", 2), None);
+    }
+
+    #[test]
+    fn entries_are_checked_against_the_parse_of_the_log() {
+        // An alias: the log parses, the second entry alone does not.
+        let aliased = "- date: a\n  item: x\n  place: &p 镇\n- date: b\n  item: x\n  place: *p\n";
+        let entries = log_entries(aliased).unwrap();
+        assert!(entries[0].alone.is_some());
+        assert!(entries[1].alone.is_none());
+        // More entries than the log parses to (a sequence nested in a scalar the spans
+        // cannot see), or a log that does not parse: nothing is offered.
+        assert!(log_entries("- date: a\n  item: x\n  text: \"甲\n- date: b\"\n").is_none());
+        assert!(log_entries("- date: a\n  item: [\n").is_none());
+        assert_eq!(log_entries("# 只有注释\n").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn versions_change_with_any_byte_and_name_the_place() {
+        let log = "- a\n- a\n";
+        assert_eq!(entry_version(log, &(0..4)), entry_version(log, &(0..4)));
+        assert_ne!(
+            entry_version("- a\n", &(0..4)),
+            entry_version("- b\n", &(0..4))
+        );
+        // Identical duplicates: each has its own version, and the second, moved up
+        // into the first one's place by a removal, has neither.
+        assert_ne!(entry_version(log, &(0..4)), entry_version(log, &(4..8)));
+        assert_ne!(entry_version(log, &(0..4)), entry_version("- a\n", &(0..4)));
+        assert_eq!(entry_version("", &(0..0)).len(), 16);
     }
 
     #[test]
     fn an_edit_keeps_the_fields_the_form_does_not_show() {
         let old = "  - id: \"x-1\"\n    date: 2023-03-01\n    item: a\n    name: 运动会\n    villages: [新河村]\n";
-        let kept = kept_fields(old);
+        let kept = kept_fields(old).unwrap();
         assert_eq!(kept.id.as_deref(), Some("x-1"));
         assert_eq!(kept.name.as_deref(), Some("运动会"));
         assert_eq!(kept.villages, ["新河村"]);
+        // An entry that does not read on its own keeps nothing: the edit is refused.
+        assert!(kept_fields("- id: x-1\n  date: a\n  item: a\n  villages: *v\n").is_none());
+        assert!(kept_fields("- id: \"x-1\n  date: a\n").is_none());
         let yaml = with_name(
             "- date: 2023-03-01\n  item: a\n  text: \"t\"\n",
             Some("运动会"),

@@ -169,14 +169,14 @@ impl Engine {
     /// The summary of a composed document: every text format, the laid-out pages and
     /// their images (only pages whose layout changed are drawn again).
     fn preview(&mut self, dir: &Path, doc: Document) -> Result<Preview, String> {
-        let renderer = Renderer::new(Some(dir)).map_err(|e| e.to_string())?;
-        let html = renderer.html(&doc).map_err(|e| e.to_string())?;
-        let md = renderer.markdown(&doc).map_err(|e| e.to_string())?;
-        let txt = renderer.text(&doc).map_err(|e| e.to_string())?;
-        let typ = typst_source(&renderer, &doc, &self.fonts).map_err(|e| e.to_string())?;
+        let renderer = Renderer::new(Some(dir)).map_err(preview_failed)?;
+        let html = renderer.html(&doc).map_err(preview_failed)?;
+        let md = renderer.markdown(&doc).map_err(preview_failed)?;
+        let txt = renderer.text(&doc).map_err(preview_failed)?;
+        let typ = typst_source(&renderer, &doc, &self.fonts).map_err(preview_failed)?;
         let date = NaiveDate::parse_from_str(&doc.date_iso, "%Y-%m-%d").unwrap_or_default();
         let paged = typeset::compile_keeping(&typ, &self.fonts, date, KEEP_COMPILATIONS)
-            .map_err(|e| e.to_string())?;
+            .map_err(preview_failed)?;
         let pages = self.images(&paged)?;
         Ok(Preview {
             stem: output::file_stem(&doc.title),
@@ -211,11 +211,16 @@ impl Engine {
                 typst_render::render(page, &options)
                     .encode_png()
                     .map(|png| (*key, Arc::new(png)))
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| preview_failed(typeset::TypesetError::Png(e.to_string())))
             })
             .collect::<Result<_, _>>()?;
         self.images.extend(drawn);
         self.images.retain(|key, _| keys.contains(key));
         Ok(keys.iter().map(|key| self.images[key].clone()).collect())
     }
+}
+
+/// Why the preview could not be made, in the words `build` prints for the same error.
+pub(crate) fn preview_failed(error: impl Into<crate::publish::Error>) -> String {
+    format!("无法生成总结预览：{}", error.into())
 }

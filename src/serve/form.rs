@@ -33,11 +33,13 @@ pub(crate) struct Submitted {
 }
 
 impl Submitted {
-    /// Reads the decoded pairs of a form body; unknown names are ignored.
+    /// Reads the decoded pairs of a form body; unknown names are ignored. Line breaks
+    /// become `\n`: browsers send a text area's as `\r\n` (HTML's form encoding), and
+    /// a `\r` would be refused as a control character.
     pub fn parse(pairs: &[(String, String)]) -> Self {
         let mut form = Submitted::default();
         for (name, value) in pairs {
-            let value = value.clone();
+            let value = value.replace("\r\n", "\n").replace('\r', "\n");
             match name.as_str() {
                 "csrf" => form.csrf = value,
                 "date" => form.date = value,

@@ -4,7 +4,7 @@
 //! entry can be shown and corrected.
 
 use crate::diag::Diagnostic;
-use crate::ledger::entry::{Choices, entry_spans, entry_version};
+use crate::ledger::entry::{self, Choices, entry_version};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
 use crate::ledger::model::{ActivitySpec, FigureValue};
 use serde::Serialize;
@@ -63,6 +63,9 @@ pub(crate) struct EntryView {
     pub first_line: usize,
     /// Address of the edit form for it.
     pub edit_href: String,
+    /// The label of the item's 一是 entry the activity is filed under (its `item`
+    /// names the entry, not the item); `None` when filed under the item itself.
+    pub part: Option<String>,
     /// Fields as written.
     pub date: String,
     /// 1–12 when the date reads as one.
@@ -94,8 +97,11 @@ pub(crate) struct ItemView {
     pub id: String,
     /// Title, lead or text.
     pub label: String,
-    /// Entries in log order.
+    /// Entries in log order, those filed under its 一是 entries included.
     pub entries: Vec<EntryView>,
+    /// The ids of its 一是 entries (an activity's `item` may name one of them).
+    #[serde(skip)]
+    pub parts: Vec<String>,
 }
 
 /// A section with its items.
@@ -128,7 +134,13 @@ impl Listing {
     /// Reads the ledger in `dir` and places every finding beside its entry (same file,
     /// line within the entry), the others in `general`.
     pub fn read(dir: &Path, findings: &[Diagnostic]) -> Listing {
-        let loaded = load::load(dir);
+        Self::of_loaded(dir, load::load(dir), findings)
+    }
+
+    /// The listing of a ledger as loaded: each entry's range and version come from the
+    /// very text that was parsed (kept in the loaded sources), never from a second
+    /// reading of the file, which an editor may have saved in between.
+    fn of_loaded(dir: &Path, loaded: load::Loaded, findings: &[Diagnostic]) -> Listing {
         let mut listing = Listing::default();
         let Some(ledger) = loaded.ledger else {
             listing.general = findings.iter().map(Finding::of).collect();
@@ -141,7 +153,13 @@ impl Listing {
         );
         let mut entries = Vec::new();
         for log in &ledger.logs {
-            entries.extend(log_entries(dir, &log.file, &log.activities));
+            let text = loaded
+                .report
+                .sources
+                .iter()
+                .find(|source| source.name == log.file)
+                .map_or("", |source| source.text.as_str());
+            entries.extend(log_entries(dir, &log.file, text, &log.activities));
         }
         for entry in &mut entries {
             entry.figure_text = figure_text(&ledger.report.figures, &entry.figures);
@@ -179,6 +197,7 @@ impl Listing {
                         .next()
                         .unwrap_or_default(),
                     entries: Vec::new(),
+                    parts: item.entries.iter().map(|e| e.id.value.clone()).collect(),
                 })
                 .collect();
             listing.sections.push(SectionView {
@@ -186,14 +205,24 @@ impl Listing {
                 items,
             });
         }
-        for entry in entries {
+        for mut entry in entries {
+            let label = listing
+                .choices
+                .as_ref()
+                .and_then(|c| c.items.iter().find(|i| i.id == entry.item))
+                .map(|i| i.label.clone());
             let home = listing
                 .sections
                 .iter_mut()
                 .flat_map(|s| s.items.iter_mut())
-                .find(|i| i.id == entry.item);
+                .find(|i| i.id == entry.item || i.parts.contains(&entry.item));
             match home {
-                Some(item) => item.entries.push(entry),
+                Some(item) => {
+                    if item.id != entry.item {
+                        entry.part = label;
+                    }
+                    item.entries.push(entry);
+                }
                 None => listing.unplaced.push(entry),
             }
         }
@@ -229,25 +258,26 @@ fn display_name(dir: &Path, relative: &str) -> String {
         .replace('\\', "/")
 }
 
-/// The entries of one log, matched with the bytes of its text.
-fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<EntryView> {
+/// The entries of one log, matched with the bytes of `text`, the text they were
+/// parsed from.
+fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec]) -> Vec<EntryView> {
     let activities_dir = dir.join(ACTIVITIES_DIR);
     let relative = Path::new(shown)
         .strip_prefix(&activities_dir)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| shown.to_owned());
-    let text = std::fs::read_to_string(shown).unwrap_or_default();
-    let spans = entry_spans(&text).filter(|spans| spans.len() == activities.len());
+    let entries = entry::log_entries(text).filter(|entries| entries.len() == activities.len());
     activities
         .iter()
         .enumerate()
         .map(|(index, spec)| {
-            let (version, lines, editable) = match &spans {
-                Some(spans) => {
-                    let span = spans[index].clone();
+            let (version, lines, editable) = match &entries {
+                Some(entries) => {
+                    let entry = &entries[index];
+                    let span = entry.span.clone();
                     let first = text[..span.start].matches('\n').count() + 1;
-                    let last = first + text[span.clone()].trim_end().matches('\n').count();
-                    (entry_version(&text[span]), (first, last), true)
+                    let last = first + text[span].trim_end().matches('\n').count();
+                    (entry.version.clone(), (first, last), entry.alone.is_some())
                 }
                 None => {
                     let line = spec.date.referenced.line() as usize;
@@ -260,7 +290,7 @@ fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<Entr
             };
             let date = spec.date.value.clone();
             EntryView {
-                anchor: format!("e-{}-{index}", entry_version(&relative)),
+                anchor: format!("e-{}-{index}", entry_version(&relative, &(0..0))),
                 first_line: lines.0,
                 edit_href: format!(
                     "/edit?file={}&index={index}#entry-form",
@@ -273,6 +303,7 @@ fn log_entries(dir: &Path, shown: &str, activities: &[ActivitySpec]) -> Vec<Entr
                 lines,
                 month: crate::text::parse_date(&date).map(|d| chrono::Datelike::month(&d)),
                 date,
+                part: None,
                 item: spec.item.value.clone(),
                 text: spec
                     .text
@@ -319,4 +350,34 @@ fn figure_text(
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::source::LedgerSource;
+
+    #[test]
+    fn ranges_and_versions_come_from_the_text_that_was_parsed() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chapanzhou-2023");
+        let log = dir.join("activities/2023-03.yaml");
+        let on_disk = std::fs::read_to_string(&log).unwrap();
+        // The text as parsed differs from the file read later (an editor saved
+        // in between): the listing must describe the parsed text.
+        let parsed = on_disk.replacen("visits: 1, visitors: 2", "visits: 5, visitors: 2", 1);
+        assert_ne!(parsed, on_disk);
+        let source = LedgerSource::directory(&dir).with_file(&log, parsed.clone());
+        let listing = Listing::of_loaded(&dir, load::load_source(&source), &[]);
+        let entry = listing.entry("2023-03.yaml", 1).unwrap();
+        let spans = entry::entry_spans(&parsed).unwrap();
+        assert_eq!(entry.version, entry_version(&parsed, &spans[1]));
+        assert_eq!(
+            entry.figures,
+            [
+                ("visits".into(), "5".into()),
+                ("visitors".into(), "2".into())
+            ]
+        );
+        assert!(entry.editable);
+    }
 }

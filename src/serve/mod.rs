@@ -2,7 +2,8 @@
 //! directory: a form to add, edit and delete activities (through `ledger::entry`,
 //! validated, locked and atomic like `new`), the year's activities with the findings
 //! of `check` beside them, the `stats` totals, and the summary as `build` makes it,
-//! refreshed after each change and whenever a ledger file changes on disk.
+//! refreshed after each change and whenever a ledger file (or one of a ledger it links
+//! to) changes on disk.
 //!
 //! A front end like `cli/`: it sits above the pipeline and calls its entry points.
 
@@ -219,21 +220,20 @@ impl App {
     }
 }
 
-/// Size and modification time of every file the ledger is made of (report.yaml,
-/// the logs, the report's own templates), in path order.
+/// Size and modification time of every file the page is made from (report.yaml, the
+/// logs, the report's own templates, and report.yaml and the logs of the ledgers it
+/// links to: last year's and the roll-up members), in path order.
 fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut files = vec![dir.join(crate::ledger::load::REPORT_FILE)];
-    for folder in [crate::ledger::load::ACTIVITIES_DIR, "templates"] {
-        files.extend(crate::ledger::load::ledger_files(&dir.join(folder)).0);
-        if folder == "templates" {
-            files.extend(
-                std::fs::read_dir(dir.join(folder))
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path()),
-            );
-        }
+    let mut files = ledger_files(dir);
+    files.extend(
+        std::fs::read_dir(dir.join("templates"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path()),
+    );
+    for linked in linked_dirs(dir) {
+        files.extend(ledger_files(&linked));
     }
     files.sort();
     files.dedup();
@@ -245,6 +245,52 @@ fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
             let modified = meta.and_then(|m| m.modified().ok());
             (path, len, modified)
         })
+        .collect()
+}
+
+/// The files `load` reads from a report directory: report.yaml (named even when it
+/// is missing, so that its appearing counts as a change) and the activity logs.
+fn ledger_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = vec![dir.join(crate::ledger::load::REPORT_FILE)];
+    files.extend(
+        crate::ledger::load::ledger_files(&dir.join(crate::ledger::load::ACTIVITIES_DIR)).0,
+    );
+    files
+}
+
+/// The report directories report.yaml in `dir` links to (`previous:` and
+/// `rollup.members`), resolved as `ledger::link` resolves them; none when report.yaml
+/// cannot be read.
+fn linked_dirs(dir: &Path) -> Vec<PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Links {
+        #[serde(default)]
+        previous: Option<String>,
+        #[serde(default)]
+        rollup: Option<Rollup>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Rollup {
+        #[serde(default)]
+        members: Vec<String>,
+    }
+    let report = dir.join(crate::ledger::load::REPORT_FILE);
+    // Looked at twice a second: a file the loader would refuse as too large is not read.
+    let small =
+        std::fs::metadata(&report).is_ok_and(|m| m.len() <= crate::ledger::load::MAX_FILE_BYTES);
+    let text = if small {
+        std::fs::read_to_string(&report).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let Ok(links) = serde_saphyr::from_str::<Links>(&text) else {
+        return Vec::new();
+    };
+    links
+        .previous
+        .into_iter()
+        .chain(links.rollup.into_iter().flat_map(|r| r.members))
+        .map(|linked| dir.join(linked.trim()))
         .collect()
 }
 

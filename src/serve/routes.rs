@@ -9,6 +9,7 @@ use super::{App, view};
 use crate::diag::Report;
 use crate::ledger::entry::{self, EntryError};
 use crate::publish::Format;
+use crate::publish::typeset::TypesetError;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
@@ -218,7 +219,9 @@ fn explain(error: EntryError) -> (StatusCode, Option<String>, Vec<crate::diag::D
         EntryError::Invalid(Report { diagnostics, .. }) => {
             (StatusCode::UNPROCESSABLE_ENTITY, None, diagnostics)
         }
-        EntryError::Changed(_) => (StatusCode::CONFLICT, Some(error.to_string()), Vec::new()),
+        EntryError::Changed(_) | EntryError::Unreadable(_) => {
+            (StatusCode::CONFLICT, Some(error.to_string()), Vec::new())
+        }
         EntryError::OutsideLedger(ref file) => (
             StatusCode::BAD_REQUEST,
             Some(format!(
@@ -532,33 +535,41 @@ fn output_bytes(
         Format::Html => (name, "text/html; charset=utf-8", text(&preview.html)),
         Format::Txt => (name, "text/plain; charset=utf-8", text(&preview.txt)),
         Format::Typ => (name, "text/plain; charset=utf-8", text(&preview.typ)),
-        Format::Pdf => (
-            name,
-            "application/pdf",
-            crate::publish::typeset::pdf_keeping(
+        Format::Pdf => {
+            let pdf = crate::publish::typeset::pdf_keeping(
                 &preview.paged,
                 &preview.doc.title,
                 preview.date(),
                 super::engine::KEEP_COMPILATIONS,
             )
-            .map_err(|e| e.to_string())?,
-        ),
+            .map_err(|e| output_failed(&name, e.into()))?;
+            (name, "application/pdf", pdf)
+        }
         Format::Png => (
             format!("{}-{page}.png", preview.stem),
             "image/png",
             page_png(preview, page)?,
         ),
-        Format::Docx => (
-            name,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            crate::publish::docx::docx(
+        Format::Docx => {
+            let docx = crate::publish::docx::docx(
                 &preview.doc,
                 &crate::publish::typeset::title::title_lines(&preview.doc.title),
                 preview.date(),
             )
-            .map_err(|e| e.to_string())?,
-        ),
+            .map_err(|e| output_failed(&name, e.into()))?;
+            (
+                name,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                docx,
+            )
+        }
     })
+}
+
+/// Why the output `name` could not be made: the file, then the words `build` prints
+/// for the same error.
+fn output_failed(name: &str, error: crate::publish::Error) -> String {
+    format!("无法生成 {name}：{error}")
 }
 
 /// Page `page` (from 1) drawn as `build --format png` draws it.
@@ -567,13 +578,14 @@ fn page_png(preview: &super::engine::Preview, page: usize) -> Result<Vec<u8>, St
         pixel_per_pt: typst::utils::Scalar::new(f64::from(BUILD_PIXELS_PER_POINT)),
         ..Default::default()
     };
+    let name = format!("{}-{page}.png", preview.stem);
     let page = page
         .checked_sub(1)
         .and_then(|i| preview.paged.pages().get(i))
         .ok_or_else(|| "没有这一页".to_owned())?;
     typst_render::render(page, &options)
         .encode_png()
-        .map_err(|e| e.to_string())
+        .map_err(|e| output_failed(&name, TypesetError::Png(e.to_string()).into()))
 }
 
 fn no_preview() -> Response {
@@ -609,4 +621,26 @@ pub(crate) async fn not_found() -> Response {
         "没有这个页面",
         "地址不对。台账页面只有首页、预览和下载几个固定地址。",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_output_is_named_with_the_words_build_prints() {
+        let docx = crate::publish::docx::DocxError::Zip("磁盘已满".into());
+        assert_eq!(
+            output_failed("总结.docx", docx.into()),
+            "无法生成 总结.docx：Word 文档打包失败：磁盘已满"
+        );
+        assert_eq!(
+            output_failed("总结-1.png", TypesetError::Png("x".into()).into()),
+            "无法生成 总结-1.png：PNG 导出失败：x"
+        );
+        assert_eq!(
+            super::super::engine::preview_failed(TypesetError::Compile("y".into())),
+            "无法生成总结预览：排版失败：y"
+        );
+    }
 }
