@@ -314,7 +314,9 @@ fn big_ledger_figure(work: &Path) {
     let mut plain = Vec::new();
     let mut positioned = Vec::new();
     for _ in 0..5 {
-        floor.push(parse_only(&big.join("activities")));
+        // The parser into nothing (`IgnoredAny`): what it costs before any value or
+        // position is kept.
+        floor.push(parse_into::<serde::de::IgnoredAny>(&big.join("activities")));
         plain.push(parse_into::<Vec<PlainActivity>>(&big.join("activities")));
         positioned.push(
             parse_into::<Vec<annual_report::ledger::model::ActivitySpec>>(&big.join("activities")),
@@ -375,25 +377,6 @@ fn batch_figure(work: &Path, xelatex_median: Option<f64>) {
             mib(peaks.into_iter().max())
         );
     }
-}
-
-/// Wall time of reading every activity log in `dir` and parsing it with serde-saphyr into
-/// nothing (`IgnoredAny`), in parallel as the loader does: what the parser costs before
-/// any value or position is kept.
-fn parse_only(dir: &Path) -> Duration {
-    use rayon::prelude::*;
-    let start = Instant::now();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("activities")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
-    files.par_iter().for_each(|path| {
-        let text = std::fs::read_to_string(path).expect("reads");
-        let _: serde::de::IgnoredAny = serde_saphyr::from_str(&text).expect("parses");
-    });
-    start.elapsed()
 }
 
 /// One activity as the model reads it, without positions: what a loader that kept
