@@ -5,7 +5,7 @@
 mod common;
 
 use annual_report::Format;
-use common::{build_files, copy_dir, fixture, markdown_blocks};
+use common::{build_files, copy_dir, fixture, markdown_blocks, paging_ledger};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -381,4 +381,138 @@ fn libreoffice_lays_the_document_out_on_22_lines_a_page() {
         );
     }
     assert!(rows_per_page.iter().filter(|l| **l == 22).count() >= pages / 2);
+}
+
+/// Converts every .docx in `dir` to PDF with LibreOffice, in one run.
+fn libreoffice_pdfs(dir: &Path, inputs: &[std::path::PathBuf]) {
+    let profile = format!("file://{}", dir.join("profile").display());
+    let status = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .args(inputs)
+        .output()
+        .expect("LibreOffice (Debian package libreoffice-writer-nogui)");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+/// The text block's rows as LibreOffice set them: (page, row from 1, text left to
+/// right, right edge), page numbers left out.
+fn rows(pdf: &Path) -> Vec<(usize, i64, String, f64)> {
+    let block_top = 37.0 * MM;
+    let block_bottom = (297.0 - 35.0) * MM;
+    let pitch = 579.0 / 20.0;
+    let mut by_row: BTreeMap<(usize, i64), Vec<Word>> = BTreeMap::new();
+    for w in pdf_words(pdf) {
+        if w.y_max < block_bottom + 1.0 {
+            let row = (((w.y_min + w.y_max) / 2.0 - block_top) / pitch).floor() as i64 + 1;
+            by_row.entry((w.page, row)).or_default().push(w);
+        }
+    }
+    by_row
+        .into_iter()
+        .map(|((page, row), mut words)| {
+            words.sort_by(|a, b| a.x_min.total_cmp(&b.x_min));
+            let right = words.iter().map(|w| w.x_max).fold(0.0, f64::max);
+            let text = words.iter().map(|w| w.text.as_str()).collect();
+            (page, row, text, right)
+        })
+        .collect()
+}
+
+/// Word/WPS/LibreOffice keep the signature as the PDF does: for a closing of one and of
+/// two lines, and bodies ending on each line from 19 to 22 of the first page unsigned,
+/// LibreOffice sets the issuer and the date on one page, on consecutive rows, one empty
+/// row below body text on that page; where the signature no longer fits, the closing's
+/// last two lines (its only line) open the next page with it. The date with a
+/// two-digit month stays on one row, ending two characters in from the right margin.
+#[test]
+fn libreoffice_keeps_the_signature_with_the_end_of_the_body() {
+    const ISSUER: &str = "共青团新民镇委员会";
+    const DATE: &str = "2023年12月20日";
+    let closings = [
+        ("新的一年，镇团委将继续奋发有为。", 1),
+        (
+            "新的一年，镇团委将继续奋发有为，推动共青团工作再上新台阶。",
+            2,
+        ),
+    ];
+    let work = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    let name = |c: usize, n: usize, signed: bool| format!("c{c}-n{n}-{signed}");
+    // Title, empty line, opening, heading, item, closing: these opening lengths put
+    // the body's end around lines 19 to 22.
+    let openings = 11..=18;
+    for (c, (closing, _)) in closings.iter().enumerate() {
+        for n in openings.clone() {
+            for signed in [false, true] {
+                let ledger = work.path().join(name(c, n, signed));
+                std::fs::create_dir(&ledger).unwrap();
+                paging_ledger(&ledger, n, closing, signed);
+                let (_out, files) = build_files(&ledger, &[Format::Docx]);
+                let docx = files.values().next().unwrap();
+                let input = work.path().join(format!("{}.docx", name(c, n, signed)));
+                std::fs::write(&input, docx).unwrap();
+                inputs.push(input);
+            }
+        }
+    }
+    libreoffice_pdfs(work.path(), &inputs);
+    let right_margin = 184.0 * MM;
+    let cell = 156.0 * MM / 28.0;
+    for (c, (closing, closing_lines)) in closings.iter().enumerate() {
+        let mut seen = Vec::new();
+        for n in openings.clone() {
+            let pdf = |signed| work.path().join(format!("{}.pdf", name(c, n, signed)));
+            let unsigned = rows(&pdf(false));
+            let &(page, target, _, _) = unsigned.last().unwrap();
+            if page != 1 || !(19..=22).contains(&target) {
+                continue;
+            }
+            seen.push(target);
+            let signed = rows(&pdf(true));
+            let issuer = signed.iter().find(|r| r.2 == ISSUER).expect("issuer row");
+            let date = signed
+                .iter()
+                .find(|r| r.2.starts_with("2023年12"))
+                .expect("date row");
+            eprintln!(
+                "{closing_lines}-line closing, body ending on row {target}: issuer page {} row {}, date page {} row {} {:?}",
+                issuer.0, issuer.1, date.0, date.1, date.2
+            );
+            assert_eq!(date.2, DATE, "the date on one row");
+            assert_eq!(
+                (date.0, date.1),
+                (issuer.0, issuer.1 + 1),
+                "issuer and date together"
+            );
+            for line in [issuer, date] {
+                assert!(
+                    (line.3 - (right_margin - 2.0 * cell)).abs() < 3.0,
+                    "{line:?} ends two characters in from the right"
+                );
+            }
+            let body: Vec<_> = signed
+                .iter()
+                .filter(|r| r.0 == issuer.0 && r.1 < issuer.1)
+                .collect();
+            let last = body.last().expect("body text on the signature's page");
+            assert_eq!(last.1, issuer.1 - 2, "one empty row above the issuer");
+            assert!(closing.ends_with(&last.2), "{last:?}");
+            if target <= 19 {
+                assert_eq!((last.0, last.1), (1, target), "nothing moved");
+            } else {
+                assert_eq!(issuer.0, 2);
+                assert_eq!(body.len(), *closing_lines, "{body:?}");
+                assert_eq!(body[0].1, 1);
+            }
+        }
+        for target in [20, 21, 22] {
+            assert!(seen.contains(&target), "{closing}: rows seen {seen:?}");
+        }
+    }
 }

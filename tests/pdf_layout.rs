@@ -4,7 +4,7 @@
 mod common;
 
 use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
-use common::{copy_dir, fixture};
+use common::{copy_dir, fixture, paging_ledger};
 use std::sync::LazyLock;
 use typst::layout::{Frame, FrameItem, Point};
 use typst_layout::PagedDocument;
@@ -928,5 +928,91 @@ sections:
     let baselines: Vec<f64> = lines.iter().skip(1).map(|l| l[0].baseline).collect();
     for pair in baselines.windows(2) {
         assert!(((pair[1] - pair[0]) - PITCH).abs() < 0.05, "{baselines:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The signature at a page break: issuer and date together, never without body text.
+
+/// The grid line (1 to 22) a line's box sits on.
+fn row(line: &Line) -> i64 {
+    ((box_top(line) - 37.0 * MM) / PITCH).round() as i64 + 1
+}
+
+/// The signature never stands alone: for a closing of one and of two lines, with the
+/// body's last line falling on lines 19 to 22 of the first page when unsigned, the
+/// issuer and the date share a page that holds body text, one empty line below the
+/// body; from line 20 on (where the signature's three lines no longer fit) the
+/// closing's last two lines (its only line) go over with the signature, and below that
+/// nothing moves.
+#[test]
+fn the_signature_keeps_the_end_of_the_body_on_its_page() {
+    const ISSUER: &str = "共青团新民镇委员会";
+    const DATE: &str = "2023年12月20日";
+    let closings = [
+        ("新的一年，镇团委将继续奋发有为。", 1),
+        (
+            "新的一年，镇团委将继续奋发有为，推动共青团工作再上新台阶。",
+            2,
+        ),
+    ];
+    for (closing, closing_lines) in closings {
+        let lay = |opening_lines: usize, signed: bool| {
+            let work = tempfile::tempdir().unwrap();
+            paging_ledger(work.path(), opening_lines, closing, signed);
+            lines(&runs(&layout(work.path())))
+        };
+        // Where the body ends with a one-line opening: every further opening line
+        // moves it one line down on the first page.
+        let first = lay(1, false);
+        let base = row(first.iter().rfind(|l| is_body_line(l)).unwrap());
+        let mut seen = Vec::new();
+        for target in 19..=22 {
+            let opening_lines = usize::try_from(target - base + 1).unwrap();
+            let unsigned = lay(opening_lines, false);
+            let end = unsigned.iter().rfind(|l| is_body_line(l)).unwrap();
+            assert_eq!((end.page, row(end)), (1, target), "{closing}: {end:?}");
+            seen.push(target);
+
+            let signed = lay(opening_lines, true);
+            let issuer = signed.iter().find(|l| l.text == ISSUER).unwrap();
+            let date = signed.iter().find(|l| l.text == DATE).unwrap();
+            let page = issuer.page;
+            eprintln!(
+                "{closing_lines}-line closing, body ending on line {target}: issuer page {} line {}, date page {} line {}",
+                issuer.page,
+                row(issuer),
+                date.page,
+                row(date)
+            );
+            assert_eq!(date.page, page, "issuer and date on one page");
+            assert!((date.baseline - issuer.baseline - PITCH).abs() < 0.1);
+            let body: Vec<&Line> = signed
+                .iter()
+                .filter(|l| l.page == page && is_body_line(l) && l.baseline < issuer.baseline)
+                .collect();
+            let last = body.last().expect("body text on the signature's page");
+            assert!(closing.ends_with(&last.text), "{last:?}");
+            // One empty grid line between the body and the issuer.
+            assert!((issuer.baseline - last.baseline - 2.0 * PITCH).abs() < 0.1);
+            if target <= 19 {
+                // The signature fits below the body: nothing moved.
+                assert_eq!((page, row(last)), (1, target));
+            } else {
+                // The closing's lines open page 2, the rest of the body stays on page 1.
+                assert_eq!(page, 2);
+                let on_page: Vec<&&Line> = body.iter().collect();
+                assert_eq!(on_page.len(), closing_lines, "{on_page:?}");
+                assert_eq!(row(on_page[0]), 1);
+                let previous = signed
+                    .iter()
+                    .filter(|l| l.page == 1 && is_body_line(l))
+                    .map(row)
+                    .max()
+                    .unwrap();
+                assert_eq!(previous, target - closing_lines as i64);
+            }
+        }
+        assert_eq!(seen, [19, 20, 21, 22]);
     }
 }

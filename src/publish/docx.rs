@@ -453,9 +453,11 @@ fn document_xml(doc: &Document, title_lines: &[String]) -> String {
         body.push_str(&paragraph(None, "", &runs(p)));
     }
     if let Some(signature) = &doc.signature {
+        keep_with_signature(&mut body);
         body.push_str(&signature_paragraphs(
             signature.issuer.as_deref(),
             signature.date.as_deref(),
+            doc.note.is_some(),
         ));
     }
     if let Some(note) = &doc.note {
@@ -492,38 +494,69 @@ fn item_paragraphs(item: &DocItem) -> String {
 }
 
 /// Issuer and date without a seal (GB/T 9704 7.3.5), in the cells the PDF gives them
-/// (`grid::signature_cells`, `grid::date_alone_cell`): one empty line above, each line
-/// indented to its cell in hundredths of a character, so they stay on the character
-/// grid.
-fn signature_paragraphs(issuer: Option<&str>, date: Option<&str>) -> String {
-    let advances = grid::Advances::default();
-    let indent = |cells: usize| {
+/// ([`grid::signature_cells`]): one empty line above, then each line right-aligned
+/// with the cells that stay empty at its right as the right indent (in hundredths of
+/// a character, so it stays on the character grid). Anchored at its right end, a
+/// line can never wrap, whatever the width of the digits in the fonts at hand. The
+/// three paragraphs are kept together, and with the note after them when `kept`.
+fn signature_paragraphs(issuer: Option<&str>, date: Option<&str>, kept: bool) -> String {
+    let cells = grid::signature_cells(issuer, date, &grid::Advances::default());
+    let right = |at: grid::LineCells| {
+        let empty = grid::LINE_CELLS.saturating_sub(at.end);
         format!(
-            "<w:ind w:leftChars=\"{}\" w:left=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
-            cells * 100,
-            cells * 316
+            "<w:ind w:left=\"0\" w:leftChars=\"0\" w:right=\"{}\" w:rightChars=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"right\"/>",
+            empty * 316,
+            empty * 100
         )
     };
     let mut out = paragraph(
         None,
-        "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>",
+        "<w:keepNext/><w:keepLines/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>",
         "",
     );
-    match (issuer, date) {
-        (Some(issuer), date) => {
-            let (issuer_at, date_at) = grid::signature_cells(issuer, date, &advances);
-            out.push_str(&paragraph(None, &indent(issuer_at), &plain_run(issuer)));
-            if let Some(date) = date {
-                out.push_str(&paragraph(None, &indent(date_at), &plain_run(date)));
-            }
-        }
-        (None, Some(date)) => {
-            let at = grid::date_alone_cell(date, &advances);
-            out.push_str(&paragraph(None, &indent(at), &plain_run(date)));
-        }
-        (None, None) => {}
+    if let (Some(issuer), Some(at)) = (issuer, cells.issuer) {
+        let keep = if date.is_some() || kept {
+            "<w:keepNext/><w:keepLines/>"
+        } else {
+            "<w:keepLines/>"
+        };
+        out.push_str(&paragraph(
+            None,
+            &format!("{keep}{}", right(at)),
+            &plain_run(issuer),
+        ));
+    }
+    if let (Some(date), Some(at)) = (date, cells.date) {
+        let keep = if kept {
+            "<w:keepNext/><w:keepLines/>"
+        } else {
+            "<w:keepLines/>"
+        };
+        out.push_str(&paragraph(
+            None,
+            &format!("{keep}{}", right(at)),
+            &plain_run(date),
+        ));
     }
     out
+}
+
+/// Keeps the body's last paragraph, the last one in `body`, with the signature after
+/// it, as the PDF does ([`grid::kept_paragraph`]): kept with the next paragraph, with
+/// widow and orphan control, so its last two lines (its only line) go to the next page
+/// with the signature and its first line never stays alone at a page's foot.
+fn keep_with_signature(body: &mut String) {
+    let Some(at) = body.rfind("<w:p><w:pPr>") else {
+        return;
+    };
+    let mut at = at + "<w:p><w:pPr>".len();
+    // The keep properties follow the style in the schema's order.
+    if body[at..].starts_with("<w:pStyle ")
+        && let Some(end) = body[at..].find("/>")
+    {
+        at += end + 2;
+    }
+    body.insert_str(at, "<w:keepNext/><w:widowControl/>");
 }
 
 /// The roll-up as a Word table: heading line, header row, a row per member and the
@@ -642,28 +675,42 @@ mod tests {
     fn the_signature_stands_in_the_cells_the_pdf_gives_it() {
         let advances = grid::Advances::default();
         for (issuer, date) in [
-            ("茶盘洲镇妇联", Some("2024年1月22日")),
-            ("沅江市茶盘洲镇妇女联合会办公室", Some("2024年1月2日")),
-            ("新河镇妇联", None),
+            (Some("茶盘洲镇妇联"), Some("2024年1月22日")),
+            (Some("沅江市茶盘洲镇妇女联合会办公室"), Some("2024年1月2日")),
+            (Some("共青团新民镇委员会"), Some("2023年12月20日")),
+            (Some("新河镇妇联"), None),
+            (None, Some("2024年1月10日")),
         ] {
-            let (issuer_at, date_at) = grid::signature_cells(issuer, date, &advances);
-            let xml = signature_paragraphs(Some(issuer), date);
-            assert!(
-                xml.contains(&format!("w:leftChars=\"{}\"", issuer_at * 100)),
-                "{xml}"
-            );
-            if date.is_some() {
+            let cells = grid::signature_cells(issuer, date, &advances);
+            let xml = signature_paragraphs(issuer, date, false);
+            for at in [cells.issuer, cells.date].into_iter().flatten() {
+                let empty = grid::LINE_CELLS - at.end;
                 assert!(
-                    xml.contains(&format!("w:leftChars=\"{}\"", date_at * 100)),
+                    xml.contains(&format!("w:rightChars=\"{}\"", empty * 100)),
                     "{xml}"
                 );
             }
+            assert_eq!(
+                xml.matches("<w:jc w:val=\"right\"/>").count(),
+                2 - usize::from(issuer.is_none() || date.is_none())
+            );
         }
-        let alone = signature_paragraphs(None, Some("2024年1月10日"));
-        let at = grid::date_alone_cell("2024年1月10日", &advances);
-        assert!(
-            alone.contains(&format!("w:leftChars=\"{}\"", at * 100)),
-            "{alone}"
-        );
+    }
+
+    #[test]
+    fn the_last_body_paragraph_is_kept_with_the_signature() {
+        let mut body = paragraph(None, "", &plain_run("上文"));
+        body.push_str(&paragraph(
+            Some(STYLE_HEADING_TWO.0),
+            "",
+            &plain_run("（一）标题"),
+        ));
+        keep_with_signature(&mut body);
+        assert!(body.ends_with(&format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"{}\"/><w:keepNext/><w:widowControl/></w:pPr>{}</w:p>",
+            STYLE_HEADING_TWO.0,
+            plain_run("（一）标题")
+        )), "{body}");
+        assert_eq!(body.matches("<w:keepNext/>").count(), 1);
     }
 }

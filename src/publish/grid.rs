@@ -480,14 +480,48 @@ fn line_source(pieces: &[Piece], offset: f64) -> String {
 /// Rich text set on the grid: one `#gl(…)` line after another, the first line
 /// `indent` cells in.
 pub fn paragraph(text: &RichText, setting: Setting, indent: usize, advances: &Advances) -> String {
-    let units = units(text, setting, advances);
-    let lines = break_lines(units, setting, indent);
+    line_sources(text, setting, indent, advances).concat()
+}
+
+/// The body's last paragraph, kept with the signature below it: GB/T 9704 7.3.5 keeps
+/// the issuer and date with the text, and the grid's pitch may not change to make room,
+/// so lines of the text move to the next page with them. Its last two lines (its only
+/// line, if it has one) are one unit that sticks to the signature, so the signature's
+/// page always holds the end of a paragraph, never one stray line of it; and its first
+/// line sticks to its second, so the paragraph never leaves its first line alone at a
+/// page's foot either. That is Word's widow and orphan control, which the .docx sets on
+/// the same paragraph: both formats move the same lines.
+pub fn kept_paragraph(
+    text: &RichText,
+    setting: Setting,
+    indent: usize,
+    advances: &Advances,
+) -> String {
+    let lines = line_sources(text, setting, indent, advances);
+    let tail = lines.len().saturating_sub(2);
     let mut out = String::new();
-    for line in &lines {
-        let pieces = place(line, setting, advances);
-        out.push_str(&line_source(&pieces, 0.0));
+    if tail > 0 {
+        let _ = write!(out, "#keep[\n{}]\n", lines[0]);
+        out.push_str(&lines[1..tail].concat());
+    }
+    if !lines.is_empty() {
+        let _ = write!(out, "#tail[\n{}]\n", lines[tail..].concat());
     }
     out
+}
+
+/// Each line of a paragraph as its `#gl(…)` call.
+fn line_sources(
+    text: &RichText,
+    setting: Setting,
+    indent: usize,
+    advances: &Advances,
+) -> Vec<String> {
+    let units = units(text, setting, advances);
+    break_lines(units, setting, indent)
+        .iter()
+        .map(|line| line_source(&place(line, setting, advances), 0.0))
+        .collect()
 }
 
 /// One line of text centred in the block on its cells (the title's lines).
@@ -516,66 +550,87 @@ fn occupied_cells(units: &[Unit]) -> usize {
     cells
 }
 
-/// Issuer and date without a seal (GB/T 9704 7.3.5), in cells: the issuer two cells in
-/// from the right, the date starting two cells right of the issuer; a longer date
+/// Where one line of the signature stands on the grid: the cell it starts at and the
+/// cell after its last one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCells {
+    /// First cell.
+    pub start: usize,
+    /// The cell after the last one: `LINE_CELLS - end` cells stay empty at the right.
+    pub end: usize,
+}
+
+/// The signature's lines on the grid, for the PDF and the .docx alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignatureCells {
+    /// The issuer's line, if signed.
+    pub issuer: Option<LineCells>,
+    /// The date's line, if dated.
+    pub date: Option<LineCells>,
+}
+
+/// Issuer and date without a seal (GB/T 9704 7.3.5.2), in cells: the issuer two cells
+/// in from the right, the date starting two cells right of the issuer; a longer date
 /// sits two cells in from the right and the issuer moves left to match. A date alone
-/// ends four cells in from the right (GB/T 9704 7.3.5.1).
+/// ends four cells in from the right (as 7.3.5.1 places a date). Every width is the
+/// line's real width on the grid: half-width runs take the whole cells they need.
+pub fn signature_cells(
+    issuer: Option<&str>,
+    date: Option<&str>,
+    advances: &Advances,
+) -> SignatureCells {
+    let setting = Setting::body(Face::Body);
+    let cells_of = |text: &str| occupied_cells(&units(&RichText::plain(text), setting, advances));
+    let date_cells = date.map(cells_of);
+    let Some(issuer) = issuer else {
+        return SignatureCells {
+            issuer: None,
+            date: date_cells.map(|cells| {
+                let end = LINE_CELLS - 4;
+                line_cells(end.saturating_sub(cells), cells)
+            }),
+        };
+    };
+    let issuer_cells = cells_of(issuer);
+    let right = LINE_CELLS - 2;
+    let mut issuer_at = right.saturating_sub(issuer_cells);
+    let mut date_at = issuer_at + 2;
+    if let Some(cells) = date_cells
+        && date_at + cells > right
+    {
+        date_at = right.saturating_sub(cells);
+        issuer_at = date_at.saturating_sub(2);
+    }
+    SignatureCells {
+        issuer: Some(line_cells(issuer_at, issuer_cells)),
+        date: date_cells.map(|cells| line_cells(date_at, cells)),
+    }
+}
+
+fn line_cells(start: usize, cells: usize) -> LineCells {
+    LineCells {
+        start,
+        end: start + cells,
+    }
+}
+
+/// The signature set on the grid: the issuer's line, then the date's, each starting
+/// in the cell [`signature_cells`] gives it.
 pub fn signature(issuer: Option<&str>, date: Option<&str>, advances: &Advances) -> String {
     let setting = Setting::body(Face::Body);
-    let Some(issuer) = issuer else {
-        return date_alone(date.unwrap_or_default(), setting, advances);
-    };
-    let issuer_units = units(&RichText::plain(issuer), setting, advances);
-    let date_units = date.map(|d| units(&RichText::plain(d), setting, advances));
-    let (issuer_at, date_at) = signature_starts(&issuer_units, date_units.as_deref());
+    let cells = signature_cells(issuer, date, advances);
     let mut out = String::new();
-    for (units, start) in [(Some(issuer_units), issuer_at), (date_units, date_at)] {
-        if let Some(units) = units {
-            let line = Line { units, start };
+    for (text, at) in [(issuer, cells.issuer), (date, cells.date)] {
+        if let (Some(text), Some(at)) = (text, at) {
+            let units = units(&RichText::plain(text), setting, advances);
+            let line = Line {
+                units,
+                start: at.start,
+            };
             out.push_str(&line_source(&place(&line, setting, advances), 0.0));
         }
     }
     out
-}
-
-/// The cells where the issuer and the date start (GB/T 9704 7.3.5): the issuer two
-/// cells in from the right, the date two cells right of the issuer, or, when longer,
-/// two cells in from the right with the issuer moved left to match.
-fn signature_starts(issuer: &[Unit], date: Option<&[Unit]>) -> (usize, usize) {
-    let right = LINE_CELLS - 2;
-    let issuer_cells = occupied_cells(issuer);
-    let date_cells = date.map_or(0, occupied_cells);
-    let mut issuer_at = right.saturating_sub(issuer_cells);
-    let mut date_at = issuer_at + 2;
-    if date.is_some() && date_at + date_cells > right {
-        date_at = right.saturating_sub(date_cells);
-        issuer_at = date_at.saturating_sub(2);
-    }
-    (issuer_at, date_at)
-}
-
-/// The cells where the signature's issuer and date start, as the PDF sets them (for
-/// the .docx, which places them by character indents on the same grid).
-pub fn signature_cells(issuer: &str, date: Option<&str>, advances: &Advances) -> (usize, usize) {
-    let setting = Setting::body(Face::Body);
-    let issuer_units = units(&RichText::plain(issuer), setting, advances);
-    let date_units = date.map(|d| units(&RichText::plain(d), setting, advances));
-    signature_starts(&issuer_units, date_units.as_deref())
-}
-
-/// The cell where a date without an issuer starts: it ends four cells in from the
-/// right (GB/T 9704 7.3.5.1). Also for the .docx.
-pub fn date_alone_cell(date: &str, advances: &Advances) -> usize {
-    let units = units(&RichText::plain(date), Setting::body(Face::Body), advances);
-    (LINE_CELLS - 4).saturating_sub(occupied_cells(&units))
-}
-
-/// The date without an issuer, right-aligned four cells in from the right.
-fn date_alone(date: &str, setting: Setting, advances: &Advances) -> String {
-    let units = units(&RichText::plain(date), setting, advances);
-    let start = date_alone_cell(date, advances);
-    let line = Line { units, start };
-    line_source(&place(&line, setting, advances), 0.0)
 }
 
 #[cfg(test)]

@@ -325,7 +325,9 @@ fn advances_of(state: &State) -> Advances {
 
 /// Rich text set on the 公文 grid as `#gl(…)` lines (see [`grid`]): `role` names the
 /// face (body, hei, kai), `indent` the cells the first line starts in, `prefix` plain
-/// text set before the value (a heading's or an item's number).
+/// text set before the value (a heading's or an item's number), `keep` true on the
+/// body's last paragraph, which is kept with the signature
+/// ([`grid::kept_paragraph`]).
 fn typ_lines_filter(value: &Value, kwargs: Kwargs, state: &State) -> String {
     let mut text = RichText::plain(kwargs.get::<&str>("prefix").ok().flatten().unwrap_or(""));
     text.append(&rich_text_of(value));
@@ -336,7 +338,16 @@ fn typ_lines_filter(value: &Value, kwargs: Kwargs, state: &State) -> String {
         .map_or(Face::Body, Face::from_key);
     let indent = kwargs.get::<i64>("indent").ok().flatten().unwrap_or(0);
     let indent = usize::try_from(indent).unwrap_or(0);
-    grid::paragraph(&text, Setting::body(role), indent, &advances_of(state))
+    let kept = kwargs
+        .get::<Value>("keep")
+        .ok()
+        .flatten()
+        .is_some_and(|v| v.is_truthy());
+    if kept {
+        grid::kept_paragraph(&text, Setting::body(role), indent, &advances_of(state))
+    } else {
+        grid::paragraph(&text, Setting::body(role), indent, &advances_of(state))
+    }
 }
 
 /// One title line, centred on the title's cells.

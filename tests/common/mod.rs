@@ -203,3 +203,47 @@ pub fn stats_total(stats_json: &[u8]) -> serde_json::Value {
         .expect("a total row")
         .clone()
 }
+
+/// A ledger whose opening takes `opening_lines` full lines of the grid, then one
+/// section of one short item, then `closing`; signed by 共青团新民镇委员会 with the date
+/// 2023-12-20 when `signed`.
+pub fn paging_ledger(dir: &std::path::Path, opening_lines: usize, closing: &str, signed: bool) {
+    // An indented paragraph of 26 + 28 (n − 1) hanzi and a full stop that hangs: n lines.
+    let hanzi: String = "新民镇团委紧紧围绕中心工作服务青年成长"
+        .chars()
+        .cycle()
+        .take(26 + 28 * (opening_lines - 1))
+        .collect();
+    let signature = if signed {
+        "signature:\n  issuer: 共青团新民镇委员会\n"
+    } else {
+        ""
+    };
+    std::fs::write(
+        dir.join("report.yaml"),
+        format!(
+            "year: 2023
+organization:
+  name: 新民镇团委
+date: 2023-12-20
+opening: |
+  {hanzi}。
+sections:
+  - id: work
+    title: 服务青年
+    items:
+      - id: study
+        text: 开展青年大学习。
+closing: |
+  {closing}
+{signature}"
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("activities")).unwrap();
+    std::fs::write(
+        dir.join("activities/2023.yaml"),
+        "- date: 2023-03-08\n  item: study\n  text: 集中学习一次\n",
+    )
+    .unwrap();
+}
