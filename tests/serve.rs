@@ -1306,3 +1306,58 @@ async fn a_preview_that_cannot_be_typeset_says_so_in_chinese() {
         &page[start..start + 200]
     );
 }
+
+/// A copy of the zhouji fixture (list sentences, one decimal figure) whose donations
+/// declare two places and one of whose values is written `3.00`, and a server for it.
+fn served_with_two_places() -> (tempfile::TempDir, std::path::PathBuf, Arc<App>) {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("z");
+    common::copy_dir(&common::fixture("zhouji-2023-fulian"), &dir);
+    let report = dir.join("report.yaml");
+    std::fs::write(
+        &report,
+        read(&report).replace("unit: 万元, decimals: 1", "unit: 万元, decimals: 2"),
+    )
+    .unwrap();
+    let log = dir.join("activities/2023-h1.yaml");
+    std::fs::write(
+        &log,
+        read(&log).replace("donations: 1.5 }", "donations: 3.00 }"),
+    )
+    .unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    (work, dir, app)
+}
+
+#[tokio::test]
+async fn figures_are_printed_with_their_declared_places_as_stats_prints_them() {
+    let (_work, dir, app) = served_with_two_places();
+    let html = send(&app, get("/")).await.text();
+    // The totals: every row as `stats --format csv` prints it.
+    let csv = common::cli()
+        .args(["stats", "--format", "csv"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let total: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("total,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert!(total.last().unwrap().ends_with(".80"), "{csv}");
+    let cells: String = total[5..].iter().map(|v| format!("<td>{v}</td>")).collect();
+    let row = format!(
+        "<th scope=\"row\">全年合计</th><td>{}</td>{cells}",
+        total[4]
+    );
+    assert!(html.contains(&row), "{row} in {html}");
+    // The list: the value written 3.00 keeps its places; 0.8 gets its second.
+    assert!(html.contains("募集善款 3.00万元"), "{html}");
+    assert!(html.contains("募集善款 0.80万元"), "{html}");
+    assert!(!html.contains("募集善款 3万元"));
+    // The month's row too.
+    let html = send(&app, get("/?month=11")).await.text();
+    assert!(html.contains("<td>0.80</td>"), "{html}");
+}

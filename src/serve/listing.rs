@@ -78,7 +78,8 @@ pub(crate) struct EntryView {
     pub place: String,
     /// Participants as written.
     pub participants: String,
-    /// Figures as written, key and value.
+    /// Figures, key and value: as written, or with the figure's declared places
+    /// when the value is one of the figure (3.00 for `decimals: 2`).
     pub figures: Vec<(String, String)>,
     /// The figures for reading: 接待妇女来访 2 件、来访人次 3 人次.
     pub figure_text: String,
@@ -162,6 +163,11 @@ impl Listing {
             entries.extend(log_entries(dir, &log.file, text, &log.activities));
         }
         for entry in &mut entries {
+            for (key, value) in &mut entry.figures {
+                if let Some(decl) = ledger.report.figures.get(key) {
+                    *value = with_places(decl, value);
+                }
+            }
             entry.figure_text = figure_text(&ledger.report.figures, &entry.figures);
         }
         let mut placed = vec![false; findings.len()];
@@ -334,7 +340,8 @@ fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec])
         .collect()
 }
 
-/// Figures named by their declared labels and units, as the list shows them.
+/// Figures named by their declared labels and units, as the list shows them (the
+/// values already printed with their declared places).
 fn figure_text(
     declared: &crate::ledger::model::OrderedMap<crate::ledger::model::FigureDecl>,
     figures: &[(String, String)],
@@ -350,6 +357,22 @@ fn figure_text(
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// A figure's value as written, printed with the figure's declared places as `stats`
+/// prints it (3.00 for `decimals: 2`); as written when it is no value of the figure
+/// (its finding says why).
+fn with_places(decl: &crate::ledger::model::FigureDecl, value: &str) -> String {
+    let decimals = decl
+        .decimals
+        .as_ref()
+        .map_or(0, |d| d.value.min(crate::amount::MAX_DECIMALS));
+    match crate::amount::read(value, decimals) {
+        crate::amount::Reading::Value(scaled) => {
+            crate::amount::Amount::new(scaled, decimals).to_string()
+        }
+        _ => value.to_owned(),
+    }
 }
 
 #[cfg(test)]
