@@ -1361,3 +1361,18 @@ async fn figures_are_printed_with_their_declared_places_as_stats_prints_them() {
     let html = send(&app, get("/?month=11")).await.text();
     assert!(html.contains("<td>0.80</td>"), "{html}");
 }
+
+#[tokio::test]
+async fn a_figure_with_decimal_places_asks_for_a_keyboard_with_a_point() {
+    let (_work, _dir, app) = served_with_two_places();
+    let html = send(&app, get("/")).await.text();
+    let input = |key: &str| {
+        let start = html.find(&format!("name=\"figures.{key}\"")).unwrap();
+        html[start..start + html[start..].find('>').unwrap()].to_owned()
+    };
+    assert!(
+        input("donations").contains("inputmode=\"decimal\""),
+        "{html}"
+    );
+    assert!(input("study").contains("inputmode=\"numeric\""), "{html}");
+}

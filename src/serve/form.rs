@@ -107,6 +107,9 @@ pub(crate) struct FigureField {
     pub label: String,
     /// Unit, possibly empty.
     pub unit: String,
+    /// The keyboard a phone shows: `decimal` (with a point) for a figure with
+    /// decimal places, `numeric` for whole numbers.
+    pub inputmode: &'static str,
     /// What the field holds.
     pub value: String,
     /// Findings about it.
@@ -197,6 +200,7 @@ impl FormView {
                     key: f.key.clone(),
                     label: f.label.clone(),
                     unit: f.unit.clone(),
+                    inputmode: if f.decimals > 0 { "decimal" } else { "numeric" },
                     value: submitted
                         .figures
                         .iter()
