@@ -1376,3 +1376,85 @@ async fn a_figure_with_decimal_places_asks_for_a_keyboard_with_a_point() {
     );
     assert!(input("study").contains("inputmode=\"numeric\""), "{html}");
 }
+
+#[tokio::test]
+async fn the_short_name_for_a_list_sentence_is_added_shown_kept_and_edited() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("z");
+    common::copy_dir(&common::fixture("zhouji-2023-fulian"), &dir);
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let html = send(&app, get("/")).await.text();
+    assert!(html.contains("<label for=\"f-name\">简称（列举句里用，可不填）</label>"));
+    // The short names already in the ledger are listed.
+    assert!(html.contains("简称：党的二十大学习读书会"), "{html}");
+    let answer = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-12-10"),
+                ("item", "study"),
+                ("name", " 冬季宣讲会 "),
+                ("figures.study", "2"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let log = dir.join("activities/2023-12.yaml");
+    assert!(
+        read(&log).contains(
+            "- date: 2023-12-10\n  item: study\n  name: \"冬季宣讲会\"\n  figures: { study: 2 }\n"
+        ),
+        "{}",
+        read(&log)
+    );
+    // The summary's list sentence prints it.
+    let txt = send(&app, get("/download/txt")).await.text();
+    assert!(txt.contains("冬季宣讲会"), "{txt}");
+    // The edit form shows the name; an edit keeps what is sent, an emptied name goes.
+    let page = send(&app, get("/edit?file=2023-12.yaml&index=0"))
+        .await
+        .text();
+    assert!(
+        page.contains("name=\"name\" type=\"text\" value=\"冬季宣讲会\""),
+        "{page}"
+    );
+    let (file, index, version) = edit_fields(&app, "2023-12.yaml", 0).await;
+    let edit = |name: &'static str, version: String| {
+        let (file, index) = (file.clone(), index.clone());
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                post(
+                    "/activities/edit",
+                    &[
+                        ("csrf", app.csrf()),
+                        ("file", &file),
+                        ("index", &index),
+                        ("version", &version),
+                        ("date", "2023-12-10"),
+                        ("item", "study"),
+                        ("name", name),
+                        ("figures.study", "2"),
+                    ],
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        edit("冬季理论宣讲会", version).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        read(&log).contains("  name: \"冬季理论宣讲会\"\n"),
+        "{}",
+        read(&log)
+    );
+    let (_, _, version) = edit_fields(&app, "2023-12.yaml", 0).await;
+    assert_eq!(edit("", version).await.status, StatusCode::SEE_OTHER);
+    assert!(!read(&log).contains("name:"), "{}", read(&log));
+}

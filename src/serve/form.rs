@@ -16,6 +16,8 @@ pub(crate) struct Submitted {
     pub date: String,
     /// `item`: the chosen id.
     pub item: String,
+    /// `name`: the short name for the item's list sentence.
+    pub name: String,
     /// `text`.
     pub text: String,
     /// `place`.
@@ -44,6 +46,7 @@ impl Submitted {
                 "csrf" => form.csrf = value,
                 "date" => form.date = value,
                 "item" => form.item = value,
+                "name" => form.name = value,
                 "text" => form.text = value,
                 "place" => form.place = value,
                 "participants" => form.participants = value,
@@ -66,6 +69,7 @@ impl Submitted {
         NewEntry {
             date: self.date.trim().to_owned(),
             item: self.item.trim().to_owned(),
+            name: optional(&self.name),
             text: self.text.clone(),
             figures: self
                 .figures
@@ -138,6 +142,8 @@ pub(crate) struct FormView {
     pub date: Field,
     /// The item select.
     pub item: Field,
+    /// The short name field.
+    pub name: Field,
     /// The text area.
     pub text: Field,
     /// The place field.
@@ -173,6 +179,7 @@ impl FormView {
             editing,
             date: field(&submitted.date),
             item: field(&submitted.item),
+            name: field(&submitted.name),
             text: field(&submitted.text),
             place: field(&submitted.place),
             participants: field(&submitted.participants),
@@ -219,6 +226,7 @@ impl FormView {
         let submitted = Submitted {
             date: entry.date.clone(),
             item: entry.item.clone(),
+            name: entry.name.clone(),
             text: entry.text.clone(),
             place: entry.place.clone(),
             participants: entry.participants.clone(),
@@ -262,7 +270,8 @@ impl FormView {
         let slot = match field.as_deref() {
             Some("date") => Some(&mut self.date.errors),
             Some("item") => Some(&mut self.item.errors),
-            Some("text" | "name") => Some(&mut self.text.errors),
+            Some("name") => Some(&mut self.name.errors),
+            Some("text") => Some(&mut self.text.errors),
             Some("place") => Some(&mut self.place.errors),
             Some("participants") => Some(&mut self.participants.errors),
             Some("figures") => Some(&mut self.figures_errors),

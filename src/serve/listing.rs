@@ -72,6 +72,8 @@ pub(crate) struct EntryView {
     pub month: Option<u32>,
     /// Item id as written.
     pub item: String,
+    /// Short name for the list sentence, possibly empty.
+    pub name: String,
     /// Text.
     pub text: String,
     /// Place.
@@ -311,6 +313,11 @@ fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec])
                 date,
                 part: None,
                 item: spec.item.value.clone(),
+                name: spec
+                    .name
+                    .as_ref()
+                    .map(|n| n.value.clone())
+                    .unwrap_or_default(),
                 text: spec
                     .text
                     .as_ref()
