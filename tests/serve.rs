@@ -1458,3 +1458,75 @@ async fn the_short_name_for_a_list_sentence_is_added_shown_kept_and_edited() {
     assert_eq!(edit("", version).await.status, StatusCode::SEE_OTHER);
     assert!(!read(&log).contains("name:"), "{}", read(&log));
 }
+
+#[tokio::test]
+async fn the_item_select_groups_entries_under_their_item_and_names_items_without_words() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("q");
+    std::fs::create_dir_all(dir.join("activities")).unwrap();
+    std::fs::write(
+        dir.join("report.yaml"),
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  events: { label: 活动, unit: 场 }
+  talks: { label: 讲座, unit: 场 }
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: family
+        lead: 放大联动效应，丰富新时代家庭工作内涵。
+        entries:
+          - id: family-events
+            lead: 开展家庭教育活动，
+            summary: 共{{ events }}场
+          - id: family-talks
+            summary: \"{{ talks }}场家风讲座\"
+      - id: counted
+        summary: 全年开展{{ events }}场宣传活动。
+",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("activities/2023.yaml"),
+        "- date: 2023-03-08\n  item: counted\n  figures: { events: 5 }\n- date: 2023-04-08\n  item: family-talks\n  figures: { talks: 2 }\n",
+    )
+    .unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let html = send(&app, get("/")).await.text();
+    let select = &html[html.find("<select id=\"f-item\"").unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    // The item with entries is an optgroup holding the item and its entries.
+    let group = &select[select
+        .find("<optgroup label=\"放大联动效应，丰富新时代家庭工作内涵。\">")
+        .expect(select)..];
+    let group = &group[..group.find("</optgroup>").unwrap()];
+    let values: Vec<&str> = group
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| &o[..o.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        values,
+        ["family", "family-events", "family-talks"],
+        "{group}"
+    );
+    // Every option has words: a sentence with its placeholders as ….
+    assert!(
+        group.contains(">…场家风讲座（family-talks）</option>"),
+        "{group}"
+    );
+    assert!(
+        select.contains(">全年开展…（counted）</option>"),
+        "{select}"
+    );
+    assert!(!select[select.find("</optgroup>").unwrap()..].contains("<optgroup"));
+    // The list names the item with the same words.
+    assert!(
+        html.contains("<h4>全年开展…<span class=\"id\">counted</span></h4>"),
+        "{html}"
+    );
+}

@@ -116,6 +116,8 @@ pub struct ItemChoice {
     pub words: Vec<String>,
     /// The figures its summary sentence prints, in order.
     pub figures: Vec<String>,
+    /// For an item's 一是 entry, the item's id; `None` for an item.
+    pub entry_of: Option<String>,
 }
 
 /// Why a typed figure value is refused: the message, and the code `check` gives the
@@ -162,6 +164,7 @@ impl ItemChoice {
             label: words.first().cloned().unwrap_or_default(),
             words,
             figures,
+            entry_of: None,
         }
     }
 }
@@ -219,11 +222,21 @@ impl Choices {
             .iter()
             .flat_map(|s| &s.items)
             .flat_map(|item| {
-                let own = [&item.title, &item.lead, &item.text, &item.summary];
+                // Without words of its own, an item is named by its sentences.
+                let own = [
+                    &item.title,
+                    &item.lead,
+                    &item.text,
+                    &item.summary,
+                    &item.list,
+                ];
                 let entries = item.entries.iter().map(|e| {
                     // An entry is often only its figure sentence: that names it too.
-                    let texts = [&e.lead, &e.text, &e.summary];
-                    ItemChoice::new(&e.id.value, &texts, [&e.summary, &e.list])
+                    let texts = [&e.lead, &e.text, &e.summary, &e.list];
+                    ItemChoice {
+                        entry_of: Some(item.id.value.clone()),
+                        ..ItemChoice::new(&e.id.value, &texts, [&e.summary, &e.list])
+                    }
                 });
                 std::iter::once(ItemChoice::new(
                     &item.id.value,

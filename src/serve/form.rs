@@ -3,7 +3,7 @@
 
 use super::listing::{EntryView, Finding, form_field};
 use crate::diag::Diagnostic;
-use crate::ledger::entry::{Choices, EntryRef, NewEntry};
+use crate::ledger::entry::{Choices, EntryRef, ItemChoice, NewEntry};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -125,12 +125,22 @@ pub(crate) struct FigureField {
 pub(crate) struct ItemOption {
     /// The id written in the log.
     pub id: String,
-    /// Title, lead or fixed text.
+    /// What the option reads: its words and id, or the id alone when it has no words.
     pub label: String,
     /// The keys of the figures its summary sentence prints, space separated.
     pub figures: String,
     /// Whether it is the chosen one.
     pub selected: bool,
+}
+
+/// Options of the item select: an item alone, or an item with 一是 entries as an
+/// `<optgroup>` named by the item (the item itself its first option).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ItemGroup {
+    /// The optgroup's label; `None` for an item without entries (a plain option).
+    pub label: Option<String>,
+    /// The options.
+    pub options: Vec<ItemOption>,
 }
 
 /// The form as drawn.
@@ -154,8 +164,8 @@ pub(crate) struct FormView {
     pub figures_errors: Vec<String>,
     /// One input per declared figure.
     pub figures: Vec<FigureField>,
-    /// The options of the item select.
-    pub items: Vec<ItemOption>,
+    /// The options of the item select, grouped.
+    pub items: Vec<ItemGroup>,
     /// Hidden fields of an edit.
     pub file: String,
     /// Hidden: its place in the log.
@@ -166,6 +176,46 @@ pub(crate) struct FormView {
     pub general: Vec<Finding>,
     /// The year the date must lie in.
     pub year: i32,
+}
+
+/// The item select's options: each item, with its 一是 entries grouped under it.
+fn item_groups(choices: &Choices, chosen: &str) -> Vec<ItemGroup> {
+    let option = |i: &ItemChoice, prefix: &str| ItemOption {
+        id: i.id.clone(),
+        label: if i.label.is_empty() {
+            i.id.clone()
+        } else {
+            format!("{prefix}{}（{}）", i.label, i.id)
+        },
+        figures: i.figures.join(" "),
+        selected: i.id == chosen,
+    };
+    let mut groups = Vec::new();
+    for item in choices.items.iter().filter(|i| i.entry_of.is_none()) {
+        let entries: Vec<&ItemChoice> = choices
+            .items
+            .iter()
+            .filter(|e| e.entry_of.as_deref() == Some(item.id.as_str()))
+            .collect();
+        if entries.is_empty() {
+            groups.push(ItemGroup {
+                label: None,
+                options: vec![option(item, "")],
+            });
+            continue;
+        }
+        let mut options = vec![option(item, "整项：")];
+        options.extend(entries.into_iter().map(|e| option(e, "")));
+        groups.push(ItemGroup {
+            label: Some(if item.label.is_empty() {
+                item.id.clone()
+            } else {
+                item.label.clone()
+            }),
+            options,
+        });
+    }
+    groups
 }
 
 impl FormView {
@@ -190,16 +240,7 @@ impl FormView {
         };
         if let Some(choices) = choices {
             form.year = choices.year;
-            form.items = choices
-                .items
-                .iter()
-                .map(|i| ItemOption {
-                    id: i.id.clone(),
-                    label: i.label.clone(),
-                    figures: i.figures.join(" "),
-                    selected: i.id == submitted.item.trim(),
-                })
-                .collect();
+            form.items = item_groups(choices, submitted.item.trim());
             form.figures = choices
                 .figures
                 .iter()

@@ -98,7 +98,8 @@ pub(crate) struct EntryView {
 pub(crate) struct ItemView {
     /// Id.
     pub id: String,
-    /// Title, lead or text.
+    /// Title, lead or fixed text, else its summary or list sentence with … for
+    /// each placeholder; empty when it has no words.
     pub label: String,
     /// Entries in log order, those filed under its 一是 entries included.
     pub entries: Vec<EntryView>,
@@ -198,11 +199,13 @@ impl Listing {
                 .iter()
                 .map(|item| ItemView {
                     id: item.id.value.clone(),
-                    label: [&item.title, &item.lead, &item.text]
-                        .into_iter()
-                        .flatten()
-                        .map(|t| crate::text::normalize(&t.value))
-                        .next()
+                    // The words the form's select shows (an item with only
+                    // sentences is named by them).
+                    label: listing
+                        .choices
+                        .as_ref()
+                        .and_then(|c| c.items.iter().find(|i| i.id == item.id.value))
+                        .map(|i| i.label.clone())
                         .unwrap_or_default(),
                     entries: Vec::new(),
                     parts: item.entries.iter().map(|e| e.id.value.clone()).collect(),
