@@ -1530,3 +1530,71 @@ sections:
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_slip_of_the_input_method_is_explained_for_a_browser_user() {
+    let (work, app) = served(None);
+    let log = ledger(&work).join("activities/2023-03.yaml");
+    std::fs::write(
+        &log,
+        format!(
+            "{}- date： 2023-03-20\n  item: legal-rights\n  text: 普法宣传\n",
+            read(&log)
+        ),
+    )
+    .unwrap();
+    assert!(app.refresh_if_changed().await);
+    let html = send(&app, get("/")).await.text();
+    assert!(html.contains("全角冒号"), "{html}");
+    assert!(
+        html.contains("用文本编辑器（如记事本）打开上面写的文件，到所示的行和列改正这个字符后保存"),
+        "{html}"
+    );
+    assert!(html.contains("也可以在终端里运行 annual-report check --fix 自动改正"));
+    assert!(!html.contains("check --fix 可以自动改正"), "{html}");
+}
+
+#[tokio::test]
+async fn a_directory_that_does_not_exist_is_named_as_such() {
+    let work = tempfile::tempdir().unwrap();
+    let missing = work.path().join("没有这个目录");
+    let error = App::new(&missing, None, FONTS.clone())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("这个目录不存在"), "{error}");
+    assert!(!error.contains("report.yaml"), "{error}");
+    // An existing directory without report.yaml is still told so.
+    let error = App::new(work.path(), None, FONTS.clone())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("里面没有 report.yaml"), "{error}");
+}
+
+#[tokio::test]
+async fn the_date_hint_never_names_year_zero() {
+    let (work, app) = served(None);
+    let report = ledger(&work).join("report.yaml");
+    let good = read(&report);
+    // Broken after a good reading: the year of that reading.
+    std::fs::write(&report, format!("{good}\nsections: [\n")).unwrap();
+    assert!(app.refresh_if_changed().await);
+    let html = send(&app, get("/")).await.text();
+    assert!(
+        html.contains("写作 2023-03-08、2023/3/8 或 2023年3月8日"),
+        "{html}"
+    );
+    // Broken from the start: a hint without a year.
+    let app = App::new(&ledger(&work), None, FONTS.clone()).unwrap();
+    let html = send(&app, get("/")).await.text();
+    assert!(
+        !html.contains("0-03-08") && !html.contains(" 0年"),
+        "{html}"
+    );
+    assert!(
+        html.contains("写作 年-月-日、年/月/日 或 某年某月某日"),
+        "{html}"
+    );
+    assert!(html.contains("placeholder=\"年-月-日\""), "{html}");
+}

@@ -174,8 +174,9 @@ pub(crate) struct FormView {
     pub version: String,
     /// Findings about no single field.
     pub general: Vec<Finding>,
-    /// The year the date must lie in.
-    pub year: i32,
+    /// The year the date must lie in: the ledger's, or of its last good reading
+    /// while report.yaml cannot be read; `None` before any (the hint then names none).
+    pub year: Option<i32>,
 }
 
 /// The item select's options: each item, with its 一是 entries grouped under it.
@@ -239,7 +240,7 @@ impl FormView {
             ..FormView::default()
         };
         if let Some(choices) = choices {
-            form.year = choices.year;
+            form.year = Some(choices.year);
             form.items = item_groups(choices, submitted.item.trim());
             form.figures = choices
                 .figures

@@ -30,9 +30,20 @@ impl Finding {
         Self {
             severity: if d.is_error() { "error" } else { "warning" },
             text: d.to_string(),
-            help: d.help.clone(),
+            help: d.help.as_deref().map(for_the_page),
             field: d.field.as_deref().map(form_field),
         }
+    }
+}
+
+/// A suggestion as the page gives it: a slip `check --fix` repairs is also one to
+/// correct by hand, which a clerk in a browser can do without a terminal.
+pub(crate) fn for_the_page(help: &str) -> String {
+    match help.strip_suffix(crate::ledger::ime::FIXED_BY_CHECK) {
+        Some(fix) => format!(
+            "{fix}：用文本编辑器（如记事本）打开上面写的文件，到所示的行和列改正这个字符后保存，本页面会自动更新；也可以在终端里运行 annual-report check --fix 自动改正"
+        ),
+        None => help.to_owned(),
     }
 }
 

@@ -49,6 +49,12 @@ pub struct ServeOptions {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The directory does not exist.
+    #[error(
+        "{} 这个目录不存在：请检查台账目录的路径是否写对，或先用 annual-report init 新建",
+        .0.display()
+    )]
+    NoDirectory(PathBuf),
     /// The directory holds no report.yaml.
     #[error(
         "{} 不是台账目录（里面没有 report.yaml）：请写上台账目录，或先用 annual-report init 新建",
@@ -99,6 +105,9 @@ impl App {
         token: Option<String>,
         fonts: Arc<FontLibrary>,
     ) -> Result<Arc<App>, ServeError> {
+        if !dir.exists() {
+            return Err(ServeError::NoDirectory(dir.to_path_buf()));
+        }
         if !dir.join(crate::ledger::load::REPORT_FILE).is_file() {
             return Err(ServeError::NotALedger(dir.to_path_buf()));
         }

@@ -304,13 +304,14 @@ struct TotalsRow {
 fn draw(
     app: &App,
     query: &PageQuery,
-    form: FormView,
+    mut form: FormView,
     done: Option<&str>,
     refused: Option<&str>,
 ) -> axum::response::Html<String> {
     let snapshot = app.current();
     let month = query.month();
     let listing = filtered(&snapshot.listing, month);
+    form.year = form.year.or(snapshot.year);
     let errors = snapshot.findings.iter().filter(|d| d.is_error()).count();
     let mut context = Context::new();
     context.insert("csrf", &app.csrf);
