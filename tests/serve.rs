@@ -1598,3 +1598,30 @@ async fn the_date_hint_never_names_year_zero() {
     );
     assert!(html.contains("placeholder=\"年-月-日\""), "{html}");
 }
+
+#[test]
+fn a_port_in_use_is_said_before_the_fonts_are_loaded_or_the_page_built() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("c");
+    common::copy_dir(&common::fixture("chapanzhou-2023"), &dir);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let built = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = built.clone();
+    let options = annual_report::serve::ServeOptions {
+        dir,
+        listen: taken.local_addr().unwrap(),
+        token: None,
+        fonts: Box::new(move || {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            FONTS.clone()
+        }),
+    };
+    let error = annual_report::serve::run(options, |_| panic!("no server may start"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("这个端口已被占用"), "{error}");
+    assert!(
+        !built.load(std::sync::atomic::Ordering::SeqCst),
+        "nothing is built before the address is taken"
+    );
+}
