@@ -1385,6 +1385,15 @@ async fn the_short_name_for_a_list_sentence_is_added_shown_kept_and_edited() {
     let app = App::new(&dir, None, FONTS.clone()).unwrap();
     let html = send(&app, get("/")).await.text();
     assert!(html.contains("<label for=\"f-name\">简称（列举句里用，可不填）</label>"));
+    // The script offers it for the items whose list sentence prints it.
+    assert!(
+        html.contains("<option value=\"study\" data-figures=\"study\" data-list=\"1\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"jobs\" data-figures=\"trainees\" data-list=\"0\">"),
+        "{html}"
+    );
     // The short names already in the ledger are listed.
     assert!(html.contains("简称：党的二十大学习读书会"), "{html}");
     let answer = send(

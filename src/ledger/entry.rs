@@ -118,6 +118,8 @@ pub struct ItemChoice {
     pub figures: Vec<String>,
     /// For an item's 一是 entry, the item's id; `None` for an item.
     pub entry_of: Option<String>,
+    /// Whether it has a list sentence, which prints its activities' short names.
+    pub lists: bool,
 }
 
 /// Why a typed figure value is refused: the message, and the code `check` gives the
@@ -151,6 +153,7 @@ impl ItemChoice {
             .flatten()
             .map(|t| crate::ledger::template::readable_label(&crate::text::normalize(&t.value)))
             .collect();
+        let lists = sentences[1].is_some();
         let mut figures: Vec<String> = Vec::new();
         for sentence in sentences.into_iter().flatten() {
             for key in Template::parse(&sentence.value).figure_keys() {
@@ -165,6 +168,7 @@ impl ItemChoice {
             words,
             figures,
             entry_of: None,
+            lists,
         }
     }
 }

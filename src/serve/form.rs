@@ -129,6 +129,8 @@ pub(crate) struct ItemOption {
     pub label: String,
     /// The keys of the figures its summary sentence prints, space separated.
     pub figures: String,
+    /// Whether it has a list sentence (the short name field matters for it).
+    pub lists: bool,
     /// Whether it is the chosen one.
     pub selected: bool,
 }
@@ -189,6 +191,7 @@ fn item_groups(choices: &Choices, chosen: &str) -> Vec<ItemGroup> {
             format!("{prefix}{}（{}）", i.label, i.id)
         },
         figures: i.figures.join(" "),
+        lists: i.lists,
         selected: i.id == chosen,
     };
     let mut groups = Vec::new();
