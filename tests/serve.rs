@@ -1306,3 +1306,331 @@ async fn a_preview_that_cannot_be_typeset_says_so_in_chinese() {
         &page[start..start + 200]
     );
 }
+
+/// A copy of the zhouji fixture (list sentences, one decimal figure) whose donations
+/// declare two places and one of whose values is written `3.00`, and a server for it.
+fn served_with_two_places() -> (tempfile::TempDir, std::path::PathBuf, Arc<App>) {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("z");
+    common::copy_dir(&common::fixture("zhouji-2023-fulian"), &dir);
+    let report = dir.join("report.yaml");
+    std::fs::write(
+        &report,
+        read(&report).replace("unit: 万元, decimals: 1", "unit: 万元, decimals: 2"),
+    )
+    .unwrap();
+    let log = dir.join("activities/2023-h1.yaml");
+    std::fs::write(
+        &log,
+        read(&log).replace("donations: 1.5 }", "donations: 3.00 }"),
+    )
+    .unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    (work, dir, app)
+}
+
+#[tokio::test]
+async fn figures_are_printed_with_their_declared_places_as_stats_prints_them() {
+    let (_work, dir, app) = served_with_two_places();
+    let html = send(&app, get("/")).await.text();
+    // The totals: every row as `stats --format csv` prints it.
+    let csv = common::cli()
+        .args(["stats", "--format", "csv"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let total: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("total,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert!(total.last().unwrap().ends_with(".80"), "{csv}");
+    let cells: String = total[5..].iter().map(|v| format!("<td>{v}</td>")).collect();
+    let row = format!(
+        "<th scope=\"row\">全年合计</th><td>{}</td>{cells}",
+        total[4]
+    );
+    assert!(html.contains(&row), "{row} in {html}");
+    // The list: the value written 3.00 keeps its places; 0.8 gets its second.
+    assert!(html.contains("募集善款 3.00万元"), "{html}");
+    assert!(html.contains("募集善款 0.80万元"), "{html}");
+    assert!(!html.contains("募集善款 3万元"));
+    // The month's row too.
+    let html = send(&app, get("/?month=11")).await.text();
+    assert!(html.contains("<td>0.80</td>"), "{html}");
+}
+
+#[tokio::test]
+async fn a_figure_with_decimal_places_asks_for_a_keyboard_with_a_point() {
+    let (_work, _dir, app) = served_with_two_places();
+    let html = send(&app, get("/")).await.text();
+    let input = |key: &str| {
+        let start = html.find(&format!("name=\"figures.{key}\"")).unwrap();
+        html[start..start + html[start..].find('>').unwrap()].to_owned()
+    };
+    assert!(
+        input("donations").contains("inputmode=\"decimal\""),
+        "{html}"
+    );
+    assert!(input("study").contains("inputmode=\"numeric\""), "{html}");
+}
+
+#[tokio::test]
+async fn the_short_name_for_a_list_sentence_is_added_shown_kept_and_edited() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("z");
+    common::copy_dir(&common::fixture("zhouji-2023-fulian"), &dir);
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let html = send(&app, get("/")).await.text();
+    assert!(html.contains("<label for=\"f-name\">简称（列举句里用，可不填）</label>"));
+    // The script offers it for the items whose list sentence prints it.
+    assert!(
+        html.contains("<option value=\"study\" data-figures=\"study\" data-list=\"1\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"jobs\" data-figures=\"trainees\" data-list=\"0\">"),
+        "{html}"
+    );
+    // The short names already in the ledger are listed.
+    assert!(html.contains("简称：党的二十大学习读书会"), "{html}");
+    let answer = send(
+        &app,
+        post(
+            "/activities",
+            &[
+                ("csrf", app.csrf()),
+                ("date", "2023-12-10"),
+                ("item", "study"),
+                ("name", " 冬季宣讲会 "),
+                ("figures.study", "2"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let log = dir.join("activities/2023-12.yaml");
+    assert!(
+        read(&log).contains(
+            "- date: 2023-12-10\n  item: study\n  name: \"冬季宣讲会\"\n  figures: { study: 2 }\n"
+        ),
+        "{}",
+        read(&log)
+    );
+    // The summary's list sentence prints it.
+    let txt = send(&app, get("/download/txt")).await.text();
+    assert!(txt.contains("冬季宣讲会"), "{txt}");
+    // The edit form shows the name; an edit keeps what is sent, an emptied name goes.
+    let page = send(&app, get("/edit?file=2023-12.yaml&index=0"))
+        .await
+        .text();
+    assert!(
+        page.contains("name=\"name\" type=\"text\" value=\"冬季宣讲会\""),
+        "{page}"
+    );
+    let (file, index, version) = edit_fields(&app, "2023-12.yaml", 0).await;
+    let edit = |name: &'static str, version: String| {
+        let (file, index) = (file.clone(), index.clone());
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                post(
+                    "/activities/edit",
+                    &[
+                        ("csrf", app.csrf()),
+                        ("file", &file),
+                        ("index", &index),
+                        ("version", &version),
+                        ("date", "2023-12-10"),
+                        ("item", "study"),
+                        ("name", name),
+                        ("figures.study", "2"),
+                    ],
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        edit("冬季理论宣讲会", version).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        read(&log).contains("  name: \"冬季理论宣讲会\"\n"),
+        "{}",
+        read(&log)
+    );
+    let (_, _, version) = edit_fields(&app, "2023-12.yaml", 0).await;
+    assert_eq!(edit("", version).await.status, StatusCode::SEE_OTHER);
+    assert!(!read(&log).contains("name:"), "{}", read(&log));
+}
+
+#[tokio::test]
+async fn the_item_select_groups_entries_under_their_item_and_names_items_without_words() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("q");
+    std::fs::create_dir_all(dir.join("activities")).unwrap();
+    std::fs::write(
+        dir.join("report.yaml"),
+        "year: 2023
+organization:
+  name: 青山社区妇联
+date: 2024-01-10
+figures:
+  events: { label: 活动, unit: 场 }
+  talks: { label: 讲座, unit: 场 }
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: family
+        lead: 放大联动效应，丰富新时代家庭工作内涵。
+        entries:
+          - id: family-events
+            lead: 开展家庭教育活动，
+            summary: 共{{ events }}场
+          - id: family-talks
+            summary: \"{{ talks }}场家风讲座\"
+      - id: counted
+        summary: 全年开展{{ events }}场宣传活动。
+",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("activities/2023.yaml"),
+        "- date: 2023-03-08\n  item: counted\n  figures: { events: 5 }\n- date: 2023-04-08\n  item: family-talks\n  figures: { talks: 2 }\n",
+    )
+    .unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let html = send(&app, get("/")).await.text();
+    let select = &html[html.find("<select id=\"f-item\"").unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    // The item with entries is an optgroup holding the item and its entries.
+    let group = &select[select
+        .find("<optgroup label=\"放大联动效应，丰富新时代家庭工作内涵。\">")
+        .expect(select)..];
+    let group = &group[..group.find("</optgroup>").unwrap()];
+    let values: Vec<&str> = group
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| &o[..o.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        values,
+        ["family", "family-events", "family-talks"],
+        "{group}"
+    );
+    // Every option has words: a sentence with its placeholders as ….
+    assert!(
+        group.contains(">…场家风讲座（family-talks）</option>"),
+        "{group}"
+    );
+    assert!(
+        select.contains(">全年开展…（counted）</option>"),
+        "{select}"
+    );
+    assert!(!select[select.find("</optgroup>").unwrap()..].contains("<optgroup"));
+    // The list names the item with the same words.
+    assert!(
+        html.contains("<h4>全年开展…<span class=\"id\">counted</span></h4>"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_slip_of_the_input_method_is_explained_for_a_browser_user() {
+    let (work, app) = served(None);
+    let log = ledger(&work).join("activities/2023-03.yaml");
+    std::fs::write(
+        &log,
+        format!(
+            "{}- date： 2023-03-20\n  item: legal-rights\n  text: 普法宣传\n",
+            read(&log)
+        ),
+    )
+    .unwrap();
+    assert!(app.refresh_if_changed().await);
+    let html = send(&app, get("/")).await.text();
+    assert!(html.contains("全角冒号"), "{html}");
+    assert!(
+        html.contains("用文本编辑器（如记事本）打开上面写的文件，到所示的行和列改正这个字符后保存"),
+        "{html}"
+    );
+    assert!(html.contains("也可以在终端里运行 annual-report check --fix 自动改正"));
+    assert!(!html.contains("check --fix 可以自动改正"), "{html}");
+}
+
+#[tokio::test]
+async fn a_directory_that_does_not_exist_is_named_as_such() {
+    let work = tempfile::tempdir().unwrap();
+    let missing = work.path().join("没有这个目录");
+    let error = App::new(&missing, None, FONTS.clone())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("这个目录不存在"), "{error}");
+    assert!(!error.contains("report.yaml"), "{error}");
+    // An existing directory without report.yaml is still told so.
+    let error = App::new(work.path(), None, FONTS.clone())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("里面没有 report.yaml"), "{error}");
+}
+
+#[tokio::test]
+async fn the_date_hint_never_names_year_zero() {
+    let (work, app) = served(None);
+    let report = ledger(&work).join("report.yaml");
+    let good = read(&report);
+    // Broken after a good reading: the year of that reading.
+    std::fs::write(&report, format!("{good}\nsections: [\n")).unwrap();
+    assert!(app.refresh_if_changed().await);
+    let html = send(&app, get("/")).await.text();
+    assert!(
+        html.contains("写作 2023-03-08、2023/3/8 或 2023年3月8日"),
+        "{html}"
+    );
+    // Broken from the start: a hint without a year.
+    let app = App::new(&ledger(&work), None, FONTS.clone()).unwrap();
+    let html = send(&app, get("/")).await.text();
+    assert!(
+        !html.contains("0-03-08") && !html.contains(" 0年"),
+        "{html}"
+    );
+    assert!(
+        html.contains("写作 年-月-日、年/月/日 或 某年某月某日"),
+        "{html}"
+    );
+    assert!(html.contains("placeholder=\"年-月-日\""), "{html}");
+}
+
+#[test]
+fn a_port_in_use_is_said_before_the_fonts_are_loaded_or_the_page_built() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("c");
+    common::copy_dir(&common::fixture("chapanzhou-2023"), &dir);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let built = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = built.clone();
+    let options = annual_report::serve::ServeOptions {
+        dir,
+        listen: taken.local_addr().unwrap(),
+        token: None,
+        fonts: Box::new(move || {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            FONTS.clone()
+        }),
+    };
+    let error = annual_report::serve::run(options, |_| panic!("no server may start"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("这个端口已被占用"), "{error}");
+    assert!(
+        !built.load(std::sync::atomic::Ordering::SeqCst),
+        "nothing is built before the address is taken"
+    );
+}

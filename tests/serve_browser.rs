@@ -271,8 +271,18 @@ fn a_clerk_adds_an_activity_in_a_real_browser() {
     // Fill the form as a clerk would: type, choose, submit.
     let text = "在镇文化广场开展“<b>巾帼</b>”家庭教育讲座";
     cdp.type_into("#f-date", "2023年6月18日");
+    // Before an item is chosen the short name is offered; an item without a list
+    // sentence (none of this ledger has one) does not print it, so it goes away.
+    assert_eq!(
+        cdp.eval("document.getElementById('name-field').hidden"),
+        json!(false)
+    );
     cdp.eval(
         "(() => { const s = document.getElementById('f-item'); s.value = 'legal-rights'; s.dispatchEvent(new Event('change')); })()",
+    );
+    assert_eq!(
+        cdp.eval("document.getElementById('name-field').hidden"),
+        json!(true)
     );
     // Only the chosen item's figures are offered.
     assert_eq!(

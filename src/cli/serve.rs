@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 pub(super) fn run(args: ServeArgs) -> ExitCode {
     let open = args.open;
+    let fonts = args.fonts;
     let options = ServeOptions {
         dir: args.dir,
         listen: args.listen,
         token: args.token,
-        fonts: Arc::new(args.fonts.library()),
+        fonts: Box::new(move || Arc::new(fonts.library())),
     };
     let result = serve(options, |started: &Started| {
         println!("台账页面已启动：{}", started.url);

@@ -25,6 +25,8 @@ pub struct NewEntry {
     pub date: String,
     /// Item id.
     pub item: String,
+    /// Short name for the item's list sentence (`组织开展{{ 活动 }}等…`), if any.
+    pub name: Option<String>,
     /// What was done (may be empty when figures are given).
     pub text: String,
     /// `key=value` pairs.
@@ -114,6 +116,10 @@ pub struct ItemChoice {
     pub words: Vec<String>,
     /// The figures its summary sentence prints, in order.
     pub figures: Vec<String>,
+    /// For an item's 一是 entry, the item's id; `None` for an item.
+    pub entry_of: Option<String>,
+    /// Whether it has a list sentence, which prints its activities' short names.
+    pub lists: bool,
 }
 
 /// Why a typed figure value is refused: the message, and the code `check` gives the
@@ -147,6 +153,7 @@ impl ItemChoice {
             .flatten()
             .map(|t| crate::ledger::template::readable_label(&crate::text::normalize(&t.value)))
             .collect();
+        let lists = sentences[1].is_some();
         let mut figures: Vec<String> = Vec::new();
         for sentence in sentences.into_iter().flatten() {
             for key in Template::parse(&sentence.value).figure_keys() {
@@ -160,6 +167,8 @@ impl ItemChoice {
             label: words.first().cloned().unwrap_or_default(),
             words,
             figures,
+            entry_of: None,
+            lists,
         }
     }
 }
@@ -217,11 +226,21 @@ impl Choices {
             .iter()
             .flat_map(|s| &s.items)
             .flat_map(|item| {
-                let own = [&item.title, &item.lead, &item.text, &item.summary];
+                // Without words of its own, an item is named by its sentences.
+                let own = [
+                    &item.title,
+                    &item.lead,
+                    &item.text,
+                    &item.summary,
+                    &item.list,
+                ];
                 let entries = item.entries.iter().map(|e| {
                     // An entry is often only its figure sentence: that names it too.
-                    let texts = [&e.lead, &e.text, &e.summary];
-                    ItemChoice::new(&e.id.value, &texts, [&e.summary, &e.list])
+                    let texts = [&e.lead, &e.text, &e.summary, &e.list];
+                    ItemChoice {
+                        entry_of: Some(item.id.value.clone()),
+                        ..ItemChoice::new(&e.id.value, &texts, [&e.summary, &e.list])
+                    }
                 });
                 std::iter::once(ItemChoice::new(
                     &item.id.value,
@@ -438,6 +457,9 @@ pub fn entry_yaml(entry: &NewEntry) -> String {
         entry.date.trim(),
         yaml_key(entry.item.trim())
     ));
+    if let Some(name) = entry.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        out.push_str(&format!("  name: {}\n", yaml_string(name.trim())));
+    }
     if !entry.text.trim().is_empty() {
         out.push_str(&format!("  text: {}\n", yaml_string(entry.text.trim())));
     }
@@ -903,7 +925,8 @@ fn same_activity<'a>(
 
 /// Replaces the entry at `at` by `entry`, keeping every other byte of the log (the
 /// other entries, comments, blank lines). What the form does not show of the old
-/// entry (its `id`, `name` and `villages`) is kept: an entry that does not read on its
+/// entry (its `id` and `villages`) is kept; its `name` is the one `entry` gives (the
+/// form shows it, so an emptied name is removed): an entry that does not read on its
 /// own is refused rather than losing them. Checked like [`add`]: the entry first, then
 /// the whole ledger with the changed log in memory; written atomically under the
 /// ledger's lock, and only when the entry still has the version the page saw.
@@ -919,7 +942,7 @@ pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, Ent
     if normalized.villages.is_empty() {
         normalized.villages = kept.villages;
     }
-    let yaml = with_name(&entry_yaml(&normalized), kept.name.as_deref());
+    let yaml = entry_yaml(&normalized);
     let indent = old.len() - old.trim_start_matches(' ').len();
     let mut replacement = indented(&yaml, indent);
     if old.contains("\r\n") {
@@ -1016,34 +1039,17 @@ fn commit(dir: &Path, log: &Path, text: String, lock: std::fs::File) -> Result<(
 /// The fields of an old entry that an edit keeps because the form does not show them.
 struct Kept {
     id: Option<String>,
-    name: Option<String>,
     villages: Vec<String>,
 }
 
 /// What an edit keeps of the old entry; `None` when its bytes do not read on their own
 /// (an alias, a range cut short), so that the edit is refused rather than silently
-/// dropping its `id`, `name` and `villages`.
+/// dropping its `id` and `villages`.
 fn kept_fields(old_yaml: &str) -> Option<Kept> {
     read_alone(old_yaml).map(|spec| Kept {
         id: spec.id.map(|i| i.value),
-        name: spec.name.map(|n| n.value),
         villages: spec.villages.into_iter().map(|v| v.value).collect(),
     })
-}
-
-/// The entry's YAML with a `name:` line after its `item:` line.
-fn with_name(yaml: &str, name: Option<&str>) -> String {
-    let Some(name) = name else {
-        return yaml.to_owned();
-    };
-    let mut out = String::with_capacity(yaml.len() + name.len() + 16);
-    for line in yaml.split_inclusive('\n') {
-        out.push_str(line);
-        if line.starts_with("  item: ") {
-            out.push_str(&format!("  name: {}\n", yaml_string(name)));
-        }
-    }
-    out
 }
 
 /// Every line of `yaml` moved right by `indent` spaces (an entry of a sequence that is
@@ -1187,15 +1193,17 @@ mod tests {
         let old = "  - id: \"x-1\"\n    date: 2023-03-01\n    item: a\n    name: 运动会\n    villages: [新河村]\n";
         let kept = kept_fields(old).unwrap();
         assert_eq!(kept.id.as_deref(), Some("x-1"));
-        assert_eq!(kept.name.as_deref(), Some("运动会"));
         assert_eq!(kept.villages, ["新河村"]);
         // An entry that does not read on its own keeps nothing: the edit is refused.
         assert!(kept_fields("- id: x-1\n  date: a\n  item: a\n  villages: *v\n").is_none());
         assert!(kept_fields("- id: \"x-1\n  date: a\n").is_none());
-        let yaml = with_name(
-            "- date: 2023-03-01\n  item: a\n  text: \"t\"\n",
-            Some("运动会"),
-        );
+        let yaml = entry_yaml(&NewEntry {
+            date: "2023-03-01".into(),
+            item: "a".into(),
+            name: Some(" 运动会 ".into()),
+            text: "t".into(),
+            ..NewEntry::default()
+        });
         assert_eq!(
             yaml,
             "- date: 2023-03-01\n  item: a\n  name: \"运动会\"\n  text: \"t\"\n"

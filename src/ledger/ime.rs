@@ -69,9 +69,13 @@ impl Slip {
             SlipKind::CurlyQuotes => format!("去掉中文引号，写成 {}", self.replacement),
             SlipKind::FullWidthDigits => format!("写成 {}", self.replacement),
         };
-        format!("{fix}（annual-report check --fix 可以自动改正）")
+        format!("{fix}{FIXED_BY_CHECK}")
     }
 }
+
+/// What every slip's help ends with: the command that repairs it. The clerk's page,
+/// whose user may have no terminal, says it in its own words.
+pub const FIXED_BY_CHECK: &str = "（annual-report check --fix 可以自动改正）";
 
 /// Keys whose values are never prose: curly quotes around them are a slip.
 const PLAIN_KEYS: &[&str] = &[

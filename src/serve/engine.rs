@@ -63,6 +63,9 @@ pub(crate) struct Snapshot {
     pub stats: Option<Stats>,
     /// The summary of the ledger as it last had no errors.
     pub preview: Option<Arc<Preview>>,
+    /// The reporting year, from this reading or the last one that could read
+    /// report.yaml (for the date field's hint).
+    pub year: Option<i32>,
     /// Whether `preview` is older than the ledger (which now has errors).
     pub preview_stale: bool,
     /// Why the summary could not be made although the ledger checks.
@@ -78,6 +81,7 @@ impl Snapshot {
             findings: Vec::new(),
             stats: None,
             preview: None,
+            year: None,
             preview_stale: false,
             preview_error: None,
         }
@@ -110,7 +114,13 @@ impl Engine {
         };
         let listing = Listing::read(dir, &findings);
         let preview_stale = preview.is_none() && last_preview.is_some();
+        let year = listing
+            .choices
+            .as_ref()
+            .map(|c| c.year)
+            .or(last.and_then(|s| s.year));
         Snapshot {
+            year,
             version,
             listing,
             findings,

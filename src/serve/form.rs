@@ -3,7 +3,7 @@
 
 use super::listing::{EntryView, Finding, form_field};
 use crate::diag::Diagnostic;
-use crate::ledger::entry::{Choices, EntryRef, NewEntry};
+use crate::ledger::entry::{Choices, EntryRef, ItemChoice, NewEntry};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -16,6 +16,8 @@ pub(crate) struct Submitted {
     pub date: String,
     /// `item`: the chosen id.
     pub item: String,
+    /// `name`: the short name for the item's list sentence.
+    pub name: String,
     /// `text`.
     pub text: String,
     /// `place`.
@@ -44,6 +46,7 @@ impl Submitted {
                 "csrf" => form.csrf = value,
                 "date" => form.date = value,
                 "item" => form.item = value,
+                "name" => form.name = value,
                 "text" => form.text = value,
                 "place" => form.place = value,
                 "participants" => form.participants = value,
@@ -66,6 +69,7 @@ impl Submitted {
         NewEntry {
             date: self.date.trim().to_owned(),
             item: self.item.trim().to_owned(),
+            name: optional(&self.name),
             text: self.text.clone(),
             figures: self
                 .figures
@@ -107,6 +111,9 @@ pub(crate) struct FigureField {
     pub label: String,
     /// Unit, possibly empty.
     pub unit: String,
+    /// The keyboard a phone shows: `decimal` (with a point) for a figure with
+    /// decimal places, `numeric` for whole numbers.
+    pub inputmode: &'static str,
     /// What the field holds.
     pub value: String,
     /// Findings about it.
@@ -118,12 +125,24 @@ pub(crate) struct FigureField {
 pub(crate) struct ItemOption {
     /// The id written in the log.
     pub id: String,
-    /// Title, lead or fixed text.
+    /// What the option reads: its words and id, or the id alone when it has no words.
     pub label: String,
     /// The keys of the figures its summary sentence prints, space separated.
     pub figures: String,
+    /// Whether it has a list sentence (the short name field matters for it).
+    pub lists: bool,
     /// Whether it is the chosen one.
     pub selected: bool,
+}
+
+/// Options of the item select: an item alone, or an item with 一是 entries as an
+/// `<optgroup>` named by the item (the item itself its first option).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ItemGroup {
+    /// The optgroup's label; `None` for an item without entries (a plain option).
+    pub label: Option<String>,
+    /// The options.
+    pub options: Vec<ItemOption>,
 }
 
 /// The form as drawn.
@@ -135,6 +154,8 @@ pub(crate) struct FormView {
     pub date: Field,
     /// The item select.
     pub item: Field,
+    /// The short name field.
+    pub name: Field,
     /// The text area.
     pub text: Field,
     /// The place field.
@@ -145,8 +166,8 @@ pub(crate) struct FormView {
     pub figures_errors: Vec<String>,
     /// One input per declared figure.
     pub figures: Vec<FigureField>,
-    /// The options of the item select.
-    pub items: Vec<ItemOption>,
+    /// The options of the item select, grouped.
+    pub items: Vec<ItemGroup>,
     /// Hidden fields of an edit.
     pub file: String,
     /// Hidden: its place in the log.
@@ -155,8 +176,50 @@ pub(crate) struct FormView {
     pub version: String,
     /// Findings about no single field.
     pub general: Vec<Finding>,
-    /// The year the date must lie in.
-    pub year: i32,
+    /// The year the date must lie in: the ledger's, or of its last good reading
+    /// while report.yaml cannot be read; `None` before any (the hint then names none).
+    pub year: Option<i32>,
+}
+
+/// The item select's options: each item, with its 一是 entries grouped under it.
+fn item_groups(choices: &Choices, chosen: &str) -> Vec<ItemGroup> {
+    let option = |i: &ItemChoice, prefix: &str| ItemOption {
+        id: i.id.clone(),
+        label: if i.label.is_empty() {
+            i.id.clone()
+        } else {
+            format!("{prefix}{}（{}）", i.label, i.id)
+        },
+        figures: i.figures.join(" "),
+        lists: i.lists,
+        selected: i.id == chosen,
+    };
+    let mut groups = Vec::new();
+    for item in choices.items.iter().filter(|i| i.entry_of.is_none()) {
+        let entries: Vec<&ItemChoice> = choices
+            .items
+            .iter()
+            .filter(|e| e.entry_of.as_deref() == Some(item.id.as_str()))
+            .collect();
+        if entries.is_empty() {
+            groups.push(ItemGroup {
+                label: None,
+                options: vec![option(item, "")],
+            });
+            continue;
+        }
+        let mut options = vec![option(item, "整项：")];
+        options.extend(entries.into_iter().map(|e| option(e, "")));
+        groups.push(ItemGroup {
+            label: Some(if item.label.is_empty() {
+                item.id.clone()
+            } else {
+                item.label.clone()
+            }),
+            options,
+        });
+    }
+    groups
 }
 
 impl FormView {
@@ -170,6 +233,7 @@ impl FormView {
             editing,
             date: field(&submitted.date),
             item: field(&submitted.item),
+            name: field(&submitted.name),
             text: field(&submitted.text),
             place: field(&submitted.place),
             participants: field(&submitted.participants),
@@ -179,17 +243,8 @@ impl FormView {
             ..FormView::default()
         };
         if let Some(choices) = choices {
-            form.year = choices.year;
-            form.items = choices
-                .items
-                .iter()
-                .map(|i| ItemOption {
-                    id: i.id.clone(),
-                    label: i.label.clone(),
-                    figures: i.figures.join(" "),
-                    selected: i.id == submitted.item.trim(),
-                })
-                .collect();
+            form.year = Some(choices.year);
+            form.items = item_groups(choices, submitted.item.trim());
             form.figures = choices
                 .figures
                 .iter()
@@ -197,6 +252,7 @@ impl FormView {
                     key: f.key.clone(),
                     label: f.label.clone(),
                     unit: f.unit.clone(),
+                    inputmode: if f.decimals > 0 { "decimal" } else { "numeric" },
                     value: submitted
                         .figures
                         .iter()
@@ -215,6 +271,7 @@ impl FormView {
         let submitted = Submitted {
             date: entry.date.clone(),
             item: entry.item.clone(),
+            name: entry.name.clone(),
             text: entry.text.clone(),
             place: entry.place.clone(),
             participants: entry.participants.clone(),
@@ -258,7 +315,8 @@ impl FormView {
         let slot = match field.as_deref() {
             Some("date") => Some(&mut self.date.errors),
             Some("item") => Some(&mut self.item.errors),
-            Some("text" | "name") => Some(&mut self.text.errors),
+            Some("name") => Some(&mut self.name.errors),
+            Some("text") => Some(&mut self.text.errors),
             Some("place") => Some(&mut self.place.errors),
             Some("participants") => Some(&mut self.participants.errors),
             Some("figures") => Some(&mut self.figures_errors),

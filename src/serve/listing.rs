@@ -30,9 +30,20 @@ impl Finding {
         Self {
             severity: if d.is_error() { "error" } else { "warning" },
             text: d.to_string(),
-            help: d.help.clone(),
+            help: d.help.as_deref().map(for_the_page),
             field: d.field.as_deref().map(form_field),
         }
+    }
+}
+
+/// A suggestion as the page gives it: a slip `check --fix` repairs is also one to
+/// correct by hand, which a clerk in a browser can do without a terminal.
+pub(crate) fn for_the_page(help: &str) -> String {
+    match help.strip_suffix(crate::ledger::ime::FIXED_BY_CHECK) {
+        Some(fix) => format!(
+            "{fix}：用文本编辑器（如记事本）打开上面写的文件，到所示的行和列改正这个字符后保存，本页面会自动更新；也可以在终端里运行 annual-report check --fix 自动改正"
+        ),
+        None => help.to_owned(),
     }
 }
 
@@ -72,13 +83,16 @@ pub(crate) struct EntryView {
     pub month: Option<u32>,
     /// Item id as written.
     pub item: String,
+    /// Short name for the list sentence, possibly empty.
+    pub name: String,
     /// Text.
     pub text: String,
     /// Place.
     pub place: String,
     /// Participants as written.
     pub participants: String,
-    /// Figures as written, key and value.
+    /// Figures, key and value: as written, or with the figure's declared places
+    /// when the value is one of the figure (3.00 for `decimals: 2`).
     pub figures: Vec<(String, String)>,
     /// The figures for reading: 接待妇女来访 2 件、来访人次 3 人次.
     pub figure_text: String,
@@ -95,7 +109,8 @@ pub(crate) struct EntryView {
 pub(crate) struct ItemView {
     /// Id.
     pub id: String,
-    /// Title, lead or text.
+    /// Title, lead or fixed text, else its summary or list sentence with … for
+    /// each placeholder; empty when it has no words.
     pub label: String,
     /// Entries in log order, those filed under its 一是 entries included.
     pub entries: Vec<EntryView>,
@@ -162,6 +177,11 @@ impl Listing {
             entries.extend(log_entries(dir, &log.file, text, &log.activities));
         }
         for entry in &mut entries {
+            for (key, value) in &mut entry.figures {
+                if let Some(decl) = ledger.report.figures.get(key) {
+                    *value = with_places(decl, value);
+                }
+            }
             entry.figure_text = figure_text(&ledger.report.figures, &entry.figures);
         }
         let mut placed = vec![false; findings.len()];
@@ -190,11 +210,13 @@ impl Listing {
                 .iter()
                 .map(|item| ItemView {
                     id: item.id.value.clone(),
-                    label: [&item.title, &item.lead, &item.text]
-                        .into_iter()
-                        .flatten()
-                        .map(|t| crate::text::normalize(&t.value))
-                        .next()
+                    // The words the form's select shows (an item with only
+                    // sentences is named by them).
+                    label: listing
+                        .choices
+                        .as_ref()
+                        .and_then(|c| c.items.iter().find(|i| i.id == item.id.value))
+                        .map(|i| i.label.clone())
                         .unwrap_or_default(),
                     entries: Vec::new(),
                     parts: item.entries.iter().map(|e| e.id.value.clone()).collect(),
@@ -305,6 +327,11 @@ fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec])
                 date,
                 part: None,
                 item: spec.item.value.clone(),
+                name: spec
+                    .name
+                    .as_ref()
+                    .map(|n| n.value.clone())
+                    .unwrap_or_default(),
                 text: spec
                     .text
                     .as_ref()
@@ -334,7 +361,8 @@ fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec])
         .collect()
 }
 
-/// Figures named by their declared labels and units, as the list shows them.
+/// Figures named by their declared labels and units, as the list shows them (the
+/// values already printed with their declared places).
 fn figure_text(
     declared: &crate::ledger::model::OrderedMap<crate::ledger::model::FigureDecl>,
     figures: &[(String, String)],
@@ -350,6 +378,22 @@ fn figure_text(
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// A figure's value as written, printed with the figure's declared places as `stats`
+/// prints it (3.00 for `decimals: 2`); as written when it is no value of the figure
+/// (its finding says why).
+fn with_places(decl: &crate::ledger::model::FigureDecl, value: &str) -> String {
+    let decimals = decl
+        .decimals
+        .as_ref()
+        .map_or(0, |d| d.value.min(crate::amount::MAX_DECIMALS));
+    match crate::amount::read(value, decimals) {
+        crate::amount::Reading::Value(scaled) => {
+            crate::amount::Amount::new(scaled, decimals).to_string()
+        }
+        _ => value.to_owned(),
+    }
 }
 
 #[cfg(test)]

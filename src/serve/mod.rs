@@ -42,13 +42,20 @@ pub struct ServeOptions {
     pub listen: SocketAddr,
     /// The access token; generated when listening beyond this computer without one.
     pub token: Option<String>,
-    /// Fonts for the PDF preview.
-    pub fonts: Arc<FontLibrary>,
+    /// Makes the fonts for the PDF preview; called only once the address is taken
+    /// (loading the system's fonts takes seconds: a port in use is said at once).
+    pub fonts: Box<dyn FnOnce() -> Arc<FontLibrary> + Send>,
 }
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The directory does not exist.
+    #[error(
+        "{} 这个目录不存在：请检查台账目录的路径是否写对，或先用 annual-report init 新建",
+        .0.display()
+    )]
+    NoDirectory(PathBuf),
     /// The directory holds no report.yaml.
     #[error(
         "{} 不是台账目录（里面没有 report.yaml）：请写上台账目录，或先用 annual-report init 新建",
@@ -99,12 +106,7 @@ impl App {
         token: Option<String>,
         fonts: Arc<FontLibrary>,
     ) -> Result<Arc<App>, ServeError> {
-        if !dir.join(crate::ledger::load::REPORT_FILE).is_file() {
-            return Err(ServeError::NotALedger(dir.to_path_buf()));
-        }
-        if token.as_deref().is_some_and(|t| !token_is_usable(t)) {
-            return Err(ServeError::BadToken);
-        }
+        Self::refuse_early(dir, token.as_deref())?;
         let app = App {
             dir: dir.to_path_buf(),
             token,
@@ -115,6 +117,20 @@ impl App {
         };
         app.rebuild();
         Ok(Arc::new(app))
+    }
+
+    /// Why `dir` and `token` cannot be served, found without reading the ledger.
+    fn refuse_early(dir: &Path, token: Option<&str>) -> Result<(), ServeError> {
+        if !dir.exists() {
+            return Err(ServeError::NoDirectory(dir.to_path_buf()));
+        }
+        if !dir.join(crate::ledger::load::REPORT_FILE).is_file() {
+            return Err(ServeError::NotALedger(dir.to_path_buf()));
+        }
+        if token.is_some_and(|t| !token_is_usable(t)) {
+            return Err(ServeError::BadToken);
+        }
+        Ok(())
     }
 
     /// The router of every page (for the server, and for tests without a socket).
@@ -310,8 +326,9 @@ pub struct Started {
     pub addr: SocketAddr,
 }
 
-/// Serves until the process ends: builds the page, listens, tells `on_start` the
-/// address, and watches the ledger's files.
+/// Serves until the process ends: takes the address (so that a port in use is said
+/// at once), then loads the fonts and builds the page, tells `on_start` the address,
+/// and watches the ledger's files.
 pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(), ServeError> {
     let generated = options.token.is_none() && !options.listen.ip().is_loopback();
     let token = match (&options.token, generated) {
@@ -319,26 +336,22 @@ pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(),
         (None, true) => Some(guard::generate_token()?),
         (None, false) => None,
     };
-    let app = App::new(&options.dir, token.clone(), options.fonts)?;
+    App::refuse_early(&options.dir, token.as_deref())?;
+    let listen_error = |source| ServeError::Listen {
+        addr: options.listen,
+        source,
+    };
+    let listener = std::net::TcpListener::bind(options.listen).map_err(listen_error)?;
+    listener.set_nonblocking(true).map_err(listen_error)?;
+    let app = App::new(&options.dir, token.clone(), (options.fonts)())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|source| ServeError::Listen {
-            addr: options.listen,
-            source,
-        })?;
+        .map_err(listen_error)?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(options.listen)
-            .await
-            .map_err(|source| ServeError::Listen {
-                addr: options.listen,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| ServeError::Listen {
-            addr: options.listen,
-            source,
-        })?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(listen_error)?;
+        let addr = listener.local_addr().map_err(listen_error)?;
         let address = |host: &str| match &token {
             Some(token) => format!("http://{host}:{}/?token={token}", addr.port()),
             None => format!("http://{host}:{}/", addr.port()),
@@ -369,10 +382,7 @@ pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(),
         });
         axum::serve(listener, app.router())
             .await
-            .map_err(|source| ServeError::Listen {
-                addr: options.listen,
-                source,
-            })
+            .map_err(listen_error)
     })
 }
 

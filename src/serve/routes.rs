@@ -295,7 +295,8 @@ struct TotalsRow {
     level: &'static str,
     label: String,
     activities: usize,
-    figures: Vec<serde_json::Value>,
+    /// Each figure with its declared places, as `stats` prints it.
+    figures: Vec<String>,
 }
 
 /// The page: the listing (filtered by month), the totals, the findings, the form and
@@ -303,13 +304,14 @@ struct TotalsRow {
 fn draw(
     app: &App,
     query: &PageQuery,
-    form: FormView,
+    mut form: FormView,
     done: Option<&str>,
     refused: Option<&str>,
 ) -> axum::response::Html<String> {
     let snapshot = app.current();
     let month = query.month();
     let listing = filtered(&snapshot.listing, month);
+    form.year = form.year.or(snapshot.year);
     let errors = snapshot.findings.iter().filter(|d| d.is_error()).count();
     let mut context = Context::new();
     context.insert("csrf", &app.csrf);
@@ -383,17 +385,15 @@ fn insert_totals(
         context.insert("totals", &Option::<()>::None);
         return;
     };
-    let json = serde_json::to_value(stats).unwrap_or_default();
     let wanted_month = month.map(|m| format!("{}-{m:02}", stats.year));
     let rows: Vec<TotalsRow> = stats
         .rows
         .iter()
-        .zip(json["rows"].as_array().into_iter().flatten())
-        .filter(|(row, _)| match &wanted_month {
+        .filter(|row| match &wanted_month {
             Some(key) => row.level == "month" && &row.key == key,
             None => row.level != "month",
         })
-        .map(|(row, value)| TotalsRow {
+        .map(|row| TotalsRow {
             level: row.level,
             label: match row.level {
                 "total" => "全年合计".to_owned(),
@@ -401,7 +401,7 @@ fn insert_totals(
                 _ => row.label.clone(),
             },
             activities: row.activities,
-            figures: value["figures"].as_array().cloned().unwrap_or_default(),
+            figures: row.figures.iter().map(ToString::to_string).collect(),
         })
         .collect();
     let columns: Vec<&str> = stats.figures.iter().map(|c| c.label.as_str()).collect();

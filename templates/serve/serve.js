@@ -1,5 +1,5 @@
 // The clerk's page, a little more convenient: only the chosen item's figures are
-// shown, and the preview, list and totals follow the ledger when it changes (after
+// shown, and the short name only for an item whose list sentence prints it, and the preview, list and totals follow the ledger when it changes (after
 // a save, another browser, `new` in a terminal or a text editor). Without script the
 // page works the same; it only does not refresh by itself.
 "use strict";
@@ -15,6 +15,13 @@
       field.hidden = !wanted;
       if (input) input.disabled = !wanted;
     });
+    const name = document.getElementById("name-field");
+    const nameInput = document.getElementById("f-name");
+    if (name && nameInput) {
+      const wanted = !chosen || !chosen.value || chosen.dataset.list === "1" || nameInput.value !== "";
+      name.hidden = !wanted;
+      nameInput.disabled = !wanted;
+    }
     const set = document.querySelector("fieldset.figures");
     if (set) set.hidden = keys !== null && !Array.from(set.querySelectorAll(".figure")).some(function (f) { return !f.hidden; });
   }
