@@ -1284,3 +1284,26 @@ fn about_a_number_of_participants_is_written_as_the_number() {
     let e024 = found.iter().find(|f| f.0 == "E024").expect("E024");
     assert!(e024.3.contains("约{{ visits }}"), "{e024:?}");
 }
+
+#[test]
+fn new_records_a_short_name_that_the_list_sentence_prints() {
+    let body = SECTIONS.replace(
+        "        summary: 全年接待来访{{ visits }}件。\n",
+        "        list: 开展{{ 活动 }}等活动\n",
+    );
+    let log = "- date: 2023-03-08\n  item: rights\n  name: 三八趣味运动会\n";
+    let dir = ledger(&report(&body), log);
+    let added = common::cli()
+        .args(["new", "--date", "2023-06-01", "--item", "rights"])
+        .args(["--name", "六一游园会"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", common::text(&added.stderr));
+    let written = std::fs::read_to_string(dir.path().join("activities/2023-06.yaml")).unwrap();
+    assert!(written.contains("  name: \"六一游园会\"\n"), "{written}");
+    assert_eq!(
+        blocks(dir.path())[2],
+        "1.扎实开展维权工作。开展三八趣味运动会、六一游园会等活动。"
+    );
+}

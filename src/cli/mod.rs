@@ -240,6 +240,9 @@ struct NewArgs {
     /// 做了什么
     #[arg(long, value_name = "文字")]
     text: Option<String>,
+    /// 活动简称，印在条目的列举句里（如 三八趣味运动会）
+    #[arg(long, value_name = "简称")]
+    name: Option<String>,
     /// 数字，键=值，可多次指定，例如 --figure visits=2
     #[arg(long = "figure", value_name = "键=值")]
     figures: Vec<String>,

@@ -135,11 +135,20 @@ fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry,
         Some(text) => text.clone(),
         None => ask("做了什么（一句话；只记数字时可回车跳过）：")?,
     };
+    // A short name prints only in a list sentence: asked only for an item with one.
+    let name = match &args.name {
+        Some(name) => Some(name.clone()),
+        None if item.lists => Some(ask(
+            "简称（印在列举句里，如 三八趣味运动会；没有可回车跳过）：",
+        )?)
+        .filter(|n| !n.is_empty()),
+        None => None,
+    };
     let mut figures = parse_figure_flags(&args.figures).unwrap_or_default();
     if args.figures.is_empty() {
         figures = ask_figures(choices, item)?;
     }
-    if text.is_empty() && figures.is_empty() {
+    if text.is_empty() && name.is_none() && figures.is_empty() {
         text = ask_until(
             "既没有文字也没有数字，请写上做了什么：",
             |typed| {
@@ -154,6 +163,7 @@ fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry,
     Ok(NewEntry {
         date,
         item: item.id.clone(),
+        name,
         text,
         figures,
         place: args.place.clone(),
@@ -184,7 +194,7 @@ fn from_flags(args: &NewArgs, choices: &Choices) -> Result<NewEntry, String> {
     if args.item.is_none() {
         missing.push("--item");
     }
-    if args.text.is_none() && figures.is_empty() {
+    if args.text.is_none() && args.name.is_none() && figures.is_empty() {
         missing.push("--text");
     }
     if !missing.is_empty() {
@@ -203,6 +213,7 @@ fn from_flags(args: &NewArgs, choices: &Choices) -> Result<NewEntry, String> {
         date: args.date.clone().unwrap_or_default(),
         item: args.item.clone().unwrap_or_default(),
         text: args.text.clone().unwrap_or_default(),
+        name: args.name.clone(),
         figures,
         place: args.place.clone(),
         file: args.file.clone(),
