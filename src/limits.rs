@@ -56,7 +56,11 @@ pub fn alias_limits() -> serde_saphyr::options::AliasLimits {
 }
 
 /// A figure value, refused above [`MAX_FIGURE`] units of its last declared place.
-pub fn figure_value(value: Amount, at: Location, field: &str) -> Result<u64, Box<Diagnostic>> {
+pub fn figure_value(
+    value: Amount,
+    at: Location,
+    field: impl FnOnce() -> String,
+) -> Result<u64, Box<Diagnostic>> {
     if value.scaled <= MAX_FIGURE {
         return Ok(value.scaled);
     }
@@ -65,20 +69,19 @@ pub fn figure_value(value: Amount, at: Location, field: &str) -> Result<u64, Box
     Err(Box::new(
         Diagnostic::error("E040", message)
             .at(at)
-            .field(field)
+            .field(field())
             .help("数字项记录的是次数、人数等；请核对是否多写了位数"),
     ))
 }
 
 /// `sum + value` for the figure `key` (both in units of its last place of
 /// `decimals`), refused above [`MAX_FIGURE`] units (and never wrapping or
-/// saturating). `at` and `field` name the value that tips it over.
+/// saturating). `at` and `field` name the value that tips it over (made only then).
 pub fn add_figure(
     (sum, value): (u64, u64),
     key: &str,
     decimals: u8,
-    at: &Location,
-    field: &str,
+    (at, field): (impl FnOnce() -> Location, impl FnOnce() -> String),
 ) -> Result<u64, Box<Diagnostic>> {
     match sum.checked_add(value).filter(|&s| s <= MAX_FIGURE) {
         Some(total) => Ok(total),
@@ -90,8 +93,8 @@ pub fn add_figure(
                     Amount::new(MAX_FIGURE, decimals)
                 ),
             )
-            .at(at.clone())
-            .field(field)
+            .at(at())
+            .field(field())
             .help("合计由各条活动（或各成员单位）的数字相加而来；请核对其中过大的数字"),
         )),
     }
@@ -162,19 +165,22 @@ mod tests {
 
     #[test]
     fn sums_stop_at_the_limit_instead_of_wrapping_or_saturating() {
-        assert_eq!(add_figure((1, 2), "visits", 0, &here(), "f"), Ok(3));
         assert_eq!(
-            add_figure((MAX_FIGURE, 0), "visits", 0, &here(), "f"),
+            add_figure((1, 2), "visits", 0, (here, || "f".to_owned())),
+            Ok(3)
+        );
+        assert_eq!(
+            add_figure((MAX_FIGURE, 0), "visits", 0, (here, || "f".to_owned())),
             Ok(MAX_FIGURE)
         );
-        let error = add_figure((MAX_FIGURE, 1), "aid", 1, &here(), "f").unwrap_err();
+        let error = add_figure((MAX_FIGURE, 1), "aid", 1, (here, || "f".to_owned())).unwrap_err();
         assert!(
             error.message.ends_with("99999999999.9"),
             "{}",
             error.message
         );
         for (a, b) in [(MAX_FIGURE, 1), (u64::MAX, u64::MAX), (1, u64::MAX)] {
-            let error = add_figure((a, b), "visits", 0, &here(), "f").unwrap_err();
+            let error = add_figure((a, b), "visits", 0, (here, || "f".to_owned())).unwrap_err();
             assert_eq!(error.code, "E041");
             assert_eq!(error.location, Some(here()));
         }
@@ -183,9 +189,12 @@ mod tests {
     #[test]
     fn values_at_the_limit_pass_and_above_it_fail() {
         let whole = |n| Amount::new(n, 0);
-        assert_eq!(figure_value(whole(MAX_FIGURE), here(), "f"), Ok(MAX_FIGURE));
         assert_eq!(
-            figure_value(whole(MAX_FIGURE + 1), here(), "f")
+            figure_value(whole(MAX_FIGURE), here(), || "f".to_owned()),
+            Ok(MAX_FIGURE)
+        );
+        assert_eq!(
+            figure_value(whole(MAX_FIGURE + 1), here(), || "f".to_owned())
                 .unwrap_err()
                 .code,
             "E040"

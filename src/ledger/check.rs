@@ -146,7 +146,12 @@ impl Checker {
     }
 
     /// A date as a clerk types it (2023-03-08, 2023-3-8, 2023/3/8, 2023.3.8, 2023年3月8日).
-    fn date(&mut self, file: &Arc<str>, s: &Spanned<String>, field: &str) -> Option<NaiveDate> {
+    fn date(
+        &mut self,
+        file: &Arc<str>,
+        s: &Spanned<String>,
+        field: impl FnOnce() -> String,
+    ) -> Option<NaiveDate> {
         let parsed = crate::text::parse_date(&s.value);
         if parsed.is_none() {
             let quoted = s.value.trim().starts_with('“') && s.value.trim().ends_with('”');
@@ -161,7 +166,7 @@ impl Checker {
             self.push(
                 Diagnostic::error("E020", format!("“{}” 不是有效的日期", s.value))
                     .at(at(file, s))
-                    .field(field)
+                    .field(field())
                     .width(s.value.chars().count())
                     .help(help),
             );
@@ -183,7 +188,7 @@ impl Checker {
                     .help("写四位年份，例如 2023"),
             );
         }
-        let date = self.date(&file, &spec.date, "date");
+        let date = self.date(&file, &spec.date, || "date".to_owned());
         let organization = self.text(&file, &spec.organization.name, "organization.name");
         let short_name = spec
             .organization
@@ -791,7 +796,9 @@ impl Checker {
         let mut totals: HashMap<&str, Option<u64>> = HashMap::new();
         for log in &ledger.logs {
             for (n, spec) in log.activities.iter().enumerate() {
-                referenced.insert(spec.item.value.clone());
+                if !referenced.contains(&spec.item.value) {
+                    referenced.insert(spec.item.value.clone());
+                }
                 let path = format!("[{n}]");
                 let activity = self.activity(&log.file, spec, &path, year);
                 if let Some(id) = &spec.id {
@@ -988,9 +995,9 @@ impl Checker {
                 .iter()
                 .find(|f| f.key == key.value)
                 .map_or(0, |f| f.decimals);
-            let field = format!("{path}.figures.{}", key.value);
-            let here = at(file, value);
-            let total = limits::add_figure((sum, *n), &key.value, decimals, &here, &field)
+            let field = || format!("{path}.figures.{}", key.value);
+            let here = || at(file, value);
+            let total = limits::add_figure((sum, *n), &key.value, decimals, (here, field))
                 .map_err(|d| self.push(*d))
                 .ok();
             totals.insert(&key.value, total);
@@ -1054,7 +1061,7 @@ impl Checker {
         path: &str,
         year: &Year,
     ) -> Option<Activity> {
-        let date = self.date(file, &spec.date, &format!("{path}.date"));
+        let date = self.date(file, &spec.date, || format!("{path}.date"));
         if let Some(d) = date {
             if d.year() != year.year {
                 self.push(
@@ -1098,7 +1105,7 @@ impl Checker {
         let participants = spec
             .participants
             .as_ref()
-            .and_then(|p| self.count(&p.value, at(file, p), &format!("{path}.participants")));
+            .and_then(|p| self.count(&p.value, at(file, p), &|| format!("{path}.participants")));
         Some(Activity {
             id: spec.id.as_ref().map(|i| i.value.clone()),
             date: date?,
@@ -1122,13 +1129,14 @@ impl Checker {
         let mut out = Vec::new();
         let mut ok = true;
         for (key, value) in &values.0 {
-            let field = format!("{path}.figures.{}", key.value);
+            // Built only for a message: most values have none.
+            let field = || format!("{path}.figures.{}", key.value);
             let Some(figure) = figures.iter().find(|f| f.key == key.value) else {
                 ok = false;
                 self.push(
                     Diagnostic::error("E023", format!("未声明的数字项 “{}”", key.value))
                         .at(at(file, key))
-                        .field(field.clone())
+                        .field(field())
                         .width(key.value.chars().count())
                         .allowed(figures.iter().map(Figure::named))
                         .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
@@ -1144,7 +1152,12 @@ impl Checker {
     }
 
     /// A whole number of at least 0 (participants).
-    fn count(&mut self, value: &FigureValue, here: Location, field: &str) -> Option<u64> {
+    fn count(
+        &mut self,
+        value: &FigureValue,
+        here: Location,
+        field: &dyn Fn() -> String,
+    ) -> Option<u64> {
         let whole = Figure {
             key: String::new(),
             label: String::new(),
@@ -1163,8 +1176,17 @@ impl Checker {
         value: &FigureValue,
         (figure, all): (&Figure, &[Figure]),
         here: Location,
-        field: &str,
+        field: &dyn Fn() -> String,
     ) -> Option<u64> {
+        // The common case, a whole number within the limit, without reading it as text.
+        if let FigureValue::Integer(n) = value
+            && let Some(scaled) = u64::try_from(*n)
+                .ok()
+                .and_then(|n| n.checked_mul(10u64.checked_pow(u32::from(figure.decimals))?))
+                .filter(|&scaled| scaled <= limits::MAX_FIGURE)
+        {
+            return Some(scaled);
+        }
         let written = match value {
             FigureValue::Integer(n) => n.to_string(),
             FigureValue::Other(text) => text.clone(),
@@ -1215,7 +1237,7 @@ impl Checker {
                     .help(figure_text_help(&written, &figure.key))
             }
         };
-        let refused = refused.at(here).field(field);
+        let refused = refused.at(here).field(field());
         // A caret under the whole text, as for any value written as text.
         self.push(match value {
             FigureValue::Other(_) => refused.width(written.chars().count()),

@@ -80,13 +80,8 @@ fn rollup_totals(
             }
             let value = member.total.get(figures, &figure.key).unwrap_or_default();
             let added = (sum, value);
-            match crate::limits::add_figure(
-                added,
-                &figure.key,
-                figure.decimals,
-                &reference.at,
-                &field,
-            ) {
+            let named = (|| reference.at.clone(), || field.clone());
+            match crate::limits::add_figure(added, &figure.key, figure.decimals, named) {
                 Ok(total) => sum = total,
                 Err(d) => {
                     found.push(*d);
