@@ -118,6 +118,17 @@ fn logs(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// Posts the page's delete form for one entry.
+async fn delete_entry(app: &Arc<App>, file: &str, index: &str, version: &str) -> Answer {
+    let fields = [
+        ("csrf", app.csrf()),
+        ("file", file),
+        ("index", index),
+        ("version", version),
+    ];
+    send(app, post("/activities/delete", &fields)).await
+}
+
 /// The hidden fields (file, index, version) of the edit form of an entry.
 async fn edit_fields(app: &Arc<App>, file: &str, index: usize) -> (String, String, String) {
     let page = send(
@@ -478,19 +489,7 @@ async fn deleting_removes_exactly_the_entry_and_keeps_the_comment_above_the_next
     std::fs::write(&log, &with_comment).unwrap();
     app.refresh().await;
     let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
-    let answer = send(
-        &app,
-        post(
-            "/activities/delete",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-            ],
-        ),
-    )
-    .await;
+    let answer = delete_entry(&app, &file, &index, &version).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
     let removed = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  place: 镇妇联办公室\n";
     assert_eq!(read(&log), with_comment.replacen(removed, "", 1));
@@ -1108,19 +1107,7 @@ async fn a_block_scalar_line_starting_with_a_hash_stays_with_its_entry() {
     std::fs::write(&log, HASH_LINE_LOG).unwrap();
     app.refresh().await;
     let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
-    let answer = send(
-        &app,
-        post(
-            "/activities/delete",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-            ],
-        ),
-    )
-    .await;
+    let answer = delete_entry(&app, &file, &index, &version).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
     let removed = "- date: 2023-03-14\n  item: legal-rights\n  figures: { visits: 1, visitors: 2 }\n  text: |\n    举办电商直播技能培训班\n    #巾帼行动第七期\n";
     assert_eq!(read(&log), HASH_LINE_LOG.replacen(removed, "", 1));
@@ -1235,19 +1222,7 @@ sections:
     }
     assert_eq!(item.matches("确认删除这条活动").count(), 3);
     let (file, index, version) = edit_fields(&app, "2023.yaml", 2).await;
-    let answer = send(
-        &app,
-        post(
-            "/activities/delete",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-            ],
-        ),
-    )
-    .await;
+    let answer = delete_entry(&app, &file, &index, &version).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
     assert_eq!(
         read(&log),

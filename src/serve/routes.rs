@@ -108,17 +108,30 @@ pub(crate) async fn add(
     State(app): State<Arc<App>>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = form else {
-        return unreadable_form(form.err());
+    let submitted = match accepted(&app, form) {
+        Ok(submitted) => submitted,
+        Err(refusal) => return *refusal,
     };
-    let submitted = Submitted::parse(&pairs);
-    if !same_secret(&submitted.csrf, &app.csrf) {
-        return csrf_refused();
-    }
     let dir = app.dir.clone();
     let entry = submitted.entry();
     let result = blocking(move || entry::add(&dir, &entry, false)).await;
     finish(&app, result.map(|_| ()), &submitted, false, "added").await
+}
+
+/// The fields of a POSTed form that reads as one and carries the page's CSRF token;
+/// the refusal to answer otherwise.
+fn accepted(
+    app: &App,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Submitted, Box<Response>> {
+    let Ok(Form(pairs)) = form else {
+        return Err(Box::new(unreadable_form(form.err())));
+    };
+    let submitted = Submitted::parse(&pairs);
+    if !same_secret(&submitted.csrf, &app.csrf) {
+        return Err(Box::new(csrf_refused()));
+    }
+    Ok(submitted)
 }
 
 /// `POST /activities/edit`: replaces one entry's bytes, when unchanged since shown.
@@ -126,13 +139,10 @@ pub(crate) async fn edit(
     State(app): State<Arc<App>>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = form else {
-        return unreadable_form(form.err());
+    let submitted = match accepted(&app, form) {
+        Ok(submitted) => submitted,
+        Err(refusal) => return *refusal,
     };
-    let submitted = Submitted::parse(&pairs);
-    if !same_secret(&submitted.csrf, &app.csrf) {
-        return csrf_refused();
-    }
     let Some(target) = submitted.target() else {
         return bad_target();
     };
@@ -147,13 +157,10 @@ pub(crate) async fn delete(
     State(app): State<Arc<App>>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let Ok(Form(pairs)) = form else {
-        return unreadable_form(form.err());
+    let submitted = match accepted(&app, form) {
+        Ok(submitted) => submitted,
+        Err(refusal) => return *refusal,
     };
-    let submitted = Submitted::parse(&pairs);
-    if !same_secret(&submitted.csrf, &app.csrf) {
-        return csrf_refused();
-    }
     let Some(target) = submitted.target() else {
         return bad_target();
     };
