@@ -162,6 +162,9 @@ pub fn missing_day(s: &str) -> Option<String> {
         NaiveDate::from_ymd_opt(year, month + 1, 1)
     }?;
     let days = next_month.pred_opt()?.day();
+    if day == 0 {
+        return Some(format!("没有 0 日：{year}年{month}月的日是 1 到 {days}"));
+    }
     Some(format!("{year}年{month}月只有 {days} 天，没有 {day} 日"))
 }
 
@@ -292,6 +295,10 @@ mod tests {
         assert_eq!(
             missing_day("2023-13-01").as_deref(),
             Some("没有 13 月：月份是 1 到 12")
+        );
+        assert_eq!(
+            missing_day("2026-01-00").as_deref(),
+            Some("没有 0 日：2026年1月的日是 1 到 31")
         );
         assert_eq!(missing_day("2023-12-31"), None);
         assert_eq!(missing_day("去年"), None);

@@ -620,7 +620,7 @@ fn decimal_amounts_go_through_export_import_and_new() {
     assert!(refusal.message.contains("最多保留 1 位小数"), "{refusal}");
     let refusal = choices.figure_value("visits", "1.5").unwrap_err();
     assert_eq!(refusal.code, "E024");
-    assert!(refusal.message.contains("正整数"), "{refusal}");
+    assert!(refusal.message.contains("只能写整数"), "{refusal}");
     let added = common::cli()
         .args([
             "new",
@@ -864,7 +864,12 @@ fn an_enumerated_entry_carries_its_own_activities_and_figures() {
     let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
     let ids: Vec<&str> = choices.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["family", "family-events", "family-aid"]);
-    assert_eq!(choices.item("family-aid").unwrap().figures, ["aid"]);
+    // An entry asks for its own figures and those its item's sentence prints (its
+    // activities count there too).
+    assert_eq!(
+        choices.item("family-aid").unwrap().figures,
+        ["aid", "events"]
+    );
     let csv = dir.path().join("台账.csv");
     std::fs::write(
         &csv,
@@ -1157,6 +1162,10 @@ fn too_many_places_suggest_the_value_rounded_half_up() {
         ("0.05", "0.1"),
         ("9.96", "10.0"),
         ("8.54", "8.5"),
+        // Only the first dropped digit counts, however many follow.
+        ("1.23456789012345678901", "1.2"),
+        // Rounding up past the limit would be refused in turn: cut instead.
+        ("99999999999.96", "99999999999.9"),
     ] {
         let log = AID_LOG.replace("aid: 8.5", &format!("aid: {written}"));
         let dir = ledger(&aid_report(""), &log);
@@ -1236,7 +1245,8 @@ fn a_figure_filed_under_an_item_that_does_not_print_it_is_reported() {
     let found = located(ledger(&report, AID_LOG).path());
     let w005: Vec<_> = found.iter().filter(|f| f.0 == "W005").collect();
     assert_eq!(w005.len(), 1, "{found:?}");
-    assert_eq!(w005[0].1, "figures.aid");
+    // At the figure of the first activity that records it.
+    assert_eq!(w005[0].1, "[0].figures.aid");
     // Filed under aid, nothing to report; a figure no sentence prints (kept for stats
     // alone) is not reported either.
     let moved = AID_LOG
@@ -1306,4 +1316,58 @@ fn new_records_a_short_name_that_the_list_sentence_prints() {
         blocks(dir.path())[2],
         "1.扎实开展维权工作。开展三八趣味运动会、六一游园会等活动。"
     );
+}
+
+#[test]
+fn parts_numbered_like_the_sections_default_are_refused_at_the_parts() {
+    let report = format!(
+        "{}parts:\n  - {{ id: done, title: 2023年工作总结 }}\n",
+        aid_report("").replace(
+            "    title: 主要工作\n",
+            "    title: 主要工作\n    part: done\n"
+        )
+    )
+    .replace("sections:\n", "numbering: { parts: （一） }\nsections:\n");
+    let found = located(ledger(&report, AID_LOG).path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "E045" && f.1 == "numbering.parts"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn figures_typed_wrong_are_explained_for_their_kind() {
+    // Full-width digits in a decimal figure: write them half-width, decimals kept.
+    let log = AID_LOG.replace("aid: 8.5", "aid: \"８.５\"");
+    let found = located(ledger(&aid_report(""), &log).path());
+    let e024 = found.iter().find(|f| f.0 == "E024").expect("E024");
+    assert_eq!(e024.3, "把全角数字改成半角：写 8.5");
+    // Day 0 is named as such.
+    let log = AID_LOG.replace("2023-05-01", "2023-05-00");
+    let found = located(ledger(&aid_report(""), &log).path());
+    let e020 = found.iter().find(|f| f.0 == "E020").expect("E020");
+    assert!(e020.3.contains("没有 0 日"), "{e020:?}");
+    // new: too many places suggest the rounded value, as check does.
+    let dir = ledger(&aid_report(""), AID_LOG);
+    let choices = annual_report::ledger::entry::Choices::of(dir.path()).unwrap();
+    let refusal = choices.figure_value("aid", "1.25").unwrap_err();
+    assert!(refusal.message.ends_with("写成 1.3"), "{refusal}");
+}
+
+#[test]
+fn an_issuer_too_long_for_one_line_is_reported() {
+    let long = "湖南省益阳市资阳区茶盘洲镇妇女联合会综合服务中心工作组第一分组";
+    let report = aid_report(&format!("signature: {{ issuer: {long} }}\n"));
+    let found = located(ledger(&report, AID_LOG).path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "W006" && f.1 == "signature.issuer"),
+        "{found:?}"
+    );
+    let report = aid_report("signature: { issuer: 青山社区妇联 }\n");
+    let found = located(ledger(&report, AID_LOG).path());
+    assert!(found.iter().all(|f| f.0 != "W006"), "{found:?}");
 }

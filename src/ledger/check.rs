@@ -245,6 +245,12 @@ impl Checker {
                 (Some(i), true) => Some(self.text(&file, i, "signature.issuer")),
                 (None, true) => Some(organization.clone()),
             };
+            if let Some(issuer) = issuer
+                .as_ref()
+                .filter(|i| issuer_cells(&i.value) > MAX_ISSUER_CELLS)
+            {
+                self.push(long_issuer(issuer, s.issuer.is_some()));
+            }
             (issuer.is_some() || s.date).then_some((issuer, s.date))
         });
         let note = self.opt_text(&file, &spec.note, "note");
@@ -458,24 +464,37 @@ impl Checker {
         if !parts.is_empty() && items.value.is_subheading() {
             self.subheading_items(file, items, "numbering.items");
         }
-        let sections_style = &spec.numbering.sections;
+        let sections_style = section_style(spec);
+        let parts_style = &spec.numbering.parts;
         if !parts.is_empty()
-            && is_written(sections_style)
-            && sections_style.value == spec.numbering.parts.value
-            && sections_style.value != NumberStyle::Unnumbered
+            && sections_style == parts_style.value
+            && sections_style != NumberStyle::Unnumbered
         {
-            // Two levels numbered alike (一、 under 一、) cannot be told apart.
+            // Two levels numbered alike (一、 under 一、) cannot be told apart. The
+            // finding goes where the style is written: the sections' when given, else
+            // the parts' (whose style the sections' default repeats).
+            let (written, field, other) = if is_written(&spec.numbering.sections) {
+                (
+                    &spec.numbering.sections,
+                    "numbering.sections",
+                    "numbering.parts",
+                )
+            } else {
+                (parts_style, "numbering.parts", "numbering.sections")
+            };
             self.push(
                 Diagnostic::error(
                     "E045",
                     format!(
                         "部分和节用了同一种编号 “{}”，读者分不清层级",
-                        sections_style.value.label(1)
+                        sections_style.label(1)
                     ),
                 )
-                .at(at(file, sections_style))
-                .field("numbering.sections")
-                .help("分部分的文件中节是二级标题，默认按（一）编号：删去 numbering.sections，或改成 （一）"),
+                .at(at(file, written))
+                .field(field)
+                .help(format!(
+                    "部分（一级）与节（二级）要用不同的编号，例如部分 一、 节 （一）：改 {field} 或 {other}"
+                )),
             );
         }
         for (pi, p) in spec.parts.iter().enumerate() {
@@ -840,7 +859,7 @@ impl Checker {
         self.enumerated_activities(year);
         self.unlisted_names(year);
         self.lists_without_names(year);
-        self.unprinted_figures(year);
+        self.unprinted_figures(ledger, year);
         referenced
     }
 
@@ -898,79 +917,45 @@ impl Checker {
     /// prints, while another item's sentence does print that figure: the number the
     /// summary shows leaves this record out (it was most likely filed under the wrong
     /// item). A figure no sentence prints is kept for `stats` alone and is not reported.
-    /// One finding per item and figure, at the first activity that records it.
-    fn unprinted_figures(&mut self, year: &Year) {
-        let all_items = year.sections.iter().flat_map(|s| &s.items);
-        let printed_anywhere: Vec<String> = all_items
+    /// One finding per item and figure, at the figure of the first activity recording it.
+    fn unprinted_figures(&mut self, ledger: &Ledger, year: &Year) {
+        let items = year.sections.iter().flat_map(|s| &s.items);
+        let printed_anywhere: Vec<&str> = items
+            .clone()
             .flat_map(Item::with_entries)
-            .flat_map(Item::figure_sentences)
-            .flat_map(|(_, s)| {
-                Template::parse(&s.value)
-                    .figure_keys()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(Item::printed_figure_keys)
             .collect();
-        for item in year.sections.iter().flat_map(|s| &s.items) {
-            let printed_by = |sentences: &mut dyn Iterator<Item = &Item>| -> Vec<String> {
-                sentences
-                    .flat_map(Item::figure_sentences)
-                    .flat_map(|(_, s)| {
-                        Template::parse(&s.value)
-                            .figure_keys()
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
-            };
-            let own = printed_by(&mut std::iter::once(item));
-            let printed = (own.as_slice(), printed_anywhere.as_slice());
-            self.unprinted_in(item, printed, &year.figures);
+        // What each item and entry prints; an entry's activities count in its item's
+        // sentences too.
+        let mut printed: HashMap<&str, Vec<&str>> = HashMap::new();
+        for item in items {
+            let own = item.printed_figure_keys();
             for entry in &item.entries {
-                // An entry's activities count in the item's sentences too.
-                let mut by_entry = printed_by(&mut std::iter::once(entry));
-                by_entry.extend(own.iter().cloned());
-                self.unprinted_in(entry, (&by_entry, &printed_anywhere), &year.figures);
+                let mut by_entry = entry.printed_figure_keys();
+                by_entry.extend(&own);
+                printed.insert(&entry.id, by_entry);
             }
+            printed.insert(&item.id, own);
         }
-    }
-
-    /// W005 for the activities filed directly under `item`, given the figures its
-    /// sentences print and those some sentence of the document prints.
-    fn unprinted_in(
-        &mut self,
-        item: &Item,
-        (printed, printed_anywhere): (&[String], &[String]),
-        figures: &[Figure],
-    ) {
-        let mut reported: Vec<&str> = Vec::new();
-        for activity in &item.activities {
-            for (key, _) in &activity.figures {
-                let elsewhere_only = printed_anywhere.contains(key) && !printed.contains(key);
-                if !elsewhere_only || reported.contains(&key.as_str()) {
+        let mut reported: HashSet<(&str, &str)> = HashSet::new();
+        for log in &ledger.logs {
+            for (n, spec) in log.activities.iter().enumerate() {
+                let Some(prints) = printed.get(spec.item.value.as_str()) else {
                     continue;
+                };
+                for (key, _) in &spec.figures.0 {
+                    let elsewhere_only = printed_anywhere.contains(&key.value.as_str())
+                        && !prints.contains(&key.value.as_str());
+                    if elsewhere_only && reported.insert((&spec.item.value, &key.value)) {
+                        let here = (at(&log.file, key), format!("[{n}].figures.{}", key.value));
+                        self.push(unprinted_figure(
+                            &spec.item.value,
+                            &key.value,
+                            &year.figures,
+                            here,
+                        ));
+                    }
                 }
-                reported.push(key);
-                let label = figures
-                    .iter()
-                    .find(|f| &f.key == key)
-                    .map_or(key.as_str(), |f| f.label.as_str());
-                self.push(
-                    Diagnostic::warning(
-                        "W005",
-                        format!(
-                            "条目 “{}” 的活动记了“{label}”，但这个条目的句子不印这个数字：总结里印出的“{label}”是别的条目的合计，不含这一条",
-                            item.id
-                        ),
-                    )
-                    .at(activity.at.clone())
-                    .field(format!("figures.{key}"))
-                    .help(format!(
-                        "把这条活动记到印这个数字的条目下；或在这个条目的汇总句里也写 {{{{ {key} }}}}"
-                    )),
-                );
             }
         }
     }
@@ -1234,7 +1219,7 @@ impl Checker {
                     "数字"
                 };
                 Diagnostic::error("E024", format!("“{written}” 不是{what}"))
-                    .help(figure_text_help(&written, &figure.key))
+                    .help(figure_text_help(&written, figure))
             }
         };
         let refused = refused.at(here).field(field());
@@ -1315,28 +1300,92 @@ fn whole_number_help(figure: &Figure, all: &[Figure]) -> String {
 }
 
 /// `written` cut to `decimals` places, as an example of what the figure takes.
-fn rounded_example(written: &str, decimals: u8) -> String {
-    let places = written
-        .split_once('.')
-        .map_or(0, |(_, fraction)| fraction.len());
-    let rounded = u8::try_from(places).ok().and_then(|places| {
-        let Reading::Value(scaled) = amount::read(written, places) else {
-            return None;
-        };
-        let dropped = 10u64.checked_pow(u32::from(places.checked_sub(decimals)?))?;
-        // 四舍五入: half a unit of the last kept place rounds up.
-        let kept = scaled.checked_add(dropped / 2)? / dropped;
-        Some(Amount::new(kept, decimals).to_string())
-    });
-    rounded.unwrap_or_else(|| written.to_owned())
+pub(crate) fn rounded_example(written: &str, decimals: u8) -> String {
+    let Some((whole, fraction)) = written.trim().split_once('.') else {
+        return written.to_owned();
+    };
+    // 四舍五入 needs only the first dropped digit: the rest can be as long as it likes.
+    let kept_places = usize::from(decimals) + 1;
+    let head: String = fraction.chars().take(kept_places).collect();
+    let rounded = amount::read(&format!("{whole}.{head}"), decimals + 1);
+    let Reading::Value(scaled) = rounded else {
+        return written.to_owned();
+    };
+    let up = (scaled + 5) / 10;
+    // Past the limit rounding up would be refused in turn: cut instead.
+    let kept = if up <= limits::MAX_FIGURE {
+        up
+    } else {
+        scaled / 10
+    };
+    Amount::new(kept, decimals).to_string()
+}
+
+/// W005 for the figure `key` of an activity filed under `item`, at `here`.
+fn unprinted_figure(
+    item: &str,
+    key: &str,
+    figures: &[Figure],
+    (at, field): (Location, String),
+) -> Diagnostic {
+    let label = figures
+        .iter()
+        .find(|f| f.key == key)
+        .map_or(key, |f| f.label.as_str());
+    Diagnostic::warning(
+        "W005",
+        format!(
+            "条目 “{item}” 的活动记了“{label}”，但这个条目的句子不印这个数字：总结里印出的“{label}”是别的条目的合计，不含这一条"
+        ),
+    )
+    .at(at)
+    .field(field)
+    .width(key.chars().count())
+    .help(format!(
+        "把这条活动记到印这个数字的条目下；或在这个条目的汇总句里也写 {{{{ {key} }}}}"
+    ))
+}
+
+/// The widest issuer a signature line holds: the 28 cells of a line less the two it
+/// ends in from the right margin (GB/T 9704 7.3.5.2).
+const MAX_ISSUER_CELLS: usize = 26;
+
+/// The cells an issuer's name takes on the grid, near enough for a warning: a Chinese
+/// character one cell, a Latin letter or digit half of one.
+fn issuer_cells(name: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    name.trim().width().div_ceil(2)
+}
+
+/// W006: an issuer too long for one signature line wraps onto a second one.
+fn long_issuer(issuer: &Located<String>, written: bool) -> Diagnostic {
+    let field = if written {
+        "signature.issuer"
+    } else {
+        "organization.name"
+    };
+    Diagnostic::warning(
+        "W006",
+        format!(
+            "落款单位名称占 {} 格，一行最多 {MAX_ISSUER_CELLS} 格，落款会折成两行",
+            issuer_cells(&issuer.value)
+        ),
+    )
+    .at(issuer.at.clone())
+    .field(field)
+    .help("在 signature.issuer 写上较短的落款名称（如去掉上级单位的全称）")
 }
 
 /// The help for a figure written as text: the number to write when one is in there
 /// (全角 digits, 10余, 近30, 30+), and where the words around it belong: in the summary
-/// sentence around the figure `key` (before it for 近 and 约), or nowhere for a count
-/// of participants (`key` empty).
-fn figure_text_help(text: &str, key: &str) -> String {
+/// sentence around the figure (before it for 近 and 约), or nowhere for a count of
+/// participants (`figure.key` empty).
+fn figure_text_help(text: &str, figure: &Figure) -> String {
+    let key = figure.key.as_str();
     let ascii = crate::text::ascii_digits(text.trim());
+    if matches!(amount::read(&ascii, figure.decimals), Reading::Value(_)) {
+        return format!("把全角数字改成半角：写 {ascii}");
+    }
     let digits: String = ascii.chars().filter(char::is_ascii_digit).collect();
     let rest: String = ascii
         .chars()
@@ -1355,6 +1404,10 @@ fn figure_text_help(text: &str, key: &str) -> String {
         ),
         (false, "余" | "多" | "+" | "余次" | "余人" | "左右") => format!(
             "这里写 {digits}；“{rest}”属于句子，写在 report.yaml 的汇总句里，例如 {{{{ {key} }}}}{rest}"
+        ),
+        _ if figure.decimals > 0 => format!(
+            "数字项 “{key}” 只能写 0 或正数，最多 {} 位小数，例如 8.5，不能写汉字",
+            figure.decimals
         ),
         _ => "数字项只能写 0 或正整数，例如 3，不能写小数或汉字".to_owned(),
     }

@@ -145,7 +145,7 @@ impl ItemChoice {
     fn new(
         id: &str,
         texts: &[&Option<Spanned<String>>],
-        sentences: [&Option<Spanned<String>>; 2],
+        sentences: &[&Option<Spanned<String>>],
     ) -> Self {
         let words: Vec<String> = texts
             .iter()
@@ -155,7 +155,7 @@ impl ItemChoice {
             .collect();
         let lists = sentences[1].is_some();
         let mut figures: Vec<String> = Vec::new();
-        for sentence in sentences.into_iter().flatten() {
+        for sentence in sentences.iter().copied().flatten() {
             for key in Template::parse(&sentence.value).figure_keys() {
                 if !figures.iter().any(|f| f == key) {
                     figures.push(key.to_owned());
@@ -237,15 +237,17 @@ impl Choices {
                 let entries = item.entries.iter().map(|e| {
                     // An entry is often only its figure sentence: that names it too.
                     let texts = [&e.lead, &e.text, &e.summary, &e.list];
+                    // Its activities count in its item's sentences too.
+                    let sentences = [&e.summary, &e.list, &item.summary, &item.list];
                     ItemChoice {
                         entry_of: Some(item.id.value.clone()),
-                        ..ItemChoice::new(&e.id.value, &texts, [&e.summary, &e.list])
+                        ..ItemChoice::new(&e.id.value, &texts, &sentences)
                     }
                 });
                 std::iter::once(ItemChoice::new(
                     &item.id.value,
                     &own,
-                    [&item.summary, &item.list],
+                    &[&item.summary, &item.list],
                 ))
                 .chain(entries)
             })
@@ -389,10 +391,13 @@ impl Choices {
             Reading::TooManyPlaces(_) if decimals > 0 => Err(FigureRefusal {
                 code: "E036",
                 message: format!(
-                    "{label} 最多保留 {decimals} 位小数，例如 {}，不能写 “{typed}”",
-                    Amount::new(85 * 10u64.pow(u32::from(decimals) - 1), decimals)
+                    "{label} 最多保留 {decimals} 位小数，不能写 “{typed}”：写成 {}",
+                    crate::ledger::check::rounded_example(typed, decimals)
                 ),
             }),
+            Reading::TooManyPlaces(_) => Err(refused(format!(
+                "{label} 只能写整数，不能写 “{typed}”（要记小数的数字项须在 report.yaml 中写 decimals）"
+            ))),
             Reading::Value(_) | Reading::TooLarge => Err(FigureRefusal {
                 code: "E040",
                 message: format!(

@@ -4,6 +4,7 @@
 use crate::amount::Amount;
 use crate::diag::Location;
 use crate::ledger::model::{SummaryPlace, TotalRule};
+use crate::ledger::template::Template;
 use crate::numbering::NumberStyle;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -113,6 +114,20 @@ impl Item {
     pub fn figure_sentences(&self) -> impl Iterator<Item = (&'static str, &Located<String>)> {
         let summary = self.summary.iter().map(|s| ("summary", s));
         summary.chain(self.list.iter().map(|l| ("list", l)))
+    }
+
+    /// The figure keys its own sentences print, in order of first use (an entry's
+    /// activities are printed by its parent item's sentences too: callers add those).
+    pub fn printed_figure_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for (_, sentence) in self.figure_sentences() {
+            for key in Template::parse(&sentence.value).figure_keys() {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        keys
     }
 
     /// The item and its 一是 parts: every place an activity can be filed.
