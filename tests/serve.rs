@@ -118,6 +118,23 @@ fn logs(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// Posts the page's edit form for one entry (its file, index and version) with the
+/// entry's new fields.
+async fn edit_entry(
+    app: &Arc<App>,
+    (file, index, version): (&str, &str, &str),
+    entry: &[(&str, &str)],
+) -> Answer {
+    let mut fields = vec![
+        ("csrf", app.csrf()),
+        ("file", file),
+        ("index", index),
+        ("version", version),
+    ];
+    fields.extend_from_slice(entry);
+    send(app, post("/activities/edit", &fields)).await
+}
+
 /// Posts the page's delete form for one entry.
 async fn delete_entry(app: &Arc<App>, file: &str, index: &str, version: &str) -> Answer {
     let fields = [
@@ -390,23 +407,17 @@ async fn editing_replaces_only_the_entry_and_keeps_comments() {
     let before = read(&log);
     let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
     assert_eq!((file.as_str(), index.as_str()), ("2023-03.yaml", "1"));
-    let answer = send(
+    let answer = edit_entry(
         &app,
-        post(
-            "/activities/edit",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-                ("date", "2023-03-15"),
-                ("item", "legal-rights"),
-                ("text", ""),
-                ("figures.visits", "3"),
-                ("figures.visitors", "4"),
-                ("place", "镇妇联办公室"),
-            ],
-        ),
+        (&file, &index, &version),
+        &[
+            ("date", "2023-03-15"),
+            ("item", "legal-rights"),
+            ("text", ""),
+            ("figures.visits", "3"),
+            ("figures.visitors", "4"),
+            ("place", "镇妇联办公室"),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
@@ -417,20 +428,14 @@ async fn editing_replaces_only_the_entry_and_keeps_comments() {
     assert!(read(&log).starts_with("# 2023年3月的活动台账\n"));
 
     // The same version again: the entry changed meanwhile, so it is refused.
-    let stale = send(
+    let stale = edit_entry(
         &app,
-        post(
-            "/activities/edit",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-                ("date", "2023-03-16"),
-                ("item", "legal-rights"),
-                ("figures.visits", "9"),
-            ],
-        ),
+        (&file, &index, &version),
+        &[
+            ("date", "2023-03-16"),
+            ("item", "legal-rights"),
+            ("figures.visits", "9"),
+        ],
     )
     .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
@@ -769,22 +774,16 @@ async fn a_broken_entry_is_shown_beside_itself_and_can_be_corrected() {
     assert!(html.contains("下面是上一次没有错误时的总结"));
     // Correcting it through the form writes the ledger back to valid.
     let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
-    let answer = send(
+    let answer = edit_entry(
         &app,
-        post(
-            "/activities/edit",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-                ("date", "2023-03-14"),
-                ("item", "legal-rights"),
-                ("figures.visits", "1"),
-                ("figures.visitors", "2"),
-                ("place", "镇妇联办公室"),
-            ],
-        ),
+        (&file, &index, &version),
+        &[
+            ("date", "2023-03-14"),
+            ("item", "legal-rights"),
+            ("figures.visits", "1"),
+            ("figures.visitors", "2"),
+            ("place", "镇妇联办公室"),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
@@ -897,20 +896,14 @@ async fn a_log_saved_on_windows_keeps_its_byte_order_mark_and_line_breaks() {
     std::fs::write(&log, &windows).unwrap();
     app.refresh().await;
     let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
-    let answer = send(
+    let answer = edit_entry(
         &app,
-        post(
-            "/activities/edit",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-                ("date", "2023-03-14"),
-                ("item", "legal-rights"),
-                ("figures.visits", "6"),
-            ],
-        ),
+        (&file, &index, &version),
+        &[
+            ("date", "2023-03-14"),
+            ("item", "legal-rights"),
+            ("figures.visits", "6"),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
@@ -1008,21 +1001,15 @@ async fn a_text_with_browser_line_breaks_is_saved_and_edited() {
         "- date: 2023-03-20\n  item: legal-rights\n  text: \"第一行\\n第二行\\n第三行\"\n  figures: { visits: 1 }\n"
     );
     let (file, index, version) = edit_fields(&app, "2023-03.yaml", 3).await;
-    let edited = send(
+    let edited = edit_entry(
         &app,
-        post(
-            "/activities/edit",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-                ("date", "2023-03-20"),
-                ("item", "legal-rights"),
-                ("text", "改后\r\n两行"),
-                ("figures.visits", "1"),
-            ],
-        ),
+        (&file, &index, &version),
+        &[
+            ("date", "2023-03-20"),
+            ("item", "legal-rights"),
+            ("text", "改后\r\n两行"),
+            ("figures.visits", "1"),
+        ],
     )
     .await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.text());
@@ -1060,20 +1047,14 @@ async fn a_replayed_delete_or_a_stale_edit_never_takes_an_identical_duplicate() 
     assert!(replay.text().contains("已被修改"), "{}", replay.text());
     assert_eq!(read(&log), once);
     // An edit form opened before the removal names the removed entry: refused too.
-    let stale = send(
+    let stale = edit_entry(
         &app,
-        post(
-            "/activities/edit",
-            &[
-                ("csrf", app.csrf()),
-                ("file", &file),
-                ("index", &index),
-                ("version", &version),
-                ("date", "2023-03-15"),
-                ("item", "legal-rights"),
-                ("figures.visits", "9"),
-            ],
-        ),
+        (&file, &index, &version),
+        &[
+            ("date", "2023-03-15"),
+            ("item", "legal-rights"),
+            ("figures.visits", "9"),
+        ],
     )
     .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text());
@@ -1410,21 +1391,15 @@ async fn the_short_name_for_a_list_sentence_is_added_shown_kept_and_edited() {
         let (file, index) = (file.clone(), index.clone());
         let app = app.clone();
         async move {
-            send(
+            edit_entry(
                 &app,
-                post(
-                    "/activities/edit",
-                    &[
-                        ("csrf", app.csrf()),
-                        ("file", &file),
-                        ("index", &index),
-                        ("version", &version),
-                        ("date", "2023-12-10"),
-                        ("item", "study"),
-                        ("name", name),
-                        ("figures.study", "2"),
-                    ],
-                ),
+                (&file, &index, &version),
+                &[
+                    ("date", "2023-12-10"),
+                    ("item", "study"),
+                    ("name", name),
+                    ("figures.study", "2"),
+                ],
             )
             .await
         }
