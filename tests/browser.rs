@@ -5,37 +5,11 @@
 mod common;
 
 use annual_report::Format;
-use common::{build_formats, fixture, markdown_blocks, unescape_html};
+use common::{build_formats, fixture, headless_chromium, markdown_blocks, unescape_html};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn chromium() -> PathBuf {
-    let candidates = [
-        std::env::var("CHROMIUM").ok(),
-        Some("/usr/bin/chromium".into()),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-        .expect("headless Chromium is needed: apt-get install chromium (bash .ci/run does)")
-}
 
 fn run_chromium(profile: &Path, args: &[&str]) -> String {
-    let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+    let output = headless_chromium(profile)
         .args(args)
         .output()
         .expect("chromium runs");

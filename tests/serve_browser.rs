@@ -51,20 +51,8 @@ fn start_server(dir: &Path) -> (Killed, String) {
 
 /// Headless Chromium with the DevTools protocol on a free port; its websocket address.
 fn start_chromium(profile: &Path) -> (Killed, String) {
-    let mut child = Command::new(std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into()))
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--remote-debugging-port=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+    let mut child = common::headless_chromium(profile)
+        .arg("--remote-debugging-port=0")
         .arg("about:blank")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -247,3 +247,34 @@ closing: |
     )
     .unwrap();
 }
+
+/// Headless Chromium (Debian's `chromium`, installed by `.ci/run`, or `$CHROMIUM`) with
+/// the flags it needs on this kind of machine (no sandbox as root, no GPU, no network of
+/// its own) and a fresh profile in `profile`.
+pub fn headless_chromium(profile: &Path) -> std::process::Command {
+    let candidates = [
+        std::env::var("CHROMIUM").ok(),
+        Some("/usr/bin/chromium".into()),
+    ];
+    let binary = candidates
+        .into_iter()
+        .flatten()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .expect("headless Chromium is needed: apt-get install chromium (bash .ci/run does)");
+    let mut command = std::process::Command::new(binary);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
