@@ -196,6 +196,15 @@ fn a_figure_with_words_names_the_number_to_write() {
             err.contains(&format!("这里写 {number}")) && err.contains(&format!("“{word}”属于句子")),
             "{written}: {err}"
         );
+        // `new` (and the page, and import) say the same of the value typed.
+        let fixed =
+            ledger_with("- date: 2023-12-01\n  item: legal-rights\n  figures: { visits: 1 }\n");
+        let choices = annual_report::ledger::entry::Choices::of(fixed.path()).unwrap();
+        let refusal = choices.figure_value("visits", written).unwrap_err();
+        assert!(
+            refusal.message.contains(&format!("这里写 {number}")),
+            "{written}: {refusal}"
+        );
     }
 }
 

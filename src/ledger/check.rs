@@ -1176,52 +1176,53 @@ impl Checker {
             FigureValue::Integer(n) => n.to_string(),
             FigureValue::Other(text) => text.clone(),
         };
-        let refused = match amount::read(&written, figure.decimals) {
-            Reading::Value(n) => {
-                return limits::figure_value(figure.amount(n), here, field)
-                    .map_err(|d| self.push(*d))
-                    .ok();
-            }
-            Reading::TooLarge => Diagnostic::error(
-                "E040",
-                format!(
-                    "数字 {written} 过大，不能超过 {}",
-                    figure.amount(limits::MAX_FIGURE)
-                ),
-            )
-            .help("数字项记录的是次数、人数等；请核对是否多写了位数"),
-            Reading::Negative => Diagnostic::error("E024", format!("数字 {written} 不能为负"))
-                .help(if figure.decimals == 0 {
-                    "数字项记录的是次数、人数等，只能是 0 或正整数"
-                } else {
-                    "数字项记录的是次数、人数、金额等，只能是 0 或正数"
-                }),
-            Reading::TooManyPlaces(_) if figure.decimals == 0 => {
-                Diagnostic::error("E024", format!("“{written}” 不是整数"))
-                    .help(whole_number_help(figure, all))
-            }
-            Reading::TooManyPlaces(places) => Diagnostic::error(
-                "E036",
-                format!(
-                    "“{written}” 有 {places} 位小数，数字项 “{}” 只保留 {} 位",
-                    figure.key, figure.decimals
-                ),
-            )
-            .help(format!(
-                "写成 {}；需要更多位小数时，改 report.yaml 中 figures.{}.decimals",
-                rounded_example(&written, figure.decimals),
-                figure.key
-            )),
-            Reading::NotANumber => {
-                let what = if figure.decimals == 0 {
-                    "整数"
-                } else {
-                    "数字"
-                };
-                Diagnostic::error("E024", format!("“{written}” 不是{what}"))
-                    .help(figure_text_help(&written, figure))
-            }
-        };
+        let refused =
+            match amount::read(&written, figure.decimals) {
+                Reading::Value(n) => {
+                    return limits::figure_value(figure.amount(n), here, field)
+                        .map_err(|d| self.push(*d))
+                        .ok();
+                }
+                Reading::TooLarge => Diagnostic::error(
+                    "E040",
+                    format!(
+                        "数字 {written} 过大，不能超过 {}",
+                        figure.amount(limits::MAX_FIGURE)
+                    ),
+                )
+                .help("数字项记录的是次数、人数等；请核对是否多写了位数"),
+                Reading::Negative => Diagnostic::error("E024", format!("数字 {written} 不能为负"))
+                    .help(if figure.decimals == 0 {
+                        "数字项记录的是次数、人数等，只能是 0 或正整数"
+                    } else {
+                        "数字项记录的是次数、人数、金额等，只能是 0 或正数"
+                    }),
+                Reading::TooManyPlaces(_) if figure.decimals == 0 => {
+                    Diagnostic::error("E024", format!("“{written}” 不是整数"))
+                        .help(whole_number_help(figure, all))
+                }
+                Reading::TooManyPlaces(places) => Diagnostic::error(
+                    "E036",
+                    format!(
+                        "“{written}” 有 {places} 位小数，数字项 “{}” 只保留 {} 位",
+                        figure.key, figure.decimals
+                    ),
+                )
+                .help(format!(
+                    "写成 {}；需要更多位小数时，改 report.yaml 中 figures.{}.decimals",
+                    rounded_example(&written, figure.decimals),
+                    figure.key
+                )),
+                Reading::NotANumber => {
+                    let what = if figure.decimals == 0 {
+                        "整数"
+                    } else {
+                        "数字"
+                    };
+                    Diagnostic::error("E024", format!("“{written}” 不是{what}"))
+                        .help(figure_text_help(&written, &figure.key, figure.decimals))
+                }
+            };
         let refused = refused.at(here).field(field());
         // A caret under the whole text, as for any value written as text.
         self.push(match value {
@@ -1378,12 +1379,11 @@ fn long_issuer(issuer: &Located<String>, written: bool) -> Diagnostic {
 
 /// The help for a figure written as text: the number to write when one is in there
 /// (全角 digits, 10余, 近30, 30+), and where the words around it belong: in the summary
-/// sentence around the figure (before it for 近 and 约), or nowhere for a count of
-/// participants (`figure.key` empty).
-fn figure_text_help(text: &str, figure: &Figure) -> String {
-    let key = figure.key.as_str();
+/// sentence around the figure `key` (before it for 近 and 约), or nowhere for a count
+/// of participants (`key` empty). `new`, the page and import say the same.
+pub(crate) fn figure_text_help(text: &str, key: &str, decimals: u8) -> String {
     let ascii = crate::text::ascii_digits(text.trim());
-    if matches!(amount::read(&ascii, figure.decimals), Reading::Value(_)) {
+    if matches!(amount::read(&ascii, decimals), Reading::Value(_)) {
         return format!("把全角数字改成半角：写 {ascii}");
     }
     let digits: String = ascii.chars().filter(char::is_ascii_digit).collect();
@@ -1405,10 +1405,9 @@ fn figure_text_help(text: &str, figure: &Figure) -> String {
         (false, "余" | "多" | "+" | "余次" | "余人" | "左右") => format!(
             "这里写 {digits}；“{rest}”属于句子，写在 report.yaml 的汇总句里，例如 {{{{ {key} }}}}{rest}"
         ),
-        _ if figure.decimals > 0 => format!(
-            "数字项 “{key}” 只能写 0 或正数，最多 {} 位小数，例如 8.5，不能写汉字",
-            figure.decimals
-        ),
+        _ if decimals > 0 => {
+            format!("数字项 “{key}” 只能写 0 或正数，最多 {decimals} 位小数，例如 8.5，不能写汉字")
+        }
         _ => "数字项只能写 0 或正整数，例如 3，不能写小数或汉字".to_owned(),
     }
 }

@@ -405,11 +405,9 @@ impl Choices {
                     Amount::new(crate::limits::MAX_FIGURE, decimals)
                 ),
             }),
-            _ if decimals > 0 => Err(refused(format!(
-                "{label} 要写 0 或正数，例如 8.5（“余”“近”等字写在汇总句里），不能写 “{typed}”"
-            ))),
-            _ => Err(refused(format!(
-                "{label} 要写 0 或正整数，例如 3（“余”“近”等字写在汇总句里），不能写 “{typed}”"
+            Reading::NotANumber => Err(refused(format!(
+                "{label} 不能写 “{typed}”：{}",
+                crate::ledger::check::figure_text_help(typed, key, decimals)
             ))),
         }
     }
