@@ -3,8 +3,12 @@
 
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use typst::foundations::Bytes;
-use typst::text::{Font, FontBook, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight};
+use typst::text::{
+    Font, FontBook, FontInfo, FontInstance, FontStretch, FontStyle, FontVariant, FontVariations,
+    FontWeight,
+};
 use typst::utils::LazyHash;
 use typst_kit::fonts::{FontPath, FontStore};
 
@@ -162,6 +166,23 @@ pub struct FontOptions {
 pub struct FontLibrary {
     store: FontStore,
     roles: Vec<RoleFonts>,
+    /// Per role (in [`Role::ALL`] order), the face each family contributes: selected
+    /// once, as Typst selects it, instead of for every character measured.
+    faces: Vec<Vec<RoleFace>>,
+}
+
+/// A face as one role uses it.
+struct RoleFace {
+    /// Its index in the store.
+    index: usize,
+    /// The code points it covers, as sorted inclusive ranges: Typst's coverage is a
+    /// list of run lengths searched from the start, and a document asks it about
+    /// every distinct character of every role.
+    coverage: Vec<(u32, u32)>,
+    /// The face instantiated at the role's variant, made when first measured:
+    /// instantiating hashes the whole font file, which cost more than the rest of the
+    /// line breaking when it was done for every character.
+    instance: OnceLock<Option<FontInstance>>,
 }
 
 impl FontLibrary {
@@ -183,11 +204,19 @@ impl FontLibrary {
             aliases.push((names, info.family.clone()));
             store.push((path, info));
         }
-        let roles = Role::ALL
+        let roles: Vec<RoleFonts> = Role::ALL
             .iter()
             .map(|&role| resolve(role, store.book(), &origins, &aliases))
             .collect();
-        Self { store, roles }
+        let faces = roles
+            .iter()
+            .map(|role| selected_faces(role, store.book()))
+            .collect();
+        Self {
+            store,
+            roles,
+            faces,
+        }
     }
 
     /// The font metadata for Typst.
@@ -216,33 +245,34 @@ impl FontLibrary {
     /// Whether the role can draw `c`: like Typst, each family of the role's list in turn
     /// contributes the one face that best matches the role's weight.
     pub fn covers(&self, role: Role, c: char) -> bool {
-        let book = self.store.book();
-        self.role(role).families.iter().any(|family| {
-            book.select(&family.to_lowercase(), role.variant())
-                .and_then(|i| book.info(i))
-                .is_some_and(|info| info.coverage.contains(c as u32))
-        })
+        self.face_drawing(role, c).is_some()
     }
 
     /// The advance of `c` in em, from the face Typst draws it with: the first family of
     /// the role's list whose best face for the role's weight covers it.
     pub fn advance(&self, role: Role, c: char) -> Option<f64> {
-        let book = self.store.book();
-        let index = self.role(role).families.iter().find_map(|family| {
-            let index = book.select(&family.to_lowercase(), role.variant())?;
-            book.info(index)?
-                .coverage
-                .contains(c as u32)
-                .then_some(index)
-        })?;
-        let font = self.store.font(index)?;
-        let instance = font.instantiate(
-            role.variant(),
-            typst::layout::Abs::pt(16.0),
-            &typst::text::FontVariations::default(),
-        );
+        let instance = self.face_drawing(role, c)?.instance(role, &self.store)?;
         let glyph = instance.ttf().glyph_index(c)?;
         Some(instance.x_advance(glyph.0)?.get())
+    }
+
+    /// Parses and instantiates every face the roles use, as the first measurement
+    /// otherwise would: Typst keys its caches by a hash of each whole font file, so
+    /// this is most of what the first document costs before layout, and can run while
+    /// the ledger is read.
+    pub fn prepare_faces(&self) {
+        for (role, faces) in Role::ALL.iter().zip(&self.faces) {
+            for face in faces {
+                face.instance(*role, &self.store);
+            }
+        }
+    }
+
+    /// The face that draws `c` in `role`: the first of the role's faces whose coverage
+    /// holds it.
+    fn face_drawing(&self, role: Role, c: char) -> Option<&RoleFace> {
+        let faces = &self.faces[Role::ALL.iter().position(|&r| r == role)?];
+        faces.iter().find(|face| face.covers(c as u32))
     }
 
     /// The role table as a Typst dictionary literal.
@@ -285,6 +315,59 @@ fn installed_official_faces(options: &FontOptions) -> Vec<(FontPath, FontInfo, V
             (path, face.info, face.names)
         })
         .collect()
+}
+
+/// The face each family of the role contributes, as Typst selects it for the role's
+/// variant (a family missing from the book contributes none).
+fn selected_faces(role: &RoleFonts, book: &FontBook) -> Vec<RoleFace> {
+    role.families
+        .iter()
+        .filter_map(|family| book.select(&family.to_lowercase(), role.role.variant()))
+        .map(|index| RoleFace {
+            index,
+            coverage: book
+                .info(index)
+                .map(|info| ranges(info.coverage.iter()))
+                .unwrap_or_default(),
+            instance: OnceLock::new(),
+        })
+        .collect()
+}
+
+impl RoleFace {
+    /// The face at the role's variant, made on first use.
+    fn instance(&self, role: Role, store: &FontStore) -> Option<&FontInstance> {
+        self.instance
+            .get_or_init(|| {
+                let font = store.font(self.index)?;
+                Some(font.instantiate(
+                    role.variant(),
+                    typst::layout::Abs::pt(16.0),
+                    &FontVariations::default(),
+                ))
+            })
+            .as_ref()
+    }
+
+    /// Whether the face has a glyph for the code point (what Typst's coverage says).
+    fn covers(&self, code_point: u32) -> bool {
+        let after = self
+            .coverage
+            .partition_point(|&(start, _)| start <= code_point);
+        after > 0 && code_point <= self.coverage[after - 1].1
+    }
+}
+
+/// Ascending code points as inclusive ranges of consecutive ones.
+fn ranges(code_points: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for c in code_points {
+        match out.last_mut() {
+            Some((_, end)) if end.checked_add(1) == Some(c) => *end = c,
+            _ => out.push((c, c)),
+        }
+    }
+    out
 }
 
 /// The Typst family name of the first installed official face of a role.
