@@ -264,6 +264,59 @@ impl Report {
             return at.clone();
         };
         let first_line = at.line.max(1) as usize;
+        let Some(first) = source.line(first_line) else {
+            return at.clone();
+        };
+        let skip = at.column.saturating_sub(1) as usize;
+        let rest_start = source.line_starts[first_line - 1]
+            + first
+                .char_indices()
+                .nth(skip)
+                .map_or(first.len(), |(i, _)| i);
+        // One search through the rest of the file, not one per line: a text that is
+        // not written as such (escaped, folded) is looked for to the end of the file.
+        let mut from = rest_start;
+        while let Some(found) = source.text[from..].find(needle) {
+            let start = from + found;
+            let n = source.line_starts.partition_point(|&s| s <= start);
+            let line_start = source.line_starts[n - 1];
+            let line = source.line(n).unwrap_or_default();
+            if start + needle.len() <= line_start + line.len() {
+                let column = if n == first_line {
+                    skip + source.text[rest_start..start].chars().count()
+                } else {
+                    source.text[line_start..start].chars().count()
+                };
+                return Location {
+                    file: at.file.clone(),
+                    line: u32::try_from(n).unwrap_or(u32::MAX),
+                    column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+                };
+            }
+            // The match runs over the end of its line; a line holds none after it.
+            match source.line_starts.get(n) {
+                Some(&next) => from = next,
+                None => break,
+            }
+        }
+        at.clone()
+    }
+
+    /// The text of the file a location points into.
+    pub fn source_of(&self, location: &Location) -> Option<&SourceFile> {
+        self.sources.iter().find(|s| s.name == location.file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The search line by line that `find_after` replaced, as the reference.
+    fn find_line_by_line(report: &Report, at: &Location, needle: &str) -> Location {
+        let source = report.source_of(at).expect("a source");
+        let first_line = at.line.max(1) as usize;
         (first_line..)
             .map_while(|n| source.line(n).map(|line| (n, line)))
             .find_map(|(n, line)| {
@@ -276,16 +329,54 @@ impl Report {
                 let rest = &line[rest_start..];
                 rest.find(needle).map(|byte| Location {
                     file: at.file.clone(),
-                    line: u32::try_from(n).unwrap_or(u32::MAX),
-                    column: u32::try_from(skip + rest[..byte].chars().count() + 1)
-                        .unwrap_or(u32::MAX),
+                    line: n as u32,
+                    column: (skip + rest[..byte].chars().count() + 1) as u32,
                 })
             })
             .unwrap_or_else(|| at.clone())
     }
 
-    /// The text of the file a location points into.
-    pub fn source_of(&self, location: &Location) -> Option<&SourceFile> {
-        self.sources.iter().find(|s| s.name == location.file)
+    fn report_of(text: &str) -> Report {
+        Report {
+            sources: vec![SourceFile::new(
+                Arc::from("a.yaml"),
+                PathBuf::from("a.yaml"),
+                text.to_owned(),
+            )],
+            diagnostics: Vec::new(),
+        }
+    }
+
+    proptest! {
+        /// Texts of a few characters (CJK, marks, line breaks, CR) and needles cut
+        /// from the same alphabet, from every line and column: the same place.
+        #[test]
+        fn find_after_finds_what_the_line_by_line_search_found(
+            text in "[甲乙a，\\r\\n ]{0,40}",
+            needle in "[甲乙a，\\r\\n]{0,3}",
+            line in 0u32..8,
+            column in 0u32..12,
+        ) {
+            let report = report_of(&text);
+            let at = Location { file: Arc::from("a.yaml"), line, column };
+            prop_assert_eq!(
+                report.find_after(&at, &needle),
+                find_line_by_line(&report, &at, &needle)
+            );
+        }
+    }
+
+    #[test]
+    fn a_needle_is_found_on_a_later_line_with_its_column_in_characters() {
+        let report = report_of("text: |\r\n  开展活动\r\n  妇女之家“活动”\r\n");
+        let at = Location {
+            file: Arc::from("a.yaml"),
+            line: 1,
+            column: 1,
+        };
+        let found = report.find_after(&at, "“活动”");
+        assert_eq!((found.line, found.column), (3, 7));
+        let missing = report.find_after(&at, "活动\r\n");
+        assert_eq!(missing, at);
     }
 }
