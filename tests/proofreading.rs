@@ -189,3 +189,40 @@ fn a_doubled_mark_is_found_where_it_is_written() {
 ";
     only("W112", "2024-03.yaml:3:22", warnings(REPORT, log));
 }
+
+/// A rule's findings past its cap are counted in one line, not listed: 60 copies of a
+/// sentence are 59 repeats, 50 of them placed each at its own copy and the other 9
+/// summed up.
+#[test]
+fn repeats_past_the_cap_are_counted_not_listed() {
+    let log: String = (1..=60)
+        .map(|n| {
+            format!(
+                "- date: 2024-03-{:02}\n  item: legal-rights\n  text: 组织妇女干部深入村组开展入户走访活动。\n",
+                n % 28 + 1
+            )
+        })
+        .collect();
+    let found = warnings(REPORT, &log);
+    let placed: std::collections::BTreeSet<&str> = found
+        .iter()
+        .filter(|(code, at)| code == "W104" && !at.is_empty())
+        .map(|(_, at)| at.as_str())
+        .collect();
+    assert_eq!(placed.len(), 50, "{found:?}");
+    for at in &placed {
+        let line: usize = at.split(':').nth(1).unwrap().parse().unwrap();
+        assert!(line % 3 == 0 && at.ends_with(":9"), "not at a text: {at}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.yaml"), REPORT).unwrap();
+    std::fs::create_dir(dir.path().join("activities")).unwrap();
+    std::fs::write(dir.path().join("activities/2024-03.yaml"), &log).unwrap();
+    let counted: Vec<String> = annual_report::check_dir(dir.path())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.code == "W104" && d.location.is_none())
+        .map(|d| d.message)
+        .collect();
+    assert_eq!(counted, vec!["同类问题另有 9 处，未逐一列出"]);
+}

@@ -364,23 +364,31 @@ fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
                 .find_map(|unit| seen.get(unit).map(|first| (unit.clone(), *first)));
             if let Some((unit, first)) = repeated {
                 let head: String = unit.chars().take(12).collect();
-                let here = folded
-                    .find(&head)
-                    .map(|byte| locate_folded(report, text, folded[..byte].chars().count()))
-                    .unwrap_or_else(|| report.find_after(&text.at, &head));
-                let there = fold_lines(&first.value)
-                    .find(&head)
-                    .map(|byte| {
-                        let folded_first = fold_lines(&first.value);
-                        locate_folded(report, first, folded_first[..byte].chars().count())
-                    })
-                    .unwrap_or_else(|| report.find_after(&first.at, &head));
-                out.push(
-                    Diagnostic::warning("W104", format!("句子重复出现：“{head}……”"))
-                        .at(here)
-                        .field(field)
-                        .help(format!("同一句话已在 {there} 出现过；删去一处或改写")),
-                );
+                let finding = Diagnostic::warning("W104", format!("句子重复出现：“{head}……”"));
+                // Past the rule's cap a finding is only counted (cap_per_rule): a
+                // ledger repeating one text a hundred thousand times is not searched
+                // a hundred thousand times for where.
+                if out.len() >= MAX_FINDINGS_PER_RULE {
+                    out.push(finding);
+                } else {
+                    let here = folded
+                        .find(&head)
+                        .map(|byte| locate_folded(report, text, folded[..byte].chars().count()))
+                        .unwrap_or_else(|| report.find_after(&text.at, &head));
+                    let folded_first = fold_lines(&first.value);
+                    let there = folded_first
+                        .find(&head)
+                        .map(|byte| {
+                            locate_folded(report, first, folded_first[..byte].chars().count())
+                        })
+                        .unwrap_or_else(|| report.find_after(&first.at, &head));
+                    out.push(
+                        finding
+                            .at(here)
+                            .field(field)
+                            .help(format!("同一句话已在 {there} 出现过；删去一处或改写")),
+                    );
+                }
             }
             for unit in std::iter::once(sentence).chain(clauses) {
                 seen.entry(unit).or_insert(text);
