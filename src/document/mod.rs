@@ -6,6 +6,7 @@ pub mod proofread;
 
 use crate::diag::Report;
 use crate::ledger::aggregate::{self, Aggregate};
+use crate::ledger::load::Ledger;
 use crate::ledger::source::LedgerSource;
 use crate::ledger::{self, link};
 use compose::Document;
@@ -32,7 +33,18 @@ pub fn prepare(dir: &Path) -> Result<Prepared, Report> {
 
 /// [`prepare`] for a ledger with changes held in memory.
 pub fn prepare_source(source: &LedgerSource) -> Result<Prepared, Report> {
-    let (read, mut report) = ledger::read(source);
+    compose_read(ledger::read(source))
+}
+
+/// [`prepare`] for a ledger already loaded from `dir` (see [`ledger::read_loaded`]).
+pub fn prepare_loaded(dir: &Path, ledger: &Ledger, report: Report) -> Result<Prepared, Report> {
+    compose_read(ledger::read_loaded(dir, ledger, report))
+}
+
+/// Aggregates, composes and proofreads what the ledger stage read.
+fn compose_read(
+    (read, mut report): (Option<(ledger::year::Year, link::Linked)>, Report),
+) -> Result<Prepared, Report> {
     let Some((year, linked)) = read else {
         return Err(report);
     };

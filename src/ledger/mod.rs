@@ -30,15 +30,29 @@ use std::path::{Path, PathBuf};
 /// every finding so far either way.
 pub fn read(source: &LedgerSource) -> (Option<(year::Year, link::Linked)>, Report) {
     let loaded = load::load_source(source);
-    let mut report = loaded.report;
-    let year = loaded
-        .ledger
-        .as_ref()
-        .and_then(|ledger| check::check(ledger, &mut report));
+    match &loaded.ledger {
+        Some(ledger) => read_loaded(source.dir(), ledger, loaded.report),
+        None => {
+            let mut report = loaded.report;
+            report.sort();
+            (None, report)
+        }
+    }
+}
+
+/// [`read`] for a ledger already loaded from `dir`, with the report of its loading:
+/// for a caller that also needs the ledger as written (the clerk's page lists its
+/// entries from the very text that was checked).
+pub fn read_loaded(
+    dir: &Path,
+    ledger: &load::Ledger,
+    mut report: Report,
+) -> (Option<(year::Year, link::Linked)>, Report) {
+    let year = check::check(ledger, &mut report);
     report.sort();
     match year {
         Some(year) if report.error_count() == 0 => {
-            let linked = link::link(source.dir(), &year, &mut report);
+            let linked = link::link(dir, &year, &mut report);
             report.sort();
             let valid = report.error_count() == 0;
             (valid.then_some((year, linked)), report)

@@ -5,9 +5,10 @@
 //! only what it touched, and a page whose layout did not change keeps its image.
 
 use super::listing::Listing;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Report};
 use crate::document::compose::Document;
-use crate::document::{Prepared, prepare};
+use crate::document::{Prepared, prepare_loaded};
+use crate::ledger::load;
 use crate::ledger::stats::{Stats, stats};
 use crate::publish::render::Renderer;
 use crate::publish::typeset::fonts::FontLibrary;
@@ -108,11 +109,22 @@ impl Engine {
     /// errors (the page then says that the preview is of the last valid ledger).
     pub fn snapshot(&mut self, dir: &Path, version: u64, last: Option<&Snapshot>) -> Snapshot {
         let last_preview = last.and_then(|s| s.preview.clone());
-        let (findings, stats, preview, preview_error) = match prepare(dir) {
-            Ok(prepared) => self.prepared(dir, prepared),
-            Err(report) => (report.diagnostics, None, None, None),
+        // One reading of the ledger serves the summary and the listing alike.
+        let load::Loaded { ledger, report } = load::load(dir);
+        let prepared = match &ledger {
+            Some(ledger) => prepare_loaded(dir, ledger, report),
+            None => {
+                let mut report = report;
+                report.sort();
+                Err(report)
+            }
         };
-        let listing = Listing::read(dir, &findings);
+        let (report, stats, preview, preview_error) = match prepared {
+            Ok(prepared) => self.prepared(dir, prepared),
+            Err(report) => (report, None, None, None),
+        };
+        let listing =
+            Listing::of_loaded(dir, ledger.as_ref(), &report.sources, &report.diagnostics);
         let preview_stale = preview.is_none() && last_preview.is_some();
         let year = listing
             .choices
@@ -123,7 +135,7 @@ impl Engine {
             year,
             version,
             listing,
-            findings,
+            findings: report.diagnostics,
             stats,
             preview: preview.or(last_preview),
             preview_stale,
@@ -138,12 +150,7 @@ impl Engine {
         &mut self,
         dir: &Path,
         prepared: Prepared,
-    ) -> (
-        Vec<Diagnostic>,
-        Option<Stats>,
-        Option<Arc<Preview>>,
-        Option<String>,
-    ) {
+    ) -> (Report, Option<Stats>, Option<Arc<Preview>>, Option<String>) {
         let Prepared {
             doc,
             aggregate,
@@ -163,16 +170,11 @@ impl Engine {
         report.sort();
         let numbers = stats(&aggregate, linked.previous.as_ref());
         if report.error_count() > 0 {
-            return (report.diagnostics, Some(numbers), None, None);
+            return (report, Some(numbers), None, None);
         }
         match self.preview(dir, doc) {
-            Ok(preview) => (
-                report.diagnostics,
-                Some(numbers),
-                Some(Arc::new(preview)),
-                None,
-            ),
-            Err(e) => (report.diagnostics, Some(numbers), None, Some(e)),
+            Ok(preview) => (report, Some(numbers), Some(Arc::new(preview)), None),
+            Err(e) => (report, Some(numbers), None, Some(e)),
         }
     }
 

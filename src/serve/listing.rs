@@ -3,7 +3,7 @@
 //! that point into it. Read from the files as they are, errors and all, so a broken
 //! entry can be shown and corrected.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, SourceFile};
 use crate::ledger::entry::{self, Choices, entry_version};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
 use crate::ledger::model::{ActivitySpec, FigureValue};
@@ -146,31 +146,30 @@ pub(crate) struct Listing {
 }
 
 impl Listing {
-    /// Reads the ledger in `dir` and places every finding beside its entry (same file,
-    /// line within the entry), the others in `general`.
-    pub fn read(dir: &Path, findings: &[Diagnostic]) -> Listing {
-        Self::of_loaded(dir, load::load(dir), findings)
-    }
-
-    /// The listing of a ledger as loaded: each entry's range and version come from the
-    /// very text that was parsed (kept in the loaded sources), never from a second
-    /// reading of the file, which an editor may have saved in between.
-    fn of_loaded(dir: &Path, loaded: load::Loaded, findings: &[Diagnostic]) -> Listing {
+    /// The ledger as loaded from `dir` (`None` when report.yaml could not be read),
+    /// with every finding placed beside its entry (same file, line within the entry),
+    /// the others in `general`. Each entry's range and version come from the very text
+    /// that was parsed (`sources`, as loaded), never from a second reading of the file,
+    /// which an editor may have saved in between.
+    pub fn of_loaded(
+        dir: &Path,
+        ledger: Option<&load::Ledger>,
+        sources: &[SourceFile],
+        findings: &[Diagnostic],
+    ) -> Listing {
         let mut listing = Listing::default();
-        let Some(ledger) = loaded.ledger else {
+        let Some(ledger) = ledger else {
             listing.general = findings.iter().map(Finding::of).collect();
             return listing;
         };
-        listing.choices = Some(Choices::of_ledger(&ledger));
+        listing.choices = Some(Choices::of_ledger(ledger));
         listing.heading = format!(
             "{}年{}工作台账",
             ledger.report.year.value, ledger.report.organization.name.value
         );
         let mut entries = Vec::new();
         for log in &ledger.logs {
-            let text = loaded
-                .report
-                .sources
+            let text = sources
                 .iter()
                 .find(|source| source.name == log.file)
                 .map_or("", |source| source.text.as_str());
@@ -411,7 +410,8 @@ mod tests {
         let parsed = on_disk.replacen("visits: 1, visitors: 2", "visits: 5, visitors: 2", 1);
         assert_ne!(parsed, on_disk);
         let source = LedgerSource::directory(&dir).with_file(&log, parsed.clone());
-        let listing = Listing::of_loaded(&dir, load::load_source(&source), &[]);
+        let loaded = load::load_source(&source);
+        let listing = Listing::of_loaded(&dir, loaded.ledger.as_ref(), &loaded.report.sources, &[]);
         let entry = listing.entry("2023-03.yaml", 1).unwrap();
         let spans = entry::entry_spans(&parsed).unwrap();
         assert_eq!(entry.version, entry_version(&parsed, &spans[1]));
