@@ -212,7 +212,10 @@ fn repeats_past_the_cap_are_counted_not_listed() {
     assert_eq!(placed.len(), 50, "{found:?}");
     for at in &placed {
         let line: usize = at.split(':').nth(1).unwrap().parse().unwrap();
-        assert!(line % 3 == 0 && at.ends_with(":9"), "not at a text: {at}");
+        assert!(
+            line.is_multiple_of(3) && at.ends_with(":9"),
+            "not at a text: {at}"
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("report.yaml"), REPORT).unwrap();
