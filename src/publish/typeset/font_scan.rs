@@ -93,8 +93,8 @@ fn faces_with_cache(
     found
 }
 
-/// What identifies one version of a font file: its size and modification time (in
-/// nanoseconds since 1970).
+/// What identifies one version of a font file (or of a fontconfig file or folder): its
+/// size and modification time (in nanoseconds since 1970).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Stamp {
     size: u64,
@@ -402,6 +402,32 @@ mod tests {
             families(&faces_with_cache(false, &dirs, &wanted, None))
         );
         assert_eq!(changed[0].info.family, "FandolFang R");
+    }
+
+    #[test]
+    fn a_cache_written_before_the_font_folders_were_kept_is_used() {
+        let fonts = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let cache_path = cache.path().join("fonts.json");
+        let file = fonts.path().join("a.ttf");
+        std::fs::copy(font("WenKaiSubset-Regular.ttf"), &file).unwrap();
+        let dirs = [fonts.path().to_path_buf()];
+        let kai = vec!["annualreport kai".to_owned()];
+        faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        tamper(
+            &cache_path,
+            &file,
+            &["annualreport kai", "from the old cache"],
+        );
+        let mut old: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+        let old = old.as_object_mut().unwrap();
+        old.remove("fontconfig");
+        assert_eq!(old.keys().collect::<Vec<_>>(), ["files", "wanted"]);
+        std::fs::write(&cache_path, serde_json::to_vec(&old).unwrap()).unwrap();
+
+        let found = faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        assert_eq!(found[0].names, ["annualreport kai", "from the old cache"]);
     }
 
     #[test]
