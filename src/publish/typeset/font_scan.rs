@@ -4,11 +4,16 @@
 //! metadata of the official faces among them, are kept in a cache keyed by the file's
 //! path, size and modification time: only a new or changed file is opened. An office PC
 //! with hundreds of fonts then costs a directory listing and one small file per run.
+//! The same file keeps the font folders of the fontconfig configuration (see
+//! [`fontconfig`]), so that its XML is parsed only when it changed.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use typst::text::FontInfo;
+
+#[cfg(all(unix, not(target_os = "macos")))]
+mod fontconfig;
 
 /// An installed face: where it lives, every family name it carries (lower case), and
 /// its metadata for Typst.
@@ -41,24 +46,20 @@ fn faces_with_cache(
     wanted: &[String],
     cache_path: Option<&Path>,
 ) -> Vec<InstalledFace> {
+    let mut cache = Cache::read_for(cache_path, wanted);
+    let mut changed = false;
     let mut files = Vec::new();
     let mut seen = HashSet::new();
     if system {
-        for dir in system_font_dirs() {
+        let (system_dirs, read) = system_font_dirs(&mut cache);
+        changed |= read;
+        for dir in system_dirs {
             walk(&dir, &mut seen, &mut files);
         }
     }
     for dir in dirs {
         walk(dir, &mut seen, &mut files);
     }
-    let mut cache = cache_path
-        .and_then(Cache::read)
-        .filter(|cache| cache.wanted == wanted)
-        .unwrap_or_else(|| Cache {
-            wanted: wanted.to_vec(),
-            files: BTreeMap::new(),
-        });
-    let mut changed = false;
     let mut found = Vec::new();
     for (path, stamp) in files {
         if cache
@@ -92,8 +93,8 @@ fn faces_with_cache(
     found
 }
 
-/// What identifies one version of a font file: its size and modification time (in
-/// nanoseconds since 1970).
+/// What identifies one version of a font file (or of a fontconfig file or folder): its
+/// size and modification time (in nanoseconds since 1970).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Stamp {
     size: u64,
@@ -102,16 +103,17 @@ struct Stamp {
 
 impl Stamp {
     fn of(metadata: &std::fs::Metadata) -> Self {
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
         Self {
             size: metadata.len(),
-            modified,
+            modified: metadata.modified().map_or(0, nanos_since_1970),
         }
     }
+}
+
+/// `time` in nanoseconds since 1970 (0 before).
+fn nanos_since_1970(time: std::time::SystemTime) -> u128 {
+    time.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// The font files below `dir`, recursively, with their stamps, as fontdb finds them:
@@ -167,51 +169,19 @@ fn is_font_file(path: &Path) -> bool {
 
 /// The system's font folders, as fontdb lists them: on Linux those of the fontconfig
 /// configuration (`FONTCONFIG_FILE`, the user's, then the system's), or the usual
-/// folders when there is none.
+/// folders when there is none. They come from `cache` while the configuration is
+/// unchanged; otherwise it is read again into `cache` (then the second value is true).
 #[cfg(all(unix, not(target_os = "macos")))]
-fn system_font_dirs() -> Vec<PathBuf> {
-    let mut config = fontconfig_parser::FontConfig::default();
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    if let Some(file) = std::env::var_os("FONTCONFIG_FILE") {
-        let _ = config.merge_config(Path::new(&file));
-    } else {
-        let user = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| home.as_ref().map(|h| h.join(".config")));
-        let read_global = user.is_none_or(|u| {
-            config
-                .merge_config(&u.join("fontconfig/fonts.conf"))
-                .is_err()
-        });
-        if read_global {
-            let _ = config.merge_config(Path::new("/etc/fonts/local.conf"));
-        }
-        let _ = config.merge_config(Path::new("/etc/fonts/fonts.conf"));
-    }
-    if config.dirs.is_empty() {
-        let mut dirs = vec![
-            PathBuf::from("/usr/share/fonts/"),
-            PathBuf::from("/usr/local/share/fonts/"),
-        ];
-        if let Some(home) = home {
-            dirs.push(home.join(".fonts"));
-            dirs.push(home.join(".local/share/fonts"));
-        }
-        return dirs;
-    }
-    config
-        .dirs
-        .into_iter()
-        .filter_map(|dir| match dir.path.strip_prefix("~") {
-            Ok(rest) => home.as_ref().map(|h| h.join(rest)),
-            Err(_) => Some(dir.path),
-        })
-        .collect()
+fn system_font_dirs(cache: &mut Cache) -> (Vec<PathBuf>, bool) {
+    let read = fontconfig::refresh(&mut cache.fontconfig, &fontconfig::ConfigEnv::current());
+    let dirs = cache.fontconfig.as_ref().map(|known| known.dirs.clone());
+    (dirs.unwrap_or_default(), read)
 }
 
 /// The system's font folders, as fontdb lists them on macOS.
+/// Nothing of them is cached (the second value).
 #[cfg(target_os = "macos")]
-fn system_font_dirs() -> Vec<PathBuf> {
+fn system_font_dirs(_cache: &mut Cache) -> (Vec<PathBuf>, bool) {
     let mut dirs = vec![
         PathBuf::from("/Library/Fonts"),
         PathBuf::from("/System/Library/Fonts"),
@@ -232,12 +202,13 @@ fn system_font_dirs() -> Vec<PathBuf> {
     if let Some(home) = std::env::var_os("HOME") {
         dirs.push(Path::new(&home).join("Library/Fonts"));
     }
-    dirs
+    (dirs, false)
 }
 
 /// The system's font folders, as fontdb lists them on Windows.
+/// Nothing of them is cached (the second value).
 #[cfg(windows)]
-fn system_font_dirs() -> Vec<PathBuf> {
+fn system_font_dirs(_cache: &mut Cache) -> (Vec<PathBuf>, bool) {
     let mut dirs = vec![match std::env::var_os("SYSTEMROOT") {
         Some(root) => Path::new(&root).join("Fonts"),
         None => PathBuf::from("C:\\Windows\\Fonts\\"),
@@ -247,7 +218,7 @@ fn system_font_dirs() -> Vec<PathBuf> {
         dirs.push(profile.join("AppData\\Local\\Microsoft\\Windows\\Fonts"));
         dirs.push(profile.join("AppData\\Roaming\\Microsoft\\Windows\\Fonts"));
     }
-    dirs
+    (dirs, false)
 }
 
 /// The cache file: `annual-report/fonts-v1.json` in the user's cache folder, if there
@@ -268,15 +239,31 @@ fn cache_file() -> Option<PathBuf> {
 const CACHE_NAME: &str = "fonts-v1.json";
 
 /// What is known of the font files: path → what the file held at its stamp.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Cache {
     /// The official families the entries were made for (metadata is kept for those
-    /// only): a cache made for other families is not used.
+    /// only): the files of a cache made for other families are not used.
     wanted: Vec<String>,
     files: BTreeMap<PathBuf, CachedFile>,
+    /// The font folders of the fontconfig configuration, if a run read it (a cache
+    /// written before they were kept has none).
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[serde(default)]
+    fontconfig: Option<fontconfig::ConfigDirs>,
 }
 
 impl Cache {
+    /// The cache stored at `path` (if any) for the `wanted` families: what it knows of
+    /// font files is dropped when it was made for other families.
+    fn read_for(path: Option<&Path>, wanted: &[String]) -> Self {
+        let mut cache = path.and_then(Self::read).unwrap_or_default();
+        if cache.wanted != wanted {
+            cache.wanted = wanted.to_vec();
+            cache.files.clear();
+        }
+        cache
+    }
+
     /// The cache as stored; `None` when it is missing, unreadable or damaged.
     fn read(path: &Path) -> Option<Self> {
         let bytes = std::fs::read(path).ok()?;
@@ -415,6 +402,32 @@ mod tests {
             families(&faces_with_cache(false, &dirs, &wanted, None))
         );
         assert_eq!(changed[0].info.family, "FandolFang R");
+    }
+
+    #[test]
+    fn a_cache_written_before_the_font_folders_were_kept_is_used() {
+        let fonts = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let cache_path = cache.path().join("fonts.json");
+        let file = fonts.path().join("a.ttf");
+        std::fs::copy(font("WenKaiSubset-Regular.ttf"), &file).unwrap();
+        let dirs = [fonts.path().to_path_buf()];
+        let kai = vec!["annualreport kai".to_owned()];
+        faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        tamper(
+            &cache_path,
+            &file,
+            &["annualreport kai", "from the old cache"],
+        );
+        let mut old: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+        let old = old.as_object_mut().unwrap();
+        old.remove("fontconfig");
+        assert_eq!(old.keys().collect::<Vec<_>>(), ["files", "wanted"]);
+        std::fs::write(&cache_path, serde_json::to_vec(&old).unwrap()).unwrap();
+
+        let found = faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        assert_eq!(found[0].names, ["annualreport kai", "from the old cache"]);
     }
 
     #[test]
