@@ -49,54 +49,48 @@ pub struct Built {
 }
 
 /// Builds one report directory: renders every requested format in memory, then
-/// writes them all; on any error nothing in the output directory changes. A second
-/// core, when there is one, prepares the fonts while the ledger is read and the text
-/// formats are written.
+/// writes them all; on any error nothing in the output directory changes.
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
-    build_on(dir, options, Threads::Two)
-}
-
-/// How many threads one build may keep busy.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Threads {
-    /// The build is alone: the fonts are prepared beside the ledger's stages.
-    Two,
-    /// A batch already keeps every core busy with whole builds.
-    One,
-}
-
-fn build_on(dir: &Path, options: &BuildOptions, threads: Threads) -> Result<Built, Error> {
-    let fonts = options.formats.iter().any(|f| f.is_typeset()).then(|| {
-        options
-            .fonts
-            .clone()
-            .unwrap_or_else(|| Arc::new(FontLibrary::new(&FontOptions::default())))
-    });
-    let (prepared, renderer, mut outputs) = std::thread::scope(|scope| {
-        if let (Some(fonts), Threads::Two) = (&fonts, threads) {
-            // Their first use parses and hashes every face (megabytes each), which
-            // needs nothing from the ledger.
-            scope.spawn(|| fonts.prepare_faces());
-        }
-        let prepared = prepare(dir).map_err(Error::Invalid)?;
-        let renderer = render::Renderer::new(Some(dir))?;
-        let outputs = text_outputs(&renderer, &prepared.doc, &options.formats)?;
-        Ok::<_, Error>((prepared, renderer, outputs))
-    })?;
     let Prepared {
         doc,
         aggregate,
         linked,
         mut report,
-    } = prepared;
+    } = prepare(dir).map_err(Error::Invalid)?;
+    let renderer = render::Renderer::new(Some(dir))?;
     let stem = output::file_stem(&doc.title);
-    if let Some(fonts) = &fonts {
+    let mut outputs = Vec::new();
+    let text_output = |format: Format, text: String| Output {
+        name: format!("{stem}.{}", format.name()),
+        bytes: text.into_bytes(),
+    };
+    for &format in &options.formats {
+        match format {
+            Format::Md => outputs.push(text_output(format, renderer.markdown(&doc)?)),
+            Format::Html => outputs.push(text_output(format, renderer.html(&doc)?)),
+            Format::Txt => outputs.push(text_output(format, renderer.text(&doc)?)),
+            Format::Docx => outputs.push(Output {
+                name: format!("{stem}.docx"),
+                bytes: crate::publish::docx::docx(
+                    &doc,
+                    &typeset::title::title_lines(&doc.title),
+                    document_date(&doc),
+                )?,
+            }),
+            Format::Typ | Format::Pdf | Format::Png => {}
+        }
+    }
+    if options.formats.iter().any(|f| f.is_typeset()) {
+        let fonts = options
+            .fonts
+            .clone()
+            .unwrap_or_else(|| Arc::new(FontLibrary::new(&FontOptions::default())));
         let glyphs = typeset::glyphs::missing_glyphs(
             &doc,
             &aggregate.year,
             &linked.members.iter().map(|m| &m.year).collect::<Vec<_>>(),
             &report,
-            fonts,
+            &fonts,
             options.allow_missing_glyphs,
         );
         report.diagnostics.extend(glyphs);
@@ -106,7 +100,7 @@ fn build_on(dir: &Path, options: &BuildOptions, threads: Threads) -> Result<Buil
         outputs.extend(typeset_outputs(
             &renderer,
             &doc,
-            fonts,
+            &fonts,
             &options.formats,
             &stem,
         )?);
@@ -122,38 +116,6 @@ fn build_on(dir: &Path, options: &BuildOptions, threads: Threads) -> Result<Buil
         source,
     })?;
     Ok(Built { written, report })
-}
-
-/// The formats that are text or a package of text (MD, HTML, TXT, DOCX), in the
-/// order requested.
-fn text_outputs(
-    renderer: &render::Renderer,
-    doc: &Document,
-    formats: &[Format],
-) -> Result<Vec<Output>, Error> {
-    let stem = output::file_stem(&doc.title);
-    let text_output = |format: Format, text: String| Output {
-        name: format!("{stem}.{}", format.name()),
-        bytes: text.into_bytes(),
-    };
-    let mut outputs = Vec::new();
-    for &format in formats {
-        match format {
-            Format::Md => outputs.push(text_output(format, renderer.markdown(doc)?)),
-            Format::Html => outputs.push(text_output(format, renderer.html(doc)?)),
-            Format::Txt => outputs.push(text_output(format, renderer.text(doc)?)),
-            Format::Docx => outputs.push(Output {
-                name: format!("{stem}.docx"),
-                bytes: crate::publish::docx::docx(
-                    doc,
-                    &typeset::title::title_lines(&doc.title),
-                    document_date(doc),
-                )?,
-            }),
-            Format::Typ | Format::Pdf | Format::Png => {}
-        }
-    }
-    Ok(outputs)
 }
 
 /// Checks a report directory as `build` would: every finding of [`crate::document::check_dir`],
@@ -211,7 +173,7 @@ pub fn build_batch(
             let Some((dir, options)) = jobs.get(index) else {
                 return done;
             };
-            let result = build_on(dir, options, Threads::One);
+            let result = build(dir, options);
             on_done(dir, &result);
             done.push((index, slim(result)));
         }
