@@ -28,13 +28,18 @@ const LOG: &str = "- date: 2024-03-08
   figures: { visits: 2 }
 ";
 
-/// Warnings' codes and positions for a ledger.
-fn warnings(report: &str, log: &str) -> Vec<(String, String)> {
+/// What `check` finds in a ledger of one report and one activity log.
+fn check(report: &str, log: &str) -> annual_report::diag::Report {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("report.yaml"), report).unwrap();
     std::fs::create_dir(dir.path().join("activities")).unwrap();
     std::fs::write(dir.path().join("activities/2024-03.yaml"), log).unwrap();
-    let found = annual_report::check_dir(dir.path());
+    annual_report::check_dir(dir.path())
+}
+
+/// Warnings' codes and positions for a ledger.
+fn warnings(report: &str, log: &str) -> Vec<(String, String)> {
+    let found = check(report, log);
     assert_eq!(found.error_count(), 0, "{:?}", found.diagnostics);
     found
         .diagnostics
@@ -217,11 +222,7 @@ fn repeats_past_the_cap_are_counted_not_listed() {
             "not at a text: {at}"
         );
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("report.yaml"), REPORT).unwrap();
-    std::fs::create_dir(dir.path().join("activities")).unwrap();
-    std::fs::write(dir.path().join("activities/2024-03.yaml"), &log).unwrap();
-    let counted: Vec<String> = annual_report::check_dir(dir.path())
+    let counted: Vec<String> = check(REPORT, &log)
         .diagnostics
         .into_iter()
         .filter(|d| d.code == "W104" && d.location.is_none())

@@ -37,7 +37,11 @@ pub fn prepare_source(source: &LedgerSource) -> Result<Prepared, Report> {
 }
 
 /// [`prepare`] for a ledger already loaded from `dir` (see [`ledger::read_loaded`]).
-pub fn prepare_loaded(dir: &Path, ledger: &Ledger, report: Report) -> Result<Prepared, Report> {
+pub fn prepare_loaded(
+    dir: &Path,
+    ledger: Option<&Ledger>,
+    report: Report,
+) -> Result<Prepared, Report> {
     compose_read(ledger::read_loaded(dir, ledger, report))
 }
 

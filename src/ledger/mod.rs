@@ -30,25 +30,19 @@ use std::path::{Path, PathBuf};
 /// every finding so far either way.
 pub fn read(source: &LedgerSource) -> (Option<(year::Year, link::Linked)>, Report) {
     let loaded = load::load_source(source);
-    match &loaded.ledger {
-        Some(ledger) => read_loaded(source.dir(), ledger, loaded.report),
-        None => {
-            let mut report = loaded.report;
-            report.sort();
-            (None, report)
-        }
-    }
+    read_loaded(source.dir(), loaded.ledger.as_ref(), loaded.report)
 }
 
-/// [`read`] for a ledger already loaded from `dir`, with the report of its loading:
-/// for a caller that also needs the ledger as written (the clerk's page lists its
-/// entries from the very text that was checked).
+/// [`read`] for a ledger already loaded from `dir` (`None` when its report.yaml could
+/// not be read), with the report of its loading: for a caller that also needs the
+/// ledger as written (the clerk's page lists its entries from the very text that was
+/// checked).
 pub fn read_loaded(
     dir: &Path,
-    ledger: &load::Ledger,
+    ledger: Option<&load::Ledger>,
     mut report: Report,
 ) -> (Option<(year::Year, link::Linked)>, Report) {
-    let year = check::check(ledger, &mut report);
+    let year = ledger.and_then(|ledger| check::check(ledger, &mut report));
     report.sort();
     match year {
         Some(year) if report.error_count() == 0 => {

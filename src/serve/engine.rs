@@ -111,18 +111,11 @@ impl Engine {
         let last_preview = last.and_then(|s| s.preview.clone());
         // One reading of the ledger serves the summary and the listing alike.
         let load::Loaded { ledger, report } = load::load(dir);
-        let prepared = match &ledger {
-            Some(ledger) => prepare_loaded(dir, ledger, report),
-            None => {
-                let mut report = report;
-                report.sort();
-                Err(report)
-            }
-        };
-        let (report, stats, preview, preview_error) = match prepared {
-            Ok(prepared) => self.prepared(dir, prepared),
-            Err(report) => (report, None, None, None),
-        };
+        let (report, stats, preview, preview_error) =
+            match prepare_loaded(dir, ledger.as_ref(), report) {
+                Ok(prepared) => self.prepared(dir, prepared),
+                Err(report) => (report, None, None, None),
+            };
         let listing =
             Listing::of_loaded(dir, ledger.as_ref(), &report.sources, &report.diagnostics);
         let preview_stale = preview.is_none() && last_preview.is_some();
@@ -145,7 +138,6 @@ impl Engine {
 
     /// Findings (with the glyph check `check` makes), statistics and the summary of a
     /// ledger without errors.
-    #[allow(clippy::type_complexity)]
     fn prepared(
         &mut self,
         dir: &Path,

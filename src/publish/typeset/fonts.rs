@@ -28,7 +28,8 @@ pub enum Role {
 }
 
 impl Role {
-    /// Every role, in document order.
+    /// Every role, in document order (and declaration order: `role as usize` is its
+    /// place here).
     pub const ALL: [Role; 5] = [Role::Title, Role::Body, Role::Hei, Role::Kai, Role::Song];
 
     /// Name in messages.
@@ -166,15 +167,18 @@ pub struct FontOptions {
 pub struct FontLibrary {
     store: FontStore,
     roles: Vec<RoleFonts>,
-    /// Per role (in [`Role::ALL`] order), the face each family contributes: selected
-    /// once, as Typst selects it, instead of for every character measured.
-    faces: Vec<Vec<RoleFace>>,
+    /// Per role (indexed by `Role as usize`, the order of [`Role::ALL`]), the face each
+    /// family contributes: selected once, as Typst selects it, instead of for every
+    /// character measured.
+    faces: [Vec<RoleFace>; Role::ALL.len()],
 }
 
 /// A face as one role uses it.
 struct RoleFace {
     /// Its index in the store.
     index: usize,
+    /// The weight and style the role asks for.
+    variant: FontVariant,
     /// The code points it covers, as sorted inclusive ranges: Typst's coverage is a
     /// list of run lengths searched from the start, and a document asks it about
     /// every distinct character of every role.
@@ -208,10 +212,7 @@ impl FontLibrary {
             .iter()
             .map(|&role| resolve(role, store.book(), &origins, &aliases))
             .collect();
-        let faces = roles
-            .iter()
-            .map(|role| selected_faces(role, store.book()))
-            .collect();
+        let faces = std::array::from_fn(|i| selected_faces(&roles[i], store.book()));
         Self {
             store,
             roles,
@@ -251,28 +252,17 @@ impl FontLibrary {
     /// The advance of `c` in em, from the face Typst draws it with: the first family of
     /// the role's list whose best face for the role's weight covers it.
     pub fn advance(&self, role: Role, c: char) -> Option<f64> {
-        let instance = self.face_drawing(role, c)?.instance(role, &self.store)?;
+        let instance = self.face_drawing(role, c)?.instance(&self.store)?;
         let glyph = instance.ttf().glyph_index(c)?;
         Some(instance.x_advance(glyph.0)?.get())
-    }
-
-    /// Parses and instantiates every face the roles use, as the first measurement
-    /// otherwise would: Typst keys its caches by a hash of each whole font file, so
-    /// this is most of what the first document costs before layout, and can run while
-    /// the ledger is read.
-    pub fn prepare_faces(&self) {
-        for (role, faces) in Role::ALL.iter().zip(&self.faces) {
-            for face in faces {
-                face.instance(*role, &self.store);
-            }
-        }
     }
 
     /// The face that draws `c` in `role`: the first of the role's faces whose coverage
     /// holds it.
     fn face_drawing(&self, role: Role, c: char) -> Option<&RoleFace> {
-        let faces = &self.faces[Role::ALL.iter().position(|&r| r == role)?];
-        faces.iter().find(|face| face.covers(c as u32))
+        self.faces[role as usize]
+            .iter()
+            .find(|face| face.covers(c as u32))
     }
 
     /// The role table as a Typst dictionary literal.
@@ -325,6 +315,7 @@ fn selected_faces(role: &RoleFonts, book: &FontBook) -> Vec<RoleFace> {
         .filter_map(|family| book.select(&family.to_lowercase(), role.role.variant()))
         .map(|index| RoleFace {
             index,
+            variant: role.role.variant(),
             coverage: book
                 .info(index)
                 .map(|info| ranges(info.coverage.iter()))
@@ -336,12 +327,12 @@ fn selected_faces(role: &RoleFonts, book: &FontBook) -> Vec<RoleFace> {
 
 impl RoleFace {
     /// The face at the role's variant, made on first use.
-    fn instance(&self, role: Role, store: &FontStore) -> Option<&FontInstance> {
+    fn instance(&self, store: &FontStore) -> Option<&FontInstance> {
         self.instance
             .get_or_init(|| {
                 let font = store.font(self.index)?;
                 Some(font.instantiate(
-                    role.variant(),
+                    self.variant,
                     typst::layout::Abs::pt(16.0),
                     &FontVariations::default(),
                 ))
@@ -406,5 +397,33 @@ fn resolve(
         role,
         families,
         origin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_as_a_number_is_its_place_in_the_list_of_roles() {
+        for (place, role) in Role::ALL.iter().enumerate() {
+            assert_eq!(*role as usize, place);
+        }
+    }
+
+    #[test]
+    fn ranges_join_consecutive_code_points() {
+        assert_eq!(
+            ranges([0, 1, 2, 5, 7, 8].into_iter()),
+            vec![(0, 2), (5, 5), (7, 8)]
+        );
+        let face = RoleFace {
+            index: 0,
+            variant: Role::Body.variant(),
+            coverage: ranges([0, 1, 2, 5, 7, 8].into_iter()),
+            instance: OnceLock::new(),
+        };
+        let covered: Vec<u32> = (0..10).filter(|&c| face.covers(c)).collect();
+        assert_eq!(covered, vec![0, 1, 2, 5, 7, 8]);
     }
 }
