@@ -248,11 +248,18 @@ fn one_report_figure(root: &Path, work: &Path) -> Option<f64> {
         ("300 installed font files", Some(&many_fonts), false),
         ("embedded fonts only (--no-system-fonts)", None, true),
     ];
-    let command = |(_, fonts, embedded): &(&str, Option<&Path>, bool)| {
+    let command = |(name, fonts, embedded): &(&str, Option<&Path>, bool)| {
         let mut command = one_report(&bin, &fixture, &out, *fonts);
         if *embedded {
             command.arg("--no-system-fonts");
         }
+        // Each setting stands for another machine, with a font cache of its own:
+        // sharing one, the settings would overwrite each other's fontconfig folders
+        // at every interleaved run.
+        let cache = work
+            .join("cache")
+            .join(name.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        command.env("XDG_CACHE_HOME", cache);
         command
     };
     // The first run of each setting fills the font cache; it is not counted.
