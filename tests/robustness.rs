@@ -141,3 +141,47 @@ fn fuzz_seeds_and_regressions_hold() {
     }
     assert!(inputs >= 27, "the seeds are there ({inputs})");
 }
+
+/// A ledger large enough to be checked log by log on every core reports what one pass
+/// would, in the same order: the findings of an activity where it is written, two at
+/// one place in the order the checks make them (an activity with neither text nor
+/// figures, then its unknown item).
+#[test]
+fn a_large_ledger_checked_in_parallel_keeps_every_finding_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    annual_report::ledger::synth::write_ledger(dir.path(), 7, 12_000).unwrap();
+    let append = |month: &str, entry: &str| {
+        let path = dir.path().join(format!("activities/2023-{month}.yaml"));
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        let first = text.lines().count() + 1;
+        text.push_str(entry);
+        std::fs::write(&path, text).unwrap();
+        first
+    };
+    let march = append("03", "- date: 2023-02-30\n  item: nosuch\n");
+    let november = append(
+        "11",
+        "- date: 2023-11-02\n  item: nosuch\n  figures: { visits: 十 }\n",
+    );
+    let report = annual_report::check_dir(dir.path());
+    let errors: Vec<(&str, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let at = d.location.as_ref().unwrap();
+            let file = at.file.rsplit('/').next().unwrap();
+            (d.code, format!("{file}:{}:{}", at.line, at.column))
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            ("E020", format!("2023-03.yaml:{march}:9")),
+            ("E026", format!("2023-03.yaml:{}:9", march + 1)),
+            ("E022", format!("2023-03.yaml:{}:9", march + 1)),
+            ("E022", format!("2023-11.yaml:{}:9", november + 1)),
+            ("E024", format!("2023-11.yaml:{}:22", november + 2)),
+        ]
+    );
+}
