@@ -279,12 +279,22 @@ fn one_report_figure(root: &Path, work: &Path) -> Option<f64> {
     let mut reference = xelatex(&tex);
     let mut ours: Vec<Vec<Duration>> = vec![Vec::new(); settings.len()];
     let mut theirs = Vec::new();
-    for _ in 0..15 {
-        for (setting, samples) in settings.iter().zip(&mut ours) {
-            samples.push(wall(&mut command(setting)));
-        }
-        if let Some(xelatex) = &mut reference {
-            theirs.push(wall(xelatex));
+    // The run after xelatex's is slower (caches and TLB full of TeX): the order turns
+    // by one each round, so that every setting follows xelatex equally often.
+    let entries = settings.len() + 1;
+    for round in 0..15 {
+        for turn in 0..entries {
+            match settings.get((round + turn) % entries) {
+                Some(setting) => {
+                    let place = (round + turn) % entries;
+                    ours[place].push(wall(&mut command(setting)));
+                }
+                None => {
+                    if let Some(xelatex) = &mut reference {
+                        theirs.push(wall(xelatex));
+                    }
+                }
+            }
         }
     }
     let xelatex_median = (!theirs.is_empty()).then(|| secs(theirs));
