@@ -46,9 +46,7 @@ pub fn prepare_loaded(
 }
 
 /// Aggregates, composes and proofreads what the ledger stage read.
-fn compose_read(
-    (read, mut report): (Option<(ledger::year::Year, link::Linked)>, Report),
-) -> Result<Prepared, Report> {
+fn compose_read((read, mut report): ledger::Read) -> Result<Prepared, Report> {
     let Some((year, linked)) = read else {
         return Err(report);
     };

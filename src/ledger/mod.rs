@@ -25,10 +25,14 @@ use crate::diag::Report;
 use source::LedgerSource;
 use std::path::{Path, PathBuf};
 
+/// What the ledger stage makes of a report: the year and its linked ledgers when there
+/// are no errors, and every finding so far either way.
+pub type Read = (Option<(year::Year, link::Linked)>, Report);
+
 /// The ledger stage of a report: loaded from its source, checked, and its linked
 /// ledgers resolved; the year and the linked ledgers when there are no errors, and
 /// every finding so far either way.
-pub fn read(source: &LedgerSource) -> (Option<(year::Year, link::Linked)>, Report) {
+pub fn read(source: &LedgerSource) -> Read {
     let loaded = load::load_source(source);
     read_loaded(source.dir(), loaded.ledger.as_ref(), loaded.report)
 }
@@ -37,11 +41,7 @@ pub fn read(source: &LedgerSource) -> (Option<(year::Year, link::Linked)>, Repor
 /// not be read), with the report of its loading: for a caller that also needs the
 /// ledger as written (the clerk's page lists its entries from the very text that was
 /// checked).
-pub fn read_loaded(
-    dir: &Path,
-    ledger: Option<&load::Ledger>,
-    mut report: Report,
-) -> (Option<(year::Year, link::Linked)>, Report) {
+pub fn read_loaded(dir: &Path, ledger: Option<&load::Ledger>, mut report: Report) -> Read {
     let year = ledger.and_then(|ledger| check::check(ledger, &mut report));
     report.sort();
     match year {
