@@ -404,8 +404,18 @@ mod tests {
         assert_eq!(changed[0].info.family, "FandolFang R");
     }
 
-    #[test]
-    fn a_cache_written_before_the_font_folders_were_kept_is_used() {
+    /// A font folder holding one copy of the embedded 楷体 and a cache made for it: what
+    /// the tests of a tampered cache start from.
+    struct CachedKai {
+        _fonts: tempfile::TempDir,
+        _cache: tempfile::TempDir,
+        cache_path: PathBuf,
+        file: PathBuf,
+        dirs: [PathBuf; 1],
+        kai: Vec<String>,
+    }
+
+    fn cached_kai() -> CachedKai {
         let fonts = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
         let cache_path = cache.path().join("fonts.json");
@@ -414,47 +424,53 @@ mod tests {
         let dirs = [fonts.path().to_path_buf()];
         let kai = vec!["annualreport kai".to_owned()];
         faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        CachedKai {
+            _fonts: fonts,
+            _cache: cache,
+            cache_path,
+            file,
+            dirs,
+            kai,
+        }
+    }
+
+    #[test]
+    fn a_cache_written_before_the_font_folders_were_kept_is_used() {
+        let cached = cached_kai();
         tamper(
-            &cache_path,
-            &file,
+            &cached.cache_path,
+            &cached.file,
             &["annualreport kai", "from the old cache"],
         );
         let mut old: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+            serde_json::from_slice(&std::fs::read(&cached.cache_path).unwrap()).unwrap();
         let old = old.as_object_mut().unwrap();
         old.remove("fontconfig");
         assert_eq!(old.keys().collect::<Vec<_>>(), ["files", "wanted"]);
-        std::fs::write(&cache_path, serde_json::to_vec(&old).unwrap()).unwrap();
+        std::fs::write(&cached.cache_path, serde_json::to_vec(&old).unwrap()).unwrap();
 
-        let found = faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        let found = faces_with_cache(false, &cached.dirs, &cached.kai, Some(&cached.cache_path));
         assert_eq!(found[0].names, ["annualreport kai", "from the old cache"]);
     }
 
     #[test]
     fn a_damaged_cache_or_one_made_for_other_families_is_not_used() {
-        let fonts = tempfile::tempdir().unwrap();
-        let cache = tempfile::tempdir().unwrap();
-        let cache_path = cache.path().join("fonts.json");
-        let file = fonts.path().join("a.ttf");
-        std::fs::copy(font("WenKaiSubset-Regular.ttf"), &file).unwrap();
-        let dirs = [fonts.path().to_path_buf()];
-        let kai = vec!["annualreport kai".to_owned()];
-        faces_with_cache(false, &dirs, &kai, Some(&cache_path));
-        tamper(&cache_path, &file, &["something else"]);
+        let cached = cached_kai();
+        tamper(&cached.cache_path, &cached.file, &["something else"]);
         let other = vec!["annualreport kai".to_owned(), "simhei".to_owned()];
-        let found = faces_with_cache(false, &dirs, &other, Some(&cache_path));
+        let found = faces_with_cache(false, &cached.dirs, &other, Some(&cached.cache_path));
         assert_eq!(
             families(&found),
-            families(&faces_with_cache(false, &dirs, &other, None))
+            families(&faces_with_cache(false, &cached.dirs, &other, None))
         );
-        assert!(found[0].names.contains(&kai[0]));
+        assert!(found[0].names.contains(&cached.kai[0]));
 
-        std::fs::write(&cache_path, "{ not json").unwrap();
-        let found = faces_with_cache(false, &dirs, &kai, Some(&cache_path));
+        std::fs::write(&cached.cache_path, "{ not json").unwrap();
+        let found = faces_with_cache(false, &cached.dirs, &cached.kai, Some(&cached.cache_path));
         assert_eq!(
             families(&found),
-            families(&faces_with_cache(false, &dirs, &kai, None))
+            families(&faces_with_cache(false, &cached.dirs, &cached.kai, None))
         );
-        assert!(found[0].names.contains(&kai[0]));
+        assert!(found[0].names.contains(&cached.kai[0]));
     }
 }
