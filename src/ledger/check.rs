@@ -3,7 +3,7 @@
 
 use crate::amount::{self, Amount, Reading};
 use crate::diag::{Diagnostic, Location, Report};
-use crate::ledger::load::{ActivityLog, Ledger};
+use crate::ledger::load::Ledger;
 use crate::ledger::model::{
     ActivitySpec, EntrySpec, FigureDecl, FigureValue, ItemSpec, OrderedMap, ReportSpec,
     SectionSpec, Spanned, TotalRule, is_written,
@@ -42,12 +42,6 @@ pub fn check(ledger: &Ledger, report: &mut Report) -> Option<Year> {
     report.sort();
     year.filter(|_| report.error_count() == 0)
 }
-
-/// Ledgers with at least this many activities have their logs checked in parallel.
-const PARALLEL_CHECK_ACTIVITIES: usize = 10_000;
-
-/// An activity as checked on its own (none when it is invalid) and what was found.
-type CheckedActivity = (Option<Activity>, Vec<Diagnostic>);
 
 struct Checker {
     file: Arc<str>,
@@ -819,14 +813,13 @@ impl Checker {
         let mut ids: HashMap<String, Location> = HashMap::new();
         let mut referenced = HashSet::new();
         let mut totals: HashMap<&str, Option<u64>> = HashMap::new();
-        let checked = self.activities(ledger, year);
-        for (log, checked) in ledger.logs.iter().zip(checked) {
-            for (n, (spec, (activity, found))) in log.activities.iter().zip(checked).enumerate() {
+        for log in &ledger.logs {
+            for (n, spec) in log.activities.iter().enumerate() {
                 if !referenced.contains(&spec.item.value) {
                     referenced.insert(spec.item.value.clone());
                 }
                 let path = format!("[{n}]");
-                self.found.extend(found);
+                let activity = self.activity(&log.file, spec, &path, year);
                 if let Some(id) = &spec.id {
                     let here = at(&log.file, id);
                     if let Some(first) = ids.get(&id.value) {
@@ -1043,36 +1036,6 @@ impl Checker {
             if let Some(d) = limits::enumerated(with_text.len(), "活动", at, "item") {
                 self.push(d);
             }
-        }
-    }
-
-    /// Every activity of every log checked on its own, each with its findings (in
-    /// the order its checks make them): the logs side by side on every core, for a
-    /// large ledger's sake; the caller adds the findings in ledger order, so the
-    /// messages are those of one pass.
-    fn activities(&self, ledger: &Ledger, year: &Year) -> Vec<Vec<CheckedActivity>> {
-        use rayon::prelude::*;
-        let check_log = |log: &ActivityLog| {
-            log.activities
-                .iter()
-                .enumerate()
-                .map(|(n, spec)| {
-                    let mut alone = Checker {
-                        file: self.file.clone(),
-                        found: Vec::new(),
-                        has_previous: self.has_previous,
-                    };
-                    let activity = alone.activity(&log.file, spec, &format!("[{n}]"), year);
-                    (activity, alone.found)
-                })
-                .collect()
-        };
-        let activities: usize = ledger.logs.iter().map(|log| log.activities.len()).sum();
-        // Waking rayon's workers costs more than checking a usual ledger.
-        if activities >= PARALLEL_CHECK_ACTIVITIES {
-            ledger.logs.par_iter().map(check_log).collect()
-        } else {
-            ledger.logs.iter().map(check_log).collect()
         }
     }
 
