@@ -230,3 +230,23 @@ fn repeats_past_the_cap_are_counted_not_listed() {
         .collect();
     assert_eq!(counted, vec!["同类问题另有 9 处，未逐一列出"]);
 }
+
+/// W104: a sentence repeated inside one text is placed at its second copy and points
+/// back at the first, not at itself.
+#[test]
+fn a_sentence_repeated_in_one_text_is_placed_at_its_copy() {
+    let log = "- date: 2024-03-08
+  item: legal-rights
+  text: 组织妇女干部深入村组开展入户走访活动。发放宣传资料三百份。组织妇女干部深入村组开展入户走访活动。
+  figures: { visits: 2 }
+";
+    only("W104", "2024-03.yaml:3:38", warnings(REPORT, log));
+    let found = check(REPORT, log);
+    let help = found
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "W104")
+        .and_then(|d| d.help.clone())
+        .unwrap();
+    assert!(help.contains("2024-03.yaml:3:9"), "{help}");
+}

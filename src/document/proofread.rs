@@ -358,7 +358,14 @@ fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (field, text) in year.texts() {
         let folded = fold_lines(&text.value);
+        // Where the current sentence starts in the text: a copy is placed at itself,
+        // not at an earlier copy in the same text.
+        let mut cursor = 0;
         for (sentence, clauses) in sentences(&folded) {
+            let start = folded[cursor..]
+                .find(&sentence)
+                .map_or(cursor, |i| cursor + i);
+            cursor = start + sentence.len();
             let repeated = std::iter::once(&sentence)
                 .chain(&clauses)
                 .find_map(|unit| seen.get(unit).map(|first| (unit.clone(), *first)));
@@ -371,9 +378,12 @@ fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
                 if out.len() >= MAX_FINDINGS_PER_RULE {
                     out.push(finding);
                 } else {
-                    let here = folded
+                    let here = folded[start..]
                         .find(&head)
-                        .map(|byte| locate_folded(report, text, folded[..byte].chars().count()))
+                        .map(|byte| {
+                            let byte = start + byte;
+                            locate_folded(report, text, folded[..byte].chars().count())
+                        })
                         .unwrap_or_else(|| report.find_after(&text.at, &head));
                     let folded_first = fold_lines(&first.value);
                     let there = folded_first
