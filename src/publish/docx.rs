@@ -501,12 +501,23 @@ fn item_paragraphs(item: &DocItem) -> String {
 /// three paragraphs are kept together, and with the note after them when `kept`.
 fn signature_paragraphs(issuer: Option<&str>, date: Option<&str>, kept: bool) -> String {
     let cells = grid::signature_cells(issuer, date, &grid::Advances::default());
-    let right = |at: grid::LineCells| {
+    // A right-aligned line in its cells, kept with the next paragraph when one of the
+    // signature (or the kept note) follows it.
+    let line = |text: &str, at: grid::LineCells, keep_next: bool| {
         let empty = grid::LINE_CELLS.saturating_sub(at.end);
-        format!(
-            "<w:ind w:left=\"0\" w:leftChars=\"0\" w:right=\"{}\" w:rightChars=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"right\"/>",
-            empty * 316,
-            empty * 100
+        let keep = if keep_next {
+            "<w:keepNext/><w:keepLines/>"
+        } else {
+            "<w:keepLines/>"
+        };
+        paragraph(
+            None,
+            &format!(
+                "{keep}<w:ind w:left=\"0\" w:leftChars=\"0\" w:right=\"{}\" w:rightChars=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"right\"/>",
+                empty * 316,
+                empty * 100
+            ),
+            &plain_run(text),
         )
     };
     let mut out = paragraph(
@@ -515,28 +526,10 @@ fn signature_paragraphs(issuer: Option<&str>, date: Option<&str>, kept: bool) ->
         "",
     );
     if let (Some(issuer), Some(at)) = (issuer, cells.issuer) {
-        let keep = if date.is_some() || kept {
-            "<w:keepNext/><w:keepLines/>"
-        } else {
-            "<w:keepLines/>"
-        };
-        out.push_str(&paragraph(
-            None,
-            &format!("{keep}{}", right(at)),
-            &plain_run(issuer),
-        ));
+        out.push_str(&line(issuer, at, date.is_some() || kept));
     }
     if let (Some(date), Some(at)) = (date, cells.date) {
-        let keep = if kept {
-            "<w:keepNext/><w:keepLines/>"
-        } else {
-            "<w:keepLines/>"
-        };
-        out.push_str(&paragraph(
-            None,
-            &format!("{keep}{}", right(at)),
-            &plain_run(date),
-        ));
+        out.push_str(&line(date, at, kept));
     }
     out
 }
