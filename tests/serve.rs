@@ -118,6 +118,13 @@ fn logs(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// Posts the page's form for a new entry with its fields.
+async fn add_entry(app: &Arc<App>, entry: &[(&str, &str)]) -> Answer {
+    let mut fields = vec![("csrf", app.csrf())];
+    fields.extend_from_slice(entry);
+    send(app, post("/activities", &fields)).await
+}
+
 /// Posts the page's edit form for one entry (its file, index and version) with the
 /// entry's new fields.
 async fn edit_entry(
@@ -144,6 +151,24 @@ async fn delete_entry(app: &Arc<App>, file: &str, index: &str, version: &str) ->
         ("version", version),
     ];
     send(app, post("/activities/delete", &fields)).await
+}
+
+/// The two forms that name one entry: `/activities/edit` (with a valid new entry) and
+/// `/activities/delete`, posted for `target` (file, index, version).
+const ENTRY_FORMS: [&str; 2] = ["/activities/edit", "/activities/delete"];
+
+/// Posts one of [`ENTRY_FORMS`] for an entry.
+async fn post_entry_form(app: &Arc<App>, path: &str, target: (&str, &str, &str)) -> Answer {
+    if path == ENTRY_FORMS[0] {
+        let entry = [
+            ("date", "2023-03-14"),
+            ("item", "legal-rights"),
+            ("figures.visits", "1"),
+        ];
+        edit_entry(app, target, &entry).await
+    } else {
+        delete_entry(app, target.0, target.1, target.2).await
+    }
 }
 
 /// The hidden fields (file, index, version) of the edit form of an entry.
@@ -319,21 +344,17 @@ async fn adding_appends_exactly_the_entry_and_refreshes() {
     let dir = ledger(&work);
     let before = read(&dir.join("activities/2023-03.yaml"));
     let version = app.version();
-    let answer = send(
+    let answer = add_entry(
         &app,
-        post(
-            "/activities",
-            &[
-                ("csrf", app.csrf()),
-                ("date", "2023年3月20日"),
-                ("item", "legal-rights"),
-                ("text", "开展“<script>alert('x')</script>”\"普法\"宣传"),
-                ("figures.visits", "2"),
-                ("figures.visitors", ""),
-                ("place", "镇文化广场"),
-                ("participants", "30"),
-            ],
-        ),
+        &[
+            ("date", "2023年3月20日"),
+            ("item", "legal-rights"),
+            ("text", "开展“<script>alert('x')</script>”\"普法\"宣传"),
+            ("figures.visits", "2"),
+            ("figures.visitors", ""),
+            ("place", "镇文化广场"),
+            ("participants", "30"),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
@@ -372,18 +393,14 @@ async fn a_bad_entry_is_shown_with_its_message_and_nothing_is_written() {
     let (work, app) = served(None);
     let dir = ledger(&work);
     let before = logs(&dir);
-    let answer = send(
+    let answer = add_entry(
         &app,
-        post(
-            "/activities",
-            &[
-                ("csrf", app.csrf()),
-                ("date", "2023-13-40"),
-                ("item", "legal-rights"),
-                ("text", "这段文字要保留"),
-                ("figures.visits", "十"),
-            ],
-        ),
+        &[
+            ("date", "2023-13-40"),
+            ("item", "legal-rights"),
+            ("text", "这段文字要保留"),
+            ("figures.visits", "十"),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -453,21 +470,8 @@ async fn an_entry_changed_in_a_text_editor_is_not_overwritten() {
     // Someone edits the file meanwhile.
     let edited = read(&log).replace("visits: 1, visitors: 2", "visits: 5, visitors: 2");
     std::fs::write(&log, &edited).unwrap();
-    for (path, extra) in [("/activities/edit", true), ("/activities/delete", false)] {
-        let mut fields = vec![
-            ("csrf", app.csrf()),
-            ("file", file.as_str()),
-            ("index", index.as_str()),
-            ("version", version.as_str()),
-        ];
-        if extra {
-            fields.extend([
-                ("date", "2023-03-14"),
-                ("item", "legal-rights"),
-                ("figures.visits", "1"),
-            ]);
-        }
-        let answer = send(&app, post(path, &fields)).await;
+    for path in ENTRY_FORMS {
+        let answer = post_entry_form(&app, path, (&file, &index, &version)).await;
         assert_eq!(answer.status, StatusCode::CONFLICT, "{path}");
         assert_eq!(read(&log), edited, "{path}");
     }
@@ -546,23 +550,8 @@ async fn paths_outside_the_ledger_are_never_read_or_written() {
         "..\\report.yaml",
         "2023-03.yaml/../../report.yaml",
     ] {
-        for path in ["/activities/edit", "/activities/delete"] {
-            let answer = send(
-                &app,
-                post(
-                    path,
-                    &[
-                        ("csrf", app.csrf()),
-                        ("file", file),
-                        ("index", "0"),
-                        ("version", "0000000000000000"),
-                        ("date", "2023-03-01"),
-                        ("item", "legal-rights"),
-                        ("figures.visits", "1"),
-                    ],
-                ),
-            )
-            .await;
+        for path in ENTRY_FORMS {
+            let answer = post_entry_form(&app, path, (file, "0", "0000000000000000")).await;
             assert_eq!(
                 answer.status,
                 StatusCode::BAD_REQUEST,
@@ -734,17 +723,13 @@ async fn large_bodies_are_refused_unread() {
     let dir = ledger(&work);
     let before = logs(&dir);
     let text = "字".repeat(annual_report::serve::MAX_BODY_BYTES);
-    let answer = send(
+    let answer = add_entry(
         &app,
-        post(
-            "/activities",
-            &[
-                ("csrf", app.csrf()),
-                ("date", "2023-03-20"),
-                ("item", "legal-rights"),
-                ("text", &text),
-            ],
-        ),
+        &[
+            ("date", "2023-03-20"),
+            ("item", "legal-rights"),
+            ("text", &text),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -849,17 +834,13 @@ async fn two_browsers_and_new_in_a_terminal_at_once_lose_nothing() {
         let app = app.clone();
         tokio::spawn(async move {
             let text = format!("浏览器记的第{n}条");
-            let answer = send(
+            let answer = add_entry(
                 &app,
-                post(
-                    "/activities",
-                    &[
-                        ("csrf", app.csrf()),
-                        ("date", "2023-07-02"),
-                        ("item", "legal-rights"),
-                        ("text", &text),
-                    ],
-                ),
+                &[
+                    ("date", "2023-07-02"),
+                    ("item", "legal-rights"),
+                    ("text", &text),
+                ],
             )
             .await;
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
@@ -950,17 +931,13 @@ async fn a_broken_report_yaml_is_shown_and_adding_is_refused() {
         "{general}"
     );
     let before = logs(&dir);
-    let answer = send(
+    let answer = add_entry(
         &app,
-        post(
-            "/activities",
-            &[
-                ("csrf", app.csrf()),
-                ("date", "2023-03-20"),
-                ("item", "legal-rights"),
-                ("text", "x"),
-            ],
-        ),
+        &[
+            ("date", "2023-03-20"),
+            ("item", "legal-rights"),
+            ("text", "x"),
+        ],
     )
     .await;
     assert_eq!(
@@ -981,18 +958,14 @@ async fn a_text_with_browser_line_breaks_is_saved_and_edited() {
     let log = dir.join("activities/2023-03.yaml");
     let before = read(&log);
     // A textarea's line breaks arrive as CRLF (and a lone CR from old systems).
-    let added = send(
+    let added = add_entry(
         &app,
-        post(
-            "/activities",
-            &[
-                ("csrf", app.csrf()),
-                ("date", "2023-03-20"),
-                ("item", "legal-rights"),
-                ("text", "第一行\r\n第二行\r第三行"),
-                ("figures.visits", "1"),
-            ],
-        ),
+        &[
+            ("date", "2023-03-20"),
+            ("item", "legal-rights"),
+            ("text", "第一行\r\n第二行\r第三行"),
+            ("figures.visits", "1"),
+        ],
     )
     .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
@@ -1029,20 +1002,14 @@ async fn a_replayed_delete_or_a_stale_edit_never_takes_an_identical_duplicate() 
     let (file, index, version) = edit_fields(&app, "2023-03.yaml", 1).await;
     let (_, _, second) = edit_fields(&app, "2023-03.yaml", 2).await;
     assert_ne!(version, second, "each duplicate has its own version");
-    let delete = [
-        ("csrf", app.csrf()),
-        ("file", file.as_str()),
-        ("index", index.as_str()),
-        ("version", version.as_str()),
-    ];
-    let first = send(&app, post("/activities/delete", &delete)).await;
+    let first = delete_entry(&app, &file, &index, &version).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text());
     let once = twice.replacen(entry, "", 1);
     assert_eq!(read(&log), once);
     assert!(once.contains(entry));
     // The same POST again (a double click, a browser's resend): the duplicate now in
     // that place is another entry, so nothing is removed.
-    let replay = send(&app, post("/activities/delete", &delete)).await;
+    let replay = delete_entry(&app, &file, &index, &version).await;
     assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.text());
     assert!(replay.text().contains("已被修改"), "{}", replay.text());
     assert_eq!(read(&log), once);
@@ -1126,21 +1093,8 @@ async fn an_entry_that_does_not_read_on_its_own_is_not_edited_or_deleted() {
     );
     let spans = annual_report::ledger::entry::entry_spans(&aliased).unwrap();
     let version = annual_report::ledger::entry::entry_version(&aliased, &spans[1]);
-    for (path, extra) in [("/activities/edit", true), ("/activities/delete", false)] {
-        let mut fields = vec![
-            ("csrf", app.csrf()),
-            ("file", "2023-03.yaml"),
-            ("index", "1"),
-            ("version", version.as_str()),
-        ];
-        if extra {
-            fields.extend([
-                ("date", "2023-03-14"),
-                ("item", "legal-rights"),
-                ("figures.visits", "1"),
-            ]);
-        }
-        let answer = send(&app, post(path, &fields)).await;
+    for path in ENTRY_FORMS {
+        let answer = post_entry_form(&app, path, ("2023-03.yaml", "1", &version)).await;
         assert_eq!(
             answer.status,
             StatusCode::CONFLICT,
@@ -1352,18 +1306,14 @@ async fn the_short_name_for_a_list_sentence_is_added_shown_kept_and_edited() {
     );
     // The short names already in the ledger are listed.
     assert!(html.contains("简称：党的二十大学习读书会"), "{html}");
-    let answer = send(
+    let answer = add_entry(
         &app,
-        post(
-            "/activities",
-            &[
-                ("csrf", app.csrf()),
-                ("date", "2023-12-10"),
-                ("item", "study"),
-                ("name", " 冬季宣讲会 "),
-                ("figures.study", "2"),
-            ],
-        ),
+        &[
+            ("date", "2023-12-10"),
+            ("item", "study"),
+            ("name", " 冬季宣讲会 "),
+            ("figures.study", "2"),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
