@@ -1112,11 +1112,8 @@ async fn an_entry_that_does_not_read_on_its_own_is_not_edited_or_deleted() {
 
 #[tokio::test]
 async fn activities_filed_under_an_enumerated_entry_are_listed_with_their_item_and_deletable() {
-    let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("q");
-    std::fs::create_dir_all(dir.join("activities")).unwrap();
-    std::fs::write(
-        dir.join("report.yaml"),
+    let text = "- date: 2023-03-08\n  item: family-events\n  figures: { events: 5 }\n- date: 2023-02-01\n  item: family\n  text: 召开家庭工作推进会\n- date: 2023-06-01\n  item: family-events\n  figures: { events: 7 }\n";
+    let (_work, dir, app) = served_ledger(
         "year: 2023
 organization:
   name: 青山社区妇联
@@ -1134,12 +1131,9 @@ sections:
             lead: 开展家庭教育活动，
             summary: 共{{ events }}场
 ",
-    )
-    .unwrap();
+        text,
+    );
     let log = dir.join("activities/2023.yaml");
-    let text = "- date: 2023-03-08\n  item: family-events\n  figures: { events: 5 }\n- date: 2023-02-01\n  item: family\n  text: 召开家庭工作推进会\n- date: 2023-06-01\n  item: family-events\n  figures: { events: 7 }\n";
-    std::fs::write(&log, text).unwrap();
-    let app = App::new(&dir, None, FONTS.clone()).unwrap();
     let page = send(&app, get("/")).await.text();
     assert!(!page.contains("条目不存在的活动"), "{page}");
     // Under their item, marked with the entry's words, each with edit and delete.
@@ -1219,6 +1213,18 @@ async fn a_preview_that_cannot_be_typeset_says_so_in_chinese() {
 
 /// A copy of the zhouji fixture (list sentences, one decimal figure) whose donations
 /// declare two places and one of whose values is written `3.00`, and a server for it.
+/// A ledger of its own (report.yaml and the one log `activities/2023.yaml`) and a
+/// server for it.
+fn served_ledger(report: &str, log: &str) -> (tempfile::TempDir, std::path::PathBuf, Arc<App>) {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("q");
+    std::fs::create_dir_all(dir.join("activities")).unwrap();
+    std::fs::write(dir.join("report.yaml"), report).unwrap();
+    std::fs::write(dir.join("activities/2023.yaml"), log).unwrap();
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    (work, dir, app)
+}
+
 fn served_with_two_places() -> (tempfile::TempDir, std::path::PathBuf, Arc<App>) {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("z");
@@ -1370,11 +1376,7 @@ async fn the_short_name_for_a_list_sentence_is_added_shown_kept_and_edited() {
 
 #[tokio::test]
 async fn the_item_select_groups_entries_under_their_item_and_names_items_without_words() {
-    let work = tempfile::tempdir().unwrap();
-    let dir = work.path().join("q");
-    std::fs::create_dir_all(dir.join("activities")).unwrap();
-    std::fs::write(
-        dir.join("report.yaml"),
+    let (_work, _dir, app) = served_ledger(
         "year: 2023
 organization:
   name: 青山社区妇联
@@ -1397,14 +1399,8 @@ sections:
       - id: counted
         summary: 全年开展{{ events }}场宣传活动。
 ",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("activities/2023.yaml"),
         "- date: 2023-03-08\n  item: counted\n  figures: { events: 5 }\n- date: 2023-04-08\n  item: family-talks\n  figures: { talks: 2 }\n",
-    )
-    .unwrap();
-    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    );
     let html = send(&app, get("/")).await.text();
     let select = &html[html.find("<select id=\"f-item\"").unwrap()..];
     let select = &select[..select.find("</select>").unwrap()];
