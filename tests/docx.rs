@@ -11,6 +11,11 @@ use std::io::Read;
 use std::path::Path;
 
 const MM: f64 = 72.0 / 25.4;
+/// The text block of the page: its top and bottom edge (37 mm and 35 mm margins), and the
+/// pitch of its rows as LibreOffice sets them (579 pt over 20 pitches).
+const BLOCK_TOP: f64 = 37.0 * MM;
+const BLOCK_BOTTOM: f64 = (297.0 - 35.0) * MM;
+const ROW_PITCH: f64 = 579.0 / 20.0;
 
 /// The parts of a .docx by name.
 fn parts(docx: &[u8]) -> BTreeMap<String, String> {
@@ -301,25 +306,10 @@ fn libreoffice_lays_the_document_out_on_22_lines_a_page() {
     let work = tempfile::tempdir().unwrap();
     let input = work.path().join("summary.docx");
     std::fs::write(&input, &docx).unwrap();
-    let profile = format!("file://{}", work.path().join("profile").display());
-    let status = std::process::Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(work.path())
-        .arg(&input)
-        .output()
-        .expect("LibreOffice (Debian package libreoffice-writer-nogui)");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    libreoffice_pdfs(work.path(), std::slice::from_ref(&input));
     let words = pdf_words(&work.path().join("summary.pdf"));
     let pages = words.iter().map(|w| w.page).max().unwrap();
     assert!(pages >= 4, "{pages} pages");
-    let block_top = 37.0 * MM;
-    let block_bottom = (297.0 - 35.0) * MM;
-    let pitch = 579.0 / 20.0;
     // Grid rows in use per page, and the text of each page's first row.
     let mut rows_per_page = Vec::new();
     let mut first_rows = Vec::new();
@@ -327,10 +317,11 @@ fn libreoffice_lays_the_document_out_on_22_lines_a_page() {
         let on_page: Vec<&Word> = words.iter().filter(|w| w.page == page).collect();
         let body: Vec<&&Word> = on_page
             .iter()
-            .filter(|w| w.y_max < block_bottom + 1.0)
+            .filter(|w| w.y_max < BLOCK_BOTTOM + 1.0)
             .collect();
         // A glyph's middle lies inside the row it is set on.
-        let row_of = |w: &Word| (((w.y_min + w.y_max) / 2.0 - block_top) / pitch).floor() as i64;
+        let row_of =
+            |w: &Word| (((w.y_min + w.y_max) / 2.0 - BLOCK_TOP) / ROW_PITCH).floor() as i64;
         let last_row = body.iter().map(|w| row_of(w)).max().unwrap();
         let first_row = body.iter().map(|w| row_of(w)).min().unwrap();
         assert!(
@@ -344,7 +335,7 @@ fn libreoffice_lays_the_document_out_on_22_lines_a_page() {
         // The page number below the block: "— n —", odd right, even left.
         let folio: Vec<&&Word> = on_page
             .iter()
-            .filter(|w| w.y_max > block_bottom + 1.0)
+            .filter(|w| w.y_max > BLOCK_BOTTOM + 1.0)
             .collect();
         let text: String = folio
             .iter()
@@ -403,13 +394,10 @@ fn libreoffice_pdfs(dir: &Path, inputs: &[std::path::PathBuf]) {
 /// The text block's rows as LibreOffice set them: (page, row from 1, text left to
 /// right, right edge), page numbers left out.
 fn rows(pdf: &Path) -> Vec<(usize, i64, String, f64)> {
-    let block_top = 37.0 * MM;
-    let block_bottom = (297.0 - 35.0) * MM;
-    let pitch = 579.0 / 20.0;
     let mut by_row: BTreeMap<(usize, i64), Vec<Word>> = BTreeMap::new();
     for w in pdf_words(pdf) {
-        if w.y_max < block_bottom + 1.0 {
-            let row = (((w.y_min + w.y_max) / 2.0 - block_top) / pitch).floor() as i64 + 1;
+        if w.y_max < BLOCK_BOTTOM + 1.0 {
+            let row = (((w.y_min + w.y_max) / 2.0 - BLOCK_TOP) / ROW_PITCH).floor() as i64 + 1;
             by_row.entry((w.page, row)).or_default().push(w);
         }
     }
