@@ -417,15 +417,7 @@ fn every_command_has_chinese_help_with_an_example() {
 /// them from its real directory.
 #[test]
 fn new_works_on_ledgers_that_link_to_others() {
-    let work = tempfile::tempdir().unwrap();
-    for name in [
-        "xinhe-2022",
-        "xinhe-2023",
-        "chapanzhou-2023",
-        "yuanjiang-2023",
-    ] {
-        common::copy_dir(&fixture(name), &work.path().join(name));
-    }
+    let work = common::linked_fixtures();
     for (ledger, item, date) in [
         ("xinhe-2023", "skills-training", "2023-10-01"),
         ("yuanjiang-2023", "county-rights", "2023-10-02"),

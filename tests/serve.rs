@@ -1165,15 +1165,7 @@ sections:
 
 #[tokio::test]
 async fn a_change_in_a_linked_ledger_refreshes_the_page() {
-    let work = tempfile::tempdir().unwrap();
-    for name in [
-        "xinhe-2022",
-        "xinhe-2023",
-        "chapanzhou-2023",
-        "yuanjiang-2023",
-    ] {
-        common::copy_dir(&common::fixture(name), &work.path().join(name));
-    }
+    let work = common::linked_fixtures();
     // Last year's ledger of a report (`previous:`).
     let app = App::new(&work.path().join("xinhe-2023"), None, FONTS.clone()).unwrap();
     assert!(!app.refresh_if_changed().await, "nothing changed yet");

@@ -36,6 +36,22 @@ pub fn fixture(name: &str) -> PathBuf {
     root().join("fixtures").join(name)
 }
 
+/// Copies the fixtures that link to each other (xinhe-2023 names xinhe-2022 as last
+/// year's, yuanjiang-2023 rolls up xinhe-2023 and chapanzhou-2023) side by side into a
+/// new temporary folder, as their links expect them.
+pub fn linked_fixtures() -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    for name in [
+        "xinhe-2022",
+        "xinhe-2023",
+        "chapanzhou-2023",
+        "yuanjiang-2023",
+    ] {
+        copy_dir(&fixture(name), &work.path().join(name));
+    }
+    work
+}
+
 /// Copies a directory tree (fixtures into temporary directories).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
