@@ -27,7 +27,5 @@ pub mod text;
 pub use document::{Prepared, check_dir, prepare};
 pub use ledger::report_dirs;
 #[cfg(feature = "typeset")]
-pub use publish::{
-    BuildOptions, Built, build, build_batch, check_with_glyphs, layout, typst_source,
-};
+pub use publish::{BuildOptions, Built, build, build_batch, check_with_glyphs, layout};
 pub use publish::{Error, Format};

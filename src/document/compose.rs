@@ -23,8 +23,9 @@ pub struct Document {
     pub year: i32,
     /// Document date as printed: 2024年1月22日.
     pub date: String,
-    /// Document date as `YYYY-MM-DD`.
-    pub date_iso: String,
+    /// Document date (`date_iso` to the templates and in `--context`: `YYYY-MM-DD`).
+    #[serde(rename = "date_iso")]
+    pub issued: chrono::NaiveDate,
     /// Address of the published page.
     pub url: Option<String>,
     /// Website metadata, in the ledger's order.
@@ -252,7 +253,7 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
         organization: year.organization.value.trim().to_owned(),
         year: year.year,
         date: chinese_date(year.date),
-        date_iso: year.date.format("%Y-%m-%d").to_string(),
+        issued: year.date,
         url: year.url.clone(),
         metadata: year
             .publication

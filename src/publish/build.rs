@@ -2,9 +2,9 @@
 //! written atomically; many directories in parallel for a county's batch.
 
 use crate::diag::Report;
-use crate::document::compose::Document;
 use crate::document::{Prepared, prepare};
 use crate::publish::output::{self, Output};
+use crate::publish::rendered::{self, Rendered, output};
 use crate::publish::typeset::fonts::{FontLibrary, FontOptions};
 use crate::publish::{Error, Format};
 use crate::publish::{render, typeset};
@@ -51,64 +51,32 @@ pub struct Built {
 /// Builds one report directory: renders every requested format in memory, then
 /// writes them all; on any error nothing in the output directory changes.
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
-    let Prepared {
-        doc,
-        aggregate,
-        linked,
-        mut report,
-    } = prepare(dir).map_err(Error::Invalid)?;
-    let renderer = render::Renderer::new(Some(dir))?;
-    let stem = output::file_stem(&doc.title);
-    let mut outputs = Vec::new();
-    let text_output = |format: Format, text: String| Output {
-        name: format!("{stem}.{}", format.name()),
-        bytes: text.into_bytes(),
-    };
-    for &format in &options.formats {
-        match format {
-            Format::Md => outputs.push(text_output(format, renderer.markdown(&doc)?)),
-            Format::Html => outputs.push(text_output(format, renderer.html(&doc)?)),
-            Format::Txt => outputs.push(text_output(format, renderer.text(&doc)?)),
-            Format::Docx => outputs.push(Output {
-                name: format!("{stem}.docx"),
-                bytes: crate::publish::docx::docx(
-                    &doc,
-                    &typeset::title::title_lines(&doc.title),
-                    document_date(&doc),
-                )?,
-            }),
-            Format::Typ | Format::Pdf | Format::Png => {}
-        }
-    }
-    if options.formats.iter().any(|f| f.is_typeset()) {
-        let fonts = options
+    let prepared = prepare(dir).map_err(Error::Invalid)?;
+    let fonts = options.formats.iter().any(|f| f.is_typeset()).then(|| {
+        options
             .fonts
             .clone()
-            .unwrap_or_else(|| Arc::new(FontLibrary::new(&FontOptions::default())));
-        let glyphs = typeset::glyphs::missing_glyphs(
-            &doc,
-            &aggregate.year,
-            &linked.members.iter().map(|m| &m.year).collect::<Vec<_>>(),
-            &report,
-            &fonts,
-            options.allow_missing_glyphs,
-        );
-        report.diagnostics.extend(glyphs);
-        if report.error_count() > 0 {
-            return Err(Error::Invalid(report));
-        }
-        outputs.extend(typeset_outputs(
-            &renderer,
-            &doc,
-            &fonts,
-            &options.formats,
-            &stem,
-        )?);
+            .unwrap_or_else(|| Arc::new(FontLibrary::new(&FontOptions::default())))
+    });
+    let glyphs = fonts.as_ref().map_or_else(Vec::new, |fonts| {
+        prepared.missing_glyphs(fonts, options.allow_missing_glyphs)
+    });
+    let Prepared {
+        doc, mut report, ..
+    } = prepared;
+    report.diagnostics.extend(glyphs);
+    if report.error_count() > 0 {
+        return Err(Error::Invalid(report));
+    }
+    let rendered = Rendered::new(render::Renderer::new(Some(dir))?, doc, fonts);
+    let mut outputs = Vec::new();
+    for format in output_order(&options.formats) {
+        outputs.extend(output(&rendered, format)?);
     }
     if options.context {
         outputs.push(Output {
-            name: format!("{stem}.context.json"),
-            bytes: render::context_json(&doc).into_bytes(),
+            name: format!("{}.context.json", rendered.stem()),
+            bytes: render::context_json(rendered.doc()).into_bytes(),
         });
     }
     let written = output::write_all(&options.out_dir, &outputs).map_err(|source| Error::Write {
@@ -118,26 +86,40 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<Built, Error> {
     Ok(Built { written, report })
 }
 
+/// The formats in the order their files are made: the ones Typst does not typeset
+/// as asked, then the Typst source, the PDF and the page images, each once.
+fn output_order(formats: &[Format]) -> Vec<Format> {
+    let typeset = [Format::Typ, Format::Pdf, Format::Png];
+    let untypeset = formats.iter().copied().filter(|f| !f.is_typeset());
+    untypeset
+        .chain(typeset.into_iter().filter(|f| formats.contains(f)))
+        .collect()
+}
+
+impl Prepared {
+    /// One finding per character the PDF could not draw with `fonts`, located in the
+    /// ledger: errors, or warnings when `allow` is set.
+    pub fn missing_glyphs(&self, fonts: &FontLibrary, allow: bool) -> Vec<crate::diag::Diagnostic> {
+        let members: Vec<_> = self.linked.members.iter().map(|m| &m.year).collect();
+        typeset::glyphs::missing_glyphs(
+            &self.doc,
+            &self.aggregate.year,
+            &members,
+            &self.report,
+            fonts,
+            allow,
+        )
+    }
+}
+
 /// Checks a report directory as `build` would: every finding of [`crate::document::check_dir`],
 /// and every character the PDF could not draw with `fonts` (so a clerk hears of it
 /// while keeping the ledger, not at year end).
 pub fn check_with_glyphs(dir: &Path, fonts: &FontLibrary) -> Report {
     match prepare(dir) {
-        Ok(Prepared {
-            doc,
-            aggregate,
-            linked,
-            mut report,
-        }) => {
-            let members: Vec<_> = linked.members.iter().map(|m| &m.year).collect();
-            let glyphs = typeset::glyphs::missing_glyphs(
-                &doc,
-                &aggregate.year,
-                &members,
-                &report,
-                fonts,
-                false,
-            );
+        Ok(prepared) => {
+            let glyphs = prepared.missing_glyphs(fonts, false);
+            let mut report = prepared.report;
             report.diagnostics.extend(glyphs);
             report.sort();
             report
@@ -218,67 +200,10 @@ fn slim(result: Result<Built, Error>) -> Result<Built, Error> {
     })
 }
 
-/// The Typst source of a prepared document.
-pub fn typst_source(
-    renderer: &render::Renderer,
-    doc: &Document,
-    fonts: &FontLibrary,
-) -> Result<String, Error> {
-    let title_lines = typeset::title::title_lines(&doc.title);
-    let advances = typeset::grid_advances(doc, fonts);
-    Ok(renderer.typst(doc, &fonts.typst_dictionary(), &title_lines, &advances)?)
-}
-
 /// Lays a report directory out in pages (for measuring the layout).
 pub fn layout(dir: &Path, fonts: &FontLibrary) -> Result<typst_layout::PagedDocument, Error> {
     let prepared = prepare(dir).map_err(Error::Invalid)?;
     let renderer = render::Renderer::new(Some(dir))?;
-    let source = typst_source(&renderer, &prepared.doc, fonts)?;
-    Ok(typeset::compile(
-        &source,
-        fonts,
-        document_date(&prepared.doc),
-    )?)
-}
-
-fn document_date(doc: &Document) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(&doc.date_iso, "%Y-%m-%d")
-        .expect("composed dates are ISO dates")
-}
-
-/// The Typst source, PDF and page images, as requested.
-fn typeset_outputs(
-    renderer: &render::Renderer,
-    doc: &Document,
-    fonts: &FontLibrary,
-    formats: &[Format],
-    stem: &str,
-) -> Result<Vec<Output>, Error> {
-    let source = typst_source(renderer, doc, fonts)?;
-    let date = document_date(doc);
-    let mut outputs = Vec::new();
-    if formats.contains(&Format::Typ) {
-        outputs.push(Output {
-            name: format!("{stem}.typ"),
-            bytes: typeset::standalone_source(&source).into_bytes(),
-        });
-    }
-    if formats.contains(&Format::Pdf) || formats.contains(&Format::Png) {
-        let pages = typeset::compile(&source, fonts, date)?;
-        if formats.contains(&Format::Pdf) {
-            outputs.push(Output {
-                name: format!("{stem}.pdf"),
-                bytes: typeset::pdf(&pages, &doc.title, date)?,
-            });
-        }
-        if formats.contains(&Format::Png) {
-            for (n, png) in typeset::png_pages(&pages, 2.0)?.into_iter().enumerate() {
-                outputs.push(Output {
-                    name: format!("{stem}-{}.png", n + 1),
-                    bytes: png,
-                });
-            }
-        }
-    }
-    Ok(outputs)
+    let source = rendered::typst_source(&renderer, &prepared.doc, fonts)?;
+    Ok(typeset::compile(&source, fonts, prepared.doc.issued)?)
 }

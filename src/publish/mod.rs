@@ -21,7 +21,11 @@ use std::str::FromStr;
 #[cfg(feature = "typeset")]
 mod build;
 #[cfg(feature = "typeset")]
-pub use build::{BuildOptions, Built, build, build_batch, check_with_glyphs, layout, typst_source};
+pub mod rendered;
+#[cfg(feature = "typeset")]
+pub use build::{BuildOptions, Built, build, build_batch, check_with_glyphs, layout};
+#[cfg(feature = "typeset")]
+pub use rendered::{Rendered, output};
 
 /// What can go wrong in a build, apart from findings about the ledger itself.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +103,20 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Png => "png",
             Format::Docx => "docx",
+        }
+    }
+
+    /// The media type of its files, as a download is sent.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Md => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Txt | Format::Typ => "text/plain; charset=utf-8",
+            Format::Pdf => "application/pdf",
+            Format::Png => "image/png",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 

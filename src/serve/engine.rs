@@ -10,10 +10,10 @@ use crate::document::compose::Document;
 use crate::document::{Prepared, prepare_loaded};
 use crate::ledger::load;
 use crate::ledger::stats::{Stats, stats};
+use crate::publish::Rendered;
 use crate::publish::render::Renderer;
+use crate::publish::rendered::page_png;
 use crate::publish::typeset::fonts::FontLibrary;
-use crate::publish::{output, typeset, typst_source};
-use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,29 +27,10 @@ const PIXELS_PER_POINT: f64 = 1.5;
 
 /// The summary as `build` would write it, kept in memory for the preview and downloads.
 pub(crate) struct Preview {
-    /// File name stem of every output (the title).
-    pub stem: String,
-    /// The document.
-    pub doc: Document,
-    /// The web page.
-    pub html: String,
-    /// Markdown.
-    pub md: String,
-    /// Plain text.
-    pub txt: String,
-    /// The Typst source.
-    pub typ: String,
-    /// The laid-out pages.
-    pub paged: PagedDocument,
-    /// One PNG per page.
+    /// The document in every form, laid out; downloads are made from it.
+    pub rendered: Rendered,
+    /// The image of every page, as the page shows it.
     pub pages: Vec<Arc<Vec<u8>>>,
-}
-
-impl Preview {
-    /// The document date (for the PDF's metadata and the .docx).
-    pub fn date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.doc.date_iso, "%Y-%m-%d").unwrap_or_default()
-    }
 }
 
 /// Everything one state of the ledger shows.
@@ -143,21 +124,13 @@ impl Engine {
         dir: &Path,
         prepared: Prepared,
     ) -> (Report, Option<Stats>, Option<Arc<Preview>>, Option<String>) {
+        let glyphs = prepared.missing_glyphs(&self.fonts, false);
         let Prepared {
             doc,
             aggregate,
             linked,
             mut report,
         } = prepared;
-        let members: Vec<_> = linked.members.iter().map(|m| &m.year).collect();
-        let glyphs = typeset::glyphs::missing_glyphs(
-            &doc,
-            &aggregate.year,
-            &members,
-            &report,
-            &self.fonts,
-            false,
-        );
         report.diagnostics.extend(glyphs);
         report.sort();
         let numbers = stats(&aggregate, linked.previous.as_ref());
@@ -170,28 +143,19 @@ impl Engine {
         }
     }
 
-    /// The summary of a composed document: every text format, the laid-out pages and
-    /// their images (only pages whose layout changed are drawn again).
+    /// The summary of a composed document: the web page rendered, the pages laid out
+    /// and their images (only pages whose layout changed are drawn again).
     fn preview(&mut self, dir: &Path, doc: Document) -> Result<Preview, String> {
         let renderer = Renderer::new(Some(dir)).map_err(preview_failed)?;
-        let html = renderer.html(&doc).map_err(preview_failed)?;
-        let md = renderer.markdown(&doc).map_err(preview_failed)?;
-        let txt = renderer.text(&doc).map_err(preview_failed)?;
-        let typ = typst_source(&renderer, &doc, &self.fonts).map_err(preview_failed)?;
-        let date = NaiveDate::parse_from_str(&doc.date_iso, "%Y-%m-%d").unwrap_or_default();
-        let paged = typeset::compile_keeping(&typ, &self.fonts, date, KEEP_COMPILATIONS)
-            .map_err(preview_failed)?;
-        let pages = self.images(&paged)?;
-        Ok(Preview {
-            stem: output::file_stem(&doc.title),
-            doc,
-            html,
-            md,
-            txt,
-            typ: typeset::standalone_source(&typ),
-            paged,
-            pages,
-        })
+        let rendered =
+            Rendered::new(renderer, doc, Some(self.fonts.clone())).keeping(KEEP_COMPILATIONS);
+        // Every text form now, so that a template error shows on the page, not at a
+        // download.
+        rendered.html().map_err(preview_failed)?;
+        rendered.markdown().map_err(preview_failed)?;
+        rendered.text().map_err(preview_failed)?;
+        let pages = self.images(rendered.pages().map_err(preview_failed)?)?;
+        Ok(Preview { rendered, pages })
     }
 
     /// The image of every page: from the cache when the page's layout is unchanged,
@@ -202,20 +166,15 @@ impl Engine {
             .iter()
             .map(|page| typst::utils::hash128(&page.frame))
             .collect();
-        let options = typst_render::RenderOptions {
-            pixel_per_pt: typst::utils::Scalar::new(PIXELS_PER_POINT),
-            ..Default::default()
-        };
         let drawn: Vec<(u128, Arc<Vec<u8>>)> = paged
             .pages()
             .par_iter()
             .zip(keys.par_iter())
             .filter(|(_, key)| !self.images.contains_key(*key))
             .map(|(page, key)| {
-                typst_render::render(page, &options)
-                    .encode_png()
+                page_png(page, PIXELS_PER_POINT)
                     .map(|png| (*key, Arc::new(png)))
-                    .map_err(|e| preview_failed(typeset::TypesetError::Png(e.to_string())))
+                    .map_err(preview_failed)
             })
             .collect::<Result<_, _>>()?;
         self.images.extend(drawn);

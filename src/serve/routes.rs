@@ -2,14 +2,16 @@
 //! Paths are fixed; a download is named by its format, a page image by its number,
 //! so no request names a file.
 
+use super::engine::Preview;
 use super::form::{FormView, Submitted};
 use super::guard::{refuse, same_secret};
 use super::listing::{EntryView, Listing};
 use super::{App, view};
 use crate::diag::Report;
 use crate::ledger::entry::{self, EntryError};
-use crate::publish::Format;
-use crate::publish::typeset::TypesetError;
+use crate::publish::output::Output;
+use crate::publish::rendered::page_output;
+use crate::publish::{Format, output};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
@@ -343,9 +345,12 @@ fn draw(
         heading if heading.is_empty() => "年度工作台账",
         heading => heading.as_str(),
     };
-    context.insert("title", &preview.map_or(heading, |p| p.doc.title.as_str()));
+    context.insert(
+        "title",
+        &preview.map_or(heading, |p| p.rendered.doc().title.as_str()),
+    );
     context.insert("has_preview", &preview.is_some());
-    context.insert("png_stem", &preview.map_or("", |p| p.stem.as_str()));
+    context.insert("png_stem", &preview.map_or("", |p| p.rendered.stem()));
     context.insert("preview_stale", &snapshot.preview_stale);
     context.insert("preview_error", &snapshot.preview_error);
     context.insert(
@@ -360,7 +365,7 @@ fn draw(
                 .map(|(format, label)| {
                     serde_json::json!({
                         "format": format.name(),
-                        "file": format!("{}.{}", p.stem, format.name()),
+                        "file": format!("{}.{}", p.rendered.stem(), format.name()),
                         "label": label,
                     })
                 })
@@ -447,7 +452,10 @@ pub(crate) async fn summary_html(State(app): State<Arc<App>>) -> Response {
     let Some(preview) = app.current().preview.clone() else {
         return no_preview();
     };
-    let mut response = axum::response::Html(preview.html.clone()).into_response();
+    let Ok(html) = preview.rendered.html() else {
+        return no_preview();
+    };
+    let mut response = axum::response::Html(html.to_owned()).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -495,10 +503,10 @@ pub(crate) async fn download(
     if format == Format::Png && !(1..=preview.pages.len()).contains(&page) {
         return not_found().await;
     }
-    let made = tokio::task::spawn_blocking(move || output_bytes(&preview, format, page))
+    let made = tokio::task::spawn_blocking(move || download_output(&preview, format, page))
         .await
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
-    let (name, content_type, bytes) = match made {
+    let Output { name, bytes } = match made {
         Ok(made) => made,
         Err(message) => {
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "生成失败", &message);
@@ -511,7 +519,10 @@ pub(crate) async fn download(
     );
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.media_type()),
+    );
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
@@ -525,74 +536,24 @@ pub(crate) struct DownloadQuery {
     page: String,
 }
 
-/// Pixels per point of the page images `build` writes.
-const BUILD_PIXELS_PER_POINT: f32 = 2.0;
-
-/// The file name, media type and bytes of one output (of page `page` for a page
-/// image), the bytes `build` writes.
-fn output_bytes(
-    preview: &super::engine::Preview,
-    format: Format,
-    page: usize,
-) -> Result<(String, &'static str, Vec<u8>), String> {
-    let name = format!("{}.{}", preview.stem, format.name());
-    let text = |s: &str| s.as_bytes().to_vec();
-    Ok(match format {
-        Format::Md => (name, "text/markdown; charset=utf-8", text(&preview.md)),
-        Format::Html => (name, "text/html; charset=utf-8", text(&preview.html)),
-        Format::Txt => (name, "text/plain; charset=utf-8", text(&preview.txt)),
-        Format::Typ => (name, "text/plain; charset=utf-8", text(&preview.typ)),
-        Format::Pdf => {
-            let pdf = crate::publish::typeset::pdf_keeping(
-                &preview.paged,
-                &preview.doc.title,
-                preview.date(),
-                super::engine::KEEP_COMPILATIONS,
-            )
-            .map_err(|e| output_failed(&name, e.into()))?;
-            (name, "application/pdf", pdf)
-        }
-        Format::Png => (
-            format!("{}-{page}.png", preview.stem),
-            "image/png",
-            page_png(preview, page)?,
-        ),
-        Format::Docx => {
-            let docx = crate::publish::docx::docx(
-                &preview.doc,
-                &crate::publish::typeset::title::title_lines(&preview.doc.title),
-                preview.date(),
-            )
-            .map_err(|e| output_failed(&name, e.into()))?;
-            (
-                name,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                docx,
-            )
-        }
-    })
+/// The file of one download, as `build` writes it: the whole output of `format`, or
+/// page `page` (from 1) of the page images.
+fn download_output(preview: &Preview, format: Format, page: usize) -> Result<Output, String> {
+    let stem = preview.rendered.stem();
+    match format {
+        Format::Png => page_output(&preview.rendered, page.saturating_sub(1))
+            .map_err(|e| output_failed(&format!("{stem}-{page}.png"), e)),
+        // One file for every other format.
+        _ => output(&preview.rendered, format)
+            .map(|mut files| files.swap_remove(0))
+            .map_err(|e| output_failed(&format!("{stem}.{}", format.name()), e)),
+    }
 }
 
 /// Why the output `name` could not be made: the file, then the words `build` prints
 /// for the same error.
 fn output_failed(name: &str, error: crate::publish::Error) -> String {
     format!("无法生成 {name}：{error}")
-}
-
-/// Page `page` (from 1) drawn as `build --format png` draws it.
-fn page_png(preview: &super::engine::Preview, page: usize) -> Result<Vec<u8>, String> {
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(f64::from(BUILD_PIXELS_PER_POINT)),
-        ..Default::default()
-    };
-    let name = format!("{}-{page}.png", preview.stem);
-    let page = page
-        .checked_sub(1)
-        .and_then(|i| preview.paged.pages().get(i))
-        .ok_or_else(|| "没有这一页".to_owned())?;
-    typst_render::render(page, &options)
-        .encode_png()
-        .map_err(|e| output_failed(&name, TypesetError::Png(e.to_string()).into()))
 }
 
 fn no_preview() -> Response {
@@ -633,6 +594,7 @@ pub(crate) async fn not_found() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::publish::typeset::TypesetError;
 
     #[test]
     fn a_failed_output_is_named_with_the_words_build_prints() {

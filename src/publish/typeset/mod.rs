@@ -135,26 +135,6 @@ pub fn pdf_keeping(
     })
 }
 
-/// Renders every page to PNG at `pixel_per_pt` pixels per point.
-pub fn png_pages(
-    document: &PagedDocument,
-    pixel_per_pt: f64,
-) -> Result<Vec<Vec<u8>>, TypesetError> {
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
-        ..Default::default()
-    };
-    document
-        .pages()
-        .iter()
-        .map(|page| {
-            typst_render::render(page, &options)
-                .encode_png()
-                .map_err(|e| TypesetError::Png(e.to_string()))
-        })
-        .collect()
-}
-
 /// The document source as one self-contained file (layout module inlined), for
 /// `--format typ`.
 pub fn standalone_source(source: &str) -> String {
