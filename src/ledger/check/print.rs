@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::ledger::load::Ledger;
 use crate::ledger::model::ItemSpec;
 use crate::ledger::year::{Figure, Item, Located, Year};
+use crate::limits;
 use crate::numbering::NumberStyle;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -170,9 +171,9 @@ fn unprinted_figure(
     ))
 }
 
-/// The widest issuer a signature line holds: the 28 cells of a line less the two it
-/// ends in from the right margin (GB/T 9704 7.3.5.2).
-const MAX_ISSUER_CELLS: usize = 26;
+/// The widest issuer a signature line holds: the cells of a line less the two it ends
+/// in from the right margin (GB/T 9704 7.3.5.2), as the grid sets it.
+const MAX_ISSUER_CELLS: usize = limits::LINE_CELLS - limits::ISSUER_RIGHT_CELLS;
 
 /// The cells an issuer's name takes on the grid, near enough for a warning: a Chinese
 /// character one cell, a Latin letter or digit half of one.
