@@ -1,6 +1,8 @@
 //! Located findings about a ledger: what is wrong, where (file, line, column, field),
 //! and what would be allowed. The library only collects them; the CLI draws them.
 
+pub mod codes;
+
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -152,6 +154,10 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            codes::is_registered(code, severity),
+            "{code} is not a registered {severity} code (diag::codes::CODES)"
+        );
         Self {
             severity,
             code,

@@ -110,11 +110,10 @@ pub(crate) fn write_temporary(
 
 /// Fault injection for tests: makes the k-th file operation of this thread (a write,
 /// a link keeping an old file, or a rename) fail or abort the process, so tests can
-/// prove what every interruption leaves on disk. Not part of the interface: when no
-/// test arms it, each operation costs one thread-local read.
+/// prove what every interruption leaves on disk. Not part of the interface: arming it
+/// needs the feature `test-support`; without it every operation goes through.
 #[doc(hidden)]
 pub mod fault {
-    use std::cell::Cell;
     use std::path::Path;
 
     /// A file operation that can be interrupted.
@@ -128,48 +127,67 @@ pub mod fault {
         Rename,
     }
 
-    /// What happens at the chosen operation.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub enum Fault {
-        /// The operation returns an I/O error.
-        Fail,
-        /// The process aborts, as if killed at that point.
-        Abort,
+    #[cfg(feature = "test-support")]
+    pub(crate) use armed::step;
+    #[cfg(feature = "test-support")]
+    pub use armed::{Fault, arm, disarm};
+
+    /// Without `test-support` nothing is ever armed: every operation goes through.
+    #[cfg(not(feature = "test-support"))]
+    #[inline(always)]
+    pub(crate) fn step(_operation: Operation, _path: &Path) -> std::io::Result<()> {
+        Ok(())
     }
 
-    thread_local! {
-        /// Operations counted since [`arm`], and the fault while it is still to come.
-        static PLAN: Cell<(usize, Option<(usize, Fault)>)> = const { Cell::new((0, None)) };
-    }
+    /// The plan of this thread: which operation fails, and how.
+    #[cfg(feature = "test-support")]
+    mod armed {
+        use super::{Operation, Path};
+        use std::cell::Cell;
 
-    /// Arms `fault` at this thread's operation number `k` (0-based) from now.
-    pub fn arm(k: usize, fault: Fault) {
-        PLAN.set((0, Some((k, fault))));
-    }
-
-    /// Disarms; whether the armed fault happened (false: the work ran to its end in
-    /// fewer operations).
-    pub fn disarm() -> bool {
-        let (_, armed) = PLAN.replace((0, None));
-        armed.is_none()
-    }
-
-    /// Called before each operation: fails or aborts it when it is the armed one.
-    pub(crate) fn step(operation: Operation, path: &Path) -> std::io::Result<()> {
-        let (count, armed) = PLAN.get();
-        let Some((k, fault)) = armed else {
-            return Ok(());
-        };
-        PLAN.set((count + 1, armed.filter(|_| count != k)));
-        if count != k {
-            return Ok(());
+        /// What happens at the chosen operation.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Fault {
+            /// The operation returns an I/O error.
+            Fail,
+            /// The process aborts, as if killed at that point.
+            Abort,
         }
-        match fault {
-            Fault::Abort => std::process::abort(),
-            Fault::Fail => Err(std::io::Error::other(format!(
-                "injected failure of {operation:?} {}",
-                path.display()
-            ))),
+
+        thread_local! {
+            /// Operations counted since [`arm`], and the fault while it is still to come.
+            static PLAN: Cell<(usize, Option<(usize, Fault)>)> = const { Cell::new((0, None)) };
+        }
+
+        /// Arms `fault` at this thread's operation number `k` (0-based) from now.
+        pub fn arm(k: usize, fault: Fault) {
+            PLAN.set((0, Some((k, fault))));
+        }
+
+        /// Disarms; whether the armed fault happened (false: the work ran to its end in
+        /// fewer operations).
+        pub fn disarm() -> bool {
+            let (_, armed) = PLAN.replace((0, None));
+            armed.is_none()
+        }
+
+        /// Called before each operation: fails or aborts it when it is the armed one.
+        pub(crate) fn step(operation: Operation, path: &Path) -> std::io::Result<()> {
+            let (count, armed) = PLAN.get();
+            let Some((k, fault)) = armed else {
+                return Ok(());
+            };
+            PLAN.set((count + 1, armed.filter(|_| count != k)));
+            if count != k {
+                return Ok(());
+            }
+            match fault {
+                Fault::Abort => std::process::abort(),
+                Fault::Fail => Err(std::io::Error::other(format!(
+                    "injected failure of {operation:?} {}",
+                    path.display()
+                ))),
+            }
         }
     }
 }

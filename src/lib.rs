@@ -7,9 +7,14 @@
 //! it for one report directory; [`diag`], [`text`], [`numbering`], [`limits`], [`files`]
 //! and [`suggest`] are shared by every stage.
 //!
-//! Typesetting (Typst, fonts) and building sit behind the default feature `typeset`;
-//! without it the library loads, checks, aggregates, composes and renders text only
-//! (the fuzz target builds it that way, without compiling Typst).
+//! Features: the default, `cli`, is the command-line binary and turns on the three
+//! the library has: `typeset` (Typst, fonts, the PDF, page images and .docx, and
+//! [`build`]), `sheet` (spreadsheets: `import`, `export`) and `serve` (the clerk's web
+//! page, which needs `typeset`). With none of them the library loads, checks,
+//! aggregates, composes and renders text only (the fuzz target builds it that way,
+//! without compiling Typst). `test-support`, for tests, the fuzz target and the
+//! benchmark only, adds generated ledgers (`ledger::synth`) and fault injection in
+//! file writes (`files::fault`).
 
 pub mod amount;
 pub mod diag;

@@ -22,6 +22,15 @@ pub const MAX_FIGURE: u64 = 999_999_999_999;
 /// The Chinese numerals are written up to 99,999.
 pub const MAX_ENUMERATED: usize = 9_999;
 
+/// Cells in a line of the text block: 156 mm of 三号 characters (GB/T 9704 5.2.2, 28
+/// a line). Publishing lays its lines out on them; the check warns about an issuer
+/// that will not fit on one.
+pub const LINE_CELLS: usize = 28;
+
+/// Cells between the signature's issuer and the right margin (GB/T 9704 7.3.5.2: the
+/// issuer ends two characters in).
+pub const ISSUER_RIGHT_CELLS: usize = 2;
+
 /// Longest document title, in characters: five lines of 20 characters of 二号 type.
 pub const MAX_TITLE_CHARS: usize = 100;
 

@@ -77,10 +77,6 @@ pub enum NumberStyle {
 }
 
 impl NumberStyle {
-    /// The spellings accepted in report.yaml, for error messages.
-    pub const ALLOWED: &'static [&'static str] =
-        &["一、", "（一）", "1.", "1、", "（1）", "一是", "无"];
-
     /// The label of the `n`-th (1-based) element in this style.
     pub fn label(self, n: u32) -> String {
         match self {

@@ -149,8 +149,8 @@ struct BuildArgs {
     /// 输出目录（默认为报告目录下的 reports/；多个报告时为 <输出目录>/<报告目录名>/）
     #[arg(long, short, value_name = "目录")]
     out: Option<PathBuf>,
-    /// 输出格式，逗号分隔：md, html, txt, typ, pdf, png（默认 md,html,txt,pdf）
-    #[arg(long, short, value_delimiter = ',', value_name = "格式")]
+    // The help lists the library's formats, so that it cannot fall behind them.
+    #[arg(long, short, value_delimiter = ',', value_name = "格式", help = format_help())]
     format: Vec<annual_report::Format>,
     /// 另外写出模板所见的数据（<标题>.context.json）
     #[arg(long)]
@@ -412,6 +412,18 @@ fn parse_listen(typed: &str) -> Result<std::net::SocketAddr, String> {
         "要写成 地址:端口，例如 127.0.0.1:8080（只有本机）或 0.0.0.0:8080（办公网内共用）"
             .to_owned()
     })
+}
+
+/// The help of `build --format`: every format the library writes, and the ones it
+/// writes when none are named.
+fn format_help() -> String {
+    use annual_report::Format;
+    let names = |formats: &[Format]| formats.iter().map(|f| f.name()).collect::<Vec<_>>();
+    format!(
+        "输出格式，逗号分隔：{}（默认 {}）",
+        names(Format::ALL).join(", "),
+        names(Format::DEFAULT).join(",")
+    )
 }
 
 /// A number of parallel builds as typed after `--jobs`.

@@ -16,23 +16,6 @@ use std::collections::HashMap;
 /// Longest paragraph (in characters) before it is flagged as too long to read.
 pub const MAX_PARAGRAPH_CHARS: usize = 600;
 
-/// The rules, for documentation: (code, what it finds).
-pub const RULES: &[(&str, &str)] = &[
-    ("W101", "括号、书名号或引号不成对"),
-    ("W102", "中文里用了半角标点"),
-    ("W103", "字词重复（如“街道街道”）"),
-    ("W104", "同一句话在文中重复出现"),
-    ("W105", "手写的序号不连续（一是、三是）"),
-    ("W001", "活动日期晚于成文日期"),
-    ("W106", "汇总句中的数字为零"),
-    ("W107", "某一节没有任何条目"),
-    ("W108", "段落过长"),
-    ("W109", "日期写法不统一"),
-    ("W110", "init 写入的示例活动还在台账里"),
-    ("W111", "还有“待填写”的内容"),
-    ("W112", "文中出现重复的标点（如“。。”）"),
-];
-
 /// Runs every rule over the ledger and the document.
 pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagnostic> {
     let year = &agg.year;

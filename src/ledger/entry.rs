@@ -392,7 +392,7 @@ impl Choices {
                 code: "E036",
                 message: format!(
                     "{label} 最多保留 {decimals} 位小数，不能写 “{typed}”：写成 {}",
-                    crate::ledger::check::rounded_example(typed, decimals)
+                    crate::ledger::check::help::rounded_example(typed, decimals)
                 ),
             }),
             Reading::TooManyPlaces(_) => Err(refused(format!(
@@ -407,7 +407,7 @@ impl Choices {
             }),
             Reading::NotANumber => Err(refused(format!(
                 "{label} 不能写 “{typed}”：{}",
-                crate::ledger::check::figure_text_help(typed, key, decimals)
+                crate::ledger::check::help::figure_text_help(typed, key, decimals)
             ))),
         }
     }

@@ -17,6 +17,7 @@ pub mod schema;
 pub mod sheet;
 pub mod source;
 pub mod stats;
+#[cfg(feature = "test-support")]
 pub mod synth;
 pub mod template;
 pub mod year;

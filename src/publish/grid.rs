@@ -24,10 +24,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+pub use crate::limits::LINE_CELLS;
+
 /// Body cell: 156 mm / 28 characters, in points.
-pub const BODY_CELL: f64 = 156.0 * 72.0 / 25.4 / 28.0;
-/// Cells in a line of the text block.
-pub const LINE_CELLS: usize = 28;
+pub const BODY_CELL: f64 = 156.0 * 72.0 / 25.4 / LINE_CELLS as f64;
 /// Body size (三号), in points.
 pub const BODY_SIZE: f64 = 16.0;
 /// Title size (二号), in points: the title's cell is one em.
@@ -592,7 +592,7 @@ pub fn signature_cells(
         };
     };
     let issuer_cells = cells_of(issuer);
-    let right = LINE_CELLS - 2;
+    let right = LINE_CELLS - crate::limits::ISSUER_RIGHT_CELLS;
     let mut issuer_at = right.saturating_sub(issuer_cells);
     let mut date_at = issuer_at + 2;
     if let Some(cells) = date_cells

@@ -48,11 +48,6 @@ impl<'a> SummaryWorld<'a> {
             today,
         }
     }
-
-    /// The main source, for error messages.
-    pub fn main_source(&self) -> &Source {
-        &self.main
-    }
 }
 
 impl World for SummaryWorld<'_> {
