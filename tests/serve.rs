@@ -1522,3 +1522,230 @@ fn a_port_in_use_is_said_before_the_fonts_are_loaded_or_the_page_built() {
         "nothing is built before the address is taken"
     );
 }
+
+/// The version of report.yaml the structure page shows in its forms.
+fn shape_version(page: &str) -> String {
+    let at = page
+        .find("name=\"version\" value=\"")
+        .expect("a form with the version");
+    let rest = &page[at + "name=\"version\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+async fn post_shape(app: &Arc<App>, fields: &[(&str, &str)]) -> Answer {
+    let page = send(app, get("/structure")).await.text();
+    let version = shape_version(&page);
+    let csrf = app.csrf().to_owned();
+    let mut all = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+    all.extend_from_slice(fields);
+    send(app, post("/structure", &all)).await
+}
+
+#[tokio::test]
+async fn the_structure_page_shows_the_report_as_it_prints() {
+    let (_work, app) = served(None);
+    let page = send(&app, get("/structure")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    for shown in [
+        "一、",
+        "报告结构",
+        // A sentence shows its figures by their labels, not as {{ key }}.
+        "一年来，镇妇联接待妇女来访〔接待妇女来访〕件，〔来访人次〕余人次。",
+        "11 条活动",
+    ] {
+        assert!(text.contains(shown), "{shown}");
+    }
+    assert!(!text.contains("{{ visits }}"));
+    let home = send(&app, get("/")).await.text();
+    assert!(
+        home.contains("href=\"/structure\""),
+        "the page links to the structure view"
+    );
+}
+
+#[tokio::test]
+async fn an_item_edited_on_the_page_changes_its_own_lines_only() {
+    let (work, app) = served(None);
+    let report = ledger(&work).join("report.yaml");
+    let before = read(&report);
+    let version = app.version();
+    let answer = post_shape(
+        &app,
+        &[
+            ("action", "save"),
+            ("path", "sections.2.items.0"),
+            (
+                "summary",
+                "全年接待妇女来访〔接待妇女来访〕件，来访〔来访人次〕人次。",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let after = read(&report);
+    // Byte for byte the old file but for the one line.
+    assert_eq!(
+        after,
+        before.replace(
+            "        summary: 一年来，镇妇联接待妇女来访{{ visits }}件，{{ visitors }}余人次。\n",
+            "        summary: 全年接待妇女来访{{ visits }}件，来访{{ visitors }}人次。\n"
+        )
+    );
+    assert!(app.version() > version, "the preview was rebuilt");
+    let summary = send(&app, get("/download/md")).await.text();
+    assert!(summary.contains("全年接待妇女来访"), "{summary}");
+}
+
+#[tokio::test]
+async fn sections_and_items_are_added_moved_and_renamed() {
+    let (work, app) = served(None);
+    let report = ledger(&work).join("report.yaml");
+    let added = post_shape(
+        &app,
+        &[
+            ("action", "add-section"),
+            ("path", ""),
+            ("title", "加强自身建设"),
+            ("item_title", ""),
+            ("item_text", "健全妇联组织。"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let item = post_shape(
+        &app,
+        &[
+            ("action", "add-item"),
+            ("path", "sections.4"),
+            ("title", ""),
+            ("text", ""),
+        ],
+    )
+    .await;
+    // An item that would print nothing is refused, with the check's reason.
+    assert_eq!(item.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        item.text().contains("既没有固定文字也没有活动"),
+        "{}",
+        item.text()
+    );
+    let item = post_shape(
+        &app,
+        &[
+            ("action", "add-item"),
+            ("path", "sections.4"),
+            ("title", ""),
+            ("text", "开展“巾帼建功”活动。"),
+        ],
+    )
+    .await;
+    assert_eq!(item.status, StatusCode::SEE_OTHER, "{}", item.text());
+    let text = read(&report);
+    assert!(
+        text.contains("  - id: section-1\n    title: 加强自身建设\n    items:\n      - id: item-1\n        text: 健全妇联组织。\n      - id: item-2\n        text: 开展“巾帼建功”活动。\n"),
+        "{text}"
+    );
+    let moved = post_shape(&app, &[("action", "up"), ("path", "sections.4")]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    let text = read(&report);
+    assert!(text.find("id: section-1").unwrap() < text.find("id: volunteering").unwrap());
+    let summary = send(&app, get("/download/md")).await.text();
+    assert!(summary.contains("四、加强自身建设"), "{summary}");
+    assert!(summary.contains("五、"), "{summary}");
+    let renamed = post_shape(
+        &app,
+        &[
+            ("action", "save"),
+            ("path", "sections.3"),
+            ("title", "从严加强自身建设"),
+        ],
+    )
+    .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    assert!(read(&report).contains("    title: 从严加强自身建设\n"));
+}
+
+#[tokio::test]
+async fn a_part_still_in_use_or_a_stale_page_is_refused_and_nothing_is_written() {
+    let (work, app) = served(None);
+    let report = ledger(&work).join("report.yaml");
+    let before = read(&report);
+    let in_use = post_shape(
+        &app,
+        &[("action", "delete"), ("path", "sections.2.items.0")],
+    )
+    .await;
+    assert_eq!(in_use.status, StatusCode::CONFLICT);
+    assert!(
+        in_use.text().contains("还有 11 条活动"),
+        "{}",
+        in_use.text()
+    );
+    let figure = post_shape(
+        &app,
+        &[("action", "delete-figure"), ("path", ""), ("key", "visits")],
+    )
+    .await;
+    assert_eq!(figure.status, StatusCode::CONFLICT);
+    assert!(figure.text().contains("接待妇女来访"));
+    let unknown = post_shape(
+        &app,
+        &[
+            ("action", "save"),
+            ("path", "sections.2.items.0"),
+            ("summary", "共〔培训人数〕人。"),
+        ],
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.text().contains("〔培训人数〕") && unknown.text().contains("〔来访人次〕"));
+    let invalid = post_shape(
+        &app,
+        &[
+            ("action", "save-document"),
+            ("path", ""),
+            ("organization", "茶盘洲镇妇联"),
+            ("date", "2024-02-30"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        invalid.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        invalid.text()
+    );
+    assert_eq!(read(&report), before);
+    let csrf = app.csrf().to_owned();
+    let stale = send(
+        &app,
+        post(
+            "/structure",
+            &[
+                ("csrf", csrf.as_str()),
+                ("version", "0000"),
+                ("action", "save"),
+                ("path", "sections.0"),
+                ("title", "新"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(read(&report), before);
+    let foreign = send(
+        &app,
+        post(
+            "/structure",
+            &[
+                ("version", "x"),
+                ("action", "save"),
+                ("path", "sections.0"),
+                ("title", "新"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+}

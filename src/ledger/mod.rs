@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod presets;
 pub mod schema;
+pub mod shape;
 #[cfg(feature = "sheet")]
 pub mod sheet;
 pub mod source;

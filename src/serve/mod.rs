@@ -12,6 +12,7 @@ mod form;
 mod guard;
 mod listing;
 mod routes;
+mod structure;
 mod view;
 
 pub use guard::token_is_usable;
@@ -141,6 +142,7 @@ impl App {
             .route("/activities", post(routes::add))
             .route("/activities/edit", post(routes::edit))
             .route("/activities/delete", post(routes::delete))
+            .route("/structure", get(structure::page).post(structure::change))
             .route("/version", get(routes::version))
             .route("/preview/summary.html", get(routes::summary_html))
             .route("/preview/pages/{n}", get(routes::page_image))

@@ -324,7 +324,6 @@ fn draw(
     let errors = snapshot.findings.iter().filter(|d| d.is_error()).count();
     let mut context = Context::new();
     context.insert("csrf", &app.csrf);
-    context.insert("version", &snapshot.version);
     context.insert("month", &month.unwrap_or(0));
     context.insert(
         "months",
@@ -340,6 +339,15 @@ fn draw(
     context.insert("warnings", &(snapshot.findings.len() - errors));
     context.insert("entries", &snapshot.listing.count());
     insert_totals(&mut context, snapshot.stats.as_ref(), month);
+    insert_preview(&mut context, &snapshot);
+    context.insert("current", "ledger");
+    view::render("page.html.tera", &context)
+}
+
+/// What the preview panel shows (the page and the structure page share it): the
+/// title, the downloads, the page images, whether the preview is stale.
+pub(crate) fn insert_preview(context: &mut Context, snapshot: &super::engine::Snapshot) {
+    context.insert("version", &snapshot.version);
     let preview = snapshot.preview.as_ref();
     let heading = match &snapshot.listing.heading {
         heading if heading.is_empty() => "年度工作台账",
@@ -372,7 +380,6 @@ fn draw(
                 .collect()
         }),
     );
-    view::render("page.html.tera", &context)
 }
 
 /// The formats offered for download (every format `build` writes; page images are

@@ -8,6 +8,9 @@ use tera::{Context, Tera};
 /// The templates, stylesheet and script, embedded.
 pub(crate) const PAGE: &str = include_str!("../../templates/serve/page.html.tera");
 const NOTICE: &str = include_str!("../../templates/serve/notice.html.tera");
+const STRUCTURE: &str = include_str!("../../templates/serve/structure.html.tera");
+const PREVIEW: &str = include_str!("../../templates/serve/preview.html.tera");
+const NAV: &str = include_str!("../../templates/serve/nav.html.tera");
 /// The stylesheet of every page.
 pub(crate) const CSS: &str = include_str!("../../templates/serve/serve.css");
 /// The script that refreshes the preview and shows a chosen item's figures.
@@ -16,8 +19,14 @@ pub(crate) const JS: &str = include_str!("../../templates/serve/serve.js");
 static TERA: LazyLock<Tera> = LazyLock::new(|| {
     let mut tera = Tera::new();
     tera.autoescape_on([".html.tera"]);
-    tera.add_raw_templates([("page.html.tera", PAGE), ("notice.html.tera", NOTICE)])
-        .expect("the embedded templates parse");
+    tera.add_raw_templates([
+        ("page.html.tera", PAGE),
+        ("notice.html.tera", NOTICE),
+        ("structure.html.tera", STRUCTURE),
+        ("preview.html.tera", PREVIEW),
+        ("nav.html.tera", NAV),
+    ])
+    .expect("the embedded templates parse");
     tera
 });
 
