@@ -11,7 +11,7 @@ fn run(args: &[&str], dir: &Path) -> std::process::Output {
 
 #[test]
 fn every_preset_initialises_a_ledger_that_builds() {
-    for preset in ["fulian", "tuanwei", "zhengfu"] {
+    for preset in ["fulian", "tuanwei", "zhengfu", "gonghui", "canlian"] {
         let work = tempfile::tempdir().unwrap();
         let dir = work.path().join(preset);
         let out = cli()
@@ -55,9 +55,9 @@ fn init_never_overwrites_and_names_the_presets() {
     let again = run(&["init", "--year", "2024"], work.path());
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("不会覆盖"));
-    let unknown = run(&["init", "--preset", "gonghui"], &work.path().join("x"));
+    let unknown = run(&["init", "--preset", "laoling"], &work.path().join("x"));
     assert_eq!(unknown.status.code(), Some(2), "a command-line error");
-    assert!(text(&unknown.stderr).contains("可选值：fulian、tuanwei、zhengfu"));
+    assert!(text(&unknown.stderr).contains("可选值：fulian、tuanwei、zhengfu、gonghui、canlian"));
 }
 
 #[test]

@@ -491,7 +491,7 @@ fn the_pdf_has_title_author_and_subject() {
 // 10. A fresh ledger of every preset warns only of what the clerk must replace.
 #[test]
 fn a_fresh_preset_warns_only_of_its_samples_and_placeholders() {
-    for preset in ["fulian", "tuanwei", "zhengfu"] {
+    for preset in ["fulian", "tuanwei", "zhengfu", "gonghui", "canlian"] {
         let work = tempfile::tempdir().unwrap();
         cli()
             .args(["init", "--year", "2024", "--preset", preset])

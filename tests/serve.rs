@@ -1452,21 +1452,76 @@ async fn a_slip_of_the_input_method_is_explained_for_a_browser_user() {
 }
 
 #[tokio::test]
-async fn a_directory_that_does_not_exist_is_named_as_such() {
+async fn a_missing_directory_is_offered_a_new_ledger_and_a_busy_one_is_not() {
     let work = tempfile::tempdir().unwrap();
-    let missing = work.path().join("没有这个目录");
-    let error = App::new(&missing, None, FONTS.clone())
+    let missing = work.path().join("新台账");
+    let app = App::new(&missing, None, FONTS.clone()).unwrap();
+    let page = send(&app, get("/")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(
+        text.contains("这个目录里还没有台账") && text.contains("工会"),
+        "{text}"
+    );
+    assert!(!missing.exists(), "nothing is made before the clerk asks");
+    let csrf = app.csrf().to_owned();
+    let bad_year = send(
+        &app,
+        post(
+            "/setup",
+            &[
+                ("csrf", csrf.as_str()),
+                ("preset", "gonghui"),
+                ("name", "新河镇工会"),
+                ("year", "24"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(bad_year.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_year.text().contains("不是年度") && bad_year.text().contains("新河镇工会"));
+    let made = send(
+        &app,
+        post(
+            "/setup",
+            &[
+                ("csrf", csrf.as_str()),
+                ("preset", "gonghui"),
+                ("name", "新河镇工会"),
+                ("year", "２０２４"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    assert!(read(&missing.join("report.yaml")).contains("name: 新河镇工会"));
+    let structure = send(&app, get("/structure?done=created")).await.text();
+    assert!(structure.contains("台账已建立"), "{structure}");
+    let summary = send(&app, get("/download/md")).await;
+    assert_eq!(
+        summary.status,
+        StatusCode::OK,
+        "the new ledger builds at once"
+    );
+    assert!(summary.text().contains("2024年新河镇工会工作总结"));
+    // A directory holding other files is not taken for an empty one.
+    let busy = work.path().join("文件夹");
+    std::fs::create_dir(&busy).unwrap();
+    std::fs::write(busy.join("笔记.txt"), "x").unwrap();
+    let error = App::new(&busy, None, FONTS.clone())
         .err()
         .unwrap()
         .to_string();
-    assert!(error.contains("这个目录不存在"), "{error}");
-    assert!(!error.contains("report.yaml"), "{error}");
-    // An existing directory without report.yaml is still told so.
-    let error = App::new(work.path(), None, FONTS.clone())
+    assert!(
+        error.contains("里面没有 report.yaml，但有别的文件"),
+        "{error}"
+    );
+    let file = busy.join("笔记.txt");
+    let error = App::new(&file, None, FONTS.clone())
         .err()
         .unwrap()
         .to_string();
-    assert!(error.contains("里面没有 report.yaml"), "{error}");
+    assert!(error.contains("是一个文件，不是目录"), "{error}");
 }
 
 #[tokio::test]

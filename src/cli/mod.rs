@@ -205,7 +205,7 @@ struct InitArgs {
     /// 要创建的报告目录（默认当前目录）
     #[arg(default_value = ".", value_name = "目录")]
     dir: PathBuf,
-    /// 预设：fulian（妇联）、tuanwei（团委）、zhengfu（镇政府或部门）
+    /// 预设：fulian（妇联）、tuanwei（团委）、zhengfu（镇政府或部门）、gonghui（工会）、canlian（残联）
     #[arg(
         long,
         default_value = "fulian",

@@ -40,6 +40,20 @@ pub const PRESETS: &[Preset] = &[
         activities: include_str!("../../templates/presets/zhengfu.activities.yaml"),
         default_name: "示例镇人民政府",
     },
+    Preset {
+        name: "gonghui",
+        description: "镇（街道）工会：组织建设、维权服务、劳动竞赛与技能、困难职工帮扶、下一步计划，（一）小标题",
+        report: include_str!("../../templates/presets/gonghui.yaml"),
+        activities: include_str!("../../templates/presets/gonghui.activities.yaml"),
+        default_name: "示例镇总工会",
+    },
+    Preset {
+        name: "canlian",
+        description: "镇（街道）残联：组织建设、康复服务、就业帮扶、权益保障与救助、下一步计划",
+        report: include_str!("../../templates/presets/canlian.yaml"),
+        activities: include_str!("../../templates/presets/canlian.activities.yaml"),
+        default_name: "示例镇残联",
+    },
 ];
 
 /// The placeholder a preset writes where only the clerk knows the value (索引号).
@@ -74,6 +88,27 @@ mod tests {
                 .collect();
             assert!(!texts.is_empty(), "{}", preset.name);
             assert!(texts.iter().all(|t| is_sample_text(t)));
+        }
+    }
+
+    #[test]
+    fn every_section_of_every_preset_has_two_items_at_least() {
+        for preset in PRESETS {
+            let report = preset
+                .report
+                .replace("@YEAR@", "2024")
+                .replace("@NEXT_YEAR@", "2025")
+                .replace("@NAME@", "某镇");
+            let spec: crate::ledger::model::ReportSpec = serde_saphyr::from_str(&report).unwrap();
+            for section in &spec.sections {
+                assert!(
+                    section.items.len() >= 2,
+                    "{}: {} has {} item (a lone （一） or 1.)",
+                    preset.name,
+                    section.title.value,
+                    section.items.len()
+                );
+            }
         }
         assert!(!is_sample_text(
             "开展“法律进万家”宣传活动，发放宣传资料200份。"

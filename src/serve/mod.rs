@@ -12,6 +12,7 @@ mod form;
 mod guard;
 mod listing;
 mod routes;
+mod setup;
 mod structure;
 mod view;
 
@@ -51,18 +52,16 @@ pub struct ServeOptions {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// The directory does not exist.
+    /// The directory holds other files but no report.yaml (an empty or missing one is
+    /// offered a new ledger on the page instead).
     #[error(
-        "{} 这个目录不存在：请检查台账目录的路径是否写对，或先用 annual-report init 新建",
-        .0.display()
-    )]
-    NoDirectory(PathBuf),
-    /// The directory holds no report.yaml.
-    #[error(
-        "{} 不是台账目录（里面没有 report.yaml）：请写上台账目录，或先用 annual-report init 新建",
+        "{} 不是台账目录（里面没有 report.yaml，但有别的文件）：请写上台账目录；要新建台账，请写一个新的空目录，在页面上按提示创建，或用 annual-report init 新建",
         .0.display()
     )]
     NotALedger(PathBuf),
+    /// The path names a file, not a directory.
+    #[error("{} 是一个文件，不是目录：请写上台账目录", .0.display())]
+    NotADirectory(PathBuf),
     /// The token cannot be used.
     #[error("访问口令至少 8 个字符，只能用英文字母、数字、- 和 _")]
     BadToken,
@@ -120,12 +119,15 @@ impl App {
         Ok(Arc::new(app))
     }
 
-    /// Why `dir` and `token` cannot be served, found without reading the ledger.
+    /// Why `dir` and `token` cannot be served, found without reading the ledger. A
+    /// missing or empty directory can: the page offers to create the ledger there.
     fn refuse_early(dir: &Path, token: Option<&str>) -> Result<(), ServeError> {
-        if !dir.exists() {
-            return Err(ServeError::NoDirectory(dir.to_path_buf()));
+        if dir.exists() && !dir.is_dir() {
+            return Err(ServeError::NotADirectory(dir.to_path_buf()));
         }
-        if !dir.join(crate::ledger::load::REPORT_FILE).is_file() {
+        let has_ledger = dir.join(crate::ledger::load::REPORT_FILE).is_file();
+        let empty = std::fs::read_dir(dir).map_or(true, |mut entries| entries.next().is_none());
+        if !has_ledger && !empty {
             return Err(ServeError::NotALedger(dir.to_path_buf()));
         }
         if token.is_some_and(|t| !token_is_usable(t)) {
@@ -142,6 +144,7 @@ impl App {
             .route("/activities", post(routes::add))
             .route("/activities/edit", post(routes::edit))
             .route("/activities/delete", post(routes::delete))
+            .route("/setup", post(setup::create))
             .route("/structure", get(structure::page).post(structure::change))
             .route("/version", get(routes::version))
             .route("/preview/summary.html", get(routes::summary_html))
@@ -166,6 +169,11 @@ impl App {
     /// The CSRF token every form must carry (for tests driving the router).
     pub fn csrf(&self) -> &str {
         &self.csrf
+    }
+
+    /// Whether the directory holds a ledger yet (else the page offers to create one).
+    fn has_ledger(&self) -> bool {
+        self.dir.join(crate::ledger::load::REPORT_FILE).is_file()
     }
 
     fn current(&self) -> Arc<Snapshot> {

@@ -65,6 +65,9 @@ pub(crate) async fn page(
     State(app): State<Arc<App>>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
+    if !app.has_ledger() {
+        return super::setup::first_page(&app).into_response();
+    }
     // A query the page did not make (a field twice, say) shows the whole year.
     let query = query.map(|q| q.0).unwrap_or_default();
     let snapshot = app.current();

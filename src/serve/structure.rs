@@ -97,7 +97,13 @@ pub(crate) async fn page(
     State(app): State<Arc<App>>,
     query: Result<Query<StructureQuery>, QueryRejection>,
 ) -> Response {
+    if !app.has_ledger() {
+        return Redirect::to("/").into_response();
+    }
     let done = match query.map(|q| q.0).unwrap_or_default().done.as_str() {
+        "created" => Some(
+            "台账已建立。请先看一遍报告的结构：节、条目和句子都可以在这里修改；然后到“活动台账”记活动。",
+        ),
         "saved" => Some("已保存，预览已更新。"),
         "added" => Some("已添加，请在下面填写内容。"),
         "moved" => Some("已调整顺序，预览已更新。"),

@@ -11,6 +11,7 @@ const NOTICE: &str = include_str!("../../templates/serve/notice.html.tera");
 const STRUCTURE: &str = include_str!("../../templates/serve/structure.html.tera");
 const PREVIEW: &str = include_str!("../../templates/serve/preview.html.tera");
 const NAV: &str = include_str!("../../templates/serve/nav.html.tera");
+const SETUP: &str = include_str!("../../templates/serve/setup.html.tera");
 /// The stylesheet of every page.
 pub(crate) const CSS: &str = include_str!("../../templates/serve/serve.css");
 /// The script that refreshes the preview and shows a chosen item's figures.
@@ -25,6 +26,7 @@ static TERA: LazyLock<Tera> = LazyLock::new(|| {
         ("structure.html.tera", STRUCTURE),
         ("preview.html.tera", PREVIEW),
         ("nav.html.tera", NAV),
+        ("setup.html.tera", SETUP),
     ])
     .expect("the embedded templates parse");
     tera

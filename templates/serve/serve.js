@@ -27,6 +27,21 @@
   }
   if (item) { item.addEventListener("change", showFigures); showFigures(); }
 
+  // The structure page: a figure picker beside each sentence puts 〔名称〕 where the
+  // cursor is (without script the names are typed, as the hint above says).
+  document.querySelectorAll(".picker[data-target]").forEach(function (picker) {
+    const area = document.getElementById(picker.dataset.target);
+    const select = picker.querySelector("select");
+    const button = picker.querySelector("button.insert");
+    if (!area || !select || !button) return;
+    picker.hidden = false;
+    button.addEventListener("click", function () {
+      const start = area.selectionStart, end = area.selectionEnd;
+      area.setRangeText(select.value, start, end, "end");
+      area.focus();
+    });
+  });
+
   let version = document.body.dataset.version;
   async function poll() {
     try {
@@ -38,7 +53,7 @@
   }
   // Swaps in the fresh list, totals and preview; the form keeps what is being typed.
   async function refresh() {
-    const answer = await fetch(location.pathname === "/" ? location.href : "/", { cache: "no-store", credentials: "same-origin" });
+    const answer = await fetch(location.pathname === "/" || location.pathname === "/structure" ? location.href : "/", { cache: "no-store", credentials: "same-origin" });
     if (!answer.ok) return;
     const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
     ["general", "ledger", "preview", "counts"].forEach(function (id) {
