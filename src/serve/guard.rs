@@ -185,8 +185,8 @@ fn with_cookie(request: &Request, token: &str) -> Response {
         .map(|(k, v)| {
             format!(
                 "{}={}",
-                super::routes::encode(&k),
-                super::routes::encode(&v)
+                super::url::encode(&k),
+                super::url::encode(&v)
             )
         })
         .collect();

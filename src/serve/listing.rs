@@ -315,7 +315,7 @@ fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec])
                 first_line: lines.0,
                 edit_href: format!(
                     "/edit?file={}&index={index}#entry-form",
-                    super::routes::encode(&relative)
+                    super::url::encode(&relative)
                 ),
                 file: relative.clone(),
                 index,

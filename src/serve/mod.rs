@@ -12,6 +12,7 @@ mod form;
 mod guard;
 mod listing;
 mod routes;
+mod url;
 mod view;
 
 pub use guard::token_is_usable;
