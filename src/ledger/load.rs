@@ -469,7 +469,7 @@ fn input_method_slip(text: &str, file: &Arc<str>, parse_error: &Diagnostic) -> O
         .find(|s| s.line <= error_line.saturating_add(1))?;
     let diagnostic = Diagnostic::error("E019", slip.kind.message())
         .width(slip.width.max(1))
-        .help(slip.help());
+        .fixed_by_check(slip.help());
     let diagnostic = match key_on_line(text, slip.line) {
         Some(key) => diagnostic.field(key),
         None => diagnostic,

@@ -11,7 +11,7 @@ pub use choices::{Choices, FigureChoice, FigureRefusal, ItemChoice};
 pub use spans::{EntryRef, LogEntry, entry_spans, entry_version, log_entries};
 pub use yaml::entry_yaml;
 
-use crate::diag::{Diagnostic, Report};
+use crate::diag::{Diagnostic, EntryField, Report};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
 use crate::ledger::schema;
 use crate::ledger::source::LedgerSource;
@@ -214,18 +214,20 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
             } else {
                 "E020"
             };
-            problems.push(Diagnostic::error(code, message).field("--date"));
+            problems.push(Diagnostic::error(code, message).option(EntryField::Date));
         }
     }
     match choices.item(&entry.item) {
         Ok(item) => normalized.item = item.id.clone(),
         Err(message) => problems.push(
-            Diagnostic::error("E022", message).field("--item").allowed(
-                choices
-                    .items
-                    .iter()
-                    .map(|i| format!("{}（{}）", i.id, i.label)),
-            ),
+            Diagnostic::error("E022", message)
+                .option(EntryField::Item)
+                .allowed(
+                    choices
+                        .items
+                        .iter()
+                        .map(|i| format!("{}（{}）", i.id, i.label)),
+                ),
         ),
     }
     normalized.figures.clear();
@@ -233,15 +235,16 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
         if !choices.figures.iter().any(|f| &f.key == key) {
             problems.push(
                 Diagnostic::error("E023", format!("未声明的数字项 “{key}”"))
-                    .field("--figure")
+                    .option(EntryField::Figures)
                     .allowed(choices.figure_names())
                     .help("先在 report.yaml 的 figures 中声明它，或改成已声明的键"),
             );
         } else {
             match choices.figure_value(key, value) {
                 Ok(n) => normalized.figures.push((key.clone(), n.to_string())),
-                Err(refusal) => problems
-                    .push(Diagnostic::error(refusal.code, refusal.message).field("--figure")),
+                Err(refusal) => problems.push(
+                    Diagnostic::error(refusal.code, refusal.message).option(EntryField::Figures),
+                ),
             }
         }
     }
