@@ -195,11 +195,17 @@ impl Choices {
     /// reporting year; a Chinese message otherwise.
     /// A month and day without the year (4月15日, 4-15) are a day of the reporting year.
     pub fn date(&self, typed: &str) -> Result<NaiveDate, String> {
+        self.date_or_refusal(typed).map_err(|(_, message)| message)
+    }
+
+    /// [`Choices::date`], a refusal with the code `check` gives the same date in a
+    /// log: E021 for a day outside the reporting year, E020 for no day at all.
+    pub(super) fn date_or_refusal(&self, typed: &str) -> Result<NaiveDate, (&'static str, String)> {
         let with_year = format!("{}年{}", self.year, typed.trim());
         let date = crate::text::parse_date(typed)
             .or_else(|| crate::text::parse_date(&with_year))
             .ok_or_else(|| {
-                match crate::text::missing_day(typed)
+                let message = match crate::text::missing_day(typed)
                     .or_else(|| crate::text::missing_day(&with_year))
                 {
                     Some(why) => format!("“{typed}” 这一天不存在：{why}"),
@@ -207,14 +213,18 @@ impl Choices {
                         "“{typed}” 不是有效的日期：写作 {0}-03-08 或 {0}年3月8日",
                         self.year
                     ),
-                }
+                };
+                ("E020", message)
             })?;
         if date.year() == self.year {
             Ok(date)
         } else {
-            Err(format!(
-                "{date} 不在 {} 年内：本台账只记 {} 年的活动",
-                self.year, self.year
+            Err((
+                "E021",
+                format!(
+                    "{date} 不在 {} 年内：本台账只记 {} 年的活动",
+                    self.year, self.year
+                ),
             ))
         }
     }

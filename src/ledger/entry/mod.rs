@@ -202,21 +202,21 @@ fn has_schema(log: &Path) -> bool {
 /// Checks what the clerk gave against the ledger before anything is read or written:
 /// the date (any form `text::parse_date` reads, within the year), the item, and each
 /// figure; every problem at once, named by its command-line option. The entry comes
-/// back with its date as YYYY-MM-DD and its item as the id.
-fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryError> {
+/// back with its date as YYYY-MM-DD and its item as the id, and with the day its date
+/// was read as (the only reading of the typed date).
+fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<Checked, EntryError> {
     let mut problems = Vec::new();
     let mut normalized = entry.clone();
-    match choices.date(&entry.date) {
-        Ok(date) => normalized.date = date.format("%Y-%m-%d").to_string(),
-        Err(message) => {
-            let code = if crate::text::parse_date(&entry.date).is_some() {
-                "E021"
-            } else {
-                "E020"
-            };
-            problems.push(Diagnostic::error(code, message).option(EntryField::Date));
+    let date = match choices.date_or_refusal(&entry.date) {
+        Ok(date) => {
+            normalized.date = date.format("%Y-%m-%d").to_string();
+            Some(date)
         }
-    }
+        Err((code, message)) => {
+            problems.push(Diagnostic::error(code, message).option(EntryField::Date));
+            None
+        }
+    };
     match choices.item(&entry.item) {
         Ok(item) => normalized.item = item.id.clone(),
         Err(message) => problems.push(
@@ -248,14 +248,24 @@ fn prevalidate(choices: &Choices, entry: &NewEntry) -> Result<NewEntry, EntryErr
             }
         }
     }
-    if problems.is_empty() {
-        Ok(normalized)
-    } else {
-        Err(EntryError::Invalid(Report {
+    match date {
+        Some(date) if problems.is_empty() => Ok(Checked {
+            entry: normalized,
+            date,
+        }),
+        _ => Err(EntryError::Invalid(Report {
             sources: Vec::new(),
             diagnostics: problems,
-        }))
+        })),
     }
+}
+
+/// An entry [`prevalidate`] accepted, and the day of its date.
+struct Checked {
+    /// The entry with its date as YYYY-MM-DD and its item as the id.
+    entry: NewEntry,
+    /// Its date.
+    date: NaiveDate,
 }
 
 /// Validates and appends the entry (or only shows it, with `dry_run`).
@@ -281,10 +291,7 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
     let mut problems = Vec::new();
     for entry in entries {
         match prevalidate(&choices, entry) {
-            Ok(entry) => {
-                let date = choices
-                    .date(&entry.date)
-                    .expect("prevalidate accepted the date");
+            Ok(Checked { entry, date }) => {
                 planned.push((target(dir, &entry, date)?, entry_yaml(&entry), date));
             }
             Err(EntryError::Invalid(report)) => problems.extend(report.diagnostics),
@@ -361,7 +368,7 @@ fn new_texts(
 /// ledger's lock, and only when the entry still has the version the page saw.
 pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, EntryError> {
     let choices = Choices::of(dir)?;
-    let mut normalized = prevalidate(&choices, entry)?;
+    let mut normalized = prevalidate(&choices, entry)?.entry;
     let (lock, log, text, span) = locked_entry(dir, at)?;
     let old = &text[span.clone()];
     let kept = kept_fields(old).ok_or_else(|| EntryError::Unreadable(log.clone()))?;
