@@ -16,7 +16,7 @@ use crate::publish::{output, typeset, typst_source};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use typst_layout::PagedDocument;
 
@@ -71,6 +71,9 @@ pub(crate) struct Snapshot {
     pub preview_stale: bool,
     /// Why the summary could not be made although the ledger checks.
     pub preview_error: Option<String>,
+    /// The report directories the ledger links to (`previous:`, roll-up members), as
+    /// this reading loaded report.yaml; none when it could not.
+    pub linked: Vec<PathBuf>,
 }
 
 impl Snapshot {
@@ -85,6 +88,7 @@ impl Snapshot {
             year: None,
             preview_stale: false,
             preview_error: None,
+            linked: Vec::new(),
         }
     }
 }
@@ -124,7 +128,12 @@ impl Engine {
             .as_ref()
             .map(|c| c.year)
             .or(last.and_then(|s| s.year));
+        let linked = ledger
+            .as_ref()
+            .map(|l| crate::ledger::link::linked_dirs(dir, &l.report))
+            .unwrap_or_default();
         Snapshot {
+            linked,
             year,
             version,
             listing,
