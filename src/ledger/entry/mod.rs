@@ -4,6 +4,7 @@
 //! text and comments stay as they were.
 
 mod choices;
+mod held;
 mod spans;
 mod yaml;
 
@@ -12,10 +13,10 @@ pub use spans::{EntryRef, LogEntry, entry_spans, entry_version, log_entries};
 pub use yaml::entry_yaml;
 
 use crate::diag::{Diagnostic, EntryField, Report};
-use crate::ledger::load::{self, ACTIVITIES_DIR};
+use crate::ledger::load::ACTIVITIES_DIR;
 use crate::ledger::schema;
-use crate::ledger::source::LedgerSource;
 use chrono::{Datelike, NaiveDate};
+use held::Held;
 use spans::read_alone;
 use std::path::{Path, PathBuf};
 use yaml::indented;
@@ -137,24 +138,6 @@ fn target(dir: &Path, entry: &NewEntry, date: NaiveDate) -> Result<PathBuf, Entr
     inside
         .map(|r| activities.join(r))
         .ok_or_else(|| EntryError::OutsideLedger(file.clone()))
-}
-
-/// Checks the ledger as it would be with each log holding its new text, in memory (no
-/// copy of the ledger: `previous:` and roll-up members resolve from the real
-/// directory, and every message names the real file): it must have no errors.
-fn validate(dir: &Path, logs: &[(PathBuf, String)]) -> Result<(), EntryError> {
-    let source = logs
-        .iter()
-        .fold(LedgerSource::directory(dir), |source, (log, text)| {
-            source.with_file(log, text.as_str())
-        });
-    let mut report = crate::ledger::validate(&source);
-    report.diagnostics.retain(Diagnostic::is_error);
-    if report.diagnostics.is_empty() {
-        Ok(())
-    } else {
-        Err(EntryError::Invalid(report))
-    }
 }
 
 /// The new text of the log: the old text untouched, then the entry; a new file gets
@@ -286,7 +269,8 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let choices = Choices::of(dir)?;
+    let mut held = Held::take(dir)?;
+    let choices = held.choices()?;
     let mut planned = Vec::with_capacity(entries.len());
     let mut problems = Vec::new();
     for entry in entries {
@@ -309,10 +293,8 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
         source,
     };
     std::fs::create_dir_all(dir.join(ACTIVITIES_DIR)).map_err(lock_io)?;
-    // One writer at a time per report directory; held until every rename is done.
-    let lock = crate::files::lock_ledger(dir, LOCK_FILE).map_err(lock_io)?;
-    let texts = new_texts(&planned)?;
-    validate(dir, &texts)?;
+    let texts = new_texts(&held, &planned)?;
+    held.validate(&texts)?;
     if !dry_run {
         for (log, text) in &texts {
             let io = |source| EntryError::Io {
@@ -326,16 +308,17 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
             crate::files::write_durably(log, text.as_bytes()).map_err(io)?;
         }
     }
-    drop(lock);
+    drop(held);
     Ok(planned
         .into_iter()
         .map(|(file, yaml, _)| Added { file, yaml })
         .collect())
 }
 
-/// Each target log with its new text: its current text (read under the lock) with
-/// its entries appended in order; the logs in the order first named.
+/// Each target log with its new text: its current text (as `held` read it, under the
+/// lock) with its entries appended in order; the logs in the order first named.
 fn new_texts(
+    held: &Held,
     planned: &[(PathBuf, String, NaiveDate)],
 ) -> Result<Vec<(PathBuf, String)>, EntryError> {
     let mut texts: Vec<(PathBuf, String)> = Vec::new();
@@ -344,7 +327,7 @@ fn new_texts(
             *text = appended(Some(text), yaml, *date, false);
             continue;
         }
-        let old = match std::fs::read_to_string(log) {
+        let old = match held.current(log) {
             Ok(text) => Some(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(source) => {
@@ -367,9 +350,9 @@ fn new_texts(
 /// the whole ledger with the changed log in memory; written atomically under the
 /// ledger's lock, and only when the entry still has the version the page saw.
 pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, EntryError> {
-    let choices = Choices::of(dir)?;
-    let mut normalized = prevalidate(&choices, entry)?.entry;
-    let (lock, log, text, span) = locked_entry(dir, at)?;
+    let mut held = Held::take(dir)?;
+    let mut normalized = prevalidate(&held.choices()?, entry)?.entry;
+    let (log, text, span) = held_entry(dir, &held, at)?;
     let old = &text[span.clone()];
     let kept = kept_fields(old).ok_or_else(|| EntryError::Unreadable(log.clone()))?;
     if normalized.id.is_none() {
@@ -389,7 +372,7 @@ pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, Ent
         replacement.truncate(replacement.trim_end_matches(['\r', '\n']).len());
     }
     let new_text = format!("{}{replacement}{}", &text[..span.start], &text[span.end..]);
-    commit(dir, &log, new_text, lock)?;
+    commit(held, &log, new_text)?;
     Ok(Added { file: log, yaml })
 }
 
@@ -397,31 +380,26 @@ pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, Ent
 /// written like [`replace`] (a removal that leaves the ledger invalid, say an item
 /// with neither text nor activities, is refused with the findings).
 pub fn remove(dir: &Path, at: &EntryRef) -> Result<Added, EntryError> {
-    if !dir.join(load::REPORT_FILE).is_file() {
-        return Err(EntryError::NotALedger(dir.to_path_buf()));
-    }
-    let (lock, log, text, span) = locked_entry(dir, at)?;
+    let held = Held::take(dir)?;
+    let (log, text, span) = held_entry(dir, &held, at)?;
     let yaml = text[span.clone()].to_owned();
     let new_text = format!("{}{}", &text[..span.start], &text[span.end..]);
-    commit(dir, &log, new_text, lock)?;
+    commit(held, &log, new_text)?;
     Ok(Added { file: log, yaml })
 }
 
-/// The lock of the ledger, the log's path and current text, and the byte range of the
+/// The log's path and current text (as `held` read it), and the byte range of the
 /// entry `at` names, when it still has the version the page saw (else
 /// [`EntryError::Changed`]) and its range is certain: the log's entries are as many as
 /// its activities and this one reads on its own as the activity in its place (else
 /// [`EntryError::Unreadable`]).
-fn locked_entry(
+fn held_entry(
     dir: &Path,
+    held: &Held,
     at: &EntryRef,
-) -> Result<(std::fs::File, PathBuf, String, std::ops::Range<usize>), EntryError> {
+) -> Result<(PathBuf, String, std::ops::Range<usize>), EntryError> {
     let log = existing_log(dir, &at.file)?;
-    let lock = crate::files::lock_ledger(dir, LOCK_FILE).map_err(|source| EntryError::Io {
-        path: dir.join(LOCK_FILE),
-        source,
-    })?;
-    let text = std::fs::read_to_string(&log).map_err(|source| EntryError::Read {
+    let text = held.current(&log).map_err(|source| EntryError::Read {
         path: log.clone(),
         source,
     })?;
@@ -435,7 +413,7 @@ fn locked_entry(
     if !certain {
         return Err(EntryError::Unreadable(log));
     }
-    Ok((lock, log, text, span))
+    Ok((log, text, span))
 }
 
 /// The log `file` names (relative to `activities/`), when it is one the ledger reads:
@@ -460,15 +438,15 @@ fn existing_log(dir: &Path, file: &Path) -> Result<PathBuf, EntryError> {
     }
 }
 
-/// Validates the ledger with `log` holding `text`, then writes it durably; `lock` is
+/// Validates the ledger with `log` holding `text`, then writes it durably; the lock is
 /// held until the rename is done.
-fn commit(dir: &Path, log: &Path, text: String, lock: std::fs::File) -> Result<(), EntryError> {
-    validate(dir, &[(log.to_path_buf(), text.clone())])?;
+fn commit(held: Held, log: &Path, text: String) -> Result<(), EntryError> {
+    held.validate(&[(log.to_path_buf(), text.clone())])?;
     crate::files::write_durably(log, text.as_bytes()).map_err(|source| EntryError::Io {
         path: log.to_path_buf(),
         source,
     })?;
-    drop(lock);
+    drop(held);
     Ok(())
 }
 
@@ -491,6 +469,75 @@ fn kept_fields(old_yaml: &str) -> Option<Kept> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::load;
+
+    /// A copy of the fixture `name` in a temporary directory.
+    fn fixture_copy(name: &str) -> tempfile::TempDir {
+        fn copy(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap() {
+                let path = entry.unwrap().path();
+                let target = to.join(path.file_name().unwrap());
+                if path.is_dir() {
+                    copy(&path, &target);
+                } else {
+                    std::fs::copy(&path, &target).unwrap();
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join(name),
+            dir.path(),
+        );
+        dir
+    }
+
+    /// How many times `work` read each ledger file from disk, at most.
+    fn most_readings_of_a_file(work: impl FnOnce()) -> usize {
+        load::READS.with(|reads| reads.borrow_mut().clear());
+        work();
+        let reads = load::READS.with(|reads| reads.take());
+        let count = |p: &PathBuf| reads.iter().filter(|q| *q == p).count();
+        assert!(!reads.is_empty(), "the ledger was read");
+        reads.iter().map(count).max().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_write_reads_the_ledger_once_for_its_choices_and_its_validation() {
+        let dir = fixture_copy("chapanzhou-2023");
+        let entry = NewEntry {
+            date: "2023-03-09".into(),
+            item: "legal-rights".into(),
+            text: "开展普法宣传".into(),
+            ..NewEntry::default()
+        };
+        let mut added = None;
+        let add_reads = most_readings_of_a_file(|| added = Some(add(dir.path(), &entry, false)));
+        assert_eq!(add_reads, 1);
+        let log = added.unwrap().unwrap().file;
+        let text = std::fs::read_to_string(&log).unwrap();
+        let spans = entry_spans(&text).unwrap();
+        let at = EntryRef {
+            file: log
+                .strip_prefix(dir.path().join(ACTIVITIES_DIR))
+                .unwrap()
+                .into(),
+            index: spans.len() - 1,
+            version: entry_version(&text, spans.last().unwrap()),
+        };
+        let edited = NewEntry {
+            text: "开展普法宣传活动".into(),
+            ..entry
+        };
+        let mut replaced = None;
+        let replace_reads =
+            most_readings_of_a_file(|| replaced = Some(replace(dir.path(), &at, &edited)));
+        assert_eq!(replace_reads, 1);
+        assert!(replaced.unwrap().is_ok());
+    }
 
     #[test]
     fn appending_keeps_the_old_text_and_comments() {
