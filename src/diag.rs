@@ -121,6 +121,64 @@ impl fmt::Display for Location {
     }
 }
 
+/// The field of an activity a finding concerns, as the clerk's form shows it: the
+/// checks of `new` name it as they make the finding, `check` by its path in the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryField {
+    /// `date`.
+    Date,
+    /// `item`.
+    Item,
+    /// `name`.
+    Name,
+    /// `text`.
+    Text,
+    /// `place`.
+    Place,
+    /// `participants`.
+    Participants,
+    /// The figures as a whole (`new`'s `--figure`).
+    Figures,
+    /// One figure, by its key.
+    Figure(String),
+}
+
+impl EntryField {
+    /// The option of `new` that gives the field, as its findings name it.
+    pub fn option(&self) -> &'static str {
+        match self {
+            EntryField::Date => "--date",
+            EntryField::Item => "--item",
+            EntryField::Name => "--name",
+            EntryField::Text => "--text",
+            EntryField::Place => "--place",
+            EntryField::Participants => "--participants",
+            EntryField::Figures | EntryField::Figure(_) => "--figure",
+        }
+    }
+
+    /// The field a finding's dotted path names by its last key: `[3].figures.visits`
+    /// is the figure `visits`, `[0].date` and a parse error's `date` the date; `None`
+    /// for a key the form has no field for.
+    pub fn of_path(path: &str) -> Option<EntryField> {
+        let tail = path.rsplit_once("].").map_or(path, |(_, tail)| tail);
+        Some(match tail {
+            "date" => EntryField::Date,
+            "item" => EntryField::Item,
+            "name" => EntryField::Name,
+            "text" => EntryField::Text,
+            "place" => EntryField::Place,
+            "participants" => EntryField::Participants,
+            // An unknown key `figure:` (for `figures:`) is about the figures too.
+            "figures" | "figure" => EntryField::Figures,
+            other => EntryField::Figure(other.strip_prefix("figures.")?.to_owned()),
+        })
+    }
+}
+
+/// What the help of a finding `check --fix` repairs ends with: the command.
+const FIXED_BY_CHECK: &str = "（annual-report check --fix 可以自动改正）";
+
 /// A finding: an error or a warning at a place in the ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -140,6 +198,15 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// How many characters from the column to underline.
     pub width: u32,
+    /// The activity field it concerns, when the finding was made about one (`new`'s
+    /// checks); see [`Diagnostic::entry_field`].
+    #[serde(skip)]
+    pub entry: Option<EntryField>,
+    /// For a slip `check --fix` repairs, the fix in words without the command (the
+    /// help names it): the clerk's page, whose user may have no terminal, says it in
+    /// its own words.
+    #[serde(skip)]
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
@@ -167,6 +234,8 @@ impl Diagnostic {
             allowed: Vec::new(),
             help: None,
             width: 1,
+            entry: None,
+            fix: None,
         }
     }
 
@@ -179,6 +248,31 @@ impl Diagnostic {
     /// Names the field.
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    /// Names the activity field given by an option of `new` (the option is the field
+    /// its message names).
+    pub fn option(mut self, field: EntryField) -> Self {
+        self.field = Some(field.option().to_owned());
+        self.entry = Some(field);
+        self
+    }
+
+    /// The activity field the finding concerns: the one it was made about, else the
+    /// one its field's path names.
+    pub fn entry_field(&self) -> Option<EntryField> {
+        self.entry
+            .clone()
+            .or_else(|| self.field.as_deref().and_then(EntryField::of_path))
+    }
+
+    /// Adds the fix of a slip `check --fix` repairs: the help is the fix followed by
+    /// the command.
+    pub fn fixed_by_check(mut self, fix: impl Into<String>) -> Self {
+        let fix = fix.into();
+        self.help = Some(format!("{fix}{FIXED_BY_CHECK}"));
+        self.fix = Some(fix);
         self
     }
 
@@ -370,6 +464,31 @@ mod tests {
                 find_line_by_line(&report, &at, &needle)
             );
         }
+    }
+
+    #[test]
+    fn a_finding_names_its_activity_field_without_the_words_it_prints() {
+        // `new` names the option; the page gets the field itself.
+        let d = Diagnostic::error("E020", "x").option(EntryField::Date);
+        assert_eq!(d.field.as_deref(), Some("--date"));
+        assert_eq!(d.entry_field(), Some(EntryField::Date));
+        // `check` names a path in the log.
+        let figure = Diagnostic::error("E024", "x").field("[3].figures.visits");
+        assert_eq!(
+            figure.entry_field(),
+            Some(EntryField::Figure("visits".into()))
+        );
+        assert_eq!(
+            Diagnostic::error("E001", "x").field("year").entry_field(),
+            None
+        );
+        // A slip's help names the command; its fix is kept without it.
+        let slip = Diagnostic::error("E019", "x").fixed_by_check("写成 3");
+        assert_eq!(
+            slip.help.as_deref(),
+            Some("写成 3（annual-report check --fix 可以自动改正）")
+        );
+        assert_eq!(slip.fix.as_deref(), Some("写成 3"));
     }
 
     #[test]

@@ -56,9 +56,10 @@ pub struct Slip {
 }
 
 impl Slip {
-    /// The fix in words.
+    /// The fix in words (a finding adds that `check --fix` makes it:
+    /// [`crate::diag::Diagnostic::fixed_by_check`]).
     pub fn help(&self) -> String {
-        let fix = match self.kind {
+        match self.kind {
             SlipKind::FullWidthColon => "把全角冒号“：”改成半角冒号和一个空格“: ”".to_owned(),
             SlipKind::IdeographicSpaceIndent => format!(
                 "把这 {} 个全角空格换成同样多的半角空格",
@@ -68,14 +69,9 @@ impl Slip {
             SlipKind::FullWidthDash => "把列表项开头改成半角的“- ”".to_owned(),
             SlipKind::CurlyQuotes => format!("去掉中文引号，写成 {}", self.replacement),
             SlipKind::FullWidthDigits => format!("写成 {}", self.replacement),
-        };
-        format!("{fix}{FIXED_BY_CHECK}")
+        }
     }
 }
-
-/// What every slip's help ends with: the command that repairs it. The clerk's page,
-/// whose user may have no terminal, says it in its own words.
-pub const FIXED_BY_CHECK: &str = "（annual-report check --fix 可以自动改正）";
 
 /// Keys whose values are never prose: curly quotes around them are a slip.
 const PLAIN_KEYS: &[&str] = &[

@@ -7,7 +7,7 @@ use crate::ledger::aggregate::{Aggregate, aggregate};
 use crate::ledger::check::check;
 use crate::ledger::load::load;
 use crate::ledger::year::{Figure, Located, Year};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The ledgers a report refers to, aggregated.
 #[derive(Debug, Default)]
@@ -18,9 +18,27 @@ pub struct Linked {
     pub members: Vec<Aggregate>,
 }
 
+/// The report directories report.yaml links to (`previous:`, then `rollup.members`),
+/// as [`link`] resolves them, from the report as loaded: for a caller that watches
+/// their files (the clerk's page).
+pub fn linked_dirs(dir: &Path, report: &crate::ledger::model::ReportSpec) -> Vec<PathBuf> {
+    let members = report.rollup.iter().flat_map(|r| &r.members);
+    report
+        .previous
+        .iter()
+        .chain(members)
+        .map(|reference| linked_dir(dir, &reference.value))
+        .collect()
+}
+
+/// The directory a `previous:` or member reference names: relative to the report's.
+fn linked_dir(dir: &Path, reference: &str) -> PathBuf {
+    dir.join(reference.trim())
+}
+
 /// Loads one referred ledger; its findings join `report` (errors fail the build).
 fn linked(dir: &Path, reference: &Located<String>, report: &mut Report) -> Option<Aggregate> {
-    let path = dir.join(reference.value.trim());
+    let path = linked_dir(dir, &reference.value);
     if !path.join(crate::ledger::load::REPORT_FILE).is_file() {
         report.diagnostics.push(
             Diagnostic::error("E032", format!("找不到台账目录 {}", path.display()))

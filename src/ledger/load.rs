@@ -284,12 +284,20 @@ fn parse_file<T: DeserializeOwned>(
     parsed
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The files this thread read from disk, in order (for tests that count readings).
+    pub(crate) static READS: std::cell::RefCell<Vec<PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Reads a regular file of at most [`MAX_FILE_BYTES`]. The limit is enforced on the
 /// bytes read, not only on the size the file claims (a file still being written, or a
 /// kernel file such as /proc/self/pagemap, reports a size it does not keep to): reading
 /// stops one chunk past the limit.
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
+    #[cfg(test)]
+    READS.with(|reads| reads.borrow_mut().push(path.to_path_buf()));
     let unreadable = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => format!("找不到文件 {}", path.display()),
         _ => format!(
@@ -469,7 +477,7 @@ fn input_method_slip(text: &str, file: &Arc<str>, parse_error: &Diagnostic) -> O
         .find(|s| s.line <= error_line.saturating_add(1))?;
     let diagnostic = Diagnostic::error("E019", slip.kind.message())
         .width(slip.width.max(1))
-        .help(slip.help());
+        .fixed_by_check(slip.help());
     let diagnostic = match key_on_line(text, slip.line) {
         Some(key) => diagnostic.field(key),
         None => diagnostic,

@@ -16,7 +16,7 @@ use crate::publish::rendered::page_png;
 use crate::publish::typeset::fonts::FontLibrary;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use typst_layout::PagedDocument;
 
@@ -52,6 +52,9 @@ pub(crate) struct Snapshot {
     pub preview_stale: bool,
     /// Why the summary could not be made although the ledger checks.
     pub preview_error: Option<String>,
+    /// The report directories the ledger links to (`previous:`, roll-up members), as
+    /// this reading loaded report.yaml; none when it could not.
+    pub linked: Vec<PathBuf>,
 }
 
 impl Snapshot {
@@ -66,6 +69,7 @@ impl Snapshot {
             year: None,
             preview_stale: false,
             preview_error: None,
+            linked: Vec::new(),
         }
     }
 }
@@ -105,7 +109,12 @@ impl Engine {
             .as_ref()
             .map(|c| c.year)
             .or(last.and_then(|s| s.year));
+        let linked = ledger
+            .as_ref()
+            .map(|l| crate::ledger::link::linked_dirs(dir, &l.report))
+            .unwrap_or_default();
         Snapshot {
+            linked,
             year,
             version,
             listing,

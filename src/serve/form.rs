@@ -1,8 +1,8 @@
 //! The activity form: what a clerk submitted, turned into a ledger entry; and the
 //! form as drawn, with the clerk's input kept and each finding beside its field.
 
-use super::listing::{EntryView, Finding, form_field};
-use crate::diag::Diagnostic;
+use super::listing::{EntryView, Finding};
+use crate::diag::{Diagnostic, EntryField};
 use crate::ledger::entry::{Choices, EntryRef, ItemChoice, NewEntry};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -292,7 +292,7 @@ impl FormView {
     pub fn with_findings(mut self, findings: &[Diagnostic]) -> Self {
         for d in findings {
             let mut finding = Finding::of(d);
-            if finding.field.is_some() {
+            if d.field.is_some() {
                 // Beside the field, the place is the form itself.
                 finding.text = format!("{}[{}]: {}", d.severity, d.code, d.message);
                 if !d.allowed.is_empty() {
@@ -311,21 +311,19 @@ impl FormView {
             Some(help) => format!("{}（{help}）", finding.text),
             None => finding.text.clone(),
         };
-        let field = finding.field.as_deref().map(form_field);
-        let slot = match field.as_deref() {
-            Some("date") => Some(&mut self.date.errors),
-            Some("item") => Some(&mut self.item.errors),
-            Some("name") => Some(&mut self.name.errors),
-            Some("text") => Some(&mut self.text.errors),
-            Some("place") => Some(&mut self.place.errors),
-            Some("participants") => Some(&mut self.participants.errors),
-            Some("figures") => Some(&mut self.figures_errors),
-            Some(other) => other.strip_prefix("figures.").and_then(|key| {
-                self.figures
-                    .iter_mut()
-                    .find(|f| f.key == key)
-                    .map(|f| &mut f.errors)
-            }),
+        let slot = match &finding.field {
+            Some(EntryField::Date) => Some(&mut self.date.errors),
+            Some(EntryField::Item) => Some(&mut self.item.errors),
+            Some(EntryField::Name) => Some(&mut self.name.errors),
+            Some(EntryField::Text) => Some(&mut self.text.errors),
+            Some(EntryField::Place) => Some(&mut self.place.errors),
+            Some(EntryField::Participants) => Some(&mut self.participants.errors),
+            Some(EntryField::Figures) => Some(&mut self.figures_errors),
+            Some(EntryField::Figure(key)) => self
+                .figures
+                .iter_mut()
+                .find(|f| f.key == *key)
+                .map(|f| &mut f.errors),
             None => None,
         };
         match slot {

@@ -182,13 +182,7 @@ fn with_cookie(request: &Request, token: &str) -> Response {
         .unwrap_or_default()
         .into_iter()
         .filter(|(k, _)| k != QUERY)
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                super::routes::encode(&k),
-                super::routes::encode(&v)
-            )
-        })
+        .map(|(k, v)| format!("{}={}", super::url::encode(&k), super::url::encode(&v)))
         .collect();
     let mut location = request.uri().path().to_owned();
     if !rest.is_empty() {

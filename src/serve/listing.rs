@@ -3,7 +3,7 @@
 //! that point into it. Read from the files as they are, errors and all, so a broken
 //! entry can be shown and corrected.
 
-use crate::diag::{Diagnostic, SourceFile};
+use crate::diag::{Diagnostic, EntryField, SourceFile};
 use crate::ledger::entry::{self, Choices, entry_version};
 use crate::ledger::load::{self, ACTIVITIES_DIR};
 use crate::ledger::model::{ActivitySpec, FigureValue};
@@ -20,8 +20,9 @@ pub(crate) struct Finding {
     pub text: String,
     /// `check`'s suggestion.
     pub help: Option<String>,
-    /// The form field it concerns (`date`, `figures.visits`, …), if any.
-    pub field: Option<String>,
+    /// The form field it concerns, if any.
+    #[serde(skip)]
+    pub field: Option<EntryField>,
 }
 
 impl Finding {
@@ -30,30 +31,20 @@ impl Finding {
         Self {
             severity: if d.is_error() { "error" } else { "warning" },
             text: d.to_string(),
-            help: d.help.as_deref().map(for_the_page),
-            field: d.field.as_deref().map(form_field),
+            help: for_the_page(d),
+            field: d.entry_field(),
         }
     }
 }
 
 /// A suggestion as the page gives it: a slip `check --fix` repairs is also one to
 /// correct by hand, which a clerk in a browser can do without a terminal.
-pub(crate) fn for_the_page(help: &str) -> String {
-    match help.strip_suffix(crate::ledger::ime::FIXED_BY_CHECK) {
-        Some(fix) => format!(
+fn for_the_page(d: &Diagnostic) -> Option<String> {
+    match &d.fix {
+        Some(fix) => Some(format!(
             "{fix}：用文本编辑器（如记事本）打开上面写的文件，到所示的行和列改正这个字符后保存，本页面会自动更新；也可以在终端里运行 annual-report check --fix 自动改正"
-        ),
-        None => help.to_owned(),
-    }
-}
-
-/// The form field a diagnostic's field names: `[3].figures.visits` and
-/// `--figure` both concern figures, `[0].date` and `--date` the date.
-pub(crate) fn form_field(field: &str) -> String {
-    let tail = field.rsplit_once("].").map_or(field, |(_, tail)| tail);
-    match tail.trim_start_matches('-') {
-        "figure" => "figures".to_owned(),
-        other => other.to_owned(),
+        )),
+        None => d.help.clone(),
     }
 }
 
@@ -315,7 +306,7 @@ fn log_entries(dir: &Path, shown: &str, text: &str, activities: &[ActivitySpec])
                 first_line: lines.0,
                 edit_href: format!(
                     "/edit?file={}&index={index}#entry-form",
-                    super::routes::encode(&relative)
+                    super::url::encode(&relative)
                 ),
                 file: relative.clone(),
                 index,

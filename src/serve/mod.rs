@@ -14,6 +14,7 @@ mod listing;
 mod routes;
 mod setup;
 mod structure;
+mod url;
 mod view;
 
 pub use guard::token_is_usable;
@@ -95,7 +96,7 @@ pub struct App {
     csrf: String,
     engine: Mutex<Engine>,
     snapshot: RwLock<Arc<Snapshot>>,
-    stamp: Mutex<Vec<(PathBuf, u64, Option<SystemTime>)>>,
+    stamp: Mutex<Vec<Stamp>>,
 }
 
 impl App {
@@ -191,8 +192,9 @@ impl App {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let engine: &mut Engine = &mut guard;
-        let stamp = stamp(&self.dir);
         let last = self.current();
+        // Stamped before reading: a change made while the page is rebuilt is seen next.
+        let mut stamp = stamp(watched_files(&self.dir, &last.linked));
         let version = last.version + 1;
         let built = std::thread::scope(|scope| {
             let typeset = std::thread::Builder::new()
@@ -209,6 +211,10 @@ impl App {
         let Ok(snapshot) = built else {
             return;
         };
+        if snapshot.linked != last.linked {
+            // report.yaml now links to other ledgers: their files are watched from now.
+            stamp = restamped(stamp, watched_files(&self.dir, &snapshot.linked));
+        }
         *self
             .stamp
             .lock()
@@ -230,7 +236,7 @@ impl App {
     pub async fn refresh_if_changed(self: &Arc<Self>) -> bool {
         let app = self.clone();
         tokio::task::spawn_blocking(move || {
-            let now = stamp(&app.dir);
+            let now = stamp(watched_files(&app.dir, &app.current().linked));
             let changed = *app
                 .stamp
                 .lock()
@@ -246,10 +252,11 @@ impl App {
     }
 }
 
-/// Size and modification time of every file the page is made from (report.yaml, the
-/// logs, the report's own templates, and report.yaml and the logs of the ledgers it
-/// links to: last year's and the roll-up members), in path order.
-fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+/// Every file the page is made from: report.yaml, the logs, the report's own
+/// templates, and report.yaml and the logs of the ledgers it links to (`linked`: last
+/// year's and the roll-up members, as the last reading of report.yaml named them), in
+/// path order.
+fn watched_files(dir: &Path, linked: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = ledger_files(dir);
     files.extend(
         std::fs::read_dir(dir.join("templates"))
@@ -258,18 +265,37 @@ fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
             .flatten()
             .map(|e| e.path()),
     );
-    for linked in linked_dirs(dir) {
-        files.extend(ledger_files(&linked));
+    for linked in linked {
+        files.extend(ledger_files(linked));
     }
     files.sort();
     files.dedup();
     files
+}
+
+/// A file's stamp: its size and modification time.
+type Stamp = (PathBuf, u64, Option<SystemTime>);
+
+/// Size and modification time of each file.
+fn stamp(files: Vec<PathBuf>) -> Vec<Stamp> {
+    files.into_iter().map(stamp_of).collect()
+}
+
+fn stamp_of(path: PathBuf) -> Stamp {
+    let meta = std::fs::metadata(&path).ok();
+    let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+    let modified = meta.and_then(|m| m.modified().ok());
+    (path, len, modified)
+}
+
+/// The stamps of `files`: as taken before (`before`) for a file stamped then, as the
+/// file is now for one newly watched.
+fn restamped(before: Vec<Stamp>, files: Vec<PathBuf>) -> Vec<Stamp> {
+    files
         .into_iter()
-        .map(|path| {
-            let meta = std::fs::metadata(&path).ok();
-            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
-            let modified = meta.and_then(|m| m.modified().ok());
-            (path, len, modified)
+        .map(|path| match before.iter().find(|(p, ..)| *p == path) {
+            Some(stamped) => stamped.clone(),
+            None => stamp_of(path),
         })
         .collect()
 }
@@ -282,42 +308,6 @@ fn ledger_files(dir: &Path) -> Vec<PathBuf> {
         crate::ledger::load::ledger_files(&dir.join(crate::ledger::load::ACTIVITIES_DIR)).0,
     );
     files
-}
-
-/// The report directories report.yaml in `dir` links to (`previous:` and
-/// `rollup.members`), resolved as `ledger::link` resolves them; none when report.yaml
-/// cannot be read.
-fn linked_dirs(dir: &Path) -> Vec<PathBuf> {
-    #[derive(serde::Deserialize)]
-    struct Links {
-        #[serde(default)]
-        previous: Option<String>,
-        #[serde(default)]
-        rollup: Option<Rollup>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Rollup {
-        #[serde(default)]
-        members: Vec<String>,
-    }
-    let report = dir.join(crate::ledger::load::REPORT_FILE);
-    // Looked at twice a second: a file the loader would refuse as too large is not read.
-    let small =
-        std::fs::metadata(&report).is_ok_and(|m| m.len() <= crate::ledger::load::MAX_FILE_BYTES);
-    let text = if small {
-        std::fs::read_to_string(&report).unwrap_or_default()
-    } else {
-        String::new()
-    };
-    let Ok(links) = serde_saphyr::from_str::<Links>(&text) else {
-        return Vec::new();
-    };
-    links
-        .previous
-        .into_iter()
-        .chain(links.rollup.into_iter().flat_map(|r| r.members))
-        .map(|linked| dir.join(linked.trim()))
-        .collect()
 }
 
 /// What a started server tells its user.

@@ -6,6 +6,7 @@ use super::engine::Preview;
 use super::form::{FormView, Submitted};
 use super::guard::{refuse, same_secret};
 use super::listing::{EntryView, Listing};
+use super::url::encode;
 use super::{App, view};
 use crate::diag::Report;
 use crate::ledger::entry::{self, EntryError};
@@ -46,18 +47,6 @@ pub(crate) struct EditQuery {
     file: String,
     #[serde(default)]
     index: String,
-}
-
-/// A component of a URL, percent-encoded (unreserved characters stay).
-pub(crate) fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `GET /`: the page.
