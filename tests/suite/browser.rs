@@ -2,7 +2,7 @@
 //! `.ci/run`) loads the HTML file, its visible text must be the document's text, and a
 //! screenshot is kept under the target directory.
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use common::{build_formats, fixture, headless_chromium, markdown_blocks, unescape_html};

@@ -2,7 +2,7 @@
 //! grid in its XML, named styles, odd and even page numbers, the same bytes on every
 //! build, ledger text kept as text; and LibreOffice lays it out on 22 lines a page.
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use common::{build_files, copy_dir, fixture, markdown_blocks, paging_ledger};

@@ -1,7 +1,7 @@
 //! A clerk's first hour: each rough edge a new user hit, from `init` to the printed
 //! page, as a test through the real command line.
 
-mod common;
+use crate::common;
 
 use common::{cli, copy_dir, fixture, fresh_ledger, text};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The PDF's layout measured on Typst's laid-out frames, glyph by glyph, against the
 //! numbers of GB/T 9704 (`official-format.md`), with the embedded fonts only.
 
-mod common;
+use crate::common;
 
 use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
 use common::{copy_dir, fixture, paging_ledger};

@@ -11,7 +11,7 @@
 //! must be the same characters in the same order. Runs of white space compare as one
 //! space: every renderer folds them.
 
-mod common;
+use crate::common;
 
 use common::{html_blocks, markdown_blocks};
 use proptest::prelude::*;

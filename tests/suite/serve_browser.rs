@@ -5,7 +5,7 @@
 //! a reload; axe-core finds no accessibility violation on the page nor on the built
 //! summary page; screenshots at desktop and phone size are kept.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
