@@ -43,7 +43,10 @@ fn visible_text(page: &str, work: &Path) -> String {
 }
 
 #[test]
-fn chromium_shows_the_document_text_and_takes_a_screenshot() {
+fn chromium_shows_the_document_text_and_takes_a_screenshot_with_chromium() {
+    if !common::require_tools(&[common::CHROMIUM]) {
+        return;
+    }
     for name in ["chapanzhou-2023", "qingshan-2024-tuanwei"] {
         let (out, files) = build_formats(&fixture(name), &[Format::Md, Format::Html]);
         let page = &files["html"];
