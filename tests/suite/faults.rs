@@ -3,7 +3,7 @@
 //! the process, for every k until the run gets through. A failed build leaves the
 //! output directory exactly as it was (all outputs or none); an aborted one leaves
 //! each output whole, old or new; a `new` leaves the log unchanged or one whole entry
-//! longer. (Two `new` at once are in tests/authoring.rs.)
+//! longer. (Two `new` at once are in tests/suite/authoring.rs.)
 //!
 //! Aborts run in a child process: this test binary started again on the one test,
 //! which arms the fault and runs the work when it finds [`CHILD_ENV`].
