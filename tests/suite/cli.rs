@@ -1,7 +1,7 @@
 //! The command line: build and check on fixtures, invalid ledgers, outputs kept intact
 //! on failure, template overrides.
 
-mod common;
+use crate::common;
 
 use common::{cli, copy_dir, fixture, root};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! A clerk's first hour: each rough edge a new user hit, from `init` to the printed
 //! page, as a test through the real command line.
 
-mod common;
+use crate::common;
 
 use common::{cli, copy_dir, fixture, fresh_ledger, text};
 use std::path::Path;
@@ -466,7 +466,10 @@ fn a_closed_pipe_ends_quietly() {
 
 // 9. The PDF carries title, author and subject.
 #[test]
-fn the_pdf_has_title_author_and_subject() {
+fn the_pdf_has_title_author_and_subject_with_pdfinfo() {
+    if !common::require_tools(&[common::PDFINFO]) {
+        return;
+    }
     let out = tempfile::tempdir().unwrap();
     cli()
         .args(["build", "--format", "pdf", "--no-system-fonts", "--out"])

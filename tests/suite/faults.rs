@@ -3,12 +3,12 @@
 //! the process, for every k until the run gets through. A failed build leaves the
 //! output directory exactly as it was (all outputs or none); an aborted one leaves
 //! each output whole, old or new; a `new` leaves the log unchanged or one whole entry
-//! longer. (Two `new` at once are in tests/authoring.rs.)
+//! longer. (Two `new` at once are in tests/suite/authoring.rs.)
 //!
 //! Aborts run in a child process: this test binary started again on the one test,
 //! which arms the fault and runs the work when it finds [`CHILD_ENV`].
 
-mod common;
+use crate::common;
 
 use annual_report::files::fault::{self, Fault};
 use annual_report::ledger::entry::{NewEntry, add};
@@ -152,8 +152,16 @@ fn a_first_build_failing_at_any_operation_leaves_no_output_directory() {
 /// Runs this test again in a child process with [`CHILD_ENV`] set; whether the child
 /// aborted (rather than finishing its work).
 fn aborted_child(test: &str, k: usize, dir: &Path) -> bool {
+    // The test's name as the harness lists it: its path in the suite, crate name left out.
+    let (_, module) = module_path!().split_once("::").unwrap();
     let status = Command::new(std::env::current_exe().unwrap())
-        .args([test, "--exact", "--test-threads", "1", "--quiet"])
+        .args([
+            &format!("{module}::{test}"),
+            "--exact",
+            "--test-threads",
+            "1",
+            "--quiet",
+        ])
         .env(CHILD_ENV, format!("{k}:{}", dir.display()))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

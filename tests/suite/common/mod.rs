@@ -294,3 +294,51 @@ pub fn headless_chromium(profile: &Path) -> std::process::Command {
         .arg(format!("--user-data-dir={}", profile.display()));
     command
 }
+
+/// Whether the programs a test runs outside the tool are installed: `(program, Debian
+/// package)` pairs, looked up on `PATH`. These tests end in `_with_<program>`. On a bare
+/// machine a missing one skips the test with a line on stderr saying why; under CI
+/// (`CI` set, as `.ci/run` is run) it fails the test, so a CI run never passes by
+/// skipping.
+pub fn require_tools(tools: &[(&str, &str)]) -> bool {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("this test")
+        .to_owned();
+    let missing: Vec<String> = tools
+        .iter()
+        .filter(|(program, _)| !on_path(program))
+        .map(|(program, package)| format!("{program} ({package})"))
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!("skipped: {test} needs {}", missing.join(", "));
+    assert!(std::env::var_os("CI").is_none(), "{message}, and CI is set");
+    // Past the harness's capture of eprintln!, which would hide the line of a test
+    // that passes.
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{message}");
+    false
+}
+
+/// Whether `program` is an executable file in a directory of `PATH`.
+fn on_path(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| {
+        std::fs::metadata(dir.join(program))
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    })
+}
+
+/// Chromium, for the tests that open pages in a browser.
+pub const CHROMIUM: (&str, &str) = ("chromium", "chromium");
+/// LibreOffice, which lays out the .docx.
+pub const SOFFICE: (&str, &str) = ("soffice", "libreoffice-writer-nogui");
+/// poppler's text extraction, to read PDFs back.
+pub const PDFTOTEXT: (&str, &str) = ("pdftotext", "poppler-utils");
+/// poppler's metadata listing.
+pub const PDFINFO: (&str, &str) = ("pdfinfo", "poppler-utils");

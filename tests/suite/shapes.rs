@@ -2,7 +2,7 @@
 //! small ledger, built, and read back from what the reader gets (Markdown blocks, the
 //! text file, the Word paragraphs, the Typst source).
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use annual_report::diag::Severity;

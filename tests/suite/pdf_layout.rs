@@ -1,7 +1,7 @@
 //! The PDF's layout measured on Typst's laid-out frames, glyph by glyph, against the
 //! numbers of GB/T 9704 (`official-format.md`), with the embedded fonts only.
 
-mod common;
+use crate::common;
 
 use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
 use common::{copy_dir, fixture, paging_ledger};
@@ -830,7 +830,10 @@ fn only_a_closing_then_an_opening_mark_share_a_cell() {
 /// `lead: "**凝聚思想力量，坚定理想信念。**"` (the dense fixture) prints one 。 after
 /// the bold lead in every format, the PDF read back by pdftotext.
 #[test]
-fn a_bold_lead_ending_in_a_full_stop_prints_it_once_in_every_format() {
+fn a_bold_lead_ending_in_a_full_stop_prints_it_once_in_every_format_with_pdftotext() {
+    if !common::require_tools(&[common::PDFTOTEXT]) {
+        return;
+    }
     use annual_report::Format;
     let (out, files) = common::build_files(
         &fixture("jiangwan-2024-punctuation"),

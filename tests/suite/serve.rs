@@ -2,7 +2,7 @@
 //! CSRF, body size, paths outside the ledger, a changed entry, a bad entry), driven
 //! through the Router without a socket.
 
-mod common;
+use crate::common;
 
 use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};
 use annual_report::serve::App;

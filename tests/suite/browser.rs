@@ -2,7 +2,7 @@
 //! `.ci/run`) loads the HTML file, its visible text must be the document's text, and a
 //! screenshot is kept under the target directory.
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use common::{build_formats, fixture, headless_chromium, markdown_blocks, unescape_html};
@@ -43,7 +43,10 @@ fn visible_text(page: &str, work: &Path) -> String {
 }
 
 #[test]
-fn chromium_shows_the_document_text_and_takes_a_screenshot() {
+fn chromium_shows_the_document_text_and_takes_a_screenshot_with_chromium() {
+    if !common::require_tools(&[common::CHROMIUM]) {
+        return;
+    }
     for name in ["chapanzhou-2023", "qingshan-2024-tuanwei"] {
         let (out, files) = build_formats(&fixture(name), &[Format::Md, Format::Html]);
         let page = &files["html"];

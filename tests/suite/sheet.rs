@@ -6,7 +6,7 @@
 
 #![cfg(feature = "sheet")]
 
-mod common;
+use crate::common;
 
 use annual_report::ledger::entry::{NewEntry, add_many};
 use annual_report::ledger::sheet::import::{ImportError, ImportOptions, import};

@@ -2,7 +2,7 @@
 //! grid in its XML, named styles, odd and even page numbers, the same bytes on every
 //! build, ledger text kept as text; and LibreOffice lays it out on 22 lines a page.
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use common::{build_files, copy_dir, fixture, markdown_blocks, paging_ledger};
@@ -301,7 +301,10 @@ fn pdf_words(pdf: &Path) -> Vec<Word> {
 }
 
 #[test]
-fn libreoffice_lays_the_document_out_on_22_lines_a_page() {
+fn libreoffice_lays_the_document_out_on_22_lines_a_page_with_soffice() {
+    if !common::require_tools(&[common::SOFFICE, common::PDFTOTEXT]) {
+        return;
+    }
     let (docx, _) = build_docx_and_md(&fixture("chapanzhou-2023"));
     let work = tempfile::tempdir().unwrap();
     let input = work.path().join("summary.docx");
@@ -419,7 +422,10 @@ fn rows(pdf: &Path) -> Vec<(usize, i64, String, f64)> {
 /// last two lines (its only line) open the next page with it. The date with a
 /// two-digit month stays on one row, ending two characters in from the right margin.
 #[test]
-fn libreoffice_keeps_the_signature_with_the_end_of_the_body() {
+fn libreoffice_keeps_the_signature_with_the_end_of_the_body_with_soffice() {
+    if !common::require_tools(&[common::SOFFICE, common::PDFTOTEXT]) {
+        return;
+    }
     const ISSUER: &str = "共青团新民镇委员会";
     const DATE: &str = "2023年12月20日";
     let closings = [

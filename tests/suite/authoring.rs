@@ -1,6 +1,6 @@
 //! Keeping the ledger: init, new, proofreading, stats, schema, completions, help.
 
-mod common;
+use crate::common;
 
 use common::{cli, fixture, fresh_ledger, stats_total, text};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The website outputs: the HTML page and the plain text agree with the Markdown,
 //! keep the metadata in the ledger's order, and never turn ledger text into markup.
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use common::{build_formats, copy_dir, fixture, html_blocks, markdown_blocks};

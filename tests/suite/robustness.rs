@@ -1,7 +1,7 @@
 //! No input makes check panic: mutated bytes of the real ledger files go through the
 //! whole loader and checker.
 
-mod common;
+use crate::common;
 
 use annual_report::ledger::synth::Rng;
 use common::{copy_dir, fixture};

@@ -6,7 +6,7 @@
 //! Every command runs under a generous timeout: not a speed target (those are in the
 //! benchmark), only so that a hang fails the test instead of stalling CI.
 
-mod common;
+use crate::common;
 
 use common::{cli, copy_dir, fixture, stats_total};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Whole-document snapshots of the fixtures' Markdown, and the committed example in
 //! `reports/` kept up to date.
 
-mod common;
+use crate::common;
 
 use annual_report::{BuildOptions, Format};
 use common::{build_files, fixture, root};

@@ -1,6 +1,6 @@
 //! Many organizations at once, the county roll-up and year-over-year figures.
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use common::{build_formats, cli, copy_dir, fixture, stats_total};

@@ -2,7 +2,7 @@
 //! character, `check --fix` repairs it keeping every other byte, dates are read as
 //! clerks write them, and a figure like 10余 says which number to write.
 
-mod common;
+use crate::common;
 
 use common::{cli, copy_dir, fixture, text};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Two builds of every fixture give the same bytes, also from another working
 //! directory and under another time zone and locale.
 
-mod common;
+use crate::common;
 
 use common::{cli, fixture};
 use std::collections::BTreeMap;

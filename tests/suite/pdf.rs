@@ -1,7 +1,7 @@
 //! The PDF path end to end: ledger text stays text in Typst, missing glyphs are caught
 //! before typesetting, the bytes are reproducible, and `fonts` reports the faces.
 
-mod common;
+use crate::common;
 
 use annual_report::Format;
 use annual_report::publish::typeset::fonts::{FontLibrary, FontOptions};

@@ -9,7 +9,7 @@
 //! title; a page may have the website's own lines above the text (a breadcrumb) or
 //! below it (editor, comment box), which are not part of the summary and are skipped.
 
-mod common;
+use crate::common;
 
 use annual_report::diag::Severity;
 use annual_report::{BuildOptions, Format};

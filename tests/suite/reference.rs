@@ -1,7 +1,7 @@
 //! The chapanzhou fixture rebuilt from its ledger equals the published summary in
 //! `../shared/reference`, paragraph for paragraph.
 
-mod common;
+use crate::common;
 
 use annual_report::{BuildOptions, Format};
 use common::{copy_dir, fixture, fold, markdown_blocks, root};
