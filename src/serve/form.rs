@@ -294,12 +294,7 @@ impl FormView {
             let mut finding = Finding::of(d);
             if d.field.is_some() {
                 // Beside the field, the place is the form itself.
-                finding.text = format!("{}[{}]: {}", d.severity, d.code, d.message);
-                if !d.allowed.is_empty() {
-                    finding
-                        .text
-                        .push_str(&format!("；可选值：{}", d.allowed.join("、")));
-                }
+                finding.place = None;
             }
             self.place_finding(finding);
         }

@@ -16,8 +16,11 @@ use std::path::Path;
 pub(crate) struct Finding {
     /// `error` or `warning`.
     pub severity: &'static str,
-    /// The line `check` prints: place, 错误/警告, code, message, field, allowed values.
+    /// What was found, for a browser user: 错误/警告, the message and the allowed
+    /// values, with the code last; not the file and line, which `place` holds.
     pub text: String,
+    /// Where in the ledger's files, as a detail: `文件 report.yaml 第 4 行第 3 列`.
+    pub place: Option<String>,
     /// `check`'s suggestion.
     pub help: Option<String>,
     /// The form field it concerns, if any.
@@ -28,9 +31,18 @@ pub(crate) struct Finding {
 impl Finding {
     /// The page's view of a diagnostic.
     pub fn of(d: &Diagnostic) -> Self {
+        let mut text = format!("{}：{}", d.severity, d.message);
+        if !d.allowed.is_empty() {
+            text.push_str(&format!("；可选值：{}", d.allowed.join("、")));
+        }
+        text.push_str(&format!("（{}）", d.code));
         Self {
             severity: if d.is_error() { "error" } else { "warning" },
-            text: d.to_string(),
+            text,
+            place: d
+                .location
+                .as_ref()
+                .map(|at| format!("文件 {} 第 {} 行第 {} 列", at.file, at.line, at.column)),
             help: for_the_page(d),
             field: d.entry_field(),
         }

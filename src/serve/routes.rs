@@ -243,6 +243,7 @@ fn general_finding(text: String) -> super::listing::Finding {
     super::listing::Finding {
         severity: "error",
         text,
+        place: None,
         help: None,
         field: None,
     }

@@ -99,7 +99,14 @@ fn crate_imports_of(relative: &Path, text: &str) -> Vec<(usize, String)> {
     {
         let (mut path, mut after) = match code[at..].strip_prefix("crate::") {
             Some(after) => (Vec::new(), after),
-            None => (own.clone(), &code[at..]),
+            // `super` inside an inline `mod x { … }` is the file's own module first.
+            None => (
+                own.iter()
+                    .cloned()
+                    .chain(inline_modules_at(&code, at))
+                    .collect(),
+                &code[at..],
+            ),
         };
         while let Some(next) = after.strip_prefix("super::") {
             path.pop();
@@ -116,6 +123,36 @@ fn crate_imports_of(relative: &Path, text: &str) -> Vec<(usize, String)> {
         from = code.len() - after.len() + after.len().min(1);
     }
     found
+}
+
+/// The inline modules (`mod armed { … }`) that enclose byte `at` of `code`, outermost
+/// first.
+fn inline_modules_at(code: &str, at: usize) -> Vec<String> {
+    let mut open: Vec<(Option<String>, usize)> = Vec::new();
+    for (i, c) in code[..at].char_indices() {
+        match c {
+            '{' => {
+                let before = code[..i].trim_end();
+                let name: String = before
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let is_mod = before[..before.len() - name.len()]
+                    .trim_end()
+                    .ends_with("mod");
+                open.push(((is_mod && !name.is_empty()).then_some(name), i));
+            }
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.into_iter().filter_map(|(name, _)| name).collect()
 }
 
 /// The leading identifier of a path (`ledger` of `ledger::x`), if any.
@@ -267,6 +304,12 @@ fn the_scan_reads_grouped_imports() {
     let text = "use crate::{\n    diag, // crate::publish\n    publish::html,\n};\nfn f() {}\n";
     let found = crate_imports_of(Path::new("ledger/load.rs"), text);
     assert_eq!(found, [(1, "diag".to_owned()), (1, "publish".to_owned())]);
+    // super:: inside an inline module stays in the file.
+    let inline = crate_imports_of(
+        Path::new("files.rs"),
+        "mod fault {\n    fn f() {}\n    mod armed {\n        use super::{Operation, Path};\n    }\n}\n",
+    );
+    assert_eq!(inline, [(4, "files".to_owned())]);
     // super:: back to the crate root, then a group.
     assert_eq!(
         imports(

@@ -231,7 +231,7 @@ async fn the_page_lists_the_year_with_totals_findings_and_preview() {
     let entry_start = html.find("三八节期间").unwrap();
     let entry_html =
         &html[entry_start..entry_start + html[entry_start..].find("</li>\n</ol>").unwrap_or(4000)];
-    assert!(entry_html.contains("警告[W101]"), "{entry_html}");
+    assert!(entry_html.contains("（W101）"), "{entry_html}");
     // Preview pages and downloads.
     assert!(html.contains("/preview/pages/1?v="));
     for format in ["pdf", "docx", "html", "txt", "md", "typ"] {
@@ -406,9 +406,9 @@ async fn a_bad_entry_is_shown_with_its_message_and_nothing_is_written() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = answer.text();
     assert!(html.contains("没有保存"));
-    assert!(html.contains("错误[E020]"), "{html}");
+    assert!(html.contains("（E020）"), "{html}");
     assert!(html.contains("没有 13 月"), "{html}");
-    assert!(html.contains("错误[E024]"));
+    assert!(html.contains("（E024）"));
     // The clerk's input is kept.
     assert!(html.contains("value=\"2023-13-40\""));
     assert!(html.contains(">这段文字要保留</textarea>"));
@@ -751,7 +751,10 @@ async fn a_broken_entry_is_shown_beside_itself_and_can_be_corrected() {
     assert!(app.refresh_if_changed().await);
     let html = send(&app, get("/")).await.text();
     assert!(html.contains("1 个错误"), "{html}");
-    let at = html.find("错误[E024]").expect("the finding is shown");
+    let at = html.find("（E024）").expect("the finding is shown");
+    // Told by the activity it belongs to, in words; the file and line only as a detail.
+    assert!(!html.contains("2023-03.yaml:"), "{html}");
+    assert!(html.contains("2023-03.yaml 第"), "{html}");
     let entry_start = html[..at]
         .rfind("<li class=\"entry has-error\"")
         .expect("beside its entry");
@@ -909,7 +912,10 @@ async fn findings_outside_the_activities_are_shown_at_the_top() {
     let html = send(&app, get("/")).await.text();
     let general =
         &html[html.find("<div id=\"general\">").unwrap()..html.find("id=\"entry-form\"").unwrap()];
-    assert!(general.contains("警告[W111]"), "{general}");
+    assert!(
+        general.contains("警告：") && general.contains("（W111）"),
+        "{general}"
+    );
     assert!(general.contains("report.yaml"), "{general}");
 }
 
@@ -927,7 +933,7 @@ async fn a_broken_report_yaml_is_shown_and_adding_is_refused() {
     let general =
         &html[html.find("<div id=\"general\">").unwrap()..html.find("id=\"entry-form\"").unwrap()];
     assert!(
-        general.contains("错误[") && general.contains("report.yaml"),
+        general.contains("错误：") && general.contains("report.yaml"),
         "{general}"
     );
     let before = logs(&dir);

@@ -433,3 +433,69 @@ fn a_clerk_adds_an_activity_in_a_real_browser_with_chromium() {
     );
     assert!(violations.is_empty(), "{violations:#?}");
 }
+
+#[test]
+fn a_clerk_makes_and_shapes_a_ledger_in_a_real_browser_with_chromium() {
+    if !common::require_tools(&[common::CHROMIUM]) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("新河镇工会-2024");
+    let (_server, url) = start_server(&dir);
+    let (_chromium, ws) = start_chromium(&work.path().join("profile"));
+    let mut cdp = Cdp::connect(&ws);
+    let axe = axe_source();
+    let shots = screenshot_dir();
+    let no_violations = |cdp: &mut Cdp, what: &str| {
+        let violations = cdp.axe(&axe);
+        println!("axe-core on {what}: {} violations", violations.len());
+        assert!(violations.is_empty(), "{what}: {violations:#?}");
+    };
+
+    // An empty directory: the page offers a new ledger.
+    cdp.size(390, 844, true);
+    cdp.open(&url);
+    no_violations(&mut cdp, "the new-ledger page at 390 px");
+    cdp.eval("document.getElementById('preset-gonghui').click()");
+    cdp.type_into("#s-name", "新河镇工会");
+    cdp.eval("document.getElementById('s-year').value = '2024'");
+    cdp.screenshot(&shots.join("serve-setup-phone.png"));
+    cdp.eval("window.__old_page = true");
+    cdp.eval("document.querySelector('form[action=\"/setup\"] button[type=submit]').click()");
+    cdp.wait_for_new_page();
+    assert_eq!(cdp.eval("location.pathname"), json!("/structure"));
+    assert!(dir.join("report.yaml").is_file());
+
+    // The structure page: a sentence with a figure put in by the picker.
+    let area = "sections.0.items.1-summary";
+    cdp.eval(&format!(
+        "(() => {{ const a = document.getElementById({area:?}); a.value = '全年规范基层工会'; a.setSelectionRange(a.value.length, a.value.length); }})()"
+    ));
+    cdp.eval(&format!(
+        "(() => {{ const p = document.querySelector('.picker[data-target=\"{area}\"]'); p.querySelector('select').value = '〔新发展会员〕'; p.querySelector('button.insert').click(); }})()"
+    ));
+    assert_eq!(
+        cdp.eval(&format!("document.getElementById({area:?}).value")),
+        json!("全年规范基层工会〔新发展会员〕")
+    );
+    cdp.eval("window.__old_page = true");
+    cdp.eval(&format!(
+        "(() => {{ const a = document.getElementById({area:?}); a.value += '家。'; a.form.querySelector('button[value=save]').click(); }})()"
+    ));
+    cdp.wait_for_new_page();
+    assert_eq!(cdp.eval("location.search"), json!("?done=saved"));
+    let report = std::fs::read_to_string(dir.join("report.yaml")).unwrap();
+    assert!(
+        report.contains("summary: 全年规范基层工会{{ members }}家。"),
+        "{report}"
+    );
+    no_violations(&mut cdp, "the structure page at 390 px");
+    cdp.screenshot(&shots.join("serve-structure-phone.png"));
+    cdp.size(1280, 900, false);
+    cdp.open(&format!("{url}structure"));
+    no_violations(&mut cdp, "the structure page at 1280 px");
+    cdp.screenshot(&shots.join("serve-structure-desktop.png"));
+    cdp.size(390, 844, true);
+    cdp.open(&url);
+    no_violations(&mut cdp, "the activity page at 390 px");
+}
