@@ -124,15 +124,7 @@ pub(crate) async fn create(
 
 /// A reporting year as typed: four digits (full-width ones too), 2000–2100.
 fn parse_year(year: &str) -> Option<i32> {
-    let digits: String = year
-        .trim()
-        .trim_end_matches('年')
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            c => c,
-        })
-        .collect();
+    let digits = crate::text::ascii_digits(year.trim().trim_end_matches('年'));
     digits.parse().ok().filter(|y| (2000..=2100).contains(y))
 }
 

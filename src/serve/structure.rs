@@ -647,19 +647,12 @@ fn figure_views(ledger: &Ledger) -> Vec<FigureView> {
             } else {
                 format!("〔{label}〕")
             };
+            let written = |value: Option<String>| value.unwrap_or_default();
             FigureView {
                 key: key.value.clone(),
                 label,
-                unit: decl
-                    .unit
-                    .as_ref()
-                    .map(|u| u.value.clone())
-                    .unwrap_or_default(),
-                decimals: decl
-                    .decimals
-                    .as_ref()
-                    .map(|d| d.value.to_string())
-                    .unwrap_or_default(),
+                unit: written(decl.unit.as_ref().map(|u| u.value.clone())),
+                decimals: written(decl.decimals.as_ref().map(|d| d.value.to_string())),
                 token,
             }
         })

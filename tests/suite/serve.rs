@@ -1810,3 +1810,92 @@ async fn a_part_still_in_use_or_a_stale_page_is_refused_and_nothing_is_written()
     .await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
 }
+
+/// The walk: from `serve` alone, a 工会 ledger made, its report shaped (three
+/// sections of two items, a sentence with figures), twenty activities recorded, and a
+/// summary downloaded in which no section has a lone （一）.
+#[tokio::test]
+async fn a_clerk_who_never_sees_yaml_makes_a_whole_summary_from_the_page() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("新河镇工会");
+    let app = App::new(&dir, None, FONTS.clone()).unwrap();
+    let csrf = app.csrf().to_owned();
+    let made = send(
+        &app,
+        post(
+            "/setup",
+            &[
+                ("csrf", csrf.as_str()),
+                ("preset", "gonghui"),
+                ("name", "新河镇工会"),
+                ("year", "2024"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    // Three sections: the one without activities goes.
+    let gone = post_shape(&app, &[("action", "delete"), ("path", "sections.1")]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.text());
+    let sentence = post_shape(
+        &app,
+        &[
+            ("action", "save"),
+            ("path", "sections.1.items.1"),
+            (
+                "summary",
+                "全年开展技能培训，培训职工〔职工技能培训〕人次。",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        sentence.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        sentence.text()
+    );
+    for n in 0..20 {
+        let date = format!("2024-{:02}-{:02}", n % 12 + 1, n + 1);
+        let answer = add_entry(
+            &app,
+            &[
+                ("date", date.as_str()),
+                ("item", "skills"),
+                ("text", &format!("举办第{}期职工技能培训班", n + 1)),
+                ("figures.trained", "10"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{n}: {}",
+            answer.text()
+        );
+    }
+    let summary = send(&app, get("/download/md")).await.text();
+    assert!(summary.contains("培训职工240人次"), "{summary}");
+    let blocks = common::markdown_blocks(&summary);
+    let sections: Vec<usize> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| ["一、", "二、", "三、"].iter().any(|n| b.starts_with(n)))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(sections.len(), 3, "{blocks:#?}");
+    for window in sections
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .chain([(sections[2], blocks.len())])
+    {
+        let inside = &blocks[window.0..window.1];
+        let first = inside.iter().filter(|b| b.starts_with("（一）")).count();
+        let second = inside.iter().filter(|b| b.starts_with("（二）")).count();
+        assert!(first == 1 && second == 1, "{inside:#?}");
+    }
+    assert!(
+        !read(&dir.join("report.yaml")).contains("rights"),
+        "the section is gone"
+    );
+}
