@@ -208,9 +208,18 @@ fn no_import_runs_back_up_the_pipeline() {
     files.sort();
     let mut checked = 0;
     let mut back_up = Vec::new();
+    // The import graph between top-level modules, printed for the record
+    // (`cargo test --test suite architecture -- --nocapture`).
+    let mut graph: std::collections::BTreeMap<(String, String), usize> = Default::default();
     for file in &files {
         let relative = file.strip_prefix(&src).unwrap();
         let text = std::fs::read_to_string(file).unwrap();
+        let from = module_path(relative).first().cloned().unwrap_or_default();
+        for (_, to) in crate_imports_of(relative, &text) {
+            if to != from {
+                *graph.entry((from.clone(), to)).or_default() += 1;
+            }
+        }
         if relative.starts_with("serve") {
             // The web front end stands above the stages and the crate root, beside
             // the command line, which starts it: it may not import the command line.
@@ -245,6 +254,9 @@ fn no_import_runs_back_up_the_pipeline() {
         }
     }
     println!("{checked} imports checked in {} files", files.len());
+    for ((from, to), count) in &graph {
+        println!("{from} -> {to}: {count}");
+    }
     assert!(checked > 100, "the scan found the imports");
     assert_eq!(
         back_up.len(),
