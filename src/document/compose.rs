@@ -5,7 +5,7 @@ use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::{Placeholder, Template, list_marker};
-use crate::ledger::year::{Activity, Item, Located};
+use crate::ledger::year::{Activity, Group, Item, Located, Piece};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
     RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,
@@ -453,6 +453,9 @@ fn item_paragraphs(
     style: NumberStyle,
     (value_of, entry_value_of): Values,
 ) -> Vec<String> {
+    if !item.paragraph.is_empty() {
+        return piece_paragraphs(item, style, value_of);
+    }
     let mut paras: Vec<String> = vec![String::new()];
     let summary = item
         .summary
@@ -659,6 +662,67 @@ fn activity_text(raw: &str, style: NumberStyle) -> String {
         out.push(if i + 1 == n { '。' } else { '；' });
     }
     out
+}
+
+/// The paragraphs of an item written part by part, in its order: a fixed sentence as
+/// written (its blank lines start new paragraphs), a figure sentence filled with the
+/// item's totals, a group of activities as running prose or 一是……; joined and closed
+/// as the fields of an item are.
+fn piece_paragraphs(
+    item: &Item,
+    style: NumberStyle,
+    value_of: &dyn Fn(Placeholder) -> Option<String>,
+) -> Vec<String> {
+    let mut paras: Vec<String> = vec![String::new()];
+    let mut ends_with_an_activity = false;
+    for (pi, piece) in item.paragraph.iter().enumerate() {
+        ends_with_an_activity = false;
+        match piece {
+            Piece::Text(text) => {
+                let mut fixed = paragraphs(&text.value).into_iter();
+                if let Some(first) = fixed.next() {
+                    add_sentence(&mut paras, &first);
+                }
+                paras.extend(fixed);
+            }
+            Piece::Summary(sentence) => {
+                let filled = normalize(&Template::parse(&sentence.value).fill(value_of));
+                add_sentence(&mut paras, &filled);
+            }
+            Piece::Activities(group) => {
+                let texts = group_texts(item, pi, group, style);
+                if group.enumerate && !texts.is_empty() {
+                    add_sentence(&mut paras, &enumerated(&texts, &group.separator));
+                } else {
+                    for text in &texts {
+                        add_sentence(&mut paras, text);
+                    }
+                    ends_with_an_activity = !texts.is_empty();
+                }
+            }
+        }
+    }
+    if ends_with_an_activity {
+        close_paragraph(paras.last_mut().expect("never empty"));
+    }
+    paras.retain(|p| !p.is_empty());
+    paras
+}
+
+/// The texts of the activities the paragraph's group at `index` prints, in date order
+/// (the aggregate sorted them), with lists inside them numbered as in any item.
+fn group_texts(item: &Item, index: usize, group: &Group, style: NumberStyle) -> Vec<String> {
+    let inner_style = if group.enumerate || style == NumberStyle::Ordinal {
+        NumberStyle::ArabicParen
+    } else {
+        NumberStyle::Ordinal
+    };
+    item.activities
+        .iter()
+        .filter(|a| item.group_of(a) == Some(index))
+        .filter_map(|a| a.text.as_ref())
+        .map(|t| activity_text(&t.value, inner_style))
+        .collect()
 }
 
 #[cfg(test)]

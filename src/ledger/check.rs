@@ -18,6 +18,8 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+mod paragraph;
+
 /// The reporting years a ledger may hold.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
 
@@ -629,6 +631,7 @@ impl Checker {
             separator,
             activities: Vec::new(),
             entries,
+            paragraph: self.paragraph(file, item, path, figure_keys),
         }
     }
 
@@ -658,6 +661,7 @@ impl Checker {
             separator: "。".to_owned(),
             activities: Vec::new(),
             entries: Vec::new(),
+            paragraph: Vec::new(),
         }
     }
 
@@ -858,6 +862,7 @@ impl Checker {
         }
         self.enumerated_activities(year);
         self.unlisted_names(year);
+        self.ungrouped_activities(year);
         self.lists_without_names(year);
         self.unprinted_figures(ledger, year);
         referenced
@@ -1100,6 +1105,7 @@ impl Checker {
             place: spec.place.as_ref().map(|p| p.value.clone()),
             villages: spec.villages.iter().map(|v| v.value.clone()).collect(),
             participants,
+            tag: spec.tag.as_ref().map(|t| t.value.trim().to_owned()),
             at: at(file, &spec.date),
         })
     }
@@ -1248,7 +1254,8 @@ impl Checker {
                     .chain(parts)
                     .collect();
                 for (item, path) in parts {
-                    if item.text.is_some() || referenced.contains(&item.id) {
+                    if item.text.is_some() || item.has_fixed_text() || referenced.contains(&item.id)
+                    {
                         continue;
                     }
                     self.push(
