@@ -1661,3 +1661,60 @@ sections:
         ]
     );
 }
+
+/// Issue 25, 7: E023 puts its caret on the key inside `{{ }}` (in a one-line value and
+/// in a block), as wide as the key, and suggests the declared key it most likely
+/// means; E022 suggests a short id with two letters swapped.
+#[test]
+fn a_mistyped_key_is_pointed_at_inside_its_braces_with_a_suggestion() {
+    let body = "sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: rights
+        summary: 全年接待来访{{ vists }}件。
+      - id: jobs
+        summary: |
+          全年组建志愿服务队
+          {{ taems }}支。
+";
+    let log = "- date: 2023-03-08
+  item: jbos
+  figures: { visits: 2 }
+";
+    let dir = ledger(&report(body), log);
+    let found = annual_report::check_dir(dir.path());
+    let e023: Vec<(u32, u32, u32, String)> = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E023")
+        .map(|d| {
+            let l = d.location.as_ref().unwrap();
+            (
+                l.line,
+                l.column,
+                d.width,
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(e023.len(), 2, "{e023:?}");
+    assert_eq!((e023[0].0, e023[0].1, e023[0].2), (14, 27, 5), "{e023:?}");
+    assert!(
+        e023[0].3.starts_with("是不是想写 “{{ visits }}”？"),
+        "{e023:?}"
+    );
+    assert_eq!((e023[1].0, e023[1].1, e023[1].2), (18, 14, 5), "{e023:?}");
+    assert!(
+        e023[1].3.starts_with("是不是想写 “{{ teams }}”？"),
+        "{e023:?}"
+    );
+    let e022 = found.diagnostics.iter().find(|d| d.code == "E022").unwrap();
+    assert!(
+        e022.help
+            .as_deref()
+            .unwrap()
+            .starts_with("是不是想写 “jobs”？"),
+        "{e022:?}"
+    );
+}

@@ -18,7 +18,10 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+mod inside;
 mod paragraph;
+
+use inside::placeholder_help;
 
 /// The reporting years a ledger may hold.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
@@ -38,8 +41,10 @@ pub fn check(ledger: &Ledger, report: &mut Report) -> Option<Year> {
         file: ledger.report_file.clone(),
         found: Vec::new(),
         has_previous: ledger.report.previous.is_some(),
+        inside: Vec::new(),
     };
     let year = checker.year(ledger);
+    checker.place_inside(report);
     report.diagnostics.append(&mut checker.found);
     report.sort();
     year.filter(|_| report.error_count() == 0)
@@ -50,6 +55,9 @@ struct Checker {
     found: Vec<Diagnostic>,
     /// Whether the report names last year's ledger (for `{{ key.yoy }}`).
     has_previous: bool,
+    /// Findings to place at the text they name inside the value they point at (the
+    /// key of a `{{ }}`): index in `found` and the text.
+    inside: Vec<(usize, String)>,
 }
 
 fn loc(file: &Arc<str>, line: u64, column: u64) -> Location {
@@ -735,20 +743,35 @@ impl Checker {
             let placeholder = placeholder.map(|p| p.key);
             match placeholder {
                 Ok(key) if figure_keys.contains(&key) => {}
-                Ok(key) => self.push(
-                    Diagnostic::error("E023", format!("未声明的数字项 “{key}”"))
-                        .at(at(file, s))
-                        .field(field)
-                        .allowed(figure_keys.iter().copied())
-                        .help("先在 report.yaml 的 figures 中声明它"),
-                ),
-                Err(raw) => self.push(
-                    Diagnostic::error("E023", format!("无法识别的占位符 “{raw}”"))
-                        .at(at(file, s))
-                        .field(field)
-                        .allowed(figure_keys.iter().map(|k| format!("{{{{ {k} }}}}")))
-                        .help("占位符写作 {{ 数字项的键 }}，例如 {{ visits }}"),
-                ),
+                Ok(key) => {
+                    self.push_inside(key);
+                    self.push(
+                        Diagnostic::error("E023", format!("未声明的数字项 “{key}”"))
+                            .at(at(file, s))
+                            .field(field)
+                            .allowed(figure_keys.iter().copied())
+                            .help(placeholder_help(
+                                key,
+                                figure_keys,
+                                "先在 report.yaml 的 figures 中声明它",
+                            )),
+                    );
+                }
+                Err(raw) => {
+                    self.push_inside(raw);
+                    let inner = raw.trim_start_matches('{').trim_end_matches('}').trim();
+                    self.push(
+                        Diagnostic::error("E023", format!("无法识别的占位符 “{raw}”"))
+                            .at(at(file, s))
+                            .field(field)
+                            .allowed(figure_keys.iter().map(|k| format!("{{{{ {k} }}}}")))
+                            .help(placeholder_help(
+                                inner,
+                                figure_keys,
+                                "占位符写作 {{ 数字项的键 }}，例如 {{ visits }}",
+                            )),
+                    );
+                }
             }
         }
     }
