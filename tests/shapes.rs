@@ -1718,3 +1718,91 @@ fn a_mistyped_key_is_pointed_at_inside_its_braces_with_a_suggestion() {
         "{e022:?}"
     );
 }
+
+/// Issue 25, 2 (the 1. level): a titled item with `run_in: true` prints
+/// “1、小标题：正文……” — plain, or bold when the title is written `**…**` — in every
+/// format, on the grid; without a title, or at the （一） level, it is refused (E047).
+#[test]
+fn an_item_title_runs_into_its_paragraph_at_the_third_level() {
+    let body = "numbering:
+  items: 1、
+sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: rights
+        title: 维权服务
+        run_in: true
+        summary: 全年接待来访{{ visits }}件。
+        summary_at: before
+      - id: care
+        title: \"**关爱帮扶。**\"
+        run_in: true
+        text: 走访困难家庭。
+";
+    let dir = ledger(&report(body), LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2..],
+        [
+            "1、维权服务：全年接待来访5件。开展普法宣传。走访困难家庭。",
+            "2、关爱帮扶。走访困难家庭。",
+        ]
+    );
+    for (format, text) in reader_texts(dir.path()) {
+        assert!(
+            text.contains("1、维权服务：全年接待来访5件。开展普法宣传。走访困难家庭。"),
+            "{format}: {text}"
+        );
+        assert!(text.contains("2、关爱帮扶。走访困难家庭。"), "{format}");
+    }
+    let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Typ]);
+    assert!(
+        texts["md"].contains("2、**关爱帮扶。**走访困难家庭。"),
+        "{}",
+        texts["md"]
+    );
+    // On the grid (indented two cells, one cell a character) the plain title is body
+    // text and the bold one the bold face.
+    let lines: Vec<&str> = texts["typ"]
+        .lines()
+        .filter(|l| l.starts_with("#gl("))
+        .collect();
+    assert!(lines.iter().any(|l| l.starts_with(
+        "#gl(h(31.586pt), n(\"1\"), h(7.793pt), \"、\", h(-0.207pt), \"维权服务\", h(-0.207pt), \"：\""
+    )), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains(
+        "\"、\", h(-0.207pt), strong(\"关爱帮扶\"), h(-0.207pt), strong(\"。\"), h(-0.207pt), \"走访困难家庭\""
+    )), "{lines:?}");
+    // Refused: a run-in item without a title, and one at the （一） level.
+    let untitled = body.replace("        title: 维权服务\n", "");
+    let dir = ledger(&report(&untitled), LOG);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E047".into(),
+        "sections[0].items[0].run_in".into()
+    )));
+    let subheading = body.replace("  items: 1、", "  items: （一）");
+    let dir = ledger(&report(&subheading), LOG);
+    assert_eq!(
+        placed(dir.path())
+            .into_iter()
+            .filter(|(code, ..)| code == "E047")
+            .map(|(_, at, field, _)| (at, field))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "report.yaml:15:13".to_owned(),
+                "sections[0].items[0].run_in".to_owned()
+            ),
+            (
+                "report.yaml:20:13".to_owned(),
+                "sections[0].items[1].run_in".to_owned()
+            ),
+        ]
+    );
+}

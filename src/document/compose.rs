@@ -434,6 +434,9 @@ type Values<'a> = (
 /// after).
 fn compose_item(item: &Item, style: NumberStyle, position: u32, values: Values) -> DocItem {
     let paras = item_paragraphs(item, style, values);
+    if item.run_in {
+        return run_in_item(item, style.label(position), &paras);
+    }
     let is_heading = style.is_subheading();
     DocItem {
         id: item.id.clone(),
@@ -662,6 +665,35 @@ fn activity_text(raw: &str, style: NumberStyle) -> String {
         out.push(if i + 1 == n { '。' } else { '；' });
     }
     out
+}
+
+/// An item whose title runs into its first paragraph after the number: 1、小标题：
+/// 正文……, the title's `**…**` bold; a title without a mark of its own ends in ：.
+fn run_in_item(item: &Item, number: String, paras: &[String]) -> DocItem {
+    let mut title = item
+        .title
+        .as_ref()
+        .map(|t| normalize(&t.value))
+        .unwrap_or_default();
+    let visible = title.trim_end_matches("**");
+    if !visible.ends_with(['：', '。', '！', '？']) {
+        let at = visible.len();
+        title.insert(at, '：');
+    }
+    let mut paragraphs: Vec<RichText> = paras.iter().map(|p| RichText::parse(p)).collect();
+    let mut first = RichText::parse(&title);
+    if let Some(rest) = paragraphs.first() {
+        first.append(rest);
+        paragraphs[0] = first;
+    } else {
+        paragraphs.push(first);
+    }
+    DocItem {
+        id: item.id.clone(),
+        number,
+        title: None,
+        paragraphs,
+    }
 }
 
 /// The paragraphs of an item written part by part, in its order: a fixed sentence as

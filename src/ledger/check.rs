@@ -573,7 +573,7 @@ impl Checker {
                     .help("按（一）编号的条目是小标题，须写 title"),
             );
         }
-        if let (false, Some(written)) = (style.is_subheading(), &item.title) {
+        if let (false, Some(written), false) = (style.is_subheading(), &item.title, item.run_in) {
             self.push(
                 Diagnostic::warning(
                     "W002",
@@ -640,6 +640,7 @@ impl Checker {
             activities: Vec::new(),
             entries,
             paragraph: self.paragraph(file, item, path, figure_keys),
+            run_in: self.item_run_in(file, item, path, style),
         }
     }
 
@@ -670,6 +671,7 @@ impl Checker {
             activities: Vec::new(),
             entries: Vec::new(),
             paragraph: Vec::new(),
+            run_in: false,
         }
     }
 

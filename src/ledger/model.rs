@@ -368,6 +368,13 @@ pub struct ItemSpec {
         description = "段落的各部分，按文中顺序：固定句 text、带数字的句子 summary、一组活动 activities（all 为其余全部活动，或写活动的标签 tag；可加 months 只取某几个月的活动），每种都可省略、可重复。写了 paragraph 的条目不再写 lead、text、summary、list、summary_at、enumerate、entries"
     )]
     pub paragraph: Vec<PieceSpec>,
+    /// Run the title into the paragraph after the number (1、小标题：正文……), in the
+    /// body's face; `**…**` in the title makes it bold.
+    #[serde(default)]
+    #[schemars(
+        description = "为 true 时小标题接排在段首（如“1、小标题：正文……”），与正文同为仿宋；标题写成 **…** 时加粗。按“（一）”编号的条目不能接排"
+    )]
+    pub run_in: bool,
 }
 
 /// One part of an item's paragraph: exactly one of a fixed sentence, a sentence with

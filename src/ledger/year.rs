@@ -111,6 +111,8 @@ pub struct Item {
     /// The paragraph written part by part; when not empty, the fields above that
     /// compose a paragraph (lead to entries) are all empty.
     pub paragraph: Vec<Piece>,
+    /// Whether the title runs into the first paragraph.
+    pub run_in: bool,
 }
 
 /// One part of an item's paragraph.
