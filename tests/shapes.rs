@@ -1806,3 +1806,32 @@ sections:
         ]
     );
 }
+
+/// Issue 25, 7: a “，” typed for the colon after a key is its own E019, at the comma,
+/// with the fix, and `check --fix` repairs it.
+#[test]
+fn a_comma_typed_for_the_colon_gets_its_own_message_and_fix() {
+    let log = LOG.replace(
+        "  item: rights\n  text: 走访",
+        "  item，rights\n  text: 走访",
+    );
+    let dir = ledger(&report(SECTIONS), &log);
+    let found = placed(dir.path());
+    assert_eq!(
+        found[0],
+        (
+            "E019".to_owned(),
+            "2023.yaml:6:7".to_owned(),
+            String::new(),
+            "键后面用了逗号“，”，YAML 的键后面是半角冒号加空格“: ”".to_owned()
+        ),
+        "{found:?}"
+    );
+    common::cli()
+        .args(["check", "--fix"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let fixed = std::fs::read_to_string(dir.path().join("activities/2023.yaml")).unwrap();
+    assert_eq!(fixed, LOG);
+}
