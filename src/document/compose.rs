@@ -568,12 +568,7 @@ fn list_sentence(item: &Item, value_of: &dyn Fn(Placeholder) -> Option<String>) 
 /// an activity with a short name is printed there instead.
 fn activity_texts(item: &Item, style: NumberStyle) -> Vec<String> {
     let listed = |a: &Activity| item.list.is_some() && a.name.is_some();
-    // A list inside an activity must not repeat the numbering around it.
-    let inner_style = if item.enumerate || style == NumberStyle::Ordinal {
-        NumberStyle::ArabicParen
-    } else {
-        NumberStyle::Ordinal
-    };
+    let inner_style = inner_list_style(item.enumerate, style);
     item.activities
         .iter()
         .filter(|a| !listed(a))
@@ -744,17 +739,23 @@ fn piece_paragraphs(
 /// The texts of the activities the paragraph's group at `index` prints, in date order
 /// (the aggregate sorted them), with lists inside them numbered as in any item.
 fn group_texts(item: &Item, index: usize, group: &Group, style: NumberStyle) -> Vec<String> {
-    let inner_style = if group.enumerate || style == NumberStyle::Ordinal {
-        NumberStyle::ArabicParen
-    } else {
-        NumberStyle::Ordinal
-    };
+    let inner_style = inner_list_style(group.enumerate, style);
     item.activities
         .iter()
         .filter(|a| item.group_of(a) == Some(index))
         .filter_map(|a| a.text.as_ref())
         .map(|t| activity_text(&t.value, inner_style))
         .collect()
+}
+
+/// How a list inside an activity is numbered: it must not repeat the numbering
+/// around it (the activities' 一是, or an item numbered 一是).
+fn inner_list_style(enumerated: bool, style: NumberStyle) -> NumberStyle {
+    if enumerated || style == NumberStyle::Ordinal {
+        NumberStyle::ArabicParen
+    } else {
+        NumberStyle::Ordinal
+    }
 }
 
 #[cfg(test)]

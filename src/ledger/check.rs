@@ -590,19 +590,7 @@ impl Checker {
         }
         let (summary, list) =
             self.summary_and_list(file, (&item.summary, &item.list), path, figure_keys);
-        let separator = match &item.separator {
-            Some(sep) if !SEPARATORS.contains(&sep.value.as_str()) => {
-                self.push(
-                    Diagnostic::error("E029", format!("分隔符 “{}” 不可用", sep.value))
-                        .at(at(file, sep))
-                        .field(format!("{path}.separator"))
-                        .allowed(SEPARATORS.iter().copied()),
-                );
-                "。".to_owned()
-            }
-            Some(sep) => sep.value.clone(),
-            None => "。".to_owned(),
-        };
+        let separator = self.separator(file, &item.separator, path);
         let entries = item
             .entries
             .iter()
@@ -1462,15 +1450,9 @@ fn unknown_item_help(typed: &str, items: &[(String, Vec<String>)]) -> String {
             words: words.iter().map(String::as_str).collect(),
         })
         .collect();
-    match suggestions(typed, &candidates).as_slice() {
-        [] => "item 必须是 report.yaml 中某个条目的 id".to_owned(),
-        found => format!(
-            "是不是想写 {}？item 必须是 report.yaml 中某个条目的 id",
-            found
-                .iter()
-                .map(|id| format!("“{id}”"))
-                .collect::<Vec<_>>()
-                .join("或")
-        ),
-    }
+    let found: Vec<String> = suggestions(typed, &candidates)
+        .iter()
+        .map(|id| (*id).to_owned())
+        .collect();
+    inside::did_you_mean(&found, "item 必须是 report.yaml 中某个条目的 id")
 }

@@ -39,15 +39,18 @@ pub(super) fn placeholder_help(typed: &str, keys: &[&str], otherwise: &str) -> S
             words: Vec::new(),
         })
         .collect();
-    match suggestions(typed, &candidates).as_slice() {
-        [] => otherwise.to_owned(),
-        found => format!(
-            "是不是想写 {}？{otherwise}",
-            found
-                .iter()
-                .map(|key| format!("“{{{{ {key} }}}}”"))
-                .collect::<Vec<_>>()
-                .join("或")
-        ),
+    let found: Vec<String> = suggestions(typed, &candidates)
+        .iter()
+        .map(|key| format!("{{{{ {key} }}}}"))
+        .collect();
+    did_you_mean(&found, otherwise)
+}
+
+/// “是不是想写 “a”或“b”？” before `otherwise`; `otherwise` alone when nothing is alike.
+pub(super) fn did_you_mean(found: &[String], otherwise: &str) -> String {
+    if found.is_empty() {
+        return otherwise.to_owned();
     }
+    let quoted: Vec<String> = found.iter().map(|f| format!("“{f}”")).collect();
+    format!("是不是想写 {}？{otherwise}", quoted.join("或"))
 }

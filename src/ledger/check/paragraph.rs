@@ -181,7 +181,24 @@ impl Checker {
                     .help("月份写 1 到 12，例如 months: [7, 8]"),
             );
         }
-        let separator = match &spec.separator {
+        let separator = self.separator(file, &spec.separator, path);
+        Group {
+            tag: (word != "all").then(|| word.to_owned()),
+            months: spec.months.iter().map(|m| m.value).collect(),
+            enumerate: spec.enumerate,
+            separator,
+        }
+    }
+
+    /// The punctuation between enumerated activities of the item or group at `path`:
+    /// one of [`SEPARATORS`] (E029 otherwise), 。 when none is written.
+    pub(super) fn separator(
+        &mut self,
+        file: &Arc<str>,
+        written: &Option<Spanned<String>>,
+        path: &str,
+    ) -> String {
+        match written {
             Some(sep) if !SEPARATORS.contains(&sep.value.as_str()) => {
                 self.push(
                     Diagnostic::error("E029", format!("分隔符 “{}” 不可用", sep.value))
@@ -193,12 +210,6 @@ impl Checker {
             }
             Some(sep) => sep.value.clone(),
             None => "。".to_owned(),
-        };
-        Group {
-            tag: (word != "all").then(|| word.to_owned()),
-            months: spec.months.iter().map(|m| m.value).collect(),
-            enumerate: spec.enumerate,
-            separator,
         }
     }
 
