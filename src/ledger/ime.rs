@@ -306,21 +306,39 @@ fn wide_colon_slip(
     if !is_key {
         return;
     }
-    let after = &body[at + '：'.len_utf8()..];
-    let found_len = '：'.len_utf8()
+    out.push(key_mark_slip(
+        SlipKind::FullWidthColon,
+        body_start,
+        body,
+        at,
+        slip,
+    ));
+}
+
+/// The slip of the mark typed at byte `at` of `body` in place of a key's colon, with
+/// the space after it: `: ` when a value follows, `:` at the end of the line.
+fn key_mark_slip(
+    kind: SlipKind,
+    body_start: usize,
+    body: &str,
+    at: usize,
+    slip: &dyn Fn(SlipKind, usize, &str, &str) -> Slip,
+) -> Slip {
+    let mark = body[at..].chars().next().map_or(0, char::len_utf8);
+    let after = &body[at + mark..];
+    let found_len = mark
         + after
             .chars()
             .next()
             .filter(|c| *c == ' ' || *c == '\u{3000}')
             .map_or(0, char::len_utf8);
-    let found = &body[at..at + found_len];
     let replacement = if after.trim().is_empty() { ":" } else { ": " };
-    out.push(slip(
-        SlipKind::FullWidthColon,
+    slip(
+        kind,
         body_start + at,
-        found,
+        &body[at..at + found_len],
         replacement,
-    ));
+    )
 }
 
 /// `item，legal-rights`: a line without a colon that starts with a key (a lower-case
@@ -339,19 +357,12 @@ fn comma_for_colon_slip(
     if !crate::text::is_identifier(key) || key.chars().any(|c| c.is_ascii_uppercase()) {
         return;
     }
-    let after = &body[at + '，'.len_utf8()..];
-    let found_len = '，'.len_utf8()
-        + after
-            .chars()
-            .next()
-            .filter(|c| *c == ' ' || *c == '\u{3000}')
-            .map_or(0, char::len_utf8);
-    let replacement = if after.trim().is_empty() { ":" } else { ": " };
-    out.push(slip(
+    out.push(key_mark_slip(
         SlipKind::CommaForColon,
-        body_start + at,
-        &body[at..at + found_len],
-        replacement,
+        body_start,
+        body,
+        at,
+        slip,
     ));
 }
 
