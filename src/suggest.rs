@@ -43,20 +43,29 @@ pub fn suggestions<'a>(typed: &str, candidates: &[Candidate<'a>]) -> Vec<&'a str
     out
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters, two neighbours swapped counting as one edit (the
+/// optimal string alignment distance): `stduy` is one slip from `study`, which a plain
+/// Levenshtein distance of 2 would put beyond a short id's tolerance.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+    // Rows i-2, i-1 and i of the distance table.
+    let mut before: Vec<usize> = Vec::new();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (previous[j - 1] + cost)
+                .min(row[j - 1] + 1)
+                .min(previous[j] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
         }
+        before = std::mem::replace(&mut previous, row);
     }
-    row[b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -99,5 +108,17 @@ mod tests {
     fn distance_counts_characters() {
         assert_eq!(edit_distance("维权", "维权工作"), 2);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("stduy", "study"), 1);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+
+    #[test]
+    fn a_short_id_with_two_letters_swapped_is_found() {
+        let ids = [Candidate {
+            id: "jobs",
+            words: vec![],
+        }];
+        assert_eq!(suggestions("jbos", &ids), ["jobs"]);
+        assert!(suggestions("sboj", &ids).is_empty());
     }
 }

@@ -5,7 +5,7 @@ use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::{Placeholder, Template, list_marker};
-use crate::ledger::year::{Activity, Item, Located};
+use crate::ledger::year::{Activity, Group, Item, Located, Piece};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
     RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,
@@ -435,6 +435,9 @@ type Values<'a> = (
 /// after).
 fn compose_item(item: &Item, style: NumberStyle, position: u32, values: Values) -> DocItem {
     let paras = item_paragraphs(item, style, values);
+    if item.run_in {
+        return run_in_item(item, style.label(position), &paras);
+    }
     let is_heading = style.is_subheading();
     DocItem {
         id: item.id.clone(),
@@ -454,6 +457,9 @@ fn item_paragraphs(
     style: NumberStyle,
     (value_of, entry_value_of): Values,
 ) -> Vec<String> {
+    if !item.paragraph.is_empty() {
+        return piece_paragraphs(item, style, value_of);
+    }
     let mut paras: Vec<String> = vec![String::new()];
     let summary = item
         .summary
@@ -563,12 +569,7 @@ fn list_sentence(item: &Item, value_of: &dyn Fn(Placeholder) -> Option<String>) 
 /// an activity with a short name is printed there instead.
 fn activity_texts(item: &Item, style: NumberStyle) -> Vec<String> {
     let listed = |a: &Activity| item.list.is_some() && a.name.is_some();
-    // A list inside an activity must not repeat the numbering around it.
-    let inner_style = if item.enumerate || style == NumberStyle::Ordinal {
-        NumberStyle::ArabicParen
-    } else {
-        NumberStyle::Ordinal
-    };
+    let inner_style = inner_list_style(item.enumerate, style);
     item.activities
         .iter()
         .filter(|a| !listed(a))
@@ -660,6 +661,102 @@ fn activity_text(raw: &str, style: NumberStyle) -> String {
         out.push(if i + 1 == n { '。' } else { '；' });
     }
     out
+}
+
+/// An item whose title runs into its first paragraph after the number: 1、小标题：
+/// 正文……, the title's `**…**` bold; a title without a mark of its own ends in ：.
+fn run_in_item(item: &Item, number: String, paras: &[String]) -> DocItem {
+    let mut title = item
+        .title
+        .as_ref()
+        .map(|t| normalize(&t.value))
+        .unwrap_or_default();
+    let visible = title.trim_end_matches("**");
+    if !visible.ends_with(['：', '。', '！', '？']) {
+        let at = visible.len();
+        title.insert(at, '：');
+    }
+    let mut paragraphs: Vec<RichText> = paras.iter().map(|p| RichText::parse(p)).collect();
+    let mut first = RichText::parse(&title);
+    if let Some(rest) = paragraphs.first() {
+        first.append(rest);
+        paragraphs[0] = first;
+    } else {
+        paragraphs.push(first);
+    }
+    DocItem {
+        id: item.id.clone(),
+        number,
+        title: None,
+        paragraphs,
+    }
+}
+
+/// The paragraphs of an item written part by part, in its order: a fixed sentence as
+/// written (its blank lines start new paragraphs), a figure sentence filled with the
+/// item's totals, a group of activities as running prose or 一是……; joined and closed
+/// as the fields of an item are.
+fn piece_paragraphs(
+    item: &Item,
+    style: NumberStyle,
+    value_of: &dyn Fn(Placeholder) -> Option<String>,
+) -> Vec<String> {
+    let mut paras: Vec<String> = vec![String::new()];
+    let mut ends_with_an_activity = false;
+    for (pi, piece) in item.paragraph.iter().enumerate() {
+        ends_with_an_activity = false;
+        match piece {
+            Piece::Text(text) => {
+                let mut fixed = paragraphs(&text.value).into_iter();
+                if let Some(first) = fixed.next() {
+                    add_sentence(&mut paras, &first);
+                }
+                paras.extend(fixed);
+            }
+            Piece::Summary(sentence) => {
+                let filled = normalize(&Template::parse(&sentence.value).fill(value_of));
+                add_sentence(&mut paras, &filled);
+            }
+            Piece::Activities(group) => {
+                let texts = group_texts(item, pi, group, style);
+                if group.enumerate && !texts.is_empty() {
+                    add_sentence(&mut paras, &enumerated(&texts, &group.separator));
+                } else {
+                    for text in &texts {
+                        add_sentence(&mut paras, text);
+                    }
+                    ends_with_an_activity = !texts.is_empty();
+                }
+            }
+        }
+    }
+    if ends_with_an_activity {
+        close_paragraph(paras.last_mut().expect("never empty"));
+    }
+    paras.retain(|p| !p.is_empty());
+    paras
+}
+
+/// The texts of the activities the paragraph's group at `index` prints, in date order
+/// (the aggregate sorted them), with lists inside them numbered as in any item.
+fn group_texts(item: &Item, index: usize, group: &Group, style: NumberStyle) -> Vec<String> {
+    let inner_style = inner_list_style(group.enumerate, style);
+    item.activities
+        .iter()
+        .filter(|a| item.group_of(a) == Some(index))
+        .filter_map(|a| a.text.as_ref())
+        .map(|t| activity_text(&t.value, inner_style))
+        .collect()
+}
+
+/// How a list inside an activity is numbered: it must not repeat the numbering
+/// around it (the activities' 一是, or an item numbered 一是).
+fn inner_list_style(enumerated: bool, style: NumberStyle) -> NumberStyle {
+    if enumerated || style == NumberStyle::Ordinal {
+        NumberStyle::ArabicParen
+    } else {
+        NumberStyle::Ordinal
+    }
 }
 
 #[cfg(test)]

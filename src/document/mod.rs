@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod proofread;
+mod wording;
 
 use crate::diag::Report;
 use crate::ledger::aggregate::{self, Aggregate};

@@ -5,6 +5,7 @@
 use crate::diag::Location;
 use crate::diag::{Diagnostic, Report};
 use crate::document::compose::Document;
+use crate::document::wording;
 use crate::ledger::aggregate::{Aggregate, Totals};
 use crate::ledger::presets;
 use crate::ledger::template::Template;
@@ -33,7 +34,10 @@ pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagno
         };
         // An item's lead, text, summary and activities print as one paragraph: its
         // numbering is read there (item_numbering_gaps), not one field at a time.
-        let in_a_paragraph = matches!(field, "lead" | "text" | "list" | "name" | "summary");
+        let in_a_paragraph = matches!(
+            field,
+            "lead" | "text" | "list" | "name" | "summary" | "paragraph.text" | "paragraph.summary"
+        );
         let gaps = if in_a_paragraph {
             Vec::new()
         } else {
@@ -44,12 +48,18 @@ pub fn proofread(agg: &Aggregate, doc: &Document, report: &Report) -> Vec<Diagno
             .chain(half_width(&folded))
             .chain(doubled(&folded))
             .chain(gaps)
+            .chain(wording::miswritten(&folded))
+            .chain(wording::series_comma(&folded))
         {
             add(d, &needle);
         }
     }
     found.extend(item_numbering_gaps(year, doc, report));
-    found.extend(repeated_sentences(year, report));
+    found.extend(repeated_sentences(
+        year,
+        &filled_figure_sentences(agg),
+        report,
+    ));
     found.extend(doubled_marks(year, doc, report));
     found.extend(zero_figures(agg));
     found.extend(empty_sections(year));
@@ -175,7 +185,7 @@ fn doubled(text: &str) -> Vec<(Diagnostic, String)> {
             let (a, b) = (&chars[i..i + len], &chars[i + len..i + 2 * len]);
             let all_cjk = a.iter().all(|c| is_cjk(*c) && c.is_alphabetic());
             let typo = len > 1 || NEVER_DOUBLED.contains(a[0]);
-            if a == b && all_cjk && typo {
+            if a == b && all_cjk && typo && !(len == 1 && word_boundary(&chars[i + 1..])) {
                 hit = Some(len);
                 break;
             }
@@ -197,8 +207,52 @@ fn doubled(text: &str) -> Vec<(Diagnostic, String)> {
     out
 }
 
+/// Words that begin with one of [`NEVER_DOUBLED`]'s characters: written after a name
+/// that ends with the same character (新河村 + 村民委员会, 总工会 + 会员) the pair is
+/// a word boundary, not a doubled character.
+const WORDS_AFTER_A_NAME: [&str; 22] = [
+    "村民",
+    "村委",
+    "村务",
+    "村级",
+    "村干部",
+    "镇长",
+    "镇政府",
+    "镇党委",
+    "镇级",
+    "县长",
+    "县委",
+    "县级",
+    "市长",
+    "市委",
+    "市民",
+    "区长",
+    "区委",
+    "区级",
+    "委员",
+    "会长",
+    "会员",
+    "会议",
+];
+
+/// Whether `rest` (the second of two equal characters and what follows) starts one of
+/// [`WORDS_AFTER_A_NAME`].
+fn word_boundary(rest: &[char]) -> bool {
+    WORDS_AFTER_A_NAME.iter().any(|word| {
+        let n = word.chars().count();
+        rest.len() >= n && word.chars().eq(rest[..n].iter().copied())
+    })
+}
+
 /// W105: enumerations written by hand that skip a number (一是……三是, （1）……（3）).
 fn numbering_gaps(text: &str) -> Vec<(Diagnostic, String)> {
+    numbering_gaps_after("", text)
+}
+
+/// [`numbering_gaps`] for a text printed after `before`: a run that starts past 1
+/// (（二）（三）（四） typed after the （一） the tool numbered) continues the numbering
+/// when `before` prints the label just ahead of it, and is checked from there.
+fn numbering_gaps_after(before: &str, text: &str) -> Vec<(Diagnostic, String)> {
     let mut out = Vec::new();
     // Every label ends in 是 or ）: most texts have neither, and need no search.
     if !text.contains(['是', '）']) {
@@ -218,7 +272,13 @@ fn numbering_gaps(text: &str) -> Vec<(Diagnostic, String)> {
         if present.len() < 2 && last == 1 {
             continue;
         }
-        if let Some(missing) = (1..last).find(|n| !present.contains(n)) {
+        let first = present[0];
+        let from = if first > 1 && before.contains(&label(first - 1)) {
+            first
+        } else {
+            1
+        };
+        if let Some(missing) = (from..last).find(|n| !present.contains(n)) {
             let next = present
                 .iter()
                 .find(|&&n| n > missing)
@@ -246,13 +306,25 @@ fn numbering_gaps(text: &str) -> Vec<(Diagnostic, String)> {
 /// wrote the label after the gap, or at the item's id when composition wrote it.
 fn item_numbering_gaps(year: &Year, doc: &Document, report: &Report) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // What the part (or, without parts, the section) printed before each item: the
+    // labels a hand-numbered run in the item's text continues.
+    let mut before = String::new();
     for (section, doc_section) in year.sections.iter().zip(&doc.sections) {
+        if doc_section.part.is_some() || doc_section.level == 1 {
+            before.clear();
+        }
+        before.push_str(&format!("{}{}\n", doc_section.number, doc_section.title));
         for (item, doc_item) in section.items.iter().zip(&doc_section.items) {
+            before.push_str(&doc_item.number);
+            before.push_str(doc_item.title.as_deref().unwrap_or_default());
             let composed: Vec<String> =
                 doc_item.paragraphs.iter().map(|p| p.plain_text()).collect();
-            for (d, needle) in numbering_gaps(&composed.join("\n")) {
+            let composed = composed.join("\n");
+            for (d, needle) in numbering_gaps_after(&before, &composed) {
                 out.push(locate_in_item(item, report, d, &needle));
             }
+            before.push_str(&composed);
+            before.push('\n');
         }
     }
     out
@@ -336,11 +408,14 @@ fn sentences(text: &str) -> Vec<(String, Vec<String>)> {
 /// W104: the same sentence, or the same clause of 12 or more characters, twice in
 /// the document (a sentence repeated word for word whose first copy sits inside a
 /// ；-clause is still found). One finding per repeated sentence.
-fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
+fn repeated_sentences(year: &Year, filled: &Filled, report: &Report) -> Vec<Diagnostic> {
     let mut seen: HashMap<String, &Located<String>> = HashMap::new();
     let mut out = Vec::new();
     for (field, text) in year.texts() {
-        let folded = fold_lines(&text.value);
+        // A figure sentence is compared as printed: two that differ only in their
+        // figures say different things.
+        let compared = filled.get(&std::ptr::from_ref(text)).unwrap_or(&text.value);
+        let folded = fold_lines(compared);
         // Where the current sentence starts in the text: a copy is placed at itself,
         // not at an earlier copy in the same text.
         let mut cursor = 0;
@@ -361,20 +436,13 @@ fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
                 if out.len() >= MAX_FINDINGS_PER_RULE {
                     out.push(finding);
                 } else {
-                    let here = folded[start..]
-                        .find(&head)
-                        .map(|byte| {
-                            let byte = start + byte;
-                            locate_folded(report, text, folded[..byte].chars().count())
-                        })
-                        .unwrap_or_else(|| report.find_after(&text.at, &head));
-                    let folded_first = fold_lines(&first.value);
-                    let there = folded_first
-                        .find(&head)
-                        .map(|byte| {
-                            locate_folded(report, first, folded_first[..byte].chars().count())
-                        })
-                        .unwrap_or_else(|| report.find_after(&first.at, &head));
+                    let here = copy_at(report, filled, text, &folded, start, &head);
+                    let folded_first = fold_lines(
+                        filled
+                            .get(&std::ptr::from_ref(first))
+                            .unwrap_or(&first.value),
+                    );
+                    let there = copy_at(report, filled, first, &folded_first, 0, &head);
                     out.push(
                         finding
                             .at(here)
@@ -389,6 +457,56 @@ fn repeated_sentences(year: &Year, report: &Report) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Where the copy of `head` at or after byte `from` of `folded` (the text as compared)
+/// is written. A filled figure sentence is not written as compared: `head` is looked
+/// for in it as written, else it is placed at its start.
+fn copy_at(
+    report: &Report,
+    filled: &Filled,
+    text: &Located<String>,
+    folded: &str,
+    from: usize,
+    head: &str,
+) -> Location {
+    if filled.contains_key(&std::ptr::from_ref(text)) {
+        let written = fold_lines(&text.value);
+        return written.find(head).map_or_else(
+            || text.at.clone(),
+            |byte| locate_folded(report, text, written[..byte].chars().count()),
+        );
+    }
+    folded[from..]
+        .find(head)
+        .map(|byte| locate_folded(report, text, folded[..from + byte].chars().count()))
+        .unwrap_or_else(|| report.find_after(&text.at, head))
+}
+
+/// The figure sentences (summaries and list sentences) of items and entries with their
+/// placeholders filled from their own totals, by the address of the ledger text.
+type Filled = HashMap<*const Located<String>, String>;
+
+fn filled_figure_sentences(agg: &Aggregate) -> Filled {
+    let year = &agg.year;
+    let mut filled = Filled::new();
+    for (si, section) in year.sections.iter().enumerate() {
+        for (ii, item) in section.items.iter().enumerate() {
+            let entries = item.entries.iter().zip(&agg.entries[si][ii]);
+            for (item, totals) in std::iter::once((item, &agg.items[si][ii])).chain(entries) {
+                for (_, sentence) in item.figure_sentences() {
+                    let text = Template::parse(&sentence.value).fill(|p| {
+                        let amount = totals.amount(&year.figures, p.key)?;
+                        (!p.yoy).then(|| amount.to_string())
+                    });
+                    if text != sentence.value {
+                        filled.insert(std::ptr::from_ref(sentence), text);
+                    }
+                }
+            }
+        }
+    }
+    filled
 }
 
 /// W112: a doubled mark in the document as printed, written in the ledger or made by
@@ -689,6 +807,12 @@ mod tests {
             vec![("W103", "的的".to_owned())]
         );
         assert!(doubled("一一结对，常常走访，人人参与，2020").is_empty());
+        // A name ending in 村 followed by 村民委员会 is two words, not a typo.
+        assert!(doubled("新河村村民委员会、镇总工会会员、镇党委委员").is_empty());
+        assert_eq!(
+            codes(doubled("新河村村开展")),
+            vec![("W103", "村村".to_owned())]
+        );
     }
 
     #[test]
@@ -702,6 +826,16 @@ mod tests {
             vec![("W105", "（3）".to_owned())]
         );
         assert!(numbering_gaps("一是甲；二是乙；三是丙。").is_empty());
+        // A run that continues the label printed before it is checked from there.
+        assert!(numbering_gaps_after("（一）甲", "（二）乙（三）丙（四）丁").is_empty());
+        assert_eq!(
+            codes(numbering_gaps_after("（一）甲", "（二）乙（四）丁")),
+            vec![("W105", "（四）".to_owned())]
+        );
+        assert_eq!(
+            codes(numbering_gaps_after("", "（二）乙（三）丙")),
+            vec![("W105", "（二）".to_owned())]
+        );
         assert!(numbering_gaps("但是可以，于是开始").is_empty());
     }
 

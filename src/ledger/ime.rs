@@ -19,6 +19,8 @@ pub enum SlipKind {
     CurlyQuotes,
     /// `visits: ３` (full-width digits in a number or date).
     FullWidthDigits,
+    /// `item，legal-rights` (the input method's comma where the colon belongs).
+    CommaForColon,
 }
 
 impl SlipKind {
@@ -31,6 +33,7 @@ impl SlipKind {
             SlipKind::FullWidthDash => "列表项用了全角的“－”或破折号，YAML 的列表项以半角“- ”开头",
             SlipKind::CurlyQuotes => "值用中文引号“”括了起来，这里要写不带引号的值（或用半角引号）",
             SlipKind::FullWidthDigits => "数字是全角的，要写成半角数字",
+            SlipKind::CommaForColon => "键后面用了逗号“，”，YAML 的键后面是半角冒号加空格“: ”",
         }
     }
 }
@@ -69,6 +72,7 @@ impl Slip {
             SlipKind::FullWidthDash => "把列表项开头改成半角的“- ”".to_owned(),
             SlipKind::CurlyQuotes => format!("去掉中文引号，写成 {}", self.replacement),
             SlipKind::FullWidthDigits => format!("写成 {}", self.replacement),
+            SlipKind::CommaForColon => "把键后面的“，”改成半角冒号和一个空格“: ”".to_owned(),
         }
     }
 }
@@ -197,6 +201,7 @@ fn key_value_slips(
         (None, Some(w)) => return wide_colon_slip(body_start, body, w, slip, out),
         (Some(a), _) => (&body[..a], a + 1),
         (None, None) => {
+            comma_for_colon_slip(body_start, body, slip, out);
             // `key:　value`: a colon followed by a full-width space.
             if let Some(at) = body.find(":\u{3000}") {
                 out.push(slip(
@@ -297,20 +302,63 @@ fn wide_colon_slip(
     if !is_key {
         return;
     }
-    let after = &body[at + '：'.len_utf8()..];
-    let found_len = '：'.len_utf8()
+    out.push(key_mark_slip(
+        SlipKind::FullWidthColon,
+        body_start,
+        body,
+        at,
+        slip,
+    ));
+}
+
+/// The slip of the mark typed at byte `at` of `body` in place of a key's colon, with
+/// the space after it: `: ` when a value follows, `:` at the end of the line.
+fn key_mark_slip(
+    kind: SlipKind,
+    body_start: usize,
+    body: &str,
+    at: usize,
+    slip: &dyn Fn(SlipKind, usize, &str, &str) -> Slip,
+) -> Slip {
+    let mark = body[at..].chars().next().map_or(0, char::len_utf8);
+    let after = &body[at + mark..];
+    let found_len = mark
         + after
             .chars()
             .next()
             .filter(|c| *c == ' ' || *c == '\u{3000}')
             .map_or(0, char::len_utf8);
-    let found = &body[at..at + found_len];
     let replacement = if after.trim().is_empty() { ":" } else { ": " };
-    out.push(slip(
-        SlipKind::FullWidthColon,
+    slip(
+        kind,
         body_start + at,
-        found,
+        &body[at..at + found_len],
         replacement,
+    )
+}
+
+/// `item，legal-rights`: a line without a colon that starts with a key (a lower-case
+/// ASCII identifier, never prose) followed by a full-width comma.
+fn comma_for_colon_slip(
+    body_start: usize,
+    body: &str,
+    slip: &dyn Fn(SlipKind, usize, &str, &str) -> Slip,
+    out: &mut Vec<Slip>,
+) {
+    let Some(at) = body.find('，') else {
+        return;
+    };
+    let key = &body[..at];
+    // Ledger keys are lower case: NBA，篮球 in a list of prose is not one.
+    if !crate::text::is_identifier(key) || key.chars().any(|c| c.is_ascii_uppercase()) {
+        return;
+    }
+    out.push(key_mark_slip(
+        SlipKind::CommaForColon,
+        body_start,
+        body,
+        at,
+        slip,
     ));
 }
 
@@ -386,6 +434,21 @@ mod tests {
                 (SlipKind::FullWidthDigits, 3, 17)
             ]
         );
+    }
+
+    #[test]
+    fn a_comma_typed_for_the_colon_is_a_slip() {
+        assert_eq!(
+            kinds("- date: 2023-03-08\n  item，legal-rights\n"),
+            [(SlipKind::CommaForColon, 2, 7)]
+        );
+        let (fixed, _) = fix_all("- date: 2023-03-08\n  item，legal-rights\n  text，走访\n");
+        assert_eq!(
+            fixed,
+            "- date: 2023-03-08\n  item: legal-rights\n  text: 走访\n"
+        );
+        // Prose with a comma after Latin letters is not a key.
+        assert_eq!(kinds("- text: 走访\n  - NBA，篮球\n"), []);
     }
 
     #[test]

@@ -360,6 +360,68 @@ pub struct ItemSpec {
         description = "分项：段落中的“一是……二是……”，每一项有自己的活动和汇总句；活动台账的 item 可以直接填分项的 id。条目的 summary 合计本条目和全部分项的活动"
     )]
     pub entries: Vec<EntrySpec>,
+    /// The paragraph as the report writes it: fixed sentences, figure sentences and
+    /// groups of activities in any order, each optional and repeatable. An item with
+    /// it writes none of lead, text, summary, list, summary_at, enumerate, entries.
+    #[serde(default)]
+    #[schemars(
+        description = "段落的各部分，按文中顺序：固定句 text、带数字的句子 summary、一组活动 activities（all 为其余全部活动，或写活动的标签 tag；可加 months 只取某几个月的活动），每种都可省略、可重复。写了 paragraph 的条目不再写 lead、text、summary、list、summary_at、enumerate、entries"
+    )]
+    pub paragraph: Vec<PieceSpec>,
+    /// Run the title into the paragraph after the number (1、小标题：正文……), in the
+    /// body's face; `**…**` in the title makes it bold.
+    #[serde(default)]
+    #[schemars(
+        description = "为 true 时小标题接排在段首（如“1、小标题：正文……”），与正文同为仿宋；标题写成 **…** 时加粗。按“（一）”编号的条目不能接排"
+    )]
+    pub run_in: bool,
+}
+
+/// One part of an item's paragraph: exactly one of a fixed sentence, a sentence with
+/// the item's figures, or a group of the item's activities.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(description = "段落的一部分：text、summary、activities 三者写一种")]
+#[serde(deny_unknown_fields)]
+pub struct PieceSpec {
+    /// A fixed sentence, printed as written; blank lines start a new paragraph.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "固定句：按原样印出（空行另起一段）"
+    )]
+    pub text: Option<Spanned<String>>,
+    /// A sentence with `{{ key }}` placeholders, filled with the item's totals.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "带数字的句子：{{ 键 }} 处填入本条目全部活动的数字合计"
+    )]
+    pub summary: Option<Spanned<String>>,
+    /// Which activities print here: `all` (those no other group takes) or a tag.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "一组活动：all 为没有被其他组取走的全部活动；写别的词时只取 tag 为这个词的活动"
+    )]
+    pub activities: Option<Spanned<String>>,
+    /// Only the activities of these months (1–12).
+    #[serde(default)]
+    #[schemars(
+        with = "Vec<u32>",
+        description = "只取这几个月（1–12）的活动，例如 [7, 8]；只能和 activities 一起写"
+    )]
+    pub months: Vec<Spanned<u32>>,
+    /// Write the group as 一是……二是…….
+    #[serde(default)]
+    #[schemars(description = "为 true 时这一组活动写成“一是……二是……”")]
+    pub enumerate: bool,
+    /// Punctuation between enumerated activities: `。` (default) or `；`.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "“一是……二是……”之间的标点：。或 ；"
+    )]
+    pub separator: Option<Spanned<String>>,
 }
 
 /// One 一是 part of an item's paragraph: its own sentences and its own activities,
@@ -528,6 +590,13 @@ pub struct ActivitySpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>", description = "涉及的村（社区）")]
     pub villages: Vec<Spanned<String>>,
+    /// A word that puts the activity into a group of its item's paragraph.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "标签：条目写了 paragraph 时，activities 写这个词的那一组印出这条活动，例如 培训"
+    )]
+    pub tag: Option<Spanned<String>>,
     /// Number of participants.
     #[serde(default)]
     #[schemars(with = "Option<u64>", description = "参加人数")]

@@ -6,7 +6,7 @@ use crate::diag::Location;
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::Template;
 use crate::numbering::NumberStyle;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// A value with the place in the ledger it was written.
@@ -74,6 +74,8 @@ pub struct Activity {
     pub villages: Vec<String>,
     /// Number of participants.
     pub participants: Option<u64>,
+    /// The group of its item's paragraph it prints in.
+    pub tag: Option<String>,
     /// Where the entry starts in its log.
     pub at: Location,
 }
@@ -106,6 +108,44 @@ pub struct Item {
     /// The item's 一是/二是 parts, each an item of its own (no title, never
     /// enumerated, no parts) with its own activities.
     pub entries: Vec<Item>,
+    /// The paragraph written part by part; when not empty, the fields above that
+    /// compose a paragraph (lead to entries) are all empty.
+    pub paragraph: Vec<Piece>,
+    /// Whether the title runs into the first paragraph.
+    pub run_in: bool,
+}
+
+/// One part of an item's paragraph.
+#[derive(Clone, Debug, Serialize)]
+pub enum Piece {
+    /// A fixed sentence.
+    Text(Located<String>),
+    /// A sentence with the item's figures.
+    Summary(Located<String>),
+    /// A group of the item's activities.
+    Activities(Group),
+}
+
+/// Which of an item's activities a paragraph's group prints, and how.
+#[derive(Clone, Debug, Serialize)]
+pub struct Group {
+    /// The tag the activities carry; none for the rest (`all`).
+    pub tag: Option<String>,
+    /// The months (1–12) they fall in; empty for any month.
+    pub months: Vec<u32>,
+    /// 一是……二是…….
+    pub enumerate: bool,
+    /// Punctuation between enumerated activities.
+    pub separator: String,
+}
+
+impl Group {
+    /// Whether the group takes `activity` by its tag and month (a group of the rest
+    /// takes any activity no tagged group took: see [`Item::group_of`]).
+    fn selects(&self, activity: &Activity) -> bool {
+        let tag = self.tag.is_none() || self.tag == activity.tag;
+        tag && (self.months.is_empty() || self.months.contains(&activity.date.month()))
+    }
 }
 
 impl Item {
@@ -113,7 +153,13 @@ impl Item {
     /// summary and its list sentence.
     pub fn figure_sentences(&self) -> impl Iterator<Item = (&'static str, &Located<String>)> {
         let summary = self.summary.iter().map(|s| ("summary", s));
-        summary.chain(self.list.iter().map(|l| ("list", l)))
+        let pieces = self.paragraph.iter().filter_map(|piece| match piece {
+            Piece::Summary(s) => Some(("paragraph.summary", s)),
+            _ => None,
+        });
+        summary
+            .chain(self.list.iter().map(|l| ("list", l)))
+            .chain(pieces)
     }
 
     /// The figure keys its own sentences print, in order of first use (an entry's
@@ -138,6 +184,29 @@ impl Item {
     /// Number of activities of the item and its parts.
     pub fn activity_count(&self) -> usize {
         self.with_entries().map(|i| i.activities.len()).sum()
+    }
+
+    /// Whether its paragraph, written part by part, has a fixed sentence: content
+    /// of its own, without activities.
+    pub fn has_fixed_text(&self) -> bool {
+        self.paragraph.iter().any(|p| matches!(p, Piece::Text(_)))
+    }
+
+    /// The index in [`Item::paragraph`] of the group that prints `activity`: the
+    /// first tagged group that takes it, else the first group of the rest that does;
+    /// none when no group does (the check warns, W007).
+    pub fn group_of(&self, activity: &Activity) -> Option<usize> {
+        let groups = || {
+            self.paragraph
+                .iter()
+                .enumerate()
+                .filter_map(|(i, piece)| match piece {
+                    Piece::Activities(group) if group.selects(activity) => Some((i, group)),
+                    _ => None,
+                })
+        };
+        let tagged = groups().find(|(_, g)| g.tag.is_some());
+        tagged.or_else(|| groups().next()).map(|(i, _)| i)
     }
 }
 
@@ -238,6 +307,11 @@ impl Year {
                         .into_iter()
                         .filter_map(|(f, t)| t.as_ref().map(|t| (f, t))),
                 );
+                out.extend(item.paragraph.iter().filter_map(|piece| match piece {
+                    Piece::Text(t) => Some(("paragraph.text", t)),
+                    Piece::Summary(s) => Some(("paragraph.summary", s)),
+                    Piece::Activities(_) => None,
+                }));
                 out.extend(item.activities.iter().flat_map(|a| {
                     let name = a.name.as_ref().map(|n| ("name", n));
                     name.into_iter().chain(a.text.as_ref().map(|t| ("text", t)))

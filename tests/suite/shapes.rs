@@ -1371,3 +1371,467 @@ fn an_issuer_too_long_for_one_line_is_reported() {
     let found = located(ledger(&report, AID_LOG).path());
     assert!(found.iter().all(|f| f.0 != "W006"), "{found:?}");
 }
+
+/// The findings of a ledger as (code, file name:line:column, field, message).
+fn placed(dir: &Path) -> Vec<(String, String, String, String)> {
+    annual_report::check_dir(dir)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.location.as_ref().map(|l| {
+                let file = l.file.rsplit('/').next().unwrap_or_default();
+                format!("{file}:{}:{}", l.line, l.column)
+            });
+            (
+                d.code.to_owned(),
+                at.unwrap_or_default(),
+                d.field.clone().unwrap_or_default(),
+                d.message.clone(),
+            )
+        })
+        .collect()
+}
+
+/// What each format gives the reader, white space taken out: the Markdown without
+/// its markup, the .docx paragraphs, and the PDF read back by pdftotext.
+fn reader_texts(dir: &Path) -> Vec<(&'static str, String)> {
+    let (out, files) = build_files(dir, &[Format::Md, Format::Docx, Format::Pdf]);
+    let pdf = files.iter().find(|(n, _)| n.ends_with(".pdf")).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(out.path().join(pdf.0))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let md = files.iter().find(|(n, _)| n.ends_with(".md")).unwrap();
+    // Markdown escapes what would read as markup (1\.): the reader sees none of it.
+    let squeeze = |s: &str| {
+        let text: String = s.split_whitespace().collect();
+        text.replace("**", "").replace('\\', "")
+    };
+    vec![
+        ("md", squeeze(&String::from_utf8(md.1.clone()).unwrap())),
+        ("docx", squeeze(&docx_paragraphs(dir).join("\n"))),
+        ("pdf", squeeze(&String::from_utf8(output.stdout).unwrap())),
+    ]
+}
+
+/// The 一是 paragraph of the published 海尾社区妇联 summary, as published.
+const HAIWEI_PARAGRAPH: &str = "一是放大联动效应，丰富新时代家庭工作内涵，阵地联建。根据辖区内居民需求创设具有妇联特色、家庭受益、儿童欢迎的妇女儿童服务项目。如，针对婚姻关系、亲子关系中存在的问题，提供法律讲座、哈比管家亲子共成长等服务；针对特殊困境妇女儿童家庭等需求，实施帮扶关爱等项目；社区妇联抓住每年“六一”国际儿童节、“3·8”妇女节、“母亲节”、慰问80周岁长者等重要节点，开展三八趣味运动会、母亲节亲子烘焙活动、六一游园会等丰富多彩的活动，激发群众参与积极性，营造家庭建设浓厚氛围。累计近5000人次直接受益，既涵盖普通家庭，也包括残障、情绪行为问题、流动留守和失独等困境家庭；利用海尾公园文化楼的平台，为妇女儿童提供阅读的场所；以“学习雷锋日”、“儿童节”、“春节”等重大节日为契机，开展慰问困难儿童活动，给孩子们送去温暖。";
+
+/// Issue 25, 1: a real paragraph mixes a lead, two activities, another event, a
+/// sentence with totals and two more activities; written part by part, it prints in
+/// that order, its total summed from the activities, in every format.
+#[test]
+fn a_paragraph_written_part_by_part_keeps_the_published_order() {
+    let dir = common::fixture("haiwei-2019-fulian");
+    assert_eq!(blocks(&dir)[2], HAIWEI_PARAGRAPH);
+    for (format, text) in reader_texts(&dir) {
+        assert!(text.contains(HAIWEI_PARAGRAPH), "{format}: {text}");
+    }
+    // The one warning is the published text's 、 between quoted names (W114).
+    assert_eq!(
+        placed(&dir),
+        [(
+            "W114".to_owned(),
+            "2019.yaml:23:16".to_owned(),
+            "text".to_owned(),
+            "标有引号的并列成分之间用了顿号：”、“".to_owned()
+        )]
+    );
+}
+
+const PIECES_LOG: &str = "- date: 2023-03-08
+  item: work
+  tag: 培训
+  text: 举办家庭教育培训班
+  figures: { visits: 2 }
+- date: 2023-05-20
+  item: work
+  text: 走访困难家庭
+  figures: { visits: 3 }
+- date: 2023-07-01
+  item: work
+  text: 开展暑期护苗行动
+  figures: { visits: 4 }
+- date: 2023-07-15
+  item: work
+  text: 组织亲子阅读
+- date: 2023-09-10
+  item: work
+  tag: 培训
+  text: 举办维权骨干培训
+";
+
+/// Every kind of part, each where it is written: a fixed sentence, a tagged group,
+/// a figure sentence, the July group enumerated with ；, the rest, a fixed sentence
+/// that starts a new paragraph.
+#[test]
+fn each_part_kind_prints_where_it_is_written() {
+    let body = "sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: work
+        paragraph:
+          - text: 扎实开展家庭工作
+          - activities: 培训
+          - summary: 全年接待来访{{ visits }}件；
+          - activities: all
+            months: [7]
+            enumerate: true
+            separator: ；
+          - activities: all
+          - text: |
+              成效明显。
+
+              群众满意度进一步提升。
+";
+    let dir = ledger(&report(body), PIECES_LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    let first = "1.扎实开展家庭工作。举办家庭教育培训班。举办维权骨干培训。全年接待来访9件；\
+一是开展暑期护苗行动；二是组织亲子阅读。走访困难家庭。成效明显。";
+    assert_eq!(blocks(dir.path())[2..], [first, "群众满意度进一步提升。"]);
+    for (format, text) in reader_texts(dir.path()) {
+        assert!(text.contains(first), "{format}: {text}");
+        assert!(text.contains("群众满意度进一步提升。"), "{format}");
+    }
+    // A paragraph that ends with an activity ends as a sentence, as an item does.
+    let ending = body.replace(
+        "          - text: |\n              成效明显。\n\n              群众满意度进一步提升。\n",
+        "",
+    );
+    let dir = ledger(&report(&ending), PIECES_LOG);
+    assert!(blocks(dir.path())[2].ends_with("二是组织亲子阅读。走访困难家庭。"));
+}
+
+/// Mistakes in a paragraph are located at what is wrong: a field the paragraph
+/// replaces, a part of two kinds or of none, a month past 12, two groups of the rest,
+/// a group option on a sentence, an activity no group prints.
+#[test]
+fn mistakes_in_a_paragraph_are_located() {
+    let body = "sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: work
+        lead: 扎实开展家庭工作。
+        paragraph:
+          - text: 扎实开展家庭工作
+            summary: 全年接待来访{{ visits }}件
+          - {}
+          - activities: all
+            months: [13]
+          - activities: all
+          - activities: all
+          - text: 成效明显
+            enumerate: true
+          - summary: 共{{ vists }}件
+";
+    let dir = ledger(&report(body), PIECES_LOG);
+    let found = findings(dir.path());
+    for (code, field) in [
+        ("E046", "sections[0].items[0].lead"),
+        ("E046", "sections[0].items[0].paragraph[0].summary"),
+        ("E046", "sections[0].items[0].paragraph[1]"),
+        ("E046", "sections[0].items[0].paragraph[2].months"),
+        ("E046", "sections[0].items[0].paragraph"),
+        ("E046", "sections[0].items[0].paragraph[5]"),
+        ("E023", "sections[0].items[0].paragraph[6].summary"),
+    ] {
+        assert!(
+            found.contains(&(Severity::Error, code.into(), field.into())),
+            "{code} {field}: {found:?}"
+        );
+    }
+    let lines: Vec<(String, String)> = placed(dir.path())
+        .into_iter()
+        .filter(|(code, ..)| code == "E046")
+        .map(|(_, at, field, _)| (at, field))
+        .collect();
+    assert!(
+        lines.contains(&(
+            "report.yaml:14:15".into(),
+            "sections[0].items[0].lead".into()
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&(
+            "report.yaml:17:22".into(),
+            "sections[0].items[0].paragraph[0].summary".into()
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&(
+            "report.yaml:20:22".into(),
+            "sections[0].items[0].paragraph[2].months".into()
+        )),
+        "{lines:?}"
+    );
+    // An activity whose tag no group takes is reported where it is written.
+    let body = "sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: work
+        paragraph:
+          - activities: 培训
+";
+    let dir = ledger(&report(body), PIECES_LOG);
+    let ungrouped: Vec<String> = placed(dir.path())
+        .into_iter()
+        .filter(|(code, ..)| code == "W007")
+        .map(|(_, at, ..)| at)
+        .collect();
+    assert_eq!(
+        ungrouped,
+        ["2023.yaml:6:9", "2023.yaml:10:9", "2023.yaml:14:9"]
+    );
+}
+
+/// Issue 25, 6: what real summaries write correctly is not warned about — a name
+/// ending in 村 before 村民委员会, two figure sentences that differ only in their
+/// figures, （二）（三） typed after the （一） the tool printed — so that
+/// `--deny-warnings` passes; and the two misses are found.
+#[test]
+fn real_text_is_not_warned_falsely_and_the_misses_are_found() {
+    let body = "numbering:
+  items: （一）
+sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: org
+        title: 加强组织建设
+        text: |
+          指导新河村村民委员会完善妇联执委制度。
+
+          （二）强化宣传引导。开展巾帼宣讲。
+
+          （三）深化志愿服务。组建巾帼志愿服务队。
+      - id: rights
+        title: 维护妇女权益
+        summary: 一年来全镇共接待妇女群众来访{{ visits }}件。
+      - id: care
+        title: 关爱困难群体
+        summary: 一年来全镇共接待妇女群众来访{{ visits }}件。
+";
+    let log = "- date: 2023-03-08
+  item: rights
+  figures: { visits: 2 }
+- date: 2023-06-01
+  item: care
+  figures: { visits: 5 }
+";
+    let dir = ledger(&report(body), log);
+    assert!(findings(dir.path()).is_empty(), "{:?}", placed(dir.path()));
+    common::cli()
+        .args(["check", "--deny-warnings"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    // The same sentence with the same figures is still a repeat; a gap still a gap.
+    let log_same = log.replace("visits: 5", "visits: 2");
+    let dir = ledger(&report(body), &log_same);
+    assert_eq!(placed(dir.path())[0].0, "W104");
+    let gap = body.replace("（三）深化", "（四）深化");
+    let dir = ledger(&report(&gap), log);
+    assert_eq!(placed(dir.path())[0].0, "W105");
+    // 提实提高 (切实 mistyped) and 、 between quoted names are found where written.
+    let typo = body.replace(
+        "开展巾帼宣讲。",
+        "提实提高宣讲实效，以“学习雷锋日”、“儿童节”为契机开展宣讲。",
+    );
+    let dir = ledger(&report(&typo), log);
+    let found: Vec<(String, String)> = placed(dir.path())
+        .into_iter()
+        .map(|(code, at, ..)| (code, at))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("W113".to_owned(), "report.yaml:20:21".to_owned()),
+            ("W114".to_owned(), "report.yaml:20:37".to_owned()),
+        ]
+    );
+}
+
+/// Issue 25, 7: E023 puts its caret on the key inside `{{ }}` (in a one-line value and
+/// in a block), as wide as the key, and suggests the declared key it most likely
+/// means; E022 suggests a short id with two letters swapped.
+#[test]
+fn a_mistyped_key_is_pointed_at_inside_its_braces_with_a_suggestion() {
+    let body = "sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: rights
+        summary: 全年接待来访{{ vists }}件。
+      - id: jobs
+        summary: |
+          全年组建志愿服务队
+          {{ taems }}支。
+";
+    let log = "- date: 2023-03-08
+  item: jbos
+  figures: { visits: 2 }
+";
+    let dir = ledger(&report(body), log);
+    let found = annual_report::check_dir(dir.path());
+    let e023: Vec<(u32, u32, u32, String)> = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E023")
+        .map(|d| {
+            let l = d.location.as_ref().unwrap();
+            (
+                l.line,
+                l.column,
+                d.width,
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(e023.len(), 2, "{e023:?}");
+    assert_eq!((e023[0].0, e023[0].1, e023[0].2), (14, 27, 5), "{e023:?}");
+    assert!(
+        e023[0].3.starts_with("是不是想写 “{{ visits }}”？"),
+        "{e023:?}"
+    );
+    assert_eq!((e023[1].0, e023[1].1, e023[1].2), (18, 14, 5), "{e023:?}");
+    assert!(
+        e023[1].3.starts_with("是不是想写 “{{ teams }}”？"),
+        "{e023:?}"
+    );
+    let e022 = found.diagnostics.iter().find(|d| d.code == "E022").unwrap();
+    assert!(
+        e022.help
+            .as_deref()
+            .unwrap()
+            .starts_with("是不是想写 “jobs”？"),
+        "{e022:?}"
+    );
+}
+
+/// Issue 25, 2 (the 1. level): a titled item with `run_in: true` prints
+/// “1、小标题：正文……” — plain, or bold when the title is written `**…**` — in every
+/// format, on the grid; without a title, or at the （一） level, it is refused (E047).
+#[test]
+fn an_item_title_runs_into_its_paragraph_at_the_third_level() {
+    let body = "numbering:
+  items: 1、
+sections:
+  - id: main
+    title: 主要工作
+    items:
+      - id: rights
+        title: 维权服务
+        run_in: true
+        summary: 全年接待来访{{ visits }}件。
+        summary_at: before
+      - id: care
+        title: \"**关爱帮扶。**\"
+        run_in: true
+        text: 走访困难家庭。
+";
+    let dir = ledger(&report(body), LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    assert_eq!(
+        blocks(dir.path())[2..],
+        [
+            "1、维权服务：全年接待来访5件。开展普法宣传。走访困难家庭。",
+            "2、关爱帮扶。走访困难家庭。",
+        ]
+    );
+    for (format, text) in reader_texts(dir.path()) {
+        assert!(
+            text.contains("1、维权服务：全年接待来访5件。开展普法宣传。走访困难家庭。"),
+            "{format}: {text}"
+        );
+        assert!(text.contains("2、关爱帮扶。走访困难家庭。"), "{format}");
+    }
+    let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Typ]);
+    assert!(
+        texts["md"].contains("2、**关爱帮扶。**走访困难家庭。"),
+        "{}",
+        texts["md"]
+    );
+    // On the grid (indented two cells, one cell a character) the plain title is body
+    // text and the bold one the bold face.
+    let lines: Vec<&str> = texts["typ"]
+        .lines()
+        .filter(|l| l.starts_with("#gl("))
+        .collect();
+    assert!(lines.iter().any(|l| l.starts_with(
+        "#gl(h(31.586pt), n(\"1\"), h(7.793pt), \"、\", h(-0.207pt), \"维权服务\", h(-0.207pt), \"：\""
+    )), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains(
+        "\"、\", h(-0.207pt), strong(\"关爱帮扶\"), h(-0.207pt), strong(\"。\"), h(-0.207pt), \"走访困难家庭\""
+    )), "{lines:?}");
+    // Refused: a run-in item without a title, and one at the （一） level.
+    let untitled = body.replace("        title: 维权服务\n", "");
+    let dir = ledger(&report(&untitled), LOG);
+    assert!(findings(dir.path()).contains(&(
+        Severity::Error,
+        "E047".into(),
+        "sections[0].items[0].run_in".into()
+    )));
+    let subheading = body.replace("  items: 1、", "  items: （一）");
+    let dir = ledger(&report(&subheading), LOG);
+    assert_eq!(
+        placed(dir.path())
+            .into_iter()
+            .filter(|(code, ..)| code == "E047")
+            .map(|(_, at, field, _)| (at, field))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "report.yaml:15:13".to_owned(),
+                "sections[0].items[0].run_in".to_owned()
+            ),
+            (
+                "report.yaml:20:13".to_owned(),
+                "sections[0].items[1].run_in".to_owned()
+            ),
+        ]
+    );
+}
+
+/// Issue 25, 7: a “，” typed for the colon after a key is its own E019, at the comma,
+/// with the fix, and `check --fix` repairs it.
+#[test]
+fn a_comma_typed_for_the_colon_gets_its_own_message_and_fix() {
+    let log = LOG.replace(
+        "  item: rights\n  text: 走访",
+        "  item，rights\n  text: 走访",
+    );
+    let dir = ledger(&report(SECTIONS), &log);
+    let found = placed(dir.path());
+    assert_eq!(
+        found[0],
+        (
+            "E019".to_owned(),
+            "2023.yaml:6:7".to_owned(),
+            String::new(),
+            "键后面用了逗号“，”，YAML 的键后面是半角冒号加空格“: ”".to_owned()
+        ),
+        "{found:?}"
+    );
+    common::cli()
+        .args(["check", "--fix"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let fixed = std::fs::read_to_string(dir.path().join("activities/2023.yaml")).unwrap();
+    assert_eq!(fixed, LOG);
+}

@@ -95,6 +95,7 @@ impl Checker {
         }
         self.enumerated_activities(year);
         self.unlisted_names(year);
+        self.ungrouped_activities(year);
         self.lists_without_names(year);
         self.unprinted_figures(ledger, year);
         referenced
@@ -209,6 +210,7 @@ impl Checker {
             place: spec.place.as_ref().map(|p| p.value.clone()),
             villages: spec.villages.iter().map(|v| v.value.clone()).collect(),
             participants,
+            tag: spec.tag.as_ref().map(|t| t.value.trim().to_owned()),
             at: at(file, &spec.date),
         })
     }
@@ -357,7 +359,8 @@ impl Checker {
                     .chain(parts)
                     .collect();
                 for (item, path) in parts {
-                    if item.text.is_some() || referenced.contains(&item.id) {
+                    if item.text.is_some() || item.has_fixed_text() || referenced.contains(&item.id)
+                    {
                         continue;
                     }
                     self.push(
@@ -417,15 +420,9 @@ fn unknown_item_help(typed: &str, items: &[(String, Vec<String>)]) -> String {
             words: words.iter().map(String::as_str).collect(),
         })
         .collect();
-    match suggestions(typed, &candidates).as_slice() {
-        [] => "item 必须是 report.yaml 中某个条目的 id".to_owned(),
-        found => format!(
-            "是不是想写 {}？item 必须是 report.yaml 中某个条目的 id",
-            found
-                .iter()
-                .map(|id| format!("“{id}”"))
-                .collect::<Vec<_>>()
-                .join("或")
-        ),
-    }
+    let found: Vec<String> = suggestions(typed, &candidates)
+        .iter()
+        .map(|id| (*id).to_owned())
+        .collect();
+    super::inside::did_you_mean(&found, "item 必须是 report.yaml 中某个条目的 id")
 }

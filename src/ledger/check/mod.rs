@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 mod activities;
 pub(crate) mod help;
+mod inside;
+mod paragraph;
 mod print;
 mod report;
 
@@ -32,8 +34,10 @@ pub fn check(ledger: &Ledger, report: &mut Report) -> Option<Year> {
         file: ledger.report_file.clone(),
         found: Vec::new(),
         has_previous: ledger.report.previous.is_some(),
+        inside: Vec::new(),
     };
     let year = checker.year(ledger);
+    checker.place_inside(report);
     report.diagnostics.append(&mut checker.found);
     report.sort();
     year.filter(|_| report.error_count() == 0)
@@ -44,6 +48,9 @@ struct Checker {
     found: Vec<Diagnostic>,
     /// Whether the report names last year's ledger (for `{{ key.yoy }}`).
     has_previous: bool,
+    /// Findings to place at the text they name inside the value they point at (the
+    /// key of a `{{ }}`): index in `found` and the text.
+    inside: Vec<(usize, String)>,
 }
 
 fn loc(file: &Arc<str>, line: u64, column: u64) -> Location {

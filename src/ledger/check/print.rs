@@ -23,7 +23,7 @@ impl Checker {
         path: &str,
         style: NumberStyle,
     ) {
-        if let (false, Some(written)) = (style.is_subheading(), &item.title) {
+        if let (false, Some(written), false) = (style.is_subheading(), &item.title, item.run_in) {
             self.push(
                 Diagnostic::warning(
                     "W002",

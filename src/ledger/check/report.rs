@@ -2,7 +2,8 @@
 //! sections, items and their sentences, the numbering, the plans, the signature, each
 //! read into the [`Year`] with every id unique and every placeholder declared.
 
-use super::{Checker, SEPARATORS, YEARS, at};
+use super::inside::placeholder_help;
+use super::{Checker, YEARS, at};
 use crate::amount;
 use crate::diag::{Diagnostic, Location};
 use crate::ledger::load::Ledger;
@@ -405,19 +406,7 @@ impl Checker {
         self.hidden_title(file, item, path, style);
         let (summary, list) =
             self.summary_and_list(file, (&item.summary, &item.list), path, figure_keys);
-        let separator = match &item.separator {
-            Some(sep) if !SEPARATORS.contains(&sep.value.as_str()) => {
-                self.push(
-                    Diagnostic::error("E029", format!("分隔符 “{}” 不可用", sep.value))
-                        .at(at(file, sep))
-                        .field(format!("{path}.separator"))
-                        .allowed(SEPARATORS.iter().copied()),
-                );
-                "。".to_owned()
-            }
-            Some(sep) => sep.value.clone(),
-            None => "。".to_owned(),
-        };
+        let separator = self.separator(file, &item.separator, path);
         let entries = item
             .entries
             .iter()
@@ -454,6 +443,8 @@ impl Checker {
             separator,
             activities: Vec::new(),
             entries,
+            paragraph: self.paragraph(file, item, path, figure_keys),
+            run_in: self.item_run_in(file, item, path, style),
         }
     }
 
@@ -483,6 +474,8 @@ impl Checker {
             separator: "。".to_owned(),
             activities: Vec::new(),
             entries: Vec::new(),
+            paragraph: Vec::new(),
+            run_in: false,
         }
     }
 
@@ -521,7 +514,7 @@ impl Checker {
     }
 
     /// Every `{{ key }}` in a summary names a declared figure.
-    fn placeholders(
+    pub(super) fn placeholders(
         &mut self,
         file: &Arc<str>,
         s: &Spanned<String>,
@@ -556,20 +549,35 @@ impl Checker {
             let placeholder = placeholder.map(|p| p.key);
             match placeholder {
                 Ok(key) if figure_keys.contains(&key) => {}
-                Ok(key) => self.push(
-                    Diagnostic::error("E023", format!("未声明的数字项 “{key}”"))
-                        .at(at(file, s))
-                        .field(field)
-                        .allowed(figure_keys.iter().copied())
-                        .help("先在 report.yaml 的 figures 中声明它"),
-                ),
-                Err(raw) => self.push(
-                    Diagnostic::error("E023", format!("无法识别的占位符 “{raw}”"))
-                        .at(at(file, s))
-                        .field(field)
-                        .allowed(figure_keys.iter().map(|k| format!("{{{{ {k} }}}}")))
-                        .help("占位符写作 {{ 数字项的键 }}，例如 {{ visits }}"),
-                ),
+                Ok(key) => {
+                    self.push_inside(key);
+                    self.push(
+                        Diagnostic::error("E023", format!("未声明的数字项 “{key}”"))
+                            .at(at(file, s))
+                            .field(field)
+                            .allowed(figure_keys.iter().copied())
+                            .help(placeholder_help(
+                                key,
+                                figure_keys,
+                                "先在 report.yaml 的 figures 中声明它",
+                            )),
+                    );
+                }
+                Err(raw) => {
+                    self.push_inside(raw);
+                    let inner = raw.trim_start_matches('{').trim_end_matches('}').trim();
+                    self.push(
+                        Diagnostic::error("E023", format!("无法识别的占位符 “{raw}”"))
+                            .at(at(file, s))
+                            .field(field)
+                            .allowed(figure_keys.iter().map(|k| format!("{{{{ {k} }}}}")))
+                            .help(placeholder_help(
+                                inner,
+                                figure_keys,
+                                "占位符写作 {{ 数字项的键 }}，例如 {{ visits }}",
+                            )),
+                    );
+                }
             }
         }
     }
