@@ -30,10 +30,7 @@ const LOG: &str = "- date: 2024-03-08
 
 /// What `check` finds in a ledger of one report and one activity log.
 fn check(report: &str, log: &str) -> annual_report::diag::Report {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("report.yaml"), report).unwrap();
-    std::fs::create_dir(dir.path().join("activities")).unwrap();
-    std::fs::write(dir.path().join("activities/2024-03.yaml"), log).unwrap();
+    let dir = crate::common::ledger_in_tempdir(report, &[("2024-03.yaml", log)]);
     annual_report::check_dir(dir.path())
 }
 

@@ -320,12 +320,13 @@ fn write_ledger(dir: &Path, l: &Ledger) {
         q(&l.note)
     )
     .unwrap();
-    std::fs::create_dir_all(dir.join("activities")).unwrap();
-    std::fs::write(dir.join("report.yaml"), report).unwrap();
     // An empty log is an error (E003); a ledger of fixed texts has none.
-    if !log.is_empty() {
-        std::fs::write(dir.join("activities/2023.yaml"), log).unwrap();
-    }
+    let logs: &[(&str, &str)] = if log.is_empty() {
+        &[]
+    } else {
+        &[("2023.yaml", log.as_str())]
+    };
+    crate::common::write_ledger(dir, &report, logs);
 }
 
 /// The documented transformations, each written out on its own.

@@ -47,11 +47,7 @@ const LOG: &str = "- date: 2023-03-08
 
 /// Writes a ledger into a temporary directory.
 fn ledger(report: &str, log: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("report.yaml"), report).unwrap();
-    std::fs::create_dir(dir.path().join("activities")).unwrap();
-    std::fs::write(dir.path().join("activities/2023.yaml"), log).unwrap();
-    dir
+    common::ledger_in_tempdir(report, &[("2023.yaml", log)])
 }
 
 /// The Markdown's blocks after the title.
@@ -662,9 +658,7 @@ fn decimal_yoy_and_rollup() {
     let root = tempfile::tempdir().unwrap();
     let write = |name: &str, report: &str, log: &str| {
         let dir = root.path().join(name);
-        std::fs::create_dir_all(dir.join("activities")).unwrap();
-        std::fs::write(dir.join("report.yaml"), report).unwrap();
-        std::fs::write(dir.join("activities/log.yaml"), log).unwrap();
+        common::write_ledger(&dir, report, &[("log.yaml", log)]);
         dir
     };
     let last = aid_report("")
@@ -1092,9 +1086,7 @@ fn an_entry_s_yoy_compares_the_same_entry_last_year() {
     let root = tempfile::tempdir().unwrap();
     let write = |name: &str, report: &str, log: &str| {
         let dir = root.path().join(name);
-        std::fs::create_dir_all(dir.join("activities")).unwrap();
-        std::fs::write(dir.join("report.yaml"), report).unwrap();
-        std::fs::write(dir.join("activities/log.yaml"), log).unwrap();
+        common::write_ledger(&dir, report, &[("log.yaml", log)]);
         dir
     };
     let last = entries_report("")

@@ -26,6 +26,24 @@ pub fn fresh_ledger() -> tempfile::TempDir {
     work
 }
 
+/// Writes a ledger into `dir` (made when missing): `report` as report.yaml and each
+/// `(name, text)` of `logs` as `activities/<name>` (the one shape every test that
+/// writes its own ledger needs).
+pub fn write_ledger(dir: &Path, report: &str, logs: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir.join("activities")).unwrap();
+    std::fs::write(dir.join("report.yaml"), report).unwrap();
+    for (name, text) in logs {
+        std::fs::write(dir.join("activities").join(name), text).unwrap();
+    }
+}
+
+/// [`write_ledger`] into a new temporary directory.
+pub fn ledger_in_tempdir(report: &str, logs: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_ledger(dir.path(), report, logs);
+    dir
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
