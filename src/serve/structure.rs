@@ -519,7 +519,7 @@ fn parse_path(path: &str) -> Option<Vec<Step>> {
     }
     let parts: Vec<&str> = path.split('.').collect();
     let names = ["sections", "items", "entries"];
-    if parts.len() % 2 != 0 || parts.len() > 6 {
+    if !parts.len().is_multiple_of(2) || parts.len() > 6 {
         return None;
     }
     parts
@@ -734,12 +734,12 @@ fn shape_view(app: &App) -> Option<ShapeView> {
         .collect();
     Some(ShapeView {
         version: shape::version(&text),
-        title: text_of(&report.title),
+        title: plain(&report.title),
         organization: report.organization.name.value.clone(),
-        short_name: text_of(&report.organization.short_name),
+        short_name: plain(&report.organization.short_name),
         date: report.date.value.clone(),
-        opening: text_of(&report.opening),
-        closing: text_of(&report.closing),
+        opening: plain(&report.opening),
+        closing: plain(&report.closing),
         publication: report
             .publication
             .0
@@ -816,7 +816,6 @@ fn section_view(
                 last: i + 1 == items.len(),
                 children: entries,
                 path,
-                ..PartView::default()
             }
         })
         .collect();

@@ -519,7 +519,7 @@ pub fn activities_under(ledger: &load::Ledger, ids: &[String]) -> usize {
         .logs
         .iter()
         .flat_map(|log| &log.activities)
-        .filter(|activity| ids.iter().any(|id| *id == activity.item.value))
+        .filter(|activity| ids.contains(&activity.item.value))
         .count()
 }
 
