@@ -720,11 +720,6 @@ fn shape_view(app: &App) -> Option<ShapeView> {
     let report = &ledger.report;
     let figures = figure_views(&ledger);
     let counts = |ids: &[String]| shape::activities_under(&ledger, ids);
-    let text_of = |t: &Option<crate::ledger::model::Spanned<String>>| {
-        t.as_ref()
-            .map(|t| t.value.trim_end().to_owned())
-            .unwrap_or_default()
-    };
     let section_count = report.sections.len();
     let sections = report
         .sections
