@@ -498,4 +498,20 @@ fn a_clerk_makes_and_shapes_a_ledger_in_a_real_browser_with_chromium() {
     cdp.size(390, 844, true);
     cdp.open(&url);
     no_violations(&mut cdp, "the activity page at 390 px");
+    // At phone width the totals' headings stay on one line (the table scrolls in its
+    // frame), and the preview is one link away from the top.
+    let tallest = cdp.eval(
+        "Math.max(...Array.from(document.querySelectorAll('.totals thead th')).map(th => th.getBoundingClientRect().height))",
+    );
+    let line =
+        cdp.eval("parseFloat(getComputedStyle(document.querySelector('.totals th')).lineHeight)");
+    println!("tallest totals heading at 390 px: {tallest} px (a line is {line} px)");
+    assert!(
+        tallest.as_f64().unwrap() < 2.0 * line.as_f64().unwrap(),
+        "{tallest} px"
+    );
+    assert_eq!(
+        cdp.eval("document.querySelector('nav.views a[href=\"#preview\"]') !== null"),
+        json!(true)
+    );
 }
