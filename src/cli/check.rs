@@ -48,11 +48,15 @@ fn repair(dir: &std::path::Path, apply: bool) -> bool {
 }
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
-    if args.fix && !repair(&args.dir, !args.dry_run) {
+    let dir = match super::exits::ledger_dir(&args.dir) {
+        Ok(dir) => dir,
+        Err(message) => return super::exits::failure(&message),
+    };
+    if args.fix && !repair(&dir, !args.dry_run) {
         return ExitCode::FAILURE;
     }
     // The same fonts as `build`: a character the PDF cannot draw is an error here too.
-    let report = annual_report::check_with_glyphs(&args.dir, &args.fonts.library());
+    let report = annual_report::check_with_glyphs(&dir, &args.fonts.library());
     let errors = report.error_count();
     let warnings = report.warning_count();
     match args.format {

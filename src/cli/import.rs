@@ -77,11 +77,14 @@ fn report(done: &Imported, dry_run: bool) {
 }
 
 pub(super) fn export(args: ExportArgs) -> ExitCode {
-    if let Err(message) = super::workbook_path_allowed(&args.output, args.force) {
-        eprintln!("错误：{message}");
-        return ExitCode::FAILURE;
+    if let Err(code) = super::workbook_path_allowed("export", &args.output, args.force) {
+        return code;
     }
-    let prepared = match annual_report::prepare(&args.dir) {
+    let dir = match super::exits::ledger_dir(&args.dir) {
+        Ok(dir) => dir,
+        Err(message) => return super::exits::failure(&message),
+    };
+    let prepared = match annual_report::prepare(&dir) {
         Ok(prepared) => prepared,
         Err(findings) => {
             print_findings(&findings);

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod exits;
 mod extras;
 mod fonts;
 mod import;
@@ -12,6 +13,7 @@ mod serve;
 mod stats;
 mod usage;
 
+pub use exits::USAGE_ERROR;
 pub use usage::{error_message, localize};
 
 use clap::builder::PossibleValuesParser;
@@ -386,22 +388,30 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Refuses to write a workbook anywhere but a new `.xlsx` file (or an existing one with
 /// `--force`): an export must never replace the office's own ledger sheet or a YAML
-/// file by a slip of the hand.
-fn workbook_path_allowed(path: &std::path::Path, force: bool) -> Result<(), String> {
+/// file by a slip of the hand. A name without .xlsx is a mistake of the command line
+/// (exit code 2); a file already there is one of the disk (1).
+fn workbook_path_allowed(
+    command: &str,
+    path: &std::path::Path,
+    force: bool,
+) -> Result<(), ExitCode> {
     if !path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
     {
-        return Err(format!(
-            "{} 不是 .xlsx 文件名：请写成 例如 统计.xlsx",
-            path.display()
+        return Err(exits::usage_error(
+            command,
+            &format!(
+                "{} 不是 .xlsx 文件名：请写成 例如 统计.xlsx",
+                path.display()
+            ),
         ));
     }
     if path.exists() && !force {
-        return Err(format!(
+        return Err(exits::failure(&format!(
             "{} 已存在，不会覆盖；要覆盖请加 --force，或换一个文件名",
             path.display()
-        ));
+        )));
     }
     Ok(())
 }

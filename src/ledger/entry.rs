@@ -379,6 +379,12 @@ impl Choices {
         let figure = self.figures.iter().find(|f| f.key == key);
         let label = figure.map_or(key, |f| f.label.as_str());
         let decimals = figure.map_or(0, |f| f.decimals);
+        let typed = amount::without_unit(typed, figure.map_or("", |f| &f.unit), label).map_err(
+            |mismatch| FigureRefusal {
+                code: "E024",
+                message: mismatch.to_string(),
+            },
+        )?;
         let ascii = crate::text::ascii_digits(typed.trim());
         let typed = ascii.as_str();
         let refused = |message: String| FigureRefusal {
