@@ -187,3 +187,76 @@ fn new_reads_a_label_for_a_key_full_width_digits_and_names_a_full_width_sign() {
         );
     }
 }
+
+/// Every slip of the input method (E019 where it stops the parser), each alone in a
+/// log, and a full-width space standing for one or for two spaces.
+const E019_SLIPS: &[&str] = &[
+    "- date: 2023-12-01\n  item：legal-rights\n  text: 走访\n",
+    "- date: 2023-12-01\n\u{3000}\u{3000}item: legal-rights\n  text: 走访\n",
+    "- date: 2023-12-01\n\u{3000}item: legal-rights\n\u{3000}text: 走访\n",
+    "- date: 2023-12-01\n\u{3000}item: legal-rights\n  text: 走访\n- date: 2023-12-02\n \u{3000}item: legal-rights\n\u{3000}\u{3000}text: 走访\n",
+    "- date: 2023-12-01\n  item:\u{3000}legal-rights\n  text: 走访\n",
+    "－ date: 2023-12-01\n  item: legal-rights\n  text: 走访\n",
+    "- date: “2023-12-01”\n  item: legal-rights\n  text: 走访\n",
+    "- date: 2023-12-01\n  item: legal-rights\n  figures: { visits: ３ }\n",
+    "- date: 2023-12-01\n  item: legal-rights\n  figures:\n\u{3000}\u{3000}visits: 3\n",
+    "- date: 2023-12-01\n  item: legal-rights\n  figures:\n  \u{3000}visits: 3\n",
+];
+
+/// `check --fix`, then `check`: exit codes and stderr of both.
+fn fix_then_check(dir: &Path) -> ((i32, String), (i32, String)) {
+    let run = |args: &[&str]| {
+        let out = cli().args(args).arg(dir).output().unwrap();
+        (out.status.code().unwrap_or(-1), text(&out.stderr))
+    };
+    (run(&["check", "--fix"]), run(&["check"]))
+}
+
+#[test]
+fn every_e019_slip_fixed_then_checks_without_errors() {
+    for log in E019_SLIPS {
+        let work = ledger();
+        let path = work.path().join("activities/2023-12.yaml");
+        std::fs::write(&path, log).unwrap();
+        let before = cli().arg("check").arg(work.path()).output().unwrap();
+        assert_eq!(before.status.code(), Some(1), "{log}");
+        if log.contains('\u{3000}') {
+            assert!(text(&before.stderr).contains("E019"), "{log}");
+        }
+        let ((fix_code, fix_err), (code, err)) = fix_then_check(work.path());
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(fix_code, 0, "{log}: {fix_err}\n{after}");
+        assert_eq!(code, 0, "{log}: {err}\n{after}");
+        assert!(err.contains("0 个错误"), "{err}");
+        assert!(!after.contains('\u{3000}'), "{after}");
+    }
+}
+
+#[test]
+fn a_full_width_space_in_report_yaml_is_fixed_to_the_spaces_that_parse() {
+    let work = ledger();
+    let path = work.path().join("report.yaml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let slipped = original.replace("\n  visitors:", "\n\u{3000}visitors:");
+    assert_ne!(slipped, original);
+    std::fs::write(&path, &slipped).unwrap();
+    let ((fix_code, fix_err), (code, err)) = fix_then_check(work.path());
+    assert_eq!((fix_code, code), (0, 0), "{fix_err}\n{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+}
+
+#[test]
+fn a_fix_that_would_leave_a_file_unparseable_is_not_written_and_says_so() {
+    let work = ledger();
+    let path = work.path().join("activities/2023-12.yaml");
+    // The full-width colon is repaired, the unclosed bracket is not.
+    let log = "- date: 2023-12-01\n  item：legal-rights\n  figures: { visits: 3\n";
+    std::fs::write(&path, log).unwrap();
+    let ((fix_code, fix_err), (code, _)) = fix_then_check(work.path());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), log, "not written");
+    assert!(
+        fix_err.contains("仍无法解析，这个文件不会写入") && fix_err.contains("2023-12.yaml"),
+        "{fix_err}"
+    );
+    assert_eq!((fix_code, code), (1, 1), "{fix_err}");
+}
