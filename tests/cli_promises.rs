@@ -209,3 +209,50 @@ fn a_ledger_made_by_init_is_found_through_its_report_yaml() {
     let (code, stderr) = run_in(ledger.path(), &["check", "./report.yaml"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn stats_year_over_year_leaves_empty_months_alone_and_compares_the_activity_count() {
+    let work = common::linked_fixtures();
+    let out = cli()
+        .arg("stats")
+        .arg(work.path().join("xinhe-2023"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(!table.contains("0（与上年持平）"), "{table}");
+    let month = |m: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(&format!("2023-{m}")))
+            .unwrap()
+            .split_whitespace()
+            .skip(3)
+            .collect::<Vec<_>>()
+    };
+    // January: nothing either year, so nothing but zeros.
+    assert_eq!(month("01"), ["0", "0", "0"], "{table}");
+    let total = table.lines().find(|l| l.starts_with("合计")).unwrap();
+    assert!(total.contains("4（同比增长33.3%）"), "{total}");
+    let json = cli()
+        .args(["stats", "--format", "json"])
+        .arg(work.path().join("xinhe-2023"))
+        .output()
+        .unwrap();
+    let total = common::stats_total(&json.stdout);
+    assert_eq!(total["activities_yoy"], "同比增长33.3%", "{total}");
+}
+
+#[test]
+fn help_and_man_say_word_and_speak_chinese() {
+    let top = text(&cli().arg("--help").output().unwrap().stdout);
+    assert!(top.contains("Word/WPS"), "{top}");
+    let man = text(&cli().arg("man").output().unwrap().stdout);
+    assert!(man.contains("Word/WPS"), "{man}");
+    for command in ["completions", "schema", "man", "fonts", "help"] {
+        let help = text(&cli().args([command, "--help"]).output().unwrap().stdout);
+        for english in ["[possible values", "[default", "Usage", "Options"] {
+            assert!(!help.contains(english), "{command}: {help}");
+        }
+    }
+}

@@ -1522,3 +1522,28 @@ fn a_port_in_use_is_said_before_the_fonts_are_loaded_or_the_page_built() {
         "nothing is built before the address is taken"
     );
 }
+
+#[tokio::test]
+async fn an_empty_date_asks_for_one_and_a_figure_may_carry_its_unit() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let before = logs(&dir);
+    let entry = |date| {
+        [
+            ("date", date),
+            ("item", "legal-rights"),
+            ("text", "来访接待"),
+            ("figures.visits", "3件"),
+        ]
+    };
+    let answer = add_entry(&app, &entry("")).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = answer.text();
+    assert!(html.contains("请填写日期"), "{html}");
+    assert!(!html.contains("不是有效的日期"), "{html}");
+    assert_eq!(logs(&dir), before);
+    let answer = add_entry(&app, &entry("2023-12-20")).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let december = read(&dir.join("activities/2023-12.yaml"));
+    assert!(december.contains("figures: { visits: 3 }"), "{december}");
+}

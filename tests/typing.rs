@@ -260,3 +260,34 @@ fn a_fix_that_would_leave_a_file_unparseable_is_not_written_and_says_so() {
     );
     assert_eq!((fix_code, code), (1, 1), "{fix_err}");
 }
+
+#[test]
+fn import_dry_run_shows_the_header_and_mapping_even_with_bad_rows() {
+    let work = ledger();
+    let sheets = tempfile::tempdir().unwrap();
+    let file = sheets.path().join("台账.csv");
+    std::fs::write(
+        &file,
+        "日期,条目,活动内容\n2023-11-08,legal-rights,来访接待\n2023-11-31,legal-rights,来访接待\n",
+    )
+    .unwrap();
+    let out = cli()
+        .arg("import")
+        .arg(&file)
+        .arg(work.path())
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stdout.contains("表头在 台账.csv 第1行；列的对应："),
+        "{stdout}"
+    );
+    assert!(stdout.contains("日期"), "{stdout}");
+    assert!(stderr.contains("第3行"), "{stderr}");
+    assert!(stderr.contains("--skip-bad"), "{stderr}");
+    let november = std::fs::read_to_string(work.path().join("activities/2023-11.yaml")).unwrap();
+    assert!(!november.contains("来访接待"), "nothing written");
+}

@@ -21,7 +21,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// 把乡镇组织的年度台账（YAML）生成为年度工作总结：Markdown、网页与符合 GB/T 9704 的 PDF。
+/// 把乡镇组织的年度台账（YAML）生成为年度工作总结：Markdown、网页、Word/WPS 文档（.docx）与符合 GB/T 9704 的 PDF。
 #[derive(Debug, Parser)]
 #[command(name = "annual-report", version, propagate_version = true)]
 pub struct Cli {
@@ -363,7 +363,7 @@ struct SchemaArgs {
 #[derive(Debug, Args)]
 struct CompletionArgs {
     /// 终端类型：bash、zsh、fish、powershell、elvish
-    #[arg(value_name = "终端")]
+    #[arg(value_name = "终端", hide_possible_values = true)]
     shell: clap_complete::Shell,
 }
 

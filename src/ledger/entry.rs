@@ -290,6 +290,12 @@ impl Choices {
     /// reporting year; a Chinese message otherwise.
     /// A month and day without the year (4月15日, 4-15) are a day of the reporting year.
     pub fn date(&self, typed: &str) -> Result<NaiveDate, String> {
+        if typed.trim().is_empty() {
+            return Err(format!(
+                "请填写日期，例如 {0}-03-08 或 {0}年3月8日",
+                self.year
+            ));
+        }
         let with_year = format!("{}年{}", self.year, typed.trim());
         let date = crate::text::parse_date(typed)
             .or_else(|| crate::text::parse_date(&with_year))
