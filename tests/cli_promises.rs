@@ -249,6 +249,9 @@ fn help_and_man_say_word_and_speak_chinese() {
     assert!(top.contains("Word/WPS"), "{top}");
     let man = text(&cli().arg("man").output().unwrap().stdout);
     assert!(man.contains("Word/WPS"), "{man}");
+    // Chinese as roff escapes: troff without a UTF-8 preprocessor reads every byte.
+    assert!(man.is_ascii(), "{man}");
+    assert!(man.contains("\\[u5E74]"), "年 escaped");
     for command in ["completions", "schema", "man", "fonts", "help"] {
         let help = text(&cli().args([command, "--help"]).output().unwrap().stdout);
         for english in ["[possible values", "[default", "Usage", "Options"] {
