@@ -116,23 +116,28 @@ fn a_figure_in_yaml_may_carry_its_unit() {
     );
 }
 
+/// `import` of a sheet `台账.csv` holding `csv` into the ledger in `dir`, with `flag`.
+fn import_csv(dir: &Path, csv: &str, flag: &str) -> std::process::Output {
+    let sheets = tempfile::tempdir().unwrap();
+    let file = sheets.path().join("台账.csv");
+    std::fs::write(&file, csv).unwrap();
+    cli()
+        .arg("import")
+        .arg(&file)
+        .arg(dir)
+        .arg(flag)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn import_takes_a_cell_written_with_its_unit() {
     let work = ledger();
-    let sheets = tempfile::tempdir().unwrap();
-    let file = sheets.path().join("台账.csv");
-    std::fs::write(
-        &file,
+    let out = import_csv(
+        work.path(),
         "日期,条目,活动内容,接待妇女来访（件）\n2023-11-08,legal-rights,来访接待,4件\n2023-11-09,legal-rights,来访接待,2人\n",
-    )
-    .unwrap();
-    let out = cli()
-        .arg("import")
-        .arg(&file)
-        .arg(work.path())
-        .arg("--skip-bad")
-        .output()
-        .unwrap();
+        "--skip-bad",
+    );
     let err = text(&out.stderr);
     assert!(
         err.contains("第3行") && err.contains("的单位 “件”"),
@@ -264,20 +269,11 @@ fn a_fix_that_would_leave_a_file_unparseable_is_not_written_and_says_so() {
 #[test]
 fn import_dry_run_shows_the_header_and_mapping_even_with_bad_rows() {
     let work = ledger();
-    let sheets = tempfile::tempdir().unwrap();
-    let file = sheets.path().join("台账.csv");
-    std::fs::write(
-        &file,
+    let out = import_csv(
+        work.path(),
         "日期,条目,活动内容\n2023-11-08,legal-rights,来访接待\n2023-11-31,legal-rights,来访接待\n",
-    )
-    .unwrap();
-    let out = cli()
-        .arg("import")
-        .arg(&file)
-        .arg(work.path())
-        .arg("--dry-run")
-        .output()
-        .unwrap();
+        "--dry-run",
+    );
     let stdout = text(&out.stdout);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
