@@ -123,6 +123,76 @@ pub fn read(text: &str, decimals: u8) -> Reading {
         .map_or(Reading::TooLarge, Reading::Value)
 }
 
+/// A figure written with a unit its figure does not count in (`60人次` for a figure
+/// counted in 人).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct UnitMismatch {
+    /// The number without the unit, as written.
+    pub number: String,
+    /// The unit written after it.
+    pub written: String,
+    /// The figure's label.
+    pub label: String,
+    /// The figure's declared unit (possibly empty).
+    pub unit: String,
+}
+
+impl UnitMismatch {
+    fn message(&self) -> String {
+        let Self {
+            number,
+            written,
+            label,
+            unit,
+        } = self;
+        if unit.is_empty() {
+            format!(
+                "“{number}{written}” 的单位 “{written}” 不是 “{label}” 的单位（它没有声明单位）：只写数字 {number}"
+            )
+        } else {
+            format!(
+                "“{number}{written}” 的单位 “{written}” 不是 “{label}” 的单位 “{unit}”：写 {number} 或 {number}{unit}"
+            )
+        }
+    }
+}
+
+/// Words after a number that make it an approximation, not a unit.
+const APPROXIMATIONS: [&str; 5] = ["余", "多", "左右", "以上", "来"];
+
+/// The number of a figure written with its unit, as a clerk copies it from a sheet or
+/// a notebook (`50人`, `90 小时`): the number alone when the unit is the figure's
+/// declared one or one its label ends with (`人次` for 培训人次); an error naming the
+/// declared unit for another. Text that is not a number followed by a unit (`十`,
+/// `1e3`, `8.5.1`) comes back as it is, for the reading that says what is wrong.
+pub fn without_unit<'a>(typed: &'a str, unit: &str, label: &str) -> Result<&'a str, UnitMismatch> {
+    let typed = typed.trim();
+    let numeric =
+        |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || ".．-－".contains(c);
+    let split = typed.find(|c: char| !numeric(c)).unwrap_or(typed.len());
+    let (number, written) = (&typed[..split], typed[split..].trim_start());
+    // A unit is words (人, 小时, 人次), never digits or Latin letters; 10余 and 30多人
+    // are approximations, which the figure's own reading explains.
+    let is_unit = !written.is_empty()
+        && !APPROXIMATIONS.iter().any(|word| written.starts_with(word))
+        && written
+            .chars()
+            .all(|c| !c.is_ascii() && !c.is_numeric() && !c.is_whitespace());
+    if number.is_empty() || !is_unit {
+        return Ok(typed);
+    }
+    if written == unit || label.ends_with(written) {
+        return Ok(number);
+    }
+    Err(UnitMismatch {
+        number: number.to_owned(),
+        written: written.to_owned(),
+        label: label.to_owned(),
+        unit: unit.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +222,28 @@ mod tests {
             assert_eq!(read(text, 1), Reading::NotANumber, "{text}");
         }
         assert_eq!(read(&"9".repeat(30), 0), Reading::TooLarge);
+    }
+
+    #[test]
+    fn a_unit_after_the_number_is_the_figures_own_or_an_error() {
+        assert_eq!(without_unit("50人", "人", "参训妇女"), Ok("50"));
+        assert_eq!(without_unit(" 90 小时 ", "小时", "培训时长"), Ok("90"));
+        assert_eq!(without_unit("60人次", "", "培训人次"), Ok("60"));
+        assert_eq!(without_unit("８.５小时", "小时", "时长"), Ok("８.５"));
+        for plain in [
+            "50", "十", "1e3", "8.5.1", "", "5 5", "10余", "30多人", "20左右",
+        ] {
+            assert_eq!(
+                without_unit(plain, "人", "参训"),
+                Ok(plain.trim()),
+                "{plain}"
+            );
+        }
+        let wrong = without_unit("60人次", "人", "参训妇女").unwrap_err();
+        assert_eq!(
+            wrong.to_string(),
+            "“60人次” 的单位 “人次” 不是 “参训妇女” 的单位 “人”：写 60 或 60人"
+        );
     }
 
     #[test]

@@ -70,7 +70,11 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
         _ => path.to_path_buf(),
     };
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    // A bare file name's parent is the empty path, which names no directory to open.
+    let dir = target
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
     let temp = write_temporary(dir, bytes, durable)?;
     // A replaced file keeps its permissions (a ledger shared with a group stays so).
     if let Ok(meta) = std::fs::metadata(&target) {

@@ -11,9 +11,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Exit code of a command line that could not be parsed (as clap and most tools use).
-const USAGE_ERROR: u8 = 2;
-
 fn main() -> ExitCode {
     restore_default_sigpipe();
     let command = cli::localize(cli::Cli::command());
@@ -26,7 +23,7 @@ fn main() -> ExitCode {
         Err(e) => match cli::error_message(&e, &command) {
             Some(message) => {
                 eprint!("{message}");
-                ExitCode::from(USAGE_ERROR)
+                ExitCode::from(cli::USAGE_ERROR)
             }
             // Help and version: clap prints them with the Chinese templates (and the
             // version without its final line break).

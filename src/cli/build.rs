@@ -32,11 +32,12 @@ const DEFAULT_OUT_DIR: &str = "reports";
 
 /// The output directory of every report directory: by default `reports/` inside the
 /// ledger directory, wherever the command runs; with `--out`, that folder itself for a
-/// single report, else `<--out>/<its name>`. Two report directories whose outputs
+/// single report named on the command line, else (a batch, or `--all`, however many
+/// ledgers it found) `<--out>/<its name>`. Two report directories whose outputs
 /// would land in one folder (a/2023 and b/2023 under one --out) are refused, as is a
 /// name that cannot be found.
-fn out_dirs(dirs: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, String> {
-    if let ([_], Some(out)) = (dirs, out) {
+fn out_dirs(dirs: &[PathBuf], out: Option<&Path>, all: bool) -> Result<Vec<PathBuf>, String> {
+    if let ([_], Some(out), false) = (dirs, out, all) {
         return Ok(vec![out.to_path_buf()]);
     }
     let mut taken: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
@@ -61,7 +62,15 @@ fn out_dirs(dirs: &[PathBuf], out: Option<&Path>) -> Result<Vec<PathBuf>, String
 }
 
 pub(super) fn run(args: BuildArgs) -> ExitCode {
-    let mut dirs = args.dirs.clone();
+    let named: Result<Vec<PathBuf>, String> = args
+        .dirs
+        .iter()
+        .map(|d| super::exits::ledger_dir(d))
+        .collect();
+    let mut dirs = match named {
+        Ok(dirs) => dirs,
+        Err(message) => return super::exits::failure(&message),
+    };
     if let Some(parent) = &args.all {
         match annual_report::report_dirs(parent) {
             Ok(found) => dirs.extend(found),
@@ -78,7 +87,10 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
     if dirs.is_empty() {
         match &args.all {
             // Inside a ledger, `annual-report build` builds that ledger.
-            None => dirs.push(PathBuf::from(".")),
+            None => match super::exits::ledger_dir(Path::new(".")) {
+                Ok(dir) => dirs.push(dir),
+                Err(message) => return super::exits::failure(&message),
+            },
             Some(parent) => {
                 eprintln!(
                     "错误：{} 下没有找到报告目录（含 report.yaml 的子目录）",
@@ -99,12 +111,9 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         .any(|f| f.is_typeset())
         .then(|| Arc::new(args.fonts.library()));
     let single = dirs.len() == 1;
-    let out_dirs = match out_dirs(&dirs, args.out.as_deref()) {
+    let out_dirs = match out_dirs(&dirs, args.out.as_deref(), args.all.is_some()) {
         Ok(out_dirs) => out_dirs,
-        Err(message) => {
-            eprintln!("错误：{message}");
-            return ExitCode::FAILURE;
-        }
+        Err(message) => return super::exits::usage_error("build", &message),
     };
     let jobs: Vec<(PathBuf, BuildOptions)> = dirs
         .iter()

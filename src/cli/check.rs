@@ -25,19 +25,23 @@ fn repair(dir: &std::path::Path, apply: bool) -> bool {
             println!("第 {} 行", change.line);
             println!("- {}", change.before);
             println!("+ {}", change.after);
-            lines += 1;
+        }
+        match fix.unparseable {
+            Some(line) => eprintln!(
+                "（{} 改正后第 {line} 行仍无法解析，这个文件不会写入；请按下面检查的提示手动改正）",
+                fix.path.display()
+            ),
+            None => lines += fix.changes.len(),
         }
     }
+    let files = fixes.iter().filter(|f| f.unparseable.is_none()).count();
     if !apply {
-        eprintln!(
-            "（--dry-run：以上 {} 个文件 {lines} 行的改动没有写入）",
-            fixes.len()
-        );
+        eprintln!("（--dry-run：以上 {files} 个文件 {lines} 行的改动没有写入）");
         return true;
     }
     match annual_report::ledger::fix::apply(dir, &fixes) {
         Ok(()) => {
-            eprintln!("已改正 {} 个文件 {lines} 行，重新检查：", fixes.len());
+            eprintln!("已改正 {files} 个文件 {lines} 行，重新检查：");
             true
         }
         Err(e) => {
@@ -48,11 +52,15 @@ fn repair(dir: &std::path::Path, apply: bool) -> bool {
 }
 
 pub(super) fn run(args: CheckArgs) -> ExitCode {
-    if args.fix && !repair(&args.dir, !args.dry_run) {
+    let dir = match super::exits::ledger_dir(&args.dir) {
+        Ok(dir) => dir,
+        Err(message) => return super::exits::failure(&message),
+    };
+    if args.fix && !repair(&dir, !args.dry_run) {
         return ExitCode::FAILURE;
     }
     // The same fonts as `build`: a character the PDF cannot draw is an error here too.
-    let report = annual_report::check_with_glyphs(&args.dir, &args.fonts.library());
+    let report = annual_report::check_with_glyphs(&dir, &args.fonts.library());
     let errors = report.error_count();
     let warnings = report.warning_count();
     match args.format {

@@ -56,7 +56,7 @@ pub(super) fn help(args: HelpArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("错误：{message}");
-            ExitCode::from(2)
+            ExitCode::from(super::USAGE_ERROR)
         }
     }
 }

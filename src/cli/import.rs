@@ -16,7 +16,7 @@ pub(super) fn run(args: ImportArgs) -> ExitCode {
     };
     match import(&args.dir, &args.file, &options) {
         Ok(done) => {
-            report(&done, args.dry_run);
+            report(&done, &args);
             if done.bad.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -36,7 +36,8 @@ pub(super) fn run(args: ImportArgs) -> ExitCode {
 }
 
 /// Prints the column mapping (dry run), what was written, and what was left out.
-fn report(done: &Imported, dry_run: bool) {
+fn report(done: &Imported, args: &ImportArgs) {
+    let dry_run = args.dry_run;
     if dry_run {
         println!("表头在 {}；列的对应：", done.header);
         for column in &done.columns {
@@ -73,15 +74,23 @@ fn report(done: &Imported, dry_run: bool) {
     }
     if dry_run {
         println!("（--dry-run：未写入任何文件）");
+        if !done.bad.is_empty() && !args.skip_bad {
+            eprintln!(
+                "有错误的行时不会导入任何活动：改正后重新导入，或加 --skip-bad 只导入正确的行"
+            );
+        }
     }
 }
 
 pub(super) fn export(args: ExportArgs) -> ExitCode {
-    if let Err(message) = super::workbook_path_allowed(&args.output, args.force) {
-        eprintln!("错误：{message}");
-        return ExitCode::FAILURE;
+    if let Err(code) = super::workbook_path_allowed("export", &args.output, args.force) {
+        return code;
     }
-    let prepared = match annual_report::prepare(&args.dir) {
+    let dir = match super::exits::ledger_dir(&args.dir) {
+        Ok(dir) => dir,
+        Err(message) => return super::exits::failure(&message),
+    };
+    let prepared = match annual_report::prepare(&dir) {
         Ok(prepared) => prepared,
         Err(findings) => {
             print_findings(&findings);

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod exits;
 mod extras;
 mod fonts;
 mod import;
@@ -12,6 +13,7 @@ mod serve;
 mod stats;
 mod usage;
 
+pub use exits::USAGE_ERROR;
 pub use usage::{error_message, localize};
 
 use clap::builder::PossibleValuesParser;
@@ -19,7 +21,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// 把乡镇组织的年度台账（YAML）生成为年度工作总结：Markdown、网页与符合 GB/T 9704 的 PDF。
+/// 把乡镇组织的年度台账（YAML）生成为年度工作总结：Markdown、网页、Word/WPS 文档（.docx）与符合 GB/T 9704 的 PDF。
 #[derive(Debug, Parser)]
 #[command(name = "annual-report", version, propagate_version = true)]
 pub struct Cli {
@@ -361,7 +363,7 @@ struct SchemaArgs {
 #[derive(Debug, Args)]
 struct CompletionArgs {
     /// 终端类型：bash、zsh、fish、powershell、elvish
-    #[arg(value_name = "终端")]
+    #[arg(value_name = "终端", hide_possible_values = true)]
     shell: clap_complete::Shell,
 }
 
@@ -386,22 +388,30 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Refuses to write a workbook anywhere but a new `.xlsx` file (or an existing one with
 /// `--force`): an export must never replace the office's own ledger sheet or a YAML
-/// file by a slip of the hand.
-fn workbook_path_allowed(path: &std::path::Path, force: bool) -> Result<(), String> {
+/// file by a slip of the hand. A name without .xlsx is a mistake of the command line
+/// (exit code 2); a file already there is one of the disk (1).
+fn workbook_path_allowed(
+    command: &str,
+    path: &std::path::Path,
+    force: bool,
+) -> Result<(), ExitCode> {
     if !path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
     {
-        return Err(format!(
-            "{} 不是 .xlsx 文件名：请写成 例如 统计.xlsx",
-            path.display()
+        return Err(exits::usage_error(
+            command,
+            &format!(
+                "{} 不是 .xlsx 文件名：请写成 例如 统计.xlsx",
+                path.display()
+            ),
         ));
     }
     if path.exists() && !force {
-        return Err(format!(
+        return Err(exits::failure(&format!(
             "{} 已存在，不会覆盖；要覆盖请加 --force，或换一个文件名",
             path.display()
-        ));
+        )));
     }
     Ok(())
 }

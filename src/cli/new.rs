@@ -112,7 +112,11 @@ fn ask_figures(choices: &Choices, item: &ItemChoice) -> Result<Vec<(String, Stri
 }
 
 /// Fills in what the flags left out by asking; every answer is checked at once.
-fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry, Cancelled> {
+fn complete_interactively(
+    args: &NewArgs,
+    choices: &Choices,
+    mut figures: Vec<(String, String)>,
+) -> Result<NewEntry, Cancelled> {
     // A flag given with the command is checked first too: when it is wrong, the
     // clerk is told and asked, instead of losing every answer at the end.
     let date = match args.date.as_deref().map(|d| choices.date(d)) {
@@ -144,7 +148,6 @@ fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry,
         .filter(|n| !n.is_empty()),
         None => None,
     };
-    let mut figures = parse_figure_flags(&args.figures).unwrap_or_default();
     if args.figures.is_empty() {
         figures = ask_figures(choices, item)?;
     }
@@ -172,21 +175,50 @@ fn complete_interactively(args: &NewArgs, choices: &Choices) -> Result<NewEntry,
     })
 }
 
-/// `--figure key=value` pairs.
-fn parse_figure_flags(pairs: &[String]) -> Result<Vec<(String, String)>, String> {
+/// `--figure key=value` pairs; a figure's label stands for its key (the clerk reads
+/// 接待来访 on the page, not visits). A full-width ＝ or ： typed by the input method
+/// is named as such, since it looks like the = asked for.
+fn parse_figure_flags(
+    pairs: &[String],
+    choices: &Choices,
+) -> Result<Vec<(String, String)>, String> {
     pairs
         .iter()
         .map(|pair| {
-            pair.split_once('=')
-                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-                .ok_or_else(|| format!("--figure 应写作 键=值，例如 visits=2，而不是 “{pair}”"))
+            let (key, value) = pair.split_once('=').ok_or_else(|| {
+                match ['＝', '：', ':'].into_iter().find(|c| pair.contains(*c)) {
+                    Some(sign) => format!(
+                        "--figure “{pair}” 里的 “{sign}” 不是半角等号：键和值之间要写半角 =，例如 {}",
+                        pair.replacen(sign, "=", 1)
+                    ),
+                    None => format!("--figure 应写作 键=值，例如 visits=2，而不是 “{pair}”"),
+                }
+            })?;
+            let key = key.trim();
+            let key = choices
+                .figures
+                .iter()
+                .find(|f| f.key != key && f.label == key)
+                .map_or(key, |f| f.key.as_str());
+            Ok((key.to_owned(), value.trim().to_owned()))
         })
         .collect()
 }
 
+/// The date as the ledger reads it (full-width digits, 3月8日 in the report's year);
+/// as typed when it is no date, for `add` to refuse with its location.
+fn understood_date(typed: &str, choices: &Choices) -> String {
+    choices
+        .date(typed)
+        .map_or_else(|_| typed.to_owned(), |d| d.format("%Y-%m-%d").to_string())
+}
+
 /// The entry from flags alone (not in a terminal): names every missing flag.
-fn from_flags(args: &NewArgs, choices: &Choices) -> Result<NewEntry, String> {
-    let figures = parse_figure_flags(&args.figures)?;
+fn from_flags(
+    args: &NewArgs,
+    choices: &Choices,
+    figures: Vec<(String, String)>,
+) -> Result<NewEntry, String> {
     let mut missing = Vec::new();
     if args.date.is_none() {
         missing.push("--date");
@@ -210,7 +242,7 @@ fn from_flags(args: &NewArgs, choices: &Choices) -> Result<NewEntry, String> {
         ));
     }
     Ok(NewEntry {
-        date: args.date.clone().unwrap_or_default(),
+        date: understood_date(args.date.as_deref().unwrap_or_default(), choices),
         item: args.item.clone().unwrap_or_default(),
         text: args.text.clone().unwrap_or_default(),
         name: args.name.clone(),
@@ -226,12 +258,12 @@ pub(super) fn run(args: NewArgs) -> ExitCode {
         Ok(choices) => choices,
         Err(e) => return refuse(&e),
     };
+    let figures = match parse_figure_flags(&args.figures, &choices) {
+        Ok(figures) => figures,
+        Err(message) => return super::exits::usage_error("new", &message),
+    };
     let entry = if std::io::stdin().is_terminal() {
-        if let Err(message) = parse_figure_flags(&args.figures) {
-            eprintln!("错误：{message}");
-            return ExitCode::FAILURE;
-        }
-        match complete_interactively(&args, &choices) {
+        match complete_interactively(&args, &choices, figures) {
             Ok(entry) => entry,
             Err(Cancelled) => {
                 eprintln!("\n已取消，未写入任何内容");
@@ -239,12 +271,9 @@ pub(super) fn run(args: NewArgs) -> ExitCode {
             }
         }
     } else {
-        match from_flags(&args, &choices) {
+        match from_flags(&args, &choices, figures) {
             Ok(entry) => entry,
-            Err(message) => {
-                eprintln!("错误：{message}");
-                return ExitCode::FAILURE;
-            }
+            Err(message) => return super::exits::usage_error("new", &message),
         }
     };
     match add(&args.dir, &entry, args.dry_run) {
@@ -253,6 +282,7 @@ pub(super) fn run(args: NewArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(added) => {
+            eprintln!("日期：{}", entry.date);
             println!("已追加到 {}", shown(&added.file));
             ExitCode::SUCCESS
         }

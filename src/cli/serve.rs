@@ -32,6 +32,10 @@ pub(super) fn run(args: ServeArgs) -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The token is typed on the command line: a usage mistake.
+        Err(e @ annual_report::serve::ServeError::BadToken) => {
+            super::exits::usage_error("serve", &e.to_string())
+        }
         Err(e) => {
             eprintln!("错误：{e}");
             ExitCode::FAILURE

@@ -7,17 +7,20 @@ use std::process::ExitCode;
 pub(super) fn run(args: StatsArgs) -> ExitCode {
     if matches!(args.format, StatsFormat::Xlsx) {
         let Some(output) = &args.output else {
-            eprintln!(
-                "错误：--format xlsx 须同时用 --output 指定写入的文件，例如 --output 统计.xlsx"
+            return super::exits::usage_error(
+                "stats",
+                "--format xlsx 须同时用 --output 指定写入的文件，例如 --output 统计.xlsx",
             );
-            return ExitCode::FAILURE;
         };
-        if let Err(message) = super::workbook_path_allowed(output, args.force) {
-            eprintln!("错误：{message}");
-            return ExitCode::FAILURE;
+        if let Err(code) = super::workbook_path_allowed("stats", output, args.force) {
+            return code;
         }
     }
-    match annual_report::prepare(&args.dir) {
+    let dir = match super::exits::ledger_dir(&args.dir) {
+        Ok(dir) => dir,
+        Err(message) => return super::exits::failure(&message),
+    };
+    match annual_report::prepare(&dir) {
         Ok(prepared) => {
             let stats = annual_report::ledger::stats::stats(
                 &prepared.aggregate,

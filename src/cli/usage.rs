@@ -311,7 +311,30 @@ pub fn man_page(root: &Command) -> String {
     out.push_str(
         ".SH 退出码\n.TP\n0\n成功。\n.TP\n1\n台账有错误，或文件无法读写（错误信息指出文件、行、列和字段）。\n.TP\n2\n命令行参数有误。\n",
     );
-    out
+    roff_chinese(&out)
+}
+
+/// The page with its Chinese readable by any troff: every character outside ASCII
+/// as its `\[uXXXX]` escape (groff without preconv warns of each raw byte), lines
+/// filled but not justified (Chinese has no spaces to stretch), and a line break
+/// allowed after any CJK character (troff breaks only at spaces).
+fn roff_chinese(page: &str) -> String {
+    let escape = |c: char| format!("\\[u{:04X}]", u32::from(c));
+    let cjk: std::collections::BTreeSet<char> =
+        page.chars().filter(|c| u32::from(*c) >= 0x2E80).collect();
+    let breakable: String = cjk.into_iter().map(escape).collect();
+    let (title, rest) = page.split_once('\n').unwrap_or((page, ""));
+    let body: String = format!("{title}\n.ad l\n.cflags 4 {breakable}\n{rest}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                escape(c)
+            }
+        })
+        .collect();
+    body
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use crate::diag::Report;
 use crate::ledger::ime;
 use crate::ledger::load::{self, ACTIVITIES_DIR, REPORT_FILE};
+use crate::ledger::model::{ActivitySpec, ReportSpec};
 use std::path::{Path, PathBuf};
 
 /// One repaired line.
@@ -28,6 +29,9 @@ pub struct FileFix {
     pub text: String,
     /// What changed, line by line.
     pub changes: Vec<LineChange>,
+    /// The line where the repaired text still fails to parse: such a file is not
+    /// written, since a repair must not leave the ledger unreadable.
+    pub unparseable: Option<u32>,
 }
 
 /// Why the ledger could not be repaired.
@@ -61,7 +65,7 @@ pub fn plan(dir: &Path) -> Result<Vec<FileFix>, FixError> {
         return Err(FixError::List(listing_errors(&listing)));
     }
     let mut fixes = Vec::new();
-    for path in std::iter::once(report_file).chain(logs) {
+    for path in std::iter::once(report_file.clone()).chain(logs) {
         let bytes = std::fs::read(&path).map_err(|source| FixError::Io {
             path: path.clone(),
             source,
@@ -69,12 +73,13 @@ pub fn plan(dir: &Path) -> Result<Vec<FileFix>, FixError> {
         let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
-        let fixed = fix_text(&text);
+        let (fixed, unparseable) = repaired(&text, path == report_file);
         if fixed != text {
             fixes.push(FileFix {
                 changes: line_changes(&text, &fixed),
                 path,
                 text: fixed,
+                unparseable,
             });
         }
     }
@@ -104,13 +109,29 @@ pub fn apply(dir: &Path, fixes: &[FileFix]) -> Result<(), FixError> {
         // The file may have changed since the plan (a `new` in another terminal):
         // repair what is there now.
         let current = std::fs::read_to_string(&fix.path).map_err(io(&fix.path))?;
-        let repaired = fix_text(&current);
-        if repaired != current {
+        let (repaired, unparseable) = repaired(&current, fix.path == dir.join(REPORT_FILE));
+        if repaired != current && unparseable.is_none() {
             crate::files::write_durably(&fix.path, repaired.as_bytes()).map_err(io(&fix.path))?;
         }
     }
     drop(lock);
     Ok(())
+}
+
+/// The text of a ledger file (report.yaml when `report`, else a log) with every
+/// repair made, a full-width space of indentation as the spaces that parse; and the
+/// line where the result still fails to parse.
+fn repaired(text: &str, report: bool) -> (String, Option<u32>) {
+    let first_error = |text: &str| {
+        if report {
+            load::first_parse_error::<ReportSpec>(text)
+        } else {
+            load::first_parse_error::<Vec<ActivitySpec>>(text)
+        }
+    };
+    let fixed = crate::ledger::indent::resolve(text, fix_text(text), first_error);
+    let unparseable = first_error(&fixed);
+    (fixed, unparseable)
 }
 
 /// The text with every mechanical repair made.

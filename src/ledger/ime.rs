@@ -65,7 +65,7 @@ impl Slip {
         match self.kind {
             SlipKind::FullWidthColon => "把全角冒号“：”改成半角冒号和一个空格“: ”".to_owned(),
             SlipKind::IdeographicSpaceIndent => format!(
-                "把这 {} 个全角空格换成同样多的半角空格",
+                "把这 {} 个全角空格换成半角空格，与上一级对齐（一个全角空格占两格，通常换成两个半角空格）",
                 self.found.chars().filter(|c| *c == '\u{3000}').count()
             ),
             SlipKind::IdeographicSpaceAfterColon => "把冒号后的全角空格换成半角空格".to_owned(),

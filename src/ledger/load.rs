@@ -366,6 +366,14 @@ fn key_on_line(text: &str, line: u32) -> Option<String> {
     (!key.is_empty() && !key.contains(' ')).then(|| key.to_owned())
 }
 
+/// The line (1-based) where `text` first fails to parse as `T`, `None` when it parses
+/// (for `check --fix`, which tries its repairs against the parser).
+pub(crate) fn first_parse_error<T: DeserializeOwned>(text: &str) -> Option<u32> {
+    let error = serde_saphyr::from_str_with_options::<T>(text, yaml_options()).err()?;
+    let location = innermost(&error).location().or_else(|| error.location());
+    Some(location.map_or(1, |l| u32::try_from(l.line()).unwrap_or(u32::MAX)))
+}
+
 /// Turns a serde-saphyr error into a located Chinese message.
 pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) -> Diagnostic {
     let inner = innermost(error);

@@ -7,6 +7,7 @@ pub mod check;
 pub mod entry;
 pub mod fix;
 pub mod ime;
+mod indent;
 pub mod init;
 pub mod link;
 pub mod load;

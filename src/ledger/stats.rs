@@ -25,8 +25,12 @@ pub struct Row {
     pub figures: Vec<Amount>,
     /// Last year's totals for the same row, when last year's ledger is known.
     pub previous: Option<Vec<Option<Amount>>>,
-    /// The 同比 wording per figure (同比增长20%), when last year's ledger is known.
+    /// The 同比 wording per figure (同比增长20%), when last year's ledger is known;
+    /// none for a figure that is 0 in both years (nothing to compare).
     pub yoy: Option<Vec<Option<String>>>,
+    /// The 同比 wording of the number of activities, when last year's ledger is known
+    /// and either year has any.
+    pub activities_yoy: Option<String>,
 }
 
 /// A declared figure as a column.
@@ -77,8 +81,39 @@ fn previous_totals<'a>(previous: &'a Aggregate, level: &str, key: &str) -> Optio
     }
 }
 
+/// Last year's number of activities of the row matching `level` and `key`.
+fn previous_count(previous: &Aggregate, level: &str, key: &str) -> Option<usize> {
+    let items = || previous.year.sections.iter().flat_map(|s| &s.items);
+    match level {
+        "item" => items().find(|i| i.id == key).map(Item::activity_count),
+        "entry" => items()
+            .flat_map(|i| &i.entries)
+            .find(|e| e.id == key)
+            .map(|e| e.activities.len()),
+        "section" => previous
+            .year
+            .sections
+            .iter()
+            .find(|s| s.id == key)
+            .map(|s| s.items.iter().map(Item::activity_count).sum()),
+        "month" => key
+            .rsplit('-')
+            .next()
+            .and_then(|m| m.parse::<usize>().ok())
+            .and_then(|m| previous.month_counts.get(m.checked_sub(1)?))
+            .copied(),
+        _ => Some(previous.month_counts.iter().sum()),
+    }
+}
+
+/// The 同比 of `now` against `before`; none when both are 0 (an empty month of two
+/// years says nothing, and "0（与上年持平）" in every such cell hid the real ones).
+fn change(now: Amount, before: Amount) -> Option<String> {
+    (now.scaled != 0 || before.scaled != 0).then(|| yoy_text(now, before))
+}
+
 /// Computes the statistics of an aggregated ledger; with last year's, every figure
-/// also carries its 同比.
+/// and the number of activities also carry their 同比.
 pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
     let year = &agg.year;
     let mut rows = Vec::new();
@@ -100,9 +135,13 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             figures
                 .iter()
                 .zip(last)
-                .map(|(now, before)| before.map(|b| yoy_text(*now, b)))
+                .map(|(now, before)| before.and_then(|b| change(*now, b)))
                 .collect()
         });
+        let count = |n: usize| Amount::new(n as u64, 0);
+        let activities_yoy = previous
+            .and_then(|p| previous_count(p, level, &key))
+            .and_then(|before| change(count(activities), count(before)));
         Row {
             level,
             section: section.to_owned(),
@@ -112,6 +151,7 @@ pub fn stats(agg: &Aggregate, previous: Option<&Aggregate>) -> Stats {
             figures,
             previous: last,
             yoy,
+            activities_yoy,
         }
     };
     for (si, section) in year.sections.iter().enumerate() {
@@ -258,7 +298,10 @@ impl Stats {
                 level_name(row.level).to_owned(),
                 row.key.clone(),
                 short(&row.label),
-                row.activities.to_string(),
+                match &row.activities_yoy {
+                    Some(yoy) => format!("{}（{yoy}）", row.activities),
+                    None => row.activities.to_string(),
+                },
             ];
             cells.extend(row.figures.iter().enumerate().map(|(i, n)| {
                 match row.yoy.as_ref().and_then(|y| y[i].as_ref()) {

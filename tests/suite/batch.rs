@@ -212,7 +212,8 @@ fn report_directories_of_the_same_name_are_refused_before_anything_is_written() 
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    // Two --out folders in one is a mistake of the command line: exit code 2.
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("a/2023 与") && stderr.contains("b/2023 同名"),
         "{stderr}"
@@ -239,7 +240,7 @@ fn report_directories_of_the_same_name_are_refused_before_anything_is_written() 
         .args(["build", "--format", "md", "a/2023", "a/2023"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]

@@ -278,7 +278,7 @@ fn missing_directory_is_an_error_not_a_panic() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr_of(&output).contains("找不到文件"));
+    assert!(stderr_of(&output).contains("这个目录不存在"));
 }
 
 #[test]

@@ -313,7 +313,10 @@ fn stats_keeps_whole_labels_lists_every_month_and_csv_opens_in_excel() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("无法统计") && !err.contains("未生成"), "{err}");
+    assert!(
+        err.contains("不是台账目录") && !err.contains("未生成"),
+        "{err}"
+    );
 }
 
 // 6. Messages: command-line errors, figures with labels, did you mean, locations.

@@ -1899,3 +1899,28 @@ async fn a_clerk_who_never_sees_yaml_makes_a_whole_summary_from_the_page() {
         "the section is gone"
     );
 }
+
+#[tokio::test]
+async fn an_empty_date_asks_for_one_and_a_figure_may_carry_its_unit() {
+    let (work, app) = served(None);
+    let dir = ledger(&work);
+    let before = logs(&dir);
+    let entry = |date| {
+        [
+            ("date", date),
+            ("item", "legal-rights"),
+            ("text", "来访接待"),
+            ("figures.visits", "3件"),
+        ]
+    };
+    let answer = add_entry(&app, &entry("")).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = answer.text();
+    assert!(html.contains("请填写日期"), "{html}");
+    assert!(!html.contains("不是有效的日期"), "{html}");
+    assert_eq!(logs(&dir), before);
+    let answer = add_entry(&app, &entry("2023-12-20")).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let december = read(&dir.join("activities/2023-12.yaml"));
+    assert!(december.contains("figures: { visits: 3 }"), "{december}");
+}

@@ -563,7 +563,7 @@ fn stats_as_a_workbook_holds_the_same_figures() {
         .arg(&dir)
         .output()
         .unwrap();
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--output"));
 }
 
@@ -720,9 +720,9 @@ fn export_keeps_existing_files_and_a_web_page_sheet_is_named_plainly() {
     let existing = work.path().join("工作台账.xlsx");
     std::fs::write(&existing, b"the office's own sheet").unwrap();
     let ledger_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/chapanzhou-2023");
-    for (output, expected) in [
-        (existing.clone(), "已存在，不会覆盖"),
-        (work.path().join("report.yaml"), "不是 .xlsx 文件名"),
+    for (output, expected, code) in [
+        (existing.clone(), "已存在，不会覆盖", 1),
+        (work.path().join("report.yaml"), "不是 .xlsx 文件名", 2),
     ] {
         let out = cli()
             .args(["export", "--output"])
@@ -730,7 +730,7 @@ fn export_keeps_existing_files_and_a_web_page_sheet_is_named_plainly() {
             .arg(&ledger_dir)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(code));
         assert!(String::from_utf8_lossy(&out.stderr).contains(expected));
     }
     assert_eq!(std::fs::read(&existing).unwrap(), b"the office's own sheet");

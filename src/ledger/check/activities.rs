@@ -287,6 +287,19 @@ impl Checker {
             FigureValue::Integer(n) => n.to_string(),
             FigureValue::Other(text) => text.clone(),
         };
+        let written = match amount::without_unit(&written, &figure.unit, &figure.label) {
+            Ok(number) => number.to_owned(),
+            Err(mismatch) => {
+                let message = Diagnostic::error("E024", mismatch.to_string());
+                self.push(
+                    message
+                        .at(here)
+                        .field(field())
+                        .width(written.chars().count()),
+                );
+                return None;
+            }
+        };
         let refused =
             match amount::read(&written, figure.decimals) {
                 Reading::Value(n) => {

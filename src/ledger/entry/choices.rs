@@ -195,6 +195,12 @@ impl Choices {
     /// reporting year; a Chinese message otherwise.
     /// A month and day without the year (4月15日, 4-15) are a day of the reporting year.
     pub fn date(&self, typed: &str) -> Result<NaiveDate, String> {
+        if typed.trim().is_empty() {
+            return Err(format!(
+                "请填写日期，例如 {0}-03-08 或 {0}年3月8日",
+                self.year
+            ));
+        }
         self.date_or_refusal(typed).map_err(|(_, message)| message)
     }
 
@@ -294,6 +300,12 @@ impl Choices {
         let figure = self.figures.iter().find(|f| f.key == key);
         let label = figure.map_or(key, |f| f.label.as_str());
         let decimals = figure.map_or(0, |f| f.decimals);
+        let typed = amount::without_unit(typed, figure.map_or("", |f| &f.unit), label).map_err(
+            |mismatch| FigureRefusal {
+                code: "E024",
+                message: mismatch.to_string(),
+            },
+        )?;
         let ascii = crate::text::ascii_digits(typed.trim());
         let typed = ascii.as_str();
         let refused = |message: String| FigureRefusal {

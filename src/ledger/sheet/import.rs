@@ -181,7 +181,7 @@ pub struct Imported {
     pub already: Vec<CellRef>,
     /// Rows left out on purpose: totals rows.
     pub totals: Vec<CellRef>,
-    /// Bad rows left out (with `skip_bad` only).
+    /// Bad rows left out (with `skip_bad` or `dry_run` only).
     pub bad: Vec<RowProblem>,
 }
 
@@ -254,7 +254,9 @@ pub fn import(dir: &Path, file: &Path, options: &ImportOptions) -> Result<Import
             }
         }
     }
-    if !outcome.bad.is_empty() && !options.skip_bad {
+    // A dry run goes on past bad rows: the clerk sees the header and the column
+    // mapping with them (often a wrong mapping is what made the rows bad).
+    if !outcome.bad.is_empty() && !options.skip_bad && !options.dry_run {
         return Err(ImportError::BadRows(outcome.bad));
     }
     if !entries.is_empty() {
