@@ -10,14 +10,16 @@ use crate::document::compose::Document;
 use crate::document::{Prepared, prepare_loaded};
 use crate::ledger::load;
 use crate::ledger::stats::{Stats, stats};
-use crate::publish::Rendered;
+use crate::publish::output::Output;
 use crate::publish::render::Renderer;
-use crate::publish::rendered::page_png;
+use crate::publish::rendered::{output, page_output, page_png};
 use crate::publish::typeset::fonts::FontLibrary;
+use crate::publish::{Format, Rendered};
+use axum::body::Bytes;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use typst_layout::PagedDocument;
 
 /// Typst's memoised results that served one of this many last previews stay cached.
@@ -30,7 +32,65 @@ pub(crate) struct Preview {
     /// The document in every form, laid out; downloads are made from it.
     pub rendered: Rendered,
     /// The image of every page, as the page shows it.
-    pub pages: Vec<Arc<Vec<u8>>>,
+    pub pages: Vec<Bytes>,
+    /// Each download made from this state of the ledger, by format and page: made
+    /// once, however many ask for it at once (a PDF or a page image costs tens of
+    /// megabytes while it is made).
+    downloads: Mutex<Downloads>,
+}
+
+/// The downloads of one preview, each made at most once, by format and page.
+type Downloads = HashMap<(Format, usize), Arc<OnceLock<Download>>>;
+
+/// A download's file name and bytes, or why it could not be made.
+pub(crate) type Download = Result<(String, Bytes), String>;
+
+impl Preview {
+    /// The download of `format` (page `page`, from 1, of the page images), when it has
+    /// been made already.
+    pub fn made(&self, format: Format, page: usize) -> Option<Download> {
+        self.cell(format, page).get().cloned()
+    }
+
+    /// The download of `format` (page `page` of the page images), made now unless it
+    /// was made already or is being made (then this waits for it). Blocking.
+    pub fn download(&self, format: Format, page: usize) -> Download {
+        self.cell(format, page)
+            .get_or_init(|| {
+                download_output(&self.rendered, format, page)
+                    .map(|Output { name, bytes }| (name, Bytes::from(bytes)))
+            })
+            .clone()
+    }
+
+    fn cell(&self, format: Format, page: usize) -> Arc<OnceLock<Download>> {
+        self.downloads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry((format, page))
+            .or_default()
+            .clone()
+    }
+}
+
+/// The file of one download, as `build` writes it: the whole output of `format`, or
+/// page `page` (from 1) of the page images.
+fn download_output(rendered: &Rendered, format: Format, page: usize) -> Result<Output, String> {
+    let stem = rendered.stem();
+    match format {
+        Format::Png => page_output(rendered, page.saturating_sub(1))
+            .map_err(|e| output_failed(&format!("{stem}-{page}.png"), e)),
+        // One file for every other format.
+        _ => output(rendered, format)
+            .map(|mut files| files.swap_remove(0))
+            .map_err(|e| output_failed(&format!("{stem}.{}", format.name()), e)),
+    }
+}
+
+/// Why the output `name` could not be made: the file, then the words `build` prints
+/// for the same error.
+pub(crate) fn output_failed(name: &str, error: crate::publish::Error) -> String {
+    format!("无法生成 {name}：{error}")
 }
 
 /// Everything one state of the ledger shows.
@@ -78,7 +138,7 @@ impl Snapshot {
 pub(crate) struct Engine {
     fonts: Arc<FontLibrary>,
     /// Page images by the hash of the laid-out page.
-    images: HashMap<u128, Arc<Vec<u8>>>,
+    images: HashMap<u128, Bytes>,
 }
 
 impl Engine {
@@ -164,25 +224,29 @@ impl Engine {
         rendered.markdown().map_err(preview_failed)?;
         rendered.text().map_err(preview_failed)?;
         let pages = self.images(rendered.pages().map_err(preview_failed)?)?;
-        Ok(Preview { rendered, pages })
+        Ok(Preview {
+            rendered,
+            pages,
+            downloads: Mutex::default(),
+        })
     }
 
     /// The image of every page: from the cache when the page's layout is unchanged,
     /// else drawn (in parallel); the cache keeps only the current pages.
-    fn images(&mut self, paged: &PagedDocument) -> Result<Vec<Arc<Vec<u8>>>, String> {
+    fn images(&mut self, paged: &PagedDocument) -> Result<Vec<Bytes>, String> {
         let keys: Vec<u128> = paged
             .pages()
             .iter()
             .map(|page| typst::utils::hash128(&page.frame))
             .collect();
-        let drawn: Vec<(u128, Arc<Vec<u8>>)> = paged
+        let drawn: Vec<(u128, Bytes)> = paged
             .pages()
             .par_iter()
             .zip(keys.par_iter())
             .filter(|(_, key)| !self.images.contains_key(*key))
             .map(|(page, key)| {
                 page_png(page, PIXELS_PER_POINT)
-                    .map(|png| (*key, Arc::new(png)))
+                    .map(|png| (*key, Bytes::from(png)))
                     .map_err(preview_failed)
             })
             .collect::<Result<_, _>>()?;

@@ -12,12 +12,14 @@ mod form;
 mod guard;
 mod listing;
 mod routes;
+mod server;
 mod setup;
 mod structure;
 mod url;
 mod view;
 
 pub use guard::token_is_usable;
+pub use server::{BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS};
 
 use crate::publish::typeset::fonts::FontLibrary;
 use axum::Router;
@@ -36,6 +38,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const WATCH_EVERY: Duration = Duration::from_millis(500);
 /// Stack of the thread that typesets (Typst's layout recurses deeply).
 const TYPESET_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Threads of the blocking pool (typesetting, writes, the watcher's look at the
+/// files): more would only wait for the same cores and the ledger's lock.
+const MAX_BLOCKING_THREADS: usize = 16;
 
 /// How to serve.
 pub struct ServeOptions {
@@ -97,6 +103,9 @@ pub struct App {
     engine: Mutex<Engine>,
     snapshot: RwLock<Arc<Snapshot>>,
     stamp: Mutex<Vec<Stamp>>,
+    /// Places for making downloads, one per core: each typesetting or drawing holds
+    /// tens of megabytes, and more at once than cores only adds memory.
+    typesetting: tokio::sync::Semaphore,
 }
 
 impl App {
@@ -115,6 +124,9 @@ impl App {
             engine: Mutex::new(Engine::new(fonts)),
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             stamp: Mutex::new(Vec::new()),
+            typesetting: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            ),
         };
         app.rebuild();
         Ok(Arc::new(app))
@@ -155,6 +167,9 @@ impl App {
             .route("/assets/serve.js", get(routes::js))
             .fallback(routes::not_found)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .layer(axum::middleware::from_fn(|request, next| {
+                server::read_body(request, next, MAX_BODY_BYTES)
+            }))
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 guard::guard,
@@ -346,6 +361,9 @@ pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(),
     let app = App::new(&options.dir, token.clone(), (options.fonts)())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Typesetting is bounded by its own semaphore; writes take the ledger's lock
+        // one at a time: a few threads serve both.
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .enable_all()
         .build()
         .map_err(listen_error)?;
@@ -380,9 +398,8 @@ pub fn run(options: ServeOptions, on_start: impl FnOnce(&Started)) -> Result<(),
                 watcher.refresh_if_changed().await;
             }
         });
-        axum::serve(listener, app.router())
-            .await
-            .map_err(listen_error)
+        server::serve(listener, app.router()).await;
+        Ok(())
     })
 }
 

@@ -2,7 +2,6 @@
 //! Paths are fixed; a download is named by its format, a page image by its number,
 //! so no request names a file.
 
-use super::engine::Preview;
 use super::form::{FormView, Submitted};
 use super::guard::{refuse, same_secret};
 use super::listing::{EntryView, Listing};
@@ -10,9 +9,7 @@ use super::url::encode;
 use super::{App, view};
 use crate::diag::Report;
 use crate::ledger::entry::{self, EntryError};
-use crate::publish::output::Output;
-use crate::publish::rendered::page_output;
-use crate::publish::{Format, output};
+use crate::publish::Format;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
@@ -253,16 +250,21 @@ fn general_finding(text: String) -> super::listing::Finding {
 fn unreadable_form(rejection: Option<FormRejection>) -> Response {
     let status = rejection.map_or(StatusCode::BAD_REQUEST, |r| r.status());
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        return refuse(
-            status,
-            "提交的内容太长",
-            "一次提交的内容超过了 1 MiB，没有处理。活动内容请分成几条记录。",
-        );
+        return too_large();
     }
     refuse(
         status,
         "无法识别提交的内容",
         "这次提交不是本页面表单的格式，没有处理。请在本页面上填写后提交。",
+    )
+}
+
+/// A body over [`super::MAX_BODY_BYTES`], refused unread.
+pub(crate) fn too_large() -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "提交的内容太长",
+        "一次提交的内容超过了 1 MiB，没有处理。活动内容请分成几条记录。",
     )
 }
 
@@ -479,12 +481,14 @@ pub(crate) async fn page_image(
         .and_then(|n| n.checked_sub(1))
         .and_then(|i| preview.pages.get(i).cloned());
     match image {
-        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response(),
+        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
         None => not_found().await,
     }
 }
 
-/// `GET /download/{format}`: one output of `build`, made from the current preview.
+/// `GET /download/{format}`: one output of `build`, made from the current preview
+/// once and kept with it. Making one waits for one of a few typesetting places (one
+/// per core); a request that waits longer than [`TYPESET_WAIT`] is turned away.
 pub(crate) async fn download(
     State(app): State<Arc<App>>,
     UrlPath(format): UrlPath<String>,
@@ -503,10 +507,20 @@ pub(crate) async fn download(
     if format == Format::Png && !(1..=preview.pages.len()).contains(&page) {
         return not_found().await;
     }
-    let made = tokio::task::spawn_blocking(move || download_output(&preview, format, page))
-        .await
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
-    let Output { name, bytes } = match made {
+    let made = match preview.made(format, page) {
+        Some(made) => made,
+        None => {
+            let Ok(Ok(_permit)) =
+                tokio::time::timeout(TYPESET_WAIT, app.typesetting.acquire()).await
+            else {
+                return busy();
+            };
+            tokio::task::spawn_blocking(move || preview.download(format, page))
+                .await
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+        }
+    };
+    let (name, bytes) = match made {
         Ok(made) => made,
         Err(message) => {
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "生成失败", &message);
@@ -529,31 +543,27 @@ pub(crate) async fn download(
     response
 }
 
+/// The longest a download waits for a typesetting place.
+pub(crate) const TYPESET_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The answer when every typesetting place stayed taken.
+fn busy() -> Response {
+    let mut response = refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "服务器正忙，请稍后再试",
+        "同时请求生成文件的人太多，这次没有生成。请过几秒钟再点下载。",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
+
 /// The query of a download: the page, for a page image (from 1).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct DownloadQuery {
     #[serde(default)]
     page: String,
-}
-
-/// The file of one download, as `build` writes it: the whole output of `format`, or
-/// page `page` (from 1) of the page images.
-fn download_output(preview: &Preview, format: Format, page: usize) -> Result<Output, String> {
-    let stem = preview.rendered.stem();
-    match format {
-        Format::Png => page_output(&preview.rendered, page.saturating_sub(1))
-            .map_err(|e| output_failed(&format!("{stem}-{page}.png"), e)),
-        // One file for every other format.
-        _ => output(&preview.rendered, format)
-            .map(|mut files| files.swap_remove(0))
-            .map_err(|e| output_failed(&format!("{stem}.{}", format.name()), e)),
-    }
-}
-
-/// Why the output `name` could not be made: the file, then the words `build` prints
-/// for the same error.
-fn output_failed(name: &str, error: crate::publish::Error) -> String {
-    format!("无法生成 {name}：{error}")
 }
 
 fn no_preview() -> Response {
@@ -593,18 +603,17 @@ pub(crate) async fn not_found() -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::publish::typeset::TypesetError;
 
     #[test]
     fn a_failed_output_is_named_with_the_words_build_prints() {
         let docx = crate::publish::docx::DocxError::Zip("磁盘已满".into());
         assert_eq!(
-            output_failed("总结.docx", docx.into()),
+            super::super::engine::output_failed("总结.docx", docx.into()),
             "无法生成 总结.docx：Word 文档打包失败：磁盘已满"
         );
         assert_eq!(
-            output_failed("总结-1.png", TypesetError::Png("x".into()).into()),
+            super::super::engine::output_failed("总结-1.png", TypesetError::Png("x".into()).into()),
             "无法生成 总结-1.png：PNG 导出失败：x"
         );
         assert_eq!(

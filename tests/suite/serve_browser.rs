@@ -7,47 +7,15 @@
 
 use crate::common;
 
+use common::server::{Killed, start_server};
+
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
-
-/// A child process ended when the test ends, however it ends; its output pipe stays
-/// open until then (a closed pipe would end the server at its next line).
-struct Killed(
-    Child,
-    #[allow(dead_code)] Option<BufReader<std::process::ChildStdout>>,
-);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `annual-report serve DIR --listen 127.0.0.1:0`: the process and the address it prints.
-fn start_server(dir: &Path) -> (Killed, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_annual-report"))
-        .arg("serve")
-        .arg(dir)
-        .args(["--listen", "127.0.0.1:0", "--no-system-fonts"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    let url = line
-        .split_once("http://")
-        .map(|(_, rest)| format!("http://{}", rest.trim()))
-        .unwrap_or_else(|| panic!("the server prints its address: {line:?}"));
-    (Killed(child, Some(stdout)), url)
-}
 
 /// Headless Chromium with the DevTools protocol on a free port; its websocket address.
 fn start_chromium(profile: &Path) -> (Killed, String) {
