@@ -195,18 +195,18 @@ impl Choices {
     /// reporting year; a Chinese message otherwise.
     /// A month and day without the year (4月15日, 4-15) are a day of the reporting year.
     pub fn date(&self, typed: &str) -> Result<NaiveDate, String> {
-        if typed.trim().is_empty() {
-            return Err(format!(
-                "请填写日期，例如 {0}-03-08 或 {0}年3月8日",
-                self.year
-            ));
-        }
         self.date_or_refusal(typed).map_err(|(_, message)| message)
     }
 
     /// [`Choices::date`], a refusal with the code `check` gives the same date in a
     /// log: E021 for a day outside the reporting year, E020 for no day at all.
     pub(super) fn date_or_refusal(&self, typed: &str) -> Result<NaiveDate, (&'static str, String)> {
+        if typed.trim().is_empty() {
+            return Err((
+                "E020",
+                format!("请填写日期，例如 {0}-03-08 或 {0}年3月8日", self.year),
+            ));
+        }
         let with_year = format!("{}年{}", self.year, typed.trim());
         let date = crate::text::parse_date(typed)
             .or_else(|| crate::text::parse_date(&with_year))
