@@ -7,6 +7,42 @@ use crate::ledger::entry::{Choices, EntryRef, ItemChoice, NewEntry};
 use serde::Serialize;
 use std::path::PathBuf;
 
+/// A browser's text as the ledger keeps it: a text area's line breaks arrive as `\r\n`
+/// (HTML's form encoding), and a `\r` would be refused as a control character.
+pub(crate) fn browser_text(value: &str) -> String {
+    value.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// The fields of a posted form by name, line breaks as `\n` (the forms of the
+/// structure and new-ledger pages, whose fields depend on the action).
+pub(crate) struct Posted {
+    pairs: Vec<(String, String)>,
+}
+
+impl Posted {
+    /// The decoded pairs of a form body.
+    pub fn new(pairs: &[(String, String)]) -> Self {
+        let pairs = pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), browser_text(v)))
+            .collect();
+        Self { pairs }
+    }
+
+    /// The first value of `name`, "" when there is none.
+    pub fn get(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Whether the form has a field `name` (an empty one included).
+    pub fn has(&self, name: &str) -> bool {
+        self.pairs.iter().any(|(k, _)| k == name)
+    }
+}
+
 /// The fields of a submitted form, as typed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Submitted {
@@ -41,7 +77,7 @@ impl Submitted {
     pub fn parse(pairs: &[(String, String)]) -> Self {
         let mut form = Submitted::default();
         for (name, value) in pairs {
-            let value = value.replace("\r\n", "\n").replace('\r', "\n");
+            let value = browser_text(value);
             match name.as_str() {
                 "csrf" => form.csrf = value,
                 "date" => form.date = value,

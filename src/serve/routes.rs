@@ -247,7 +247,7 @@ fn general_finding(text: String) -> super::listing::Finding {
 }
 
 /// A body that is no form (another type, not URL-encoded, too large).
-fn unreadable_form(rejection: Option<FormRejection>) -> Response {
+pub(crate) fn unreadable_form(rejection: Option<FormRejection>) -> Response {
     let status = rejection.map_or(StatusCode::BAD_REQUEST, |r| r.status());
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return too_large();
@@ -268,7 +268,7 @@ pub(crate) fn too_large() -> Response {
     )
 }
 
-fn csrf_refused() -> Response {
+pub(crate) fn csrf_refused() -> Response {
     refuse(
         StatusCode::FORBIDDEN,
         "页面已过期",

@@ -3,7 +3,9 @@
 //! ledger as `init` does.
 
 use super::App;
-use super::guard::{refuse, same_secret};
+use super::form::Posted;
+use super::guard::same_secret;
+use super::routes::{csrf_refused, unreadable_form};
 use super::view;
 use crate::ledger::init::{InitError, InitOptions, PRESETS, init};
 use axum::Form;
@@ -63,19 +65,13 @@ pub(crate) async fn create(
     State(app): State<Arc<App>>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let pairs = form.map(|f| f.0).unwrap_or_default();
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.trim().to_owned())
+    let Ok(Form(pairs)) = form else {
+        return unreadable_form(form.err());
     };
+    let posted = Posted::new(&pairs);
+    let get = |name: &str| posted.get(name).trim().to_owned();
     if !same_secret(&get("csrf"), &app.csrf) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "页面已过期",
-            "这次提交缺少本页面的校验码，没有处理。请刷新页面后重新操作。",
-        );
+        return csrf_refused();
     }
     if app.has_ledger() {
         return Redirect::to("/").into_response();

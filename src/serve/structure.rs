@@ -8,8 +8,10 @@
 //! them, and they are turned back into keys when the form is saved.
 
 use super::App;
-use super::guard::{refuse, same_secret};
+use super::form::Posted;
+use super::guard::same_secret;
 use super::listing::Finding;
+use super::routes::{csrf_refused, unreadable_form};
 use super::view;
 use crate::diag::Diagnostic;
 use crate::ledger::load::{self, Ledger, REPORT_FILE};
@@ -119,19 +121,11 @@ pub(crate) async fn change(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let Ok(Form(pairs)) = form else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "无法识别提交的内容",
-            "这次提交不是本页面表单的格式，没有处理。请在本页面上填写后提交。",
-        );
+        return unreadable_form(form.err());
     };
     let posted = Posted::new(&pairs);
     if !same_secret(posted.get("csrf"), &app.csrf) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "页面已过期",
-            "这次提交缺少本页面的校验码（可能来自其他网站，或页面是在服务器重新启动之前打开的），没有处理。请刷新页面后重新操作。",
-        );
+        return csrf_refused();
     }
     let dir = app.dir.clone();
     let result = tokio::task::spawn_blocking(move || apply_posted(&dir, &posted))
@@ -168,43 +162,14 @@ fn explain(refusal: Refusal) -> (StatusCode, String, Vec<Diagnostic>) {
             "这样修改后台账会有错误，所以没有保存：".to_owned(),
             report.diagnostics,
         ),
-        Refusal::Shape(error @ (ShapeError::Changed | ShapeError::Unsupported)) => {
-            (StatusCode::CONFLICT, error.to_string(), Vec::new())
-        }
-        Refusal::Shape(error @ ShapeError::InUse { .. }) => {
-            (StatusCode::CONFLICT, error.to_string(), Vec::new())
-        }
+        Refusal::Shape(
+            error @ (ShapeError::Changed | ShapeError::Unsupported | ShapeError::InUse { .. }),
+        ) => (StatusCode::CONFLICT, error.to_string(), Vec::new()),
         Refusal::Shape(error) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             error.to_string(),
             Vec::new(),
         ),
-    }
-}
-
-/// The fields of a posted form, by name (the first of each; line breaks as `\n`).
-struct Posted {
-    pairs: Vec<(String, String)>,
-}
-
-impl Posted {
-    fn new(pairs: &[(String, String)]) -> Self {
-        let pairs = pairs
-            .iter()
-            .map(|(k, v)| (k.clone(), v.replace("\r\n", "\n").replace('\r', "\n")))
-            .collect();
-        Self { pairs }
-    }
-
-    fn get(&self, name: &str) -> &str {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.pairs.iter().any(|(k, _)| k == name)
     }
 }
 
