@@ -46,7 +46,7 @@ enum Commands {
     Check(CheckArgs),
     /// 新建报告目录（含示例活动），可直接生成
     #[command(
-        after_help = "示例：\n  annual-report init 茶盘洲镇妇联-2024 --preset fulian --name 茶盘洲镇妇联\n  \
+        after_help = "示例：\n  annual-report init 茶盘洲镇妇联-2024 --preset fulian \\\n      --name 茶盘洲镇妇联\n  \
                             annual-report init . --templates"
     )]
     Init(InitArgs),
@@ -54,14 +54,16 @@ enum Commands {
     #[command(
         after_help = "示例：\n  annual-report new . --date 2024-03-08 --item legal-rights \\\n      \
                             --text 开展三八维权周宣传活动 --figure visits=2 --figure visitors=5\n  \
-                            annual-report new . --date 2024-03-09 --item legal-rights --figure visits=1 --dry-run"
+                            annual-report new . --date 2024-03-09 --item legal-rights \\\n      \
+                            --figure visits=1 --dry-run"
     )]
     New(NewArgs),
     /// 统计活动数和各数字项：按节、条目、月份和全年
     #[command(
         after_help = "示例：\n  annual-report stats fixtures/chapanzhou-2023\n  \
                             annual-report stats fixtures/chapanzhou-2023 --format csv > 统计.csv\n  \
-                            annual-report stats fixtures/chapanzhou-2023 --format xlsx --output 统计.xlsx"
+                            annual-report stats fixtures/chapanzhou-2023 --format xlsx \\\n      \
+                            --output 统计.xlsx"
     )]
     Stats(StatsArgs),
     /// 从 Excel/WPS 表格（.xlsx .xls .ods .csv）导入活动台账
@@ -79,7 +81,8 @@ enum Commands {
     /// 在浏览器里记台账、看检查结果和总结预览（本机网页）
     #[command(
         after_help = "示例：\n  annual-report serve fixtures/chapanzhou-2023 --open\n  \
-                            annual-report serve 我的台账 --listen 0.0.0.0:8080   （办公网内共用，会显示带访问口令的地址）"
+                            # 在办公网内共用（会显示带访问口令的地址）：\n  \
+                            annual-report serve 我的台账 --listen 0.0.0.0:8080"
     )]
     Serve(ServeArgs),
     /// 输出 report.yaml 与活动台账的 JSON Schema（供编辑器补全与校验）

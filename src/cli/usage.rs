@@ -316,25 +316,38 @@ pub fn man_page(root: &Command) -> String {
 
 /// The page with its Chinese readable by any troff: every character outside ASCII
 /// as its `\[uXXXX]` escape (groff without preconv warns of each raw byte), lines
-/// filled but not justified (Chinese has no spaces to stretch), and a line break
-/// allowed after any CJK character (troff breaks only at spaces).
+/// filled but not justified (Chinese has no spaces to stretch), and a zero-width break
+/// point `\:` after every CJK character, since troff breaks lines only at spaces (groff
+/// 1.22's `.cflags 4` does not apply to these glyphs under -Tutf8: the lines stayed
+/// whole, with a warning each).
 fn roff_chinese(page: &str) -> String {
-    let escape = |c: char| format!("\\[u{:04X}]", u32::from(c));
-    let cjk: std::collections::BTreeSet<char> =
-        page.chars().filter(|c| u32::from(*c) >= 0x2E80).collect();
-    let breakable: String = cjk.into_iter().map(escape).collect();
     let (title, rest) = page.split_once('\n').unwrap_or((page, ""));
-    let body: String = format!("{title}\n.ad l\n.cflags 4 {breakable}\n{rest}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_string()
-            } else {
-                escape(c)
-            }
-        })
-        .collect();
-    body
+    let mut out = String::with_capacity(page.len() * 4);
+    escape_non_ascii(title, false, &mut out);
+    out.push_str("\n.ad l\n");
+    escape_non_ascii(rest, true, &mut out);
+    out
+}
+
+/// Appends `text` to `out` with every character outside ASCII as `\[uXXXX]`, and,
+/// when `breakable`, a break point after each CJK character.
+fn escape_non_ascii(text: &str, breakable: bool, out: &mut String) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let _ = write!(out, "\\[u{:04X}]", u32::from(c));
+        if breakable && breaks_after(c) {
+            out.push_str("\\:");
+        }
+    }
+}
+
+/// Whether a line of the man page may break after `c`: any CJK character or
+/// full-width punctuation.
+fn breaks_after(c: char) -> bool {
+    u32::from(c) >= 0x2E80
 }
 
 #[cfg(test)]

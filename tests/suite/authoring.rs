@@ -383,9 +383,10 @@ fn schema_completions_and_man_page() {
     let man = cli().arg("man").output().unwrap();
     let page = text(&man.stdout);
     assert!(
-        // 年度台账, as the page escapes Chinese for troff.
+        // 年度台账, as the page escapes Chinese for troff, with a break point after
+        // each character.
         page.contains(".TH ANNUAL\\-REPORT")
-            && page.contains("\\[u5E74]\\[u5EA6]\\[u53F0]\\[u8D26]"),
+            && page.contains("\\[u5E74]\\:\\[u5EA6]\\:\\[u53F0]\\:\\[u8D26]"),
         "{page}"
     );
 }

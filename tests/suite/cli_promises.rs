@@ -259,3 +259,43 @@ fn help_and_man_say_word_and_speak_chinese() {
         }
     }
 }
+
+/// The man page as groff lays it out at 80 columns: no warning at all (`-ww`), and
+/// no line wider than the page, so the long Chinese option texts were broken between
+/// characters (troff breaks only at spaces unless told where).
+#[test]
+fn man_page_renders_without_troff_warnings_with_groff() {
+    if !common::require_tools(&[("groff", "groff-base")]) {
+        return;
+    }
+    let page = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(page.path(), cli().arg("man").output().unwrap().stdout).unwrap();
+    let groff = std::process::Command::new("groff")
+        .args(["-ww", "-man", "-Tutf8", "-rLL=80n"])
+        .arg(page.path())
+        .output()
+        .unwrap();
+    let warnings = text(&groff.stderr);
+    println!("groff warnings: {}", warnings.lines().count());
+    assert!(groff.status.success() && warnings.is_empty(), "{warnings}");
+    let laid_out = text(&groff.stdout);
+    // groff's terminal output emboldens by overstriking: "a\ba".
+    let plain = |line: &str| {
+        let mut kept: Vec<char> = Vec::new();
+        for c in line.chars() {
+            if c == '\u{8}' {
+                kept.pop();
+            } else {
+                kept.push(c);
+            }
+        }
+        kept.into_iter().collect::<String>()
+    };
+    let widest = laid_out
+        .lines()
+        .map(|line| unicode_width::UnicodeWidthStr::width(plain(line).as_str()))
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 80, "a line of {widest} columns:\n{laid_out}");
+    assert!(plain(&laid_out).contains("监听的地址和端口"), "{laid_out}");
+}
