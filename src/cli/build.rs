@@ -197,22 +197,32 @@ fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
             None => eprintln!("[{n}/{total}] {line}"),
         }
     };
-    let results = annual_report::build_batch(jobs, threads, &on_done);
+    let stop = interrupt::stop_on_ctrl_c();
+    let results = annual_report::build_batch(jobs, threads, stop, &on_done);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let failures: Vec<(&Path, &Error)> = jobs
         .iter()
         .zip(&results)
-        .filter_map(|((dir, _), r)| r.as_ref().err().map(|e| (dir.as_path(), e)))
+        .filter_map(|((dir, _), r)| match r {
+            Some(Err(e)) => Some((dir.as_path(), e)),
+            _ => None,
+        })
         .collect();
-    eprintln!(
-        "生成完成：{} 个成功，{} 个失败",
-        total - failures.len(),
-        failures.len()
-    );
+    let finished = results.iter().filter(|r| r.is_some()).count();
+    if finished < total {
+        print_interrupted(jobs, &results);
+    } else {
+        eprintln!(
+            "生成完成：{} 个成功，{} 个失败",
+            total - failures.len(),
+            failures.len()
+        );
+    }
     let warned = results
         .iter()
+        .flatten()
         .flatten()
         .filter(|built| built.report.warning_count() > 0)
         .count();
@@ -223,9 +233,75 @@ fn build_many(jobs: &[(PathBuf, BuildOptions)], threads: usize) -> ExitCode {
         eprintln!("\n失败：{}", dir.display());
         print_error(error);
     }
-    if failures.is_empty() {
+    if finished < total {
+        ExitCode::from(interrupt::EXIT_CODE)
+    } else if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// After Ctrl-C: which reports were built (whole) and which were not started, so
+/// their outputs are as they were before the batch.
+fn print_interrupted(jobs: &[(PathBuf, BuildOptions)], results: &[Option<Result<Built, Error>>]) {
+    let (done, kept): (Vec<_>, Vec<_>) = jobs.iter().zip(results).partition(|(_, r)| r.is_some());
+    eprintln!(
+        "已中断（Ctrl-C）：{} 个报告已处理完，{} 个没有开始生成，其输出保持原样。",
+        done.len(),
+        kept.len()
+    );
+    eprintln!("已处理完：");
+    for ((dir, _), result) in &done {
+        match result {
+            Some(Ok(built)) => eprintln!("  {} → {}", dir.display(), output_folder(built)),
+            _ => eprintln!("  {}（失败，见下文）", dir.display()),
+        }
+    }
+    eprintln!("保持原样（未生成）：");
+    for ((dir, options), _) in &kept {
+        eprintln!("  {}（{}）", dir.display(), options.out_dir.display());
+    }
+}
+
+/// Ctrl-C during a batch: the first stops new builds (the running ones finish, each
+/// report is then whole or untouched); the second ends the process at once, as the
+/// default action does.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// The exit code of a batch stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    pub const EXIT_CODE: u8 = 130;
+
+    static STOP: AtomicBool = AtomicBool::new(false);
+
+    /// What the handler writes at once: printing from the batch would wait for the
+    /// builds under way.
+    const NOTICE: &[u8] =
+        "\n已收到 Ctrl-C：不再开始新的报告，正在生成的完成后结束（再按一次 Ctrl-C 立即退出）\n"
+            .as_bytes();
+
+    #[cfg(unix)]
+    extern "C" fn on_interrupt(_signal: libc::c_int) {
+        STOP.store(true, Ordering::Relaxed);
+        // SAFETY: write(2) is async-signal-safe; NOTICE is a static buffer.
+        unsafe {
+            libc::write(libc::STDERR_FILENO, NOTICE.as_ptr().cast(), NOTICE.len());
+        }
+    }
+
+    /// Installs the handler (once per process) and returns the flag it sets.
+    pub fn stop_on_ctrl_c() -> &'static AtomicBool {
+        #[cfg(unix)]
+        // SAFETY: the handler only stores to an atomic and calls write(2); SA_RESETHAND
+        // restores the default action after the first signal.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_interrupt as extern "C" fn(libc::c_int) as usize;
+            action.sa_flags = libc::SA_RESETHAND | libc::SA_RESTART;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+        }
+        &STOP
     }
 }

@@ -309,7 +309,7 @@ pub fn man_page(root: &Command) -> String {
     out.push_str(".SH 选项\n");
     roff_arguments(&root, &mut out);
     out.push_str(
-        ".SH 退出码\n.TP\n0\n成功。\n.TP\n1\n台账有错误，或文件无法读写（错误信息指出文件、行、列和字段）。\n.TP\n2\n命令行参数有误。\n",
+        ".SH 退出码\n.TP\n0\n成功。\n.TP\n1\n台账有错误，或文件无法读写（错误信息指出文件、行、列和字段）。\n.TP\n2\n命令行参数有误。\n.TP\n130\n批量生成（build \\-\\-all 或多个目录）被 Ctrl\\-C 中断：已开始的报告生成完，其余保持原样。\n",
     );
     roff_chinese(&out)
 }

@@ -131,12 +131,15 @@ pub fn check_with_glyphs(dir: &Path, fonts: &FontLibrary) -> Report {
 /// Builds many report directories in parallel on `threads` threads (all cores when
 /// 0), sharing the font library of the options. A failing ledger does not stop the
 /// others; `on_done` hears of each result as it comes, results return in input order
-/// (successful ones without their ledger sources).
+/// (successful ones without their ledger sources). Once `stop` is set (Ctrl-C), no
+/// further build starts and the ones under way finish, so every report is either
+/// built whole or left as it was: those not started are `None`.
 pub fn build_batch(
     jobs: &[(PathBuf, BuildOptions)],
     threads: usize,
+    stop: &std::sync::atomic::AtomicBool,
     on_done: &(dyn Fn(&Path, &Result<Built, Error>) + Sync),
-) -> Vec<Result<Built, Error>> {
+) -> Vec<Option<Result<Built, Error>>> {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
@@ -151,6 +154,9 @@ pub fn build_batch(
     let worker = || {
         let mut done = Vec::new();
         loop {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return done;
+            }
             let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some((dir, options)) = jobs.get(index) else {
                 return done;
@@ -183,8 +189,11 @@ pub fn build_batch(
     if results.len() < jobs.len() {
         results.extend(worker());
     }
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
+    let mut in_order: Vec<Option<Result<Built, Error>>> = jobs.iter().map(|_| None).collect();
+    for (index, result) in results {
+        in_order[index] = Some(result);
+    }
+    in_order
 }
 
 /// Stack size of a batch worker thread.

@@ -265,3 +265,87 @@ fn an_unreadable_templates_folder_is_an_error_not_an_absence() {
     );
     assert!(!out.exists());
 }
+
+/// Ctrl-C in the middle of a batch: the builds under way finish, no other starts, and
+/// the closing lines name the reports done and the ones kept as they were; the kept
+/// ones have no outputs written, the done ones have all of theirs; exit code 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_batch_and_names_the_reports_done_and_kept() {
+    use std::io::BufRead;
+    let work = tempfile::tempdir().unwrap();
+    let parent = work.path().join("towns");
+    let names: Vec<String> = (1..=10).map(|n| format!("town-{n}")).collect();
+    for name in &names {
+        copy_dir(&fixture("chapanzhou-2023"), &parent.join(name));
+    }
+    let out = work.path().join("out");
+    let binary = assert_cmd::cargo::cargo_bin("annual-report");
+    let mut child = std::process::Command::new(binary)
+        .args([
+            "build",
+            "--jobs",
+            "1",
+            "--format",
+            "md,pdf",
+            "--no-system-fonts",
+        ])
+        .arg("--all")
+        .arg(&parent)
+        .arg("--out")
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "{lines:?}");
+        let first_done = line.starts_with("[1/10]");
+        lines.push(line);
+        if first_done {
+            break;
+        }
+    }
+    // SAFETY: sending a signal to our own child.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    let all = format!("{}{rest}", lines.concat());
+    assert_eq!(status.code(), Some(130), "{all}");
+    assert!(all.contains("已收到 Ctrl-C"), "{all}");
+    assert!(all.contains("已中断（Ctrl-C）"), "{all}");
+    let (done_part, kept_part) = rest
+        .split_once("保持原样（未生成）：")
+        .unwrap_or_else(|| panic!("{all}"));
+    let done: Vec<&String> = names
+        .iter()
+        .filter(|n| done_part.contains(n.as_str()))
+        .collect();
+    let kept: Vec<&String> = names
+        .iter()
+        .filter(|n| kept_part.contains(n.as_str()))
+        .collect();
+    println!("done {done:?}, kept {kept:?}");
+    assert_eq!(done.len() + kept.len(), names.len(), "{all}");
+    assert!(!done.is_empty() && !kept.is_empty(), "{all}");
+    for name in done {
+        let written: Vec<String> = std::fs::read_dir(out.join(name))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        for extension in [".md", ".pdf"] {
+            assert!(
+                written.iter().any(|f| f.ends_with(extension)),
+                "{name}: {written:?}"
+            );
+        }
+    }
+    for name in kept {
+        assert!(!out.join(name).exists(), "{name} was written: {all}");
+    }
+}
