@@ -347,7 +347,7 @@ struct ServeArgs {
     /// 启动后用默认浏览器打开页面
     #[arg(long)]
     open: bool,
-    /// 访问口令（至少 8 个英文字母、数字、- 或 _）；设置后每次访问都要带上它
+    /// 访问口令（至少 16 个英文字母、数字、- 或 _，含其中两类以上）；设置后每次访问都要带上它
     #[arg(long, value_name = "口令")]
     token: Option<String>,
     #[command(flatten)]

@@ -111,7 +111,13 @@ pub fn apply(dir: &Path, fixes: &[FileFix]) -> Result<(), FixError> {
         let current = std::fs::read_to_string(&fix.path).map_err(io(&fix.path))?;
         let (repaired, unparseable) = repaired(&current, fix.path == dir.join(REPORT_FILE));
         if repaired != current && unparseable.is_none() {
-            crate::files::write_durably(&fix.path, repaired.as_bytes()).map_err(io(&fix.path))?;
+            crate::files::replace_in_ledger(
+                dir,
+                &fix.path,
+                crate::files::Before::Held(current.as_bytes()),
+                repaired.as_bytes(),
+            )
+            .map_err(io(&fix.path))?;
         }
     }
     drop(lock);

@@ -1,6 +1,7 @@
 //! `init`: a new report directory that builds at once, from a preset; and copies of
 //! the built-in templates for editing.
 
+use crate::files::Before;
 use crate::ledger::load::{ACTIVITIES_DIR, REPORT_FILE};
 pub use crate::ledger::presets::{PRESETS, Preset};
 use crate::ledger::schema;
@@ -41,7 +42,9 @@ pub struct InitOptions {
     pub name: Option<String>,
 }
 
-fn write(path: &Path, text: &str) -> Result<PathBuf, InitError> {
+/// Writes a new file of the ledger in `dir`: report.yaml and the first log must not
+/// exist (a link planted in their place is refused too), a schema is replaced.
+fn write(dir: &Path, path: &Path, text: &str, before: Before) -> Result<PathBuf, InitError> {
     let fail = |source| InitError::Write {
         path: path.to_path_buf(),
         source,
@@ -49,7 +52,7 @@ fn write(path: &Path, text: &str) -> Result<PathBuf, InitError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(fail)?;
     }
-    crate::files::write_durably(path, text.as_bytes()).map_err(fail)?;
+    crate::files::replace_in_ledger(dir, path, before, text.as_bytes()).map_err(fail)?;
     Ok(path.to_path_buf())
 }
 
@@ -67,7 +70,8 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, InitError
                 .join("、"),
         })?;
     let report_path = dir.join(REPORT_FILE);
-    if report_path.exists() {
+    // A link counts as existing, even one that leads nowhere.
+    if std::fs::symlink_metadata(&report_path).is_ok() {
         return Err(InitError::Exists(report_path));
     }
     let name = options.name.as_deref().unwrap_or(preset.default_name);
@@ -79,17 +83,28 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, InitError
     let log = dir
         .join(ACTIVITIES_DIR)
         .join(format!("{}-01.yaml", options.year));
+    if std::fs::symlink_metadata(&log).is_ok() {
+        return Err(InitError::Exists(log));
+    }
     let schemas = dir.join(schema::SCHEMA_DIR);
+    std::fs::create_dir_all(dir).map_err(|source| InitError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     Ok(vec![
-        write(&report_path, &fill(preset.report))?,
-        write(&log, &fill(preset.activities))?,
+        write(dir, &report_path, &fill(preset.report), Before::Absent)?,
+        write(dir, &log, &fill(preset.activities), Before::Absent)?,
         write(
+            dir,
             &schemas.join(schema::REPORT_SCHEMA_FILE),
             &schema::report_schema(),
+            Before::Any,
         )?,
         write(
+            dir,
             &schemas.join(schema::ACTIVITIES_SCHEMA_FILE),
             &schema::activities_schema(),
+            Before::Any,
         )?,
     ])
 }

@@ -449,6 +449,27 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
             }
         }
     };
+    // A character YAML does not allow anywhere (DEL, a C1 control other than U+0085,
+    // U+FFFE/U+FFFF, pasted in) stops the parser, which then speaks of indentation: name
+    // the character itself, where it is.
+    let (diagnostic, at) = match (diagnostic.code, first_unprintable(text)) {
+        ("E018" | "E011" | "E014", Some((line, column, c))) => (
+            Diagnostic::error(
+                "E033",
+                format!(
+                    "文字中含有 YAML 不允许的不可见字符 U+{:04X}，文件无法读取",
+                    u32::from(c)
+                ),
+            )
+            .help("删除这个字符（多半是从其他软件复制粘贴时带进来的）"),
+            Location {
+                file: file.clone(),
+                line,
+                column,
+            },
+        ),
+        _ => (diagnostic, at),
+    };
     // The parser often stumbles only lines after a tab in the indentation (or at the
     // start of the file); the tab itself is what the clerk must fix.
     let (diagnostic, at) = match (diagnostic.code, first_indentation_tab(text)) {
@@ -498,6 +519,24 @@ fn input_method_slip(text: &str, file: &Arc<str>, parse_error: &Diagnostic) -> O
 }
 
 /// Line and column (1-based) of the first tab in a line's leading white space.
+/// The line and column (1-based, in characters) of the first character outside YAML's
+/// printable set (YAML 1.2, 5.1: tab, line breaks, U+0020–U+007E, U+0085, U+00A0–
+/// U+D7FF, U+E000–U+FFFD, U+10000 and above), and the character.
+fn first_unprintable(text: &str) -> Option<(u32, u32, char)> {
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}')
+            || matches!(c, '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    };
+    text.lines().enumerate().find_map(|(n, line)| {
+        let (column, c) = line.chars().enumerate().find(|(_, c)| !printable(*c))?;
+        Some((
+            u32::try_from(n + 1).ok()?,
+            u32::try_from(column + 1).ok()?,
+            c,
+        ))
+    })
+}
+
 fn first_indentation_tab(text: &str) -> Option<(u32, u32)> {
     text.lines().enumerate().find_map(|(n, line)| {
         let indentation = line.len() - line.trim_start_matches([' ', '\t']).len();

@@ -43,6 +43,60 @@ impl Posted {
     }
 }
 
+/// The most findings one answer to a form lists.
+pub(crate) const MAX_FINDINGS_SHOWN: usize = 50;
+
+/// The names the activity forms send besides `figures.KEY`.
+const FORM_FIELDS: [&str; 11] = [
+    "csrf",
+    "date",
+    "item",
+    "name",
+    "text",
+    "place",
+    "participants",
+    "file",
+    "index",
+    "version",
+    "submission",
+];
+
+/// The refusal of a form with fields the page never draws (names it does not have, a
+/// figure the ledger does not declare) or with a field twice: one message naming the
+/// first few and how many, however many were sent (a forged post of 80,000 unknown
+/// fields would otherwise be answered with 80,000 findings). `None` for a form the page
+/// could have sent.
+pub(crate) fn unexpected_fields(
+    pairs: &[(String, String)],
+    choices: Option<&Choices>,
+) -> Option<String> {
+    let declared = |key: &str| choices.is_none_or(|c| c.figures.iter().any(|f| f.key == key));
+    let mut seen = std::collections::HashSet::new();
+    let mut odd: Vec<&str> = Vec::new();
+    let mut count = 0usize;
+    for (name, _) in pairs {
+        let known = FORM_FIELDS.contains(&name.as_str())
+            || name.strip_prefix("figures.").is_some_and(declared);
+        if !known || !seen.insert(name.as_str()) {
+            count += 1;
+            if odd.len() < 3 && !odd.contains(&name.as_str()) {
+                odd.push(name.as_str());
+            }
+        }
+    }
+    (count > 0).then(|| {
+        let names: Vec<String> = odd
+            .iter()
+            .map(|n| format!("“{}”", n.chars().take(40).collect::<String>()))
+            .collect();
+        format!(
+            "提交的表单里有本页面没有的或重复的字段（{}{}，共 {count} 个），所以没有保存：可能是页面已过期（报告结构刚改过）。请刷新页面后重新填写",
+            names.join("、"),
+            if count > odd.len() { " 等" } else { "" },
+        )
+    })
+}
+
 /// The fields of a submitted form, as typed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Submitted {
@@ -68,6 +122,8 @@ pub(crate) struct Submitted {
     pub index: String,
     /// The version of the entry's bytes the page showed.
     pub version: String,
+    /// The key of this add form, so that the same form sent twice adds once.
+    pub submission: String,
 }
 
 impl Submitted {
@@ -89,6 +145,7 @@ impl Submitted {
                 "file" => form.file = value,
                 "index" => form.index = value,
                 "version" => form.version = value,
+                "submission" => form.submission = value,
                 other => {
                     if let Some(key) = other.strip_prefix("figures.") {
                         form.figures.push((key.to_owned(), value));
@@ -126,6 +183,17 @@ impl Submitted {
             index: self.index.parse().ok()?,
             version: self.version.clone(),
         })
+    }
+}
+
+/// A fresh key for an add form: 32 hexadecimal digits from the system's random
+/// source; empty when it gives none (the form then works, without the protection
+/// against being saved twice).
+fn new_submission_key() -> String {
+    let mut bytes = [0u8; 16];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => String::new(),
     }
 }
 
@@ -210,6 +278,9 @@ pub(crate) struct FormView {
     pub index: String,
     /// Hidden: the version of its bytes.
     pub version: String,
+    /// Hidden: the key of an add form: the one sent when the form comes back with
+    /// findings (nothing was saved under it), else a new one.
+    pub submission: String,
     /// Findings about no single field.
     pub general: Vec<Finding>,
     /// The year the date must lie in: the ledger's, or of its last good reading
@@ -276,6 +347,11 @@ impl FormView {
             file: submitted.file.clone(),
             index: submitted.index.clone(),
             version: submitted.version.clone(),
+            submission: if crate::ledger::entry::submissions::is_key(&submitted.submission) {
+                submitted.submission.clone()
+            } else {
+                new_submission_key()
+            },
             ..FormView::default()
         };
         if let Some(choices) = choices {
@@ -324,9 +400,22 @@ impl FormView {
         form
     }
 
-    /// Puts each finding beside the field it names, the others at the top.
+    /// Puts each finding beside the field it names, the others at the top; the
+    /// first [`MAX_FINDINGS_SHOWN`] only, and a line saying how many more there are.
     pub fn with_findings(mut self, findings: &[Diagnostic]) -> Self {
-        for d in findings {
+        if findings.len() > MAX_FINDINGS_SHOWN {
+            self.general.push(Finding {
+                severity: "error",
+                text: format!(
+                    "共有 {} 个问题，下面只列出前 {MAX_FINDINGS_SHOWN} 个；改正后再提交会显示其余的",
+                    findings.len()
+                ),
+                place: None,
+                help: None,
+                field: None,
+            });
+        }
+        for d in findings.iter().take(MAX_FINDINGS_SHOWN) {
             let mut finding = Finding::of(d);
             if d.field.is_some() {
                 // Beside the field, the place is the form itself.
@@ -361,5 +450,53 @@ impl FormView {
             Some(list) => list.push(text),
             None => self.general.push(finding),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_lists_at_most_its_share_of_findings_and_says_how_many_more() {
+        let findings: Vec<Diagnostic> = (0..120)
+            .map(|n| Diagnostic::error("E026", format!("第 {n} 个问题")))
+            .collect();
+        let form = FormView::new(None, &Submitted::default(), false).with_findings(&findings);
+        assert_eq!(form.general.len(), MAX_FINDINGS_SHOWN + 1);
+        assert!(
+            form.general[0].text.contains("共有 120 个问题"),
+            "{}",
+            form.general[0].text
+        );
+        assert!(
+            form.general
+                .iter()
+                .all(|f| !f.text.contains("第 50 个问题"))
+        );
+    }
+
+    #[test]
+    fn a_form_the_page_could_send_has_no_unexpected_fields() {
+        let pairs = |names: &[&str]| -> Vec<(String, String)> {
+            names
+                .iter()
+                .map(|n| ((*n).to_owned(), String::new()))
+                .collect()
+        };
+        assert_eq!(
+            unexpected_fields(
+                &pairs(&["csrf", "date", "figures.visits", "submission"]),
+                None
+            ),
+            None
+        );
+        let twice = unexpected_fields(&pairs(&["date", "date"]), None).unwrap();
+        assert!(
+            twice.contains("“date”") && twice.contains("共 1 个"),
+            "{twice}"
+        );
+        let odd = unexpected_fields(&pairs(&["a", "b", "c", "d", "d"]), None).unwrap();
+        assert!(odd.contains("“a”、“b”、“c” 等，共 5 个"), "{odd}");
     }
 }

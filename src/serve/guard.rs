@@ -12,8 +12,11 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-/// The cookie that carries the token after the first visit.
+/// The cookie that carries the token after the first visit, followed by the port:
+/// browsers keep one cookie jar per host whatever the port, so two servers on one
+/// computer would otherwise overwrite each other's token.
 pub(crate) const COOKIE: &str = "annual_report_token";
 /// The header a script may send the token in.
 pub(crate) const HEADER: &str = "x-annual-report-token";
@@ -37,20 +40,57 @@ pub(crate) fn generate_token() -> Result<String, super::ServeError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Whether a token given on the command line can travel in a cookie and an address
-/// unchanged: at least 8 characters of letters, digits, `-` and `_`.
+/// The shortest token accepted on the command line.
+pub const MIN_TOKEN_CHARS: usize = 16;
+
+/// Whether a token given on the command line is hard enough to guess and can travel
+/// in a cookie and an address unchanged: at least [`MIN_TOKEN_CHARS`] characters of
+/// letters, digits, `-` and `_`, from at least two of the classes lower-case letters,
+/// capitals, digits and `-`/`_` (so `aaaaaaaaaaaaaaaa` or a date is refused).
 pub fn token_is_usable(token: &str) -> bool {
-    token.len() >= 8
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    let allowed = token
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let classes = [
+        token.bytes().any(|b| b.is_ascii_lowercase()),
+        token.bytes().any(|b| b.is_ascii_uppercase()),
+        token.bytes().any(|b| b.is_ascii_digit()),
+        token.bytes().any(|b| b == b'-' || b == b'_'),
+    ];
+    let distinct: std::collections::BTreeSet<u8> = token.bytes().collect();
+    allowed
+        && token.len() >= MIN_TOKEN_CHARS
+        && classes.iter().filter(|c| **c).count() >= 2
+        && distinct.len() >= 4
+}
+
+/// The pause before answering a wrong token: a quarter second more for each wrong
+/// one in a row, at most two seconds, so guessing is slow and a clerk who mistyped
+/// waits a moment only.
+fn wrong_token_pause(failures_in_a_row: u32) -> std::time::Duration {
+    std::time::Duration::from_millis(250 * u64::from(failures_in_a_row.clamp(1, 8)))
+}
+
+/// What the guard makes of a request.
+enum Verdict {
+    /// Let it through to the routes.
+    Pass,
+    /// Answer it here.
+    Answer(Response),
+    /// It carried a wrong token: answer after a pause.
+    WrongToken,
 }
 
 /// The middleware in front of every route.
 pub(crate) async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let mut response = match check(&app, &request) {
-        Some(answer) => answer,
-        None => next.run(request).await,
+        Verdict::Answer(answer) => answer,
+        Verdict::Pass => next.run(request).await,
+        Verdict::WrongToken => {
+            let failures = app.wrong_tokens.fetch_add(1, Ordering::Relaxed) + 1;
+            tokio::time::sleep(wrong_token_pause(failures)).await;
+            unauthorized()
+        }
     };
     let headers = response.headers_mut();
     headers.insert(
@@ -79,7 +119,7 @@ pub(crate) async fn guard(State(app): State<Arc<App>>, request: Request, next: N
 /// The answer to a request that does not reach the routes: a refusal of one from the
 /// wrong place or without the token, or, for the first visit with the token in the
 /// address, the cookie and the address without it. `None` lets the request through.
-fn check(app: &App, request: &Request) -> Option<Response> {
+fn check(app: &App, request: &Request) -> Verdict {
     let headers = request.headers();
     let host = headers
         .get(header::HOST)
@@ -88,58 +128,116 @@ fn check(app: &App, request: &Request) -> Option<Response> {
     if app.token.is_none() && !is_loopback_host(host) {
         // Without a token only this computer may use the page; a page of another site
         // that resolves its name to 127.0.0.1 sends its own name as Host.
-        return Some(refuse(
+        return Verdict::Answer(refuse(
             StatusCode::FORBIDDEN,
             "只能在本机打开这个页面",
             "服务器没有设置访问口令，所以只接受本机（127.0.0.1 或 localhost）的访问。要在办公网内共用，请用 --listen 0.0.0.0:8080 启动，并使用启动时显示的带口令的地址。",
         ));
     }
     if request.method() == Method::POST && !same_origin(headers, host) {
-        return Some(refuse(
+        return Verdict::Answer(refuse(
             StatusCode::FORBIDDEN,
             "已拒绝来自其他网站的提交",
             "这次提交不是从本页面发出的（来源地址不符），为防止别的网站冒用您的身份修改台账，没有处理。请在本页面上重新操作。",
         ));
     }
+    if is_costly(request.uri().path()) && !fetched_by_the_page(headers, host) {
+        // An <img> on any web site could otherwise make this computer typeset.
+        return Verdict::Answer(refuse(
+            StatusCode::FORBIDDEN,
+            "已拒绝来自其他网站的请求",
+            "预览和下载只能从本页面打开（这次请求来自别的网站），为防止别的网站占用这台电脑排版，没有处理。请在本页面上点击预览或下载。",
+        ));
+    }
     let Some(token) = &app.token else {
-        return None;
+        return Verdict::Pass;
     };
+    let cookie = cookie_name(host);
     if let Some(given) = query_token(request) {
         if !same_secret(&given, token) {
-            return Some(unauthorized());
+            return Verdict::WrongToken;
         }
-        return Some(with_cookie(request, token));
+        app.wrong_tokens.store(0, Ordering::Relaxed);
+        return Verdict::Answer(with_cookie(request, token, &cookie));
     }
-    let carried = cookie_token(headers)
-        .or_else(|| {
-            headers
-                .get(HEADER)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
-        .is_some_and(|given| same_secret(&given, token));
-    (!carried).then(unauthorized)
+    let given = cookie_token(headers, &cookie).or_else(|| {
+        headers
+            .get(HEADER)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned)
+    });
+    match given {
+        Some(given) if same_secret(&given, token) => {
+            app.wrong_tokens.store(0, Ordering::Relaxed);
+            Verdict::Pass
+        }
+        Some(_) => Verdict::WrongToken,
+        None => Verdict::Answer(unauthorized()),
+    }
 }
 
-/// Whether `host` (a Host header) names this computer.
+/// The token cookie's name for the server `host` (a Host header) names: the base
+/// name and the port, 80 when the Host has none.
+pub(crate) fn cookie_name(host: &str) -> String {
+    let port = match host.rsplit_once(':') {
+        Some((name, port)) if !name.ends_with(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            port
+        }
+        _ => "80",
+    };
+    format!("{COOKIE}_{port}")
+}
+
+/// Whether `path` makes the server typeset or draw (a download, a preview page or
+/// image): worth refusing to other web sites even when they only read.
+fn is_costly(path: &str) -> bool {
+    path.starts_with("/download/") || path.starts_with("/preview/")
+}
+
+/// Whether a GET comes from the page itself or the address bar: a browser says so in
+/// Sec-Fetch-Site (same-origin, or none for a typed address or a bookmark); one that
+/// does not send it is judged by its Referer, which must then be this server's when
+/// there is one. A client with neither (a script, curl) is let through: with a token,
+/// it must still carry the token.
+fn fetched_by_the_page(headers: &HeaderMap, host: &str) -> bool {
+    let site = headers.get("sec-fetch-site").and_then(|h| h.to_str().ok());
+    match site {
+        Some(site) => matches!(site, "same-origin" | "none"),
+        None => headers
+            .get(header::REFERER)
+            .and_then(|h| h.to_str().ok())
+            .is_none_or(|referer| is_own_address(referer, host)),
+    }
+}
+
+/// Whether `address` is this server's own (`http://host` or below it).
+fn is_own_address(address: &str, host: &str) -> bool {
+    let own = format!("http://{host}");
+    address == own || address.starts_with(&format!("{own}/"))
+}
+
+/// Whether `host` (a Host header) names this computer: `localhost` or any loopback
+/// address (127.0.0.0/8, ::1), with or without a port.
 fn is_loopback_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or(""),
         None => host.rsplit_once(':').map_or(host, |(name, _)| name),
     };
-    matches!(name, "127.0.0.1" | "localhost" | "::1")
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether a POST comes from the page itself: its Origin, else its Referer, is this
 /// server's address. A request with neither (not a browser's) still needs the CSRF
 /// token of the form.
 fn same_origin(headers: &HeaderMap, host: &str) -> bool {
-    let own = format!("http://{host}");
     let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok());
     let referer = headers.get(header::REFERER).and_then(|h| h.to_str().ok());
     match (origin, referer) {
-        (Some(origin), _) => origin == own,
-        (None, Some(referer)) => referer == own || referer.starts_with(&format!("{own}/")),
+        (Some(origin), _) => origin == format!("http://{host}"),
+        (None, Some(referer)) => is_own_address(referer, host),
         (None, None) => true,
     }
 }
@@ -152,14 +250,14 @@ fn query_token(request: &Request) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_token(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|h| h.to_str().ok())
         .flat_map(|h| h.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -174,7 +272,7 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
 
 /// The same address without its token, with the cookie set: the token then leaves
 /// the address bar and the browser's history.
-fn with_cookie(request: &Request, token: &str) -> Response {
+fn with_cookie(request: &Request, token: &str, cookie: &str) -> Response {
     let rest: Vec<String> = request
         .uri()
         .query()
@@ -189,7 +287,7 @@ fn with_cookie(request: &Request, token: &str) -> Response {
         location.push('?');
         location.push_str(&rest.join("&"));
     }
-    let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
+    let cookie = format!("{cookie}={token}; HttpOnly; SameSite=Strict; Path=/");
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::SEE_OTHER;
     let headers = response.headers_mut();

@@ -70,7 +70,9 @@ pub enum ServeError {
     #[error("{} 是一个文件，不是目录：请写上台账目录", .0.display())]
     NotADirectory(PathBuf),
     /// The token cannot be used.
-    #[error("访问口令至少 8 个字符，只能用英文字母、数字、- 和 _")]
+    #[error(
+        "访问口令太简单或含有不能用的字符：至少 16 个字符，只能用英文字母、数字、- 和 _，并且至少包含小写字母、大写字母、数字、- 或 _ 中的两类（例如 Office-2024-jiangwan）；不写 --token 时会自动生成一个"
+    )]
     BadToken,
     /// The system gave no random bytes for a token or the forms' CSRF secret.
     #[error("无法从系统取得随机数来生成访问口令：{0}")]
@@ -106,6 +108,8 @@ pub struct App {
     /// Places for making downloads, one per core: each typesetting or drawing holds
     /// tens of megabytes, and more at once than cores only adds memory.
     typesetting: tokio::sync::Semaphore,
+    /// Wrong tokens in a row, for the pause before the next refusal.
+    wrong_tokens: std::sync::atomic::AtomicU32,
 }
 
 impl App {
@@ -127,6 +131,7 @@ impl App {
             typesetting: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             ),
+            wrong_tokens: std::sync::atomic::AtomicU32::new(0),
         };
         app.rebuild();
         Ok(Arc::new(app))

@@ -99,13 +99,21 @@ pub(crate) async fn add(
     State(app): State<Arc<App>>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let submitted = match accepted(&app, form) {
+    let submitted = match accepted(&app, form, false) {
         Ok(submitted) => submitted,
         Err(refusal) => return *refusal,
     };
     let dir = app.dir.clone();
     let entry = submitted.entry();
-    let result = blocking(move || entry::add(&dir, &entry, false)).await;
+    let key = submitted.submission.clone();
+    let result = blocking(move || {
+        if entry::submissions::is_key(&key) {
+            entry::add_submitted(&dir, &entry, &key)
+        } else {
+            entry::add(&dir, &entry, false)
+        }
+    })
+    .await;
     finish(&app, result.map(|_| ()), &submitted, false, "added").await
 }
 
@@ -114,6 +122,7 @@ pub(crate) async fn add(
 fn accepted(
     app: &App,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    editing: bool,
 ) -> Result<Submitted, Box<Response>> {
     let Ok(Form(pairs)) = form else {
         return Err(Box::new(unreadable_form(form.err())));
@@ -121,6 +130,16 @@ fn accepted(
     let submitted = Submitted::parse(&pairs);
     if !same_secret(&submitted.csrf, &app.csrf) {
         return Err(Box::new(csrf_refused()));
+    }
+    let snapshot = app.current();
+    let choices = snapshot.listing.choices.as_ref();
+    if let Some(message) = super::form::unexpected_fields(&pairs, choices) {
+        let mut form = FormView::new(choices, &submitted, editing);
+        form.general.push(general_finding(message));
+        let mut response =
+            draw(app, &PageQuery::default(), form, None, Some("没有保存：")).into_response();
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Err(Box::new(response));
     }
     Ok(submitted)
 }
@@ -130,7 +149,7 @@ pub(crate) async fn edit(
     State(app): State<Arc<App>>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let submitted = match accepted(&app, form) {
+    let submitted = match accepted(&app, form, true) {
         Ok(submitted) => submitted,
         Err(refusal) => return *refusal,
     };
@@ -148,7 +167,7 @@ pub(crate) async fn delete(
     State(app): State<Arc<App>>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
-    let submitted = match accepted(&app, form) {
+    let submitted = match accepted(&app, form, false) {
         Ok(submitted) => submitted,
         Err(refusal) => return *refusal,
     };
@@ -220,6 +239,11 @@ fn explain(error: EntryError) -> (StatusCode, Option<String>, Vec<crate::diag::D
         EntryError::Changed(_) | EntryError::Unreadable(_) => {
             (StatusCode::CONFLICT, Some(error.to_string()), Vec::new())
         }
+        EntryError::Io { ref source, .. } => (
+            io_refusal_status(source),
+            Some(error.to_string()),
+            Vec::new(),
+        ),
         EntryError::OutsideLedger(ref file) => (
             StatusCode::BAD_REQUEST,
             Some(format!(
@@ -233,6 +257,19 @@ fn explain(error: EntryError) -> (StatusCode, Option<String>, Vec<crate::diag::D
             Some(other.to_string()),
             Vec::new(),
         ),
+    }
+}
+
+/// The status of a write the file layer refused or failed: 409 when the file changed
+/// on disk under it (the page shows the file as it is now), 403 for a link out of the
+/// ledger, 500 for a real I/O failure.
+pub(crate) fn io_refusal_status(source: &std::io::Error) -> StatusCode {
+    if crate::files::changed_on_disk(source) {
+        StatusCode::CONFLICT
+    } else if crate::files::refused_as_outside(source) {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
     }
 }
 
@@ -604,6 +641,26 @@ pub(crate) async fn not_found() -> Response {
 #[cfg(test)]
 mod tests {
     use crate::publish::typeset::TypesetError;
+
+    #[test]
+    fn a_write_refused_by_the_file_layer_gets_its_own_status() {
+        use axum::http::StatusCode;
+        let changed = std::io::Error::other(crate::files::Refusal::ChangedOnDisk);
+        assert_eq!(super::io_refusal_status(&changed), StatusCode::CONFLICT);
+        let outside = std::io::Error::other(crate::files::Refusal::Outside("/x".into()));
+        assert_eq!(super::io_refusal_status(&outside), StatusCode::FORBIDDEN);
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(
+            super::io_refusal_status(&full),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let (status, message, _) = super::explain(crate::ledger::entry::EntryError::Io {
+            path: "activities/2023-03.yaml".into(),
+            source: changed,
+        });
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(message.unwrap().contains("刚被其他程序改动"));
+    }
 
     #[test]
     fn a_failed_output_is_named_with_the_words_build_prints() {

@@ -165,6 +165,11 @@ fn explain(refusal: Refusal) -> (StatusCode, String, Vec<Diagnostic>) {
         Refusal::Shape(
             error @ (ShapeError::Changed | ShapeError::Unsupported | ShapeError::InUse { .. }),
         ) => (StatusCode::CONFLICT, error.to_string(), Vec::new()),
+        Refusal::Shape(ref error @ ShapeError::Io { ref source, .. }) => (
+            super::routes::io_refusal_status(source),
+            error.to_string(),
+            Vec::new(),
+        ),
         Refusal::Shape(error) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             error.to_string(),

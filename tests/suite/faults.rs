@@ -5,6 +5,9 @@
 //! each output whole, old or new; a `new` leaves the log unchanged or one whole entry
 //! longer. (Two `new` at once are in tests/suite/authoring.rs.)
 //!
+//! An editor that saves a log in place while a write is being prepared (between its
+//! reading and its rename) is played by a hook before the write reads the file back.
+//!
 //! Aborts run in a child process: this test binary started again on the one test,
 //! which arms the fault and runs the work when it finds [`CHILD_ENV`].
 
@@ -309,4 +312,67 @@ fn a_new_entry_aborted_at_any_operation_leaves_the_log_unchanged_or_one_entry_lo
         }
     }
     panic!("new never finished");
+}
+
+thread_local! {
+    /// How many more times the editor of [`editor_saves`] saves the log.
+    static SAVES_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// An editor that ignores the lock and saves the log in place (a line more each
+/// time), just before the write reads it back.
+fn editor_saves(path: &Path) {
+    let left = SAVES_LEFT.get();
+    if left > 0 && path.extension().is_some_and(|e| e == "yaml") {
+        SAVES_LEFT.set(left - 1);
+        let mut text = std::fs::read_to_string(path).unwrap();
+        text.push_str("# 编辑器保存的一行\n");
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Adds an entry to March while the editor saves the March log `saves` times.
+fn add_while_an_editor_saves(
+    saves: usize,
+) -> (
+    Result<annual_report::ledger::entry::Added, annual_report::ledger::entry::EntryError>,
+    String,
+) {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("chapanzhou-2023"), work.path());
+    let entry = NewEntry {
+        date: "2023-03-09".into(),
+        item: "legal-rights".into(),
+        text: "开展普法宣传".into(),
+        ..NewEntry::default()
+    };
+    SAVES_LEFT.set(saves);
+    fault::before_verify(Some(editor_saves));
+    let result = add(work.path(), &entry, false);
+    fault::before_verify(None);
+    let log = work.path().join("activities/2023-03.yaml");
+    (result, std::fs::read_to_string(log).unwrap())
+}
+
+#[test]
+fn an_add_reads_again_a_log_an_editor_saved_while_it_was_checked() {
+    let (result, text) = add_while_an_editor_saves(1);
+    result.expect("the second attempt reads the saved log");
+    assert_eq!(text.matches("# 编辑器保存的一行").count(), 1, "{text}");
+    assert!(text.contains("开展普法宣传"), "{text}");
+    assert!(text.find("# 编辑器保存的一行") < text.find("开展普法宣传"));
+}
+
+#[test]
+fn an_add_is_refused_when_the_log_changes_under_it_twice() {
+    let (result, text) = add_while_an_editor_saves(2);
+    let Err(annual_report::ledger::entry::EntryError::Io { source, .. }) = &result else {
+        panic!("not refused: {result:?}");
+    };
+    assert!(annual_report::files::changed_on_disk(source), "{source}");
+    let message = result.unwrap_err().to_string();
+    assert!(message.contains("刚被其他程序改动"), "{message}");
+    // The editor's text is what is there, and nothing of the refused entry.
+    assert_eq!(text.matches("# 编辑器保存的一行").count(), 2, "{text}");
+    assert!(!text.contains("开展普法宣传"), "{text}");
 }

@@ -25,6 +25,7 @@ mod reproducible;
 mod robustness;
 mod serve;
 mod serve_browser;
+mod serve_hostile;
 mod serve_load;
 mod shapes;
 mod sheet;

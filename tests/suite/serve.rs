@@ -13,17 +13,17 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 use tower::ServiceExt;
 
-static FONTS: LazyLock<Arc<FontLibrary>> = LazyLock::new(|| {
+pub(crate) static FONTS: LazyLock<Arc<FontLibrary>> = LazyLock::new(|| {
     Arc::new(FontLibrary::new(&FontOptions {
         system: false,
         paths: Vec::new(),
     }))
 });
 
-const HOST: &str = "127.0.0.1:8080";
+pub(crate) const HOST: &str = "127.0.0.1:8080";
 
 /// A copy of the chapanzhou fixture and a server for it.
-fn served(token: Option<&str>) -> (tempfile::TempDir, Arc<App>) {
+pub(crate) fn served(token: Option<&str>) -> (tempfile::TempDir, Arc<App>) {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("c");
     common::copy_dir(&common::fixture("chapanzhou-2023"), &dir);
@@ -31,23 +31,23 @@ fn served(token: Option<&str>) -> (tempfile::TempDir, Arc<App>) {
     (work, app)
 }
 
-fn ledger(work: &tempfile::TempDir) -> std::path::PathBuf {
+pub(crate) fn ledger(work: &tempfile::TempDir) -> std::path::PathBuf {
     work.path().join("c")
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
 }
 
 impl Answer {
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
-async fn send(app: &Arc<App>, request: Request<Body>) -> Answer {
+pub(crate) async fn send(app: &Arc<App>, request: Request<Body>) -> Answer {
     let response = app.router().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -65,14 +65,14 @@ async fn send(app: &Arc<App>, request: Request<Body>) -> Answer {
     }
 }
 
-fn get(path: &str) -> Request<Body> {
+pub(crate) fn get(path: &str) -> Request<Body> {
     Request::get(path)
         .header(header::HOST, HOST)
         .body(Body::empty())
         .unwrap()
 }
 
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
@@ -81,7 +81,7 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-fn form_body(fields: &[(&str, &str)]) -> String {
+pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -89,7 +89,7 @@ fn form_body(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn post(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
+pub(crate) fn post(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
     Request::post(path)
         .header(header::HOST, HOST)
         .header(header::ORIGIN, format!("http://{HOST}"))
@@ -98,12 +98,12 @@ fn post(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
         .unwrap()
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
 /// Every activity log of a ledger with its text.
-fn logs(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn logs(dir: &Path) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(dir.join("activities"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -119,7 +119,7 @@ fn logs(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// Posts the page's form for a new entry with its fields.
-async fn add_entry(app: &Arc<App>, entry: &[(&str, &str)]) -> Answer {
+pub(crate) async fn add_entry(app: &Arc<App>, entry: &[(&str, &str)]) -> Answer {
     let mut fields = vec![("csrf", app.csrf())];
     fields.extend_from_slice(entry);
     send(app, post("/activities", &fields)).await
@@ -682,7 +682,7 @@ async fn with_a_token_every_request_must_carry_it() {
         .header(header::HOST, host)
         .header(
             header::COOKIE,
-            format!("other=1; annual_report_token={token}"),
+            format!("other=1; annual_report_token_8080={token}"),
         )
         .body(Body::empty())
         .unwrap();

@@ -176,6 +176,17 @@ impl Checker {
             }
         }
         let name = self.opt_text(file, &spec.name, &format!("{path}.name"));
+        // The fields that print nowhere yet still reach the page, the spreadsheet and
+        // `stats`: no control character in them either (E033), and no text too long.
+        if let Some(place) = &spec.place {
+            self.blank_allowed(file, place, &format!("{path}.place"));
+        }
+        if let Some(tag) = &spec.tag {
+            self.blank_allowed(file, tag, &format!("{path}.tag"));
+        }
+        for (vi, village) in spec.villages.iter().enumerate() {
+            self.blank_allowed(file, village, &format!("{path}.villages[{vi}]"));
+        }
         let text = self.opt_text(file, &spec.text, &format!("{path}.text"));
         if let Some(t) = &text {
             let entries = t

@@ -70,13 +70,13 @@ impl Held {
     /// text, from what was read (no copy of the ledger: `previous:` and roll-up members
     /// resolve from the real directory, and every message names the real file): it
     /// must have no errors.
-    pub fn validate(&self, changed: &[(PathBuf, String)]) -> Result<(), EntryError> {
+    pub fn validate(&self, changed: &[super::Rewrite]) -> Result<(), EntryError> {
         let as_read = self.read_whole().fold(
             LedgerSource::directory(&self.dir),
             |source, (path, text)| source.with_file(path, text),
         );
-        let source = changed.iter().fold(as_read, |source, (log, text)| {
-            source.with_file(log, text.as_str())
+        let source = changed.iter().fold(as_read, |source, rewrite| {
+            source.with_file(&rewrite.log, rewrite.text.as_str())
         });
         let mut report = crate::ledger::validate(&source);
         report.diagnostics.retain(Diagnostic::is_error);

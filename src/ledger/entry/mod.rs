@@ -6,6 +6,7 @@
 mod choices;
 mod held;
 mod spans;
+pub mod submissions;
 mod yaml;
 
 pub use choices::{Choices, FigureChoice, FigureRefusal, ItemChoice};
@@ -269,7 +270,46 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
     if entries.is_empty() {
         return Ok(Vec::new());
     }
+    retry_once_if_changed(|| add_once(dir, entries, dry_run, None))
+}
+
+/// Adds the entry of a page's form whose key is `key` ([`submissions::is_key`]),
+/// once: when the journal shows that form saved and its entry is still in its log,
+/// nothing is written and the saved entry is returned (the same form sent again).
+pub fn add_submitted(dir: &Path, entry: &NewEntry, key: &str) -> Result<Added, EntryError> {
+    let mut added =
+        retry_once_if_changed(|| add_once(dir, std::slice::from_ref(entry), false, Some(key)))?;
+    Ok(added.remove(0))
+}
+
+/// Runs a write again, once, when it was refused because a file it read changed on
+/// disk before its rename (an editor saving in place): the second run reads the file
+/// as it is now. A second such refusal is reported.
+fn retry_once_if_changed<T>(
+    mut write: impl FnMut() -> Result<T, EntryError>,
+) -> Result<T, EntryError> {
+    match write() {
+        Err(EntryError::Io { source, .. }) if crate::files::changed_on_disk(&source) => {
+            // Give a saving editor the moment it needs to finish.
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            write()
+        }
+        result => result,
+    }
+}
+
+fn add_once(
+    dir: &Path,
+    entries: &[NewEntry],
+    dry_run: bool,
+    key: Option<&str>,
+) -> Result<Vec<Added>, EntryError> {
     let mut held = Held::take(dir)?;
+    if let Some((file, yaml)) = key.and_then(|key| submissions::find(dir, key))
+        && held.current(&file).is_ok_and(|text| text.contains(&yaml))
+    {
+        return Ok(vec![Added { file, yaml }]);
+    }
     let choices = held.choices()?;
     let mut planned = Vec::with_capacity(entries.len());
     let mut problems = Vec::new();
@@ -293,19 +333,25 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
         source,
     };
     std::fs::create_dir_all(dir.join(ACTIVITIES_DIR)).map_err(lock_io)?;
-    let texts = new_texts(&held, &planned)?;
-    held.validate(&texts)?;
+    let rewrites = new_texts(&held, &planned)?;
+    held.validate(&rewrites)?;
     if !dry_run {
-        for (log, text) in &texts {
+        if let (Some(key), [(log, yaml, _)]) = (key, planned.as_slice()) {
+            submissions::record(dir, key, log, yaml).map_err(|source| EntryError::Io {
+                path: dir.join(submissions::JOURNAL_FILE),
+                source,
+            })?;
+        }
+        for rewrite in &rewrites {
             let io = |source| EntryError::Io {
-                path: log.clone(),
+                path: rewrite.log.clone(),
                 source,
             };
-            if let Some(parent) = log.parent() {
+            if let Some(parent) = rewrite.log.parent() {
                 std::fs::create_dir_all(parent).map_err(io)?;
                 crate::files::remove_stale_temporaries(parent);
             }
-            crate::files::write_durably(log, text.as_bytes()).map_err(io)?;
+            rewrite.write(dir).map_err(io)?;
         }
     }
     drop(held);
@@ -315,16 +361,38 @@ pub fn add_many(dir: &Path, entries: &[NewEntry], dry_run: bool) -> Result<Vec<A
         .collect())
 }
 
+/// A log's new text and the text it was made from (`None`: a new log).
+pub(super) struct Rewrite {
+    /// The log.
+    pub log: PathBuf,
+    /// Its text as read under the lock.
+    pub before: Option<String>,
+    /// Its new text.
+    pub text: String,
+}
+
+impl Rewrite {
+    /// Replaces the log with its new text, unless it left the ledger through a link
+    /// or no longer holds the text this was made from.
+    fn write(&self, dir: &Path) -> std::io::Result<()> {
+        let before = match &self.before {
+            Some(text) => crate::files::Before::Held(text.as_bytes()),
+            None => crate::files::Before::Absent,
+        };
+        crate::files::replace_in_ledger(dir, &self.log, before, self.text.as_bytes())
+    }
+}
+
 /// Each target log with its new text: its current text (as `held` read it, under the
 /// lock) with its entries appended in order; the logs in the order first named.
 fn new_texts(
     held: &Held,
     planned: &[(PathBuf, String, NaiveDate)],
-) -> Result<Vec<(PathBuf, String)>, EntryError> {
-    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+) -> Result<Vec<Rewrite>, EntryError> {
+    let mut texts: Vec<Rewrite> = Vec::new();
     for (log, yaml, date) in planned {
-        if let Some((_, text)) = texts.iter_mut().find(|(l, _)| l == log) {
-            *text = appended(Some(text), yaml, *date, false);
+        if let Some(rewrite) = texts.iter_mut().find(|r| r.log == *log) {
+            rewrite.text = appended(Some(&rewrite.text), yaml, *date, false);
             continue;
         }
         let old = match held.current(log) {
@@ -338,7 +406,11 @@ fn new_texts(
             }
         };
         let text = appended(old.as_deref(), yaml, *date, has_schema(log));
-        texts.push((log.clone(), text));
+        texts.push(Rewrite {
+            log: log.clone(),
+            before: old,
+            text,
+        });
     }
     Ok(texts)
 }
@@ -350,6 +422,10 @@ fn new_texts(
 /// the whole ledger with the changed log in memory; written atomically under the
 /// ledger's lock, and only when the entry still has the version the page saw.
 pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, EntryError> {
+    retry_once_if_changed(|| replace_once(dir, at, entry))
+}
+
+fn replace_once(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, EntryError> {
     let mut held = Held::take(dir)?;
     let mut normalized = prevalidate(&held.choices()?, entry)?.entry;
     let (log, text, span) = held_entry(dir, &held, at)?;
@@ -372,7 +448,7 @@ pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, Ent
         replacement.truncate(replacement.trim_end_matches(['\r', '\n']).len());
     }
     let new_text = format!("{}{replacement}{}", &text[..span.start], &text[span.end..]);
-    commit(held, &log, new_text)?;
+    commit(held, dir, log.clone(), text, new_text)?;
     Ok(Added { file: log, yaml })
 }
 
@@ -380,11 +456,15 @@ pub fn replace(dir: &Path, at: &EntryRef, entry: &NewEntry) -> Result<Added, Ent
 /// written like [`replace`] (a removal that leaves the ledger invalid, say an item
 /// with neither text nor activities, is refused with the findings).
 pub fn remove(dir: &Path, at: &EntryRef) -> Result<Added, EntryError> {
+    retry_once_if_changed(|| remove_once(dir, at))
+}
+
+fn remove_once(dir: &Path, at: &EntryRef) -> Result<Added, EntryError> {
     let held = Held::take(dir)?;
     let (log, text, span) = held_entry(dir, &held, at)?;
     let yaml = text[span.clone()].to_owned();
     let new_text = format!("{}{}", &text[..span.start], &text[span.end..]);
-    commit(held, &log, new_text)?;
+    commit(held, dir, log.clone(), text, new_text)?;
     Ok(Added { file: log, yaml })
 }
 
@@ -438,12 +518,23 @@ fn existing_log(dir: &Path, file: &Path) -> Result<PathBuf, EntryError> {
     }
 }
 
-/// Validates the ledger with `log` holding `text`, then writes it durably; the lock is
-/// held until the rename is done.
-fn commit(held: Held, log: &Path, text: String) -> Result<(), EntryError> {
-    held.validate(&[(log.to_path_buf(), text.clone())])?;
-    crate::files::write_durably(log, text.as_bytes()).map_err(|source| EntryError::Io {
-        path: log.to_path_buf(),
+/// Validates the ledger with `log` holding `text` instead of `before` (as read), then
+/// writes it durably; the lock is held until the rename is done.
+fn commit(
+    held: Held,
+    dir: &Path,
+    log: PathBuf,
+    before: String,
+    text: String,
+) -> Result<(), EntryError> {
+    let rewrite = Rewrite {
+        log,
+        before: Some(before),
+        text,
+    };
+    held.validate(std::slice::from_ref(&rewrite))?;
+    rewrite.write(dir).map_err(|source| EntryError::Io {
+        path: rewrite.log.clone(),
         source,
     })?;
     drop(held);

@@ -132,7 +132,23 @@ pub fn change_report(
     dir: &Path,
     version_seen: &str,
     changes: &[Change],
-    in_use: impl FnOnce(&load::Ledger) -> Option<(String, usize)>,
+    in_use: impl Fn(&load::Ledger) -> Option<(String, usize)>,
+) -> Result<String, ShapeError> {
+    match change_once(dir, version_seen, changes, &in_use) {
+        // An editor saved report.yaml in place meanwhile: read it again, once.
+        Err(ShapeError::Io { source, .. }) if crate::files::changed_on_disk(&source) => {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            change_once(dir, version_seen, changes, &in_use)
+        }
+        result => result,
+    }
+}
+
+fn change_once(
+    dir: &Path,
+    version_seen: &str,
+    changes: &[Change],
+    in_use: &impl Fn(&load::Ledger) -> Option<(String, usize)>,
 ) -> Result<String, ShapeError> {
     let path = dir.join(REPORT_FILE);
     if !path.is_file() {
@@ -147,6 +163,7 @@ pub fn change_report(
     if version(&text) != version_seen {
         return Err(ShapeError::Changed);
     }
+    let text_read = text.clone();
     let changed = changes
         .iter()
         .try_fold(text, |text, change| apply(&text, change))?;
@@ -161,7 +178,13 @@ pub fn change_report(
     if report.error_count() > 0 {
         return Err(ShapeError::Invalid(report));
     }
-    crate::files::write_durably(&path, changed.as_bytes()).map_err(io)?;
+    crate::files::replace_in_ledger(
+        dir,
+        &path,
+        crate::files::Before::Held(text_read.as_bytes()),
+        changed.as_bytes(),
+    )
+    .map_err(io)?;
     drop(lock);
     Ok(changed)
 }
