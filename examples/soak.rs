@@ -103,7 +103,14 @@ fn request(address: &str, head: &str, body: &str, keep: bool) -> std::io::Result
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    Ok((status, if keep { text.into_owned() } else { String::new() }))
+    Ok((
+        status,
+        if keep {
+            text.into_owned()
+        } else {
+            String::new()
+        },
+    ))
 }
 
 fn get(address: &str, path: &str, keep: bool) -> std::io::Result<(u16, String)> {

@@ -275,7 +275,7 @@ fn ctrl_c_stops_a_batch_and_names_the_reports_done_and_kept() {
     use std::io::BufRead;
     let work = tempfile::tempdir().unwrap();
     let parent = work.path().join("towns");
-    let names: Vec<String> = (1..=10).map(|n| format!("town-{n}")).collect();
+    let names: Vec<String> = (1..=10).map(|n| format!("town-{n:02}")).collect();
     for name in &names {
         copy_dir(&fixture("chapanzhou-2023"), &parent.join(name));
     }
