@@ -29,6 +29,14 @@ fn ledger_with_a_link_out(work: &Path) -> (PathBuf, PathBuf) {
     (dir, victim)
 }
 
+/// An activity of August, whose log is the link.
+#[cfg(unix)]
+const AUGUST: [(&str, &str); 3] = [
+    ("date", "2023-08-10"),
+    ("item", "legal-rights"),
+    ("text", "开展普法宣传"),
+];
+
 #[cfg(unix)]
 #[tokio::test]
 async fn the_page_never_writes_through_a_link_out_of_the_ledger() {
@@ -36,15 +44,7 @@ async fn the_page_never_writes_through_a_link_out_of_the_ledger() {
     let (dir, victim) = ledger_with_a_link_out(work.path());
     let before = read(&victim);
     let app = App::new(&dir, None, FONTS.clone()).unwrap();
-    let answer = add_entry(
-        &app,
-        &[
-            ("date", "2023-08-10"),
-            ("item", "legal-rights"),
-            ("text", "开展普法宣传"),
-        ],
-    )
-    .await;
+    let answer = add_entry(&app, &AUGUST).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text());
     assert!(answer.text().contains("台账目录之外"), "{}", answer.text());
     assert_eq!(read(&victim), before, "the outside file was written");
@@ -55,15 +55,7 @@ async fn the_page_never_writes_through_a_link_out_of_the_ledger() {
     std::fs::copy(&victim, dir.join("activities/2023-08.yaml")).unwrap();
     let _ = std::fs::remove_file(dir.join(".annual-report.lock"));
     std::os::unix::fs::symlink(&planted, dir.join(".annual-report.lock")).unwrap();
-    let answer = add_entry(
-        &app,
-        &[
-            ("date", "2023-08-10"),
-            ("item", "legal-rights"),
-            ("text", "开展普法宣传"),
-        ],
-    )
-    .await;
+    let answer = add_entry(&app, &AUGUST).await;
     assert_ne!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
     assert!(answer.text().contains("锁文件"), "{}", answer.text());
     assert!(!planted.exists(), "the lock's link target was created");
