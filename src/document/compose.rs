@@ -46,6 +46,20 @@ pub struct Document {
     pub rollup: Option<Rollup>,
 }
 
+impl Document {
+    /// Whether any paragraph sets a run in 楷体 (a level-2 title run into its text):
+    /// the outputs declare that face's style only then.
+    pub fn uses_kai(&self) -> bool {
+        let items = self.sections.iter().flat_map(|s| &s.items);
+        items
+            .flat_map(|item| &item.paragraphs)
+            .chain(&self.opening)
+            .chain(&self.closing)
+            .flat_map(|p| &p.0)
+            .any(|span| span.kai)
+    }
+}
+
 /// A table of the members' figures (a county summary of its towns).
 #[derive(Clone, Debug, Serialize)]
 pub struct Rollup {
@@ -378,9 +392,10 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     }
 }
 
-/// Runs a section's heading into its first paragraph: 一、产业发展：今年……, the
-/// heading bold (黑体 in the PDF, the face of a level-one heading). A section with no
-/// paragraph keeps its heading on a line of its own.
+/// Runs a section's heading into its first paragraph in the face its level prints
+/// in: 一、产业发展：今年…… bold (黑体, a level-one heading's face), （一）强化引领。
+/// 全年…… under a part in 楷体. A section with no paragraph keeps its heading on a
+/// line of its own.
 fn run_in(section: &mut DocSection) {
     let Some(first) = section
         .items
@@ -389,15 +404,24 @@ fn run_in(section: &mut DocSection) {
     else {
         return;
     };
-    let mut heading = format!("{}{}", section.number, section.title);
-    if !heading.ends_with(['：', '。', '！', '？']) {
-        heading.push('：');
-    }
+    let heading = with_run_in_mark(format!("{}{}", section.number, section.title));
     let mut paragraph = RichText::default();
-    paragraph.push(&heading, true);
+    if section.level == 2 {
+        paragraph.push_kai(&heading);
+    } else {
+        paragraph.push(&heading, true);
+    }
     paragraph.append(first);
     *first = paragraph;
     section.heading = false;
+}
+
+/// A run-in heading ends in a mark of its own, else in ：.
+fn with_run_in_mark(mut heading: String) -> String {
+    if !heading.ends_with(['：', '。', '！', '？']) {
+        heading.push('：');
+    }
+    heading
 }
 
 /// Plans are numbered like ordinary items, but never as sub-headings (they have no
@@ -436,7 +460,7 @@ type Values<'a> = (
 fn compose_item(item: &Item, style: NumberStyle, position: u32, values: Values) -> DocItem {
     let paras = item_paragraphs(item, style, values);
     if item.run_in {
-        return run_in_item(item, style.label(position), &paras);
+        return run_in_item(item, style, style.label(position), &paras);
     }
     let is_heading = style.is_subheading();
     DocItem {
@@ -664,20 +688,32 @@ fn activity_text(raw: &str, style: NumberStyle) -> String {
 }
 
 /// An item whose title runs into its first paragraph after the number: 1、小标题：
-/// 正文……, the title's `**…**` bold; a title without a mark of its own ends in ：.
-fn run_in_item(item: &Item, number: String, paras: &[String]) -> DocItem {
-    let mut title = item
+/// 正文…… in the body's face, the title's `**…**` bold; a title without a mark of its
+/// own ends in ：. At the （一） level the number and title are set in 楷体, the face
+/// of that level's heading (（一）强化引领。正文……), and the number moves into the
+/// paragraph with it.
+fn run_in_item(item: &Item, style: NumberStyle, number: String, paras: &[String]) -> DocItem {
+    let title = item
         .title
         .as_ref()
         .map(|t| normalize(&t.value))
         .unwrap_or_default();
-    let visible = title.trim_end_matches("**");
-    if !visible.ends_with(['：', '。', '！', '？']) {
-        let at = visible.len();
-        title.insert(at, '：');
-    }
+    let (number, first) = if style.is_subheading() {
+        let visible = RichText::parse(&title).plain_text();
+        let mut kai = RichText::default();
+        kai.push_kai(&with_run_in_mark(format!("{number}{visible}")));
+        (String::new(), kai)
+    } else {
+        let mut title = title;
+        let visible = title.trim_end_matches("**");
+        if !visible.ends_with(['：', '。', '！', '？']) {
+            let at = visible.len();
+            title.insert(at, '：');
+        }
+        (number, RichText::parse(&title))
+    };
     let mut paragraphs: Vec<RichText> = paras.iter().map(|p| RichText::parse(p)).collect();
-    let mut first = RichText::parse(&title);
+    let mut first = first;
     if let Some(rest) = paragraphs.first() {
         first.append(rest);
         paragraphs[0] = first;

@@ -274,10 +274,11 @@ pub struct SectionSpec {
     )]
     pub heading: bool,
     /// Run the heading into the section's first paragraph (一、产业发展：今年……), in
-    /// the heading's face; the items of such a section are not numbered.
+    /// the heading's face (黑体, or 楷体 for a （一） section under a part); the items
+    /// of such a section are not numbered.
     #[serde(default)]
     #[schemars(
-        description = "为 true 时节标题接排在本节第一段开头（如“一、产业发展：今年……”），标题部分用黑体；本节条目不编号"
+        description = "为 true 时节标题接排在本节第一段开头（如“一、产业发展：今年……”），标题部分用黑体；分部分的文件中节是（一）级，标题部分用楷体（“（一）聚力转型升级。今年……”）；本节条目不编号"
     )]
     pub run_in: bool,
     /// Item numbering for this section only.
@@ -369,10 +370,11 @@ pub struct ItemSpec {
     )]
     pub paragraph: Vec<PieceSpec>,
     /// Run the title into the paragraph after the number (1、小标题：正文……), in the
-    /// body's face; `**…**` in the title makes it bold.
+    /// body's face; `**…**` in the title makes it bold. At the （一） level the number
+    /// and title are in that level's 楷体.
     #[serde(default)]
     #[schemars(
-        description = "为 true 时小标题接排在段首（如“1、小标题：正文……”），与正文同为仿宋；标题写成 **…** 时加粗。按“（一）”编号的条目不能接排"
+        description = "为 true 时小标题接排在段首（如“1、小标题：正文……”），与正文同为仿宋；标题写成 **…** 时加粗。按“（一）”编号的条目接排时编号和小标题用楷体（“（一）强化思想引领。正文……”）"
     )]
     pub run_in: bool,
 }

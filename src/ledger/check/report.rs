@@ -224,7 +224,8 @@ impl Checker {
     /// The top-level parts, each section filed under the part it names (E045: a
     /// section without a part, an unknown part, a part out of order, a part where
     /// none are declared, items numbered （一） under a part's （一） sections); a part
-    /// without sections is E027.
+    /// without sections is E027. A section under a part may run its （一） heading into
+    /// its text (in 楷体).
     fn parts(
         &mut self,
         file: &Arc<str>,
@@ -283,16 +284,6 @@ impl Checker {
                     section.part = Some(i);
                 }
                 Err(d) => self.push(d.field(field).allowed(ids.iter().copied())),
-            }
-            if !parts.is_empty() && s.run_in {
-                // A run-in heading is set in the level-1 face (黑体, bold runs); a
-                // level-2 （一） heading run into its text has no face of its own yet.
-                self.push(
-                    Diagnostic::error("E045", "分部分的文件中节是（一）级，不能标题接排")
-                        .at(at(file, &s.id))
-                        .field(format!("sections[{si}].run_in"))
-                        .help("删去 run_in，让（一）级标题单独成行；或删去 parts"),
-                );
             }
             if !parts.is_empty()
                 && let Some(n) = s.numbering.as_ref().filter(|n| n.value.is_subheading())
@@ -444,7 +435,7 @@ impl Checker {
             activities: Vec::new(),
             entries,
             paragraph: self.paragraph(file, item, path, figure_keys),
-            run_in: self.item_run_in(file, item, path, style),
+            run_in: self.item_run_in(file, item, path),
         }
     }
 
