@@ -5,7 +5,7 @@ use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::{Placeholder, Template, list_marker};
-use crate::ledger::year::{Activity, Group, Item, Located, Piece};
+use crate::ledger::year::{Activity, Group, Item, Located, Piece, Plans, Year};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
     RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,
@@ -231,36 +231,8 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
             doc_section
         })
         .collect();
-    if let Some((title, plans)) = &year.plans {
-        let style = default_plan_style(year.sections.first().map(|s| s.item_style));
-        // Under parts the plans are the next part; else the next section.
-        let plans_number = match year.parts.len() {
-            0 => year.section_style.label(printed_headings + 1),
-            parts => year
-                .part_style
-                .label(u32::try_from(parts + 1).unwrap_or(u32::MAX)),
-        };
-        sections.push(DocSection {
-            id: "plans".into(),
-            number: plans_number,
-            title: normalize(&title.value),
-            heading: true,
-            part: None,
-            level: 1,
-            items: plans
-                .iter()
-                .enumerate()
-                .map(|(i, p)| DocItem {
-                    id: format!("plan-{}", i + 1),
-                    number: style.label(number(i)),
-                    title: None,
-                    paragraphs: paragraphs(&p.value)
-                        .iter()
-                        .map(|p| RichText::parse(p))
-                        .collect(),
-                })
-                .collect(),
-        });
+    if let Some(plans) = &year.plans {
+        sections.push(plans_section(year, plans, printed_headings));
     }
     Document {
         title: normalize(&year.title.value),
@@ -422,6 +394,50 @@ fn with_run_in_mark(mut heading: String) -> String {
         heading.push('：');
     }
     heading
+}
+
+/// The plans as the last section: under their heading, numbered after the last
+/// section (or part), numbered like the first section's items; or, without a heading,
+/// a numbering block of their own — the bridging paragraph unnumbered, then the plans
+/// from the first number again in their own style (一、…, 二、…).
+fn plans_section(year: &Year, plans: &Plans, printed_headings: u32) -> DocSection {
+    let style = plans
+        .style
+        .unwrap_or_else(|| default_plan_style(year.sections.first().map(|s| s.item_style)));
+    // Under parts the plans are the next part; else the next section.
+    let heading_number = if !plans.heading {
+        String::new()
+    } else if year.parts.is_empty() {
+        year.section_style.label(printed_headings + 1)
+    } else {
+        let parts = u32::try_from(year.parts.len() + 1).unwrap_or(u32::MAX);
+        year.part_style.label(parts)
+    };
+    let bridge = optional_paragraphs(plans.opening.as_ref());
+    let bridge = (!bridge.is_empty()).then(|| DocItem {
+        id: "plans-opening".into(),
+        number: String::new(),
+        title: None,
+        paragraphs: bridge,
+    });
+    let items = plans.items.iter().enumerate().map(|(i, p)| DocItem {
+        id: format!("plan-{}", i + 1),
+        number: style.label(number(i)),
+        title: None,
+        paragraphs: paragraphs(&p.value)
+            .iter()
+            .map(|p| RichText::parse(p))
+            .collect(),
+    });
+    DocSection {
+        id: "plans".into(),
+        number: heading_number,
+        title: normalize(&plans.title.value),
+        heading: plans.heading,
+        part: None,
+        level: 1,
+        items: bridge.into_iter().chain(items).collect(),
+    }
 }
 
 /// Plans are numbered like ordinary items, but never as sub-headings (they have no

@@ -502,6 +502,29 @@ pub struct PlansSpec {
         description = "计划一节的标题，默认“下一步工作计划”"
     )]
     pub title: Option<Spanned<String>>,
+    /// Print the heading (default yes). Without it the plans are a numbering block of
+    /// their own after the sections: an optional bridging paragraph, then the plans
+    /// numbered from the first number again (三、… then 一、…).
+    #[serde(default = "yes")]
+    #[schemars(
+        description = "是否印出计划的标题（默认是，如“四、下一步工作计划”）；为 false 时不印标题、不占节序号，计划接在各节之后另起一组编号，从“一”重新编起（配合 opening 和 numbering）"
+    )]
+    pub heading: bool,
+    /// The bridging paragraph(s) before the plans: 2024年，我镇将重点抓好以下工作：.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "计划前的过渡段（空行分段），例如“2024年，我镇将重点抓好以下工作：”"
+    )]
+    pub opening: Option<Spanned<String>>,
+    /// How the plans are numbered: default as the first section's items (1.), or `一、`
+    /// for the plan's own 一、二、.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<NumberStyle>",
+        description = "计划的编号：一、 （一） 1. 1、 （1） 一是 无；省略时与第一节的条目相同（按（一）编号时为 1.）"
+    )]
+    pub numbering: Option<Spanned<NumberStyle>>,
     /// One numbered paragraph each.
     #[schemars(with = "Vec<String>", description = "每条计划一段")]
     pub items: Vec<Spanned<String>>,

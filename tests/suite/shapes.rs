@@ -1995,3 +1995,97 @@ fn a_comma_typed_for_the_colon_gets_its_own_message_and_fix() {
     let fixed = std::fs::read_to_string(dir.path().join("activities/2023.yaml")).unwrap();
     assert_eq!(fixed, LOG);
 }
+
+/// Issue 25, 4: the plans as a numbering block of their own — the summary's 一、二、,
+/// a bridging paragraph, then the plans' own 一、二、 numbered from 一 again, with no
+/// heading — in Markdown, the .docx and the PDF, in that order.
+#[test]
+fn a_second_numbering_block_starts_again_after_a_bridge_with_pdftotext() {
+    if !common::require_tools(&[common::PDFTOTEXT]) {
+        return;
+    }
+    let body = "sections:
+  - id: study
+    title: 党建引领
+    items:
+      - id: learn
+        text: 开展学习。
+  - id: work
+    title: 产业发展
+    items:
+      - id: rights
+        text: 新建大棚。
+plans:
+  heading: false
+  opening: 2024年，我镇将重点抓好以下工作：
+  numbering: 一、
+  items:
+    - 聚焦产业发展，推进乡村振兴。
+    - 聚焦民生改善，办好民生实事。
+";
+    let dir = ledger(&report(body), LOG);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    let expected = [
+        "一、党建引领",
+        "1.开展学习。",
+        "二、产业发展",
+        "1.新建大棚。开展普法宣传。走访困难家庭。",
+        "2024年，我镇将重点抓好以下工作：",
+        "一、聚焦产业发展，推进乡村振兴。",
+        "二、聚焦民生改善，办好民生实事。",
+    ];
+    assert_eq!(blocks(dir.path())[1..], expected);
+    assert_eq!(docx_paragraphs(dir.path())[1..], expected);
+    for (format, text) in reader_texts(dir.path()) {
+        // From the last item on (Markdown marks the headings before it with ##).
+        assert!(text.contains(&expected[3..].concat()), "{format}: {text}");
+        assert!(!text.contains("下一步工作计划"), "{format}");
+    }
+    // On the PDF's grid the plans are body paragraphs, their number in 仿宋.
+    let (_out, texts) = build_formats(dir.path(), &[Format::Typ]);
+    assert!(
+        texts["typ"].contains(
+            "#gl(h(31.586pt), \"一\", h(-0.207pt), \"、\", h(-0.207pt), \"聚焦产业发展\""
+        ),
+        "{}",
+        texts["typ"]
+    );
+    // With parts the block follows the last part, again from 一.
+    let parts = body.replace(
+        "sections:\n",
+        "parts:\n  - id: review\n    title: 2023年工作总结\nsections:\n",
+    );
+    let parts = parts.replace(
+        "    title: 党建引领\n",
+        "    title: 党建引领\n    part: review\n",
+    );
+    let parts = parts.replace(
+        "    title: 产业发展\n",
+        "    title: 产业发展\n    part: review\n",
+    );
+    let dir = ledger(&report(&parts), LOG);
+    assert_eq!(
+        blocks(dir.path())[1..],
+        [
+            "一、2023年工作总结",
+            "（一）党建引领",
+            "1.开展学习。",
+            "（二）产业发展",
+            "1.新建大棚。开展普法宣传。走访困难家庭。",
+            "2024年，我镇将重点抓好以下工作：",
+            "一、聚焦产业发展，推进乡村振兴。",
+            "二、聚焦民生改善，办好民生实事。",
+        ]
+    );
+    // The heading still prints by default, numbered after the sections.
+    let headed = body.replace("  heading: false\n", "");
+    let dir = ledger(&report(&headed), LOG);
+    assert_eq!(
+        blocks(dir.path())[5..7],
+        ["三、下一步工作计划", "2024年，我镇将重点抓好以下工作："]
+    );
+}

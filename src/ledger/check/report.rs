@@ -11,7 +11,7 @@ use crate::ledger::model::{
     EntrySpec, FigureDecl, ItemSpec, ReportSpec, SectionSpec, Spanned, is_written,
 };
 use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
-use crate::ledger::year::{Figure, Item, Located, Section, Year};
+use crate::ledger::year::{Figure, Item, Located, Plans, Section, Year};
 use crate::limits;
 use crate::numbering::NumberStyle;
 use crate::text::is_identifier;
@@ -74,13 +74,20 @@ impl Checker {
         let parts = self.parts(&file, spec, &mut sections);
         self.numbered_lists(&file, spec);
         let plans = spec.plans.as_ref().map(|p| {
-            self.titled_list(
+            let (title, items) = self.titled_list(
                 &file,
                 &p.title,
                 "下一步工作计划",
                 &p.items,
                 ("plans.title", "plans.items"),
-            )
+            );
+            Plans {
+                title,
+                heading: p.heading,
+                opening: self.opt_text(&file, &p.opening, "plans.opening"),
+                style: p.numbering.as_ref().map(|n| n.value),
+                items,
+            }
         });
         let opening = self.opt_text(&file, &spec.opening, "opening");
         let closing = self.opt_text(&file, &spec.closing, "closing");
