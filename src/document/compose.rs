@@ -290,11 +290,11 @@ fn summary_value(
     previous: Option<&Aggregate>,
     totals: &Totals,
     id: &str,
-    Placeholder { key, yoy }: Placeholder,
+    Placeholder { key, yoy, form }: Placeholder,
 ) -> Option<String> {
     let current = totals.amount(&agg.year.figures, key)?;
     if !yoy {
-        return Some(current.to_string());
+        return Some(form.write(&current.to_string()));
     }
     let last = previous.and_then(|p| p.totals_of(id)?.amount(&p.year.figures, key));
     Some(last.map_or_else(

@@ -2089,3 +2089,67 @@ plans:
         ["三、下一步工作计划", "2024年，我镇将重点抓好以下工作："]
     );
 }
+
+/// Issue 25, 3: a figure written as the sentence says — in Chinese numerals (三户,
+/// 两场) or as a vague amount (逾百场, 近30人, 10余件) — is composed from the total and
+/// the words after the placeholder's `|`, in Markdown, the .docx and the PDF; an
+/// unknown word is E048 at the placeholder, with the words allowed.
+#[test]
+fn figures_are_written_as_the_sentence_asks_with_pdftotext() {
+    if !common::require_tools(&[common::PDFTOTEXT]) {
+        return;
+    }
+    let body = "sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: rights
+        summary: 走访困难家庭{{ teams | 中文 }}户，开展宣讲{{ visits | 中文 }}场，单场参加{{ peak | 近 }}人，接待来访{{ visits | 余 }}件，累计开展活动{{ peak | 逾 | 中文 }}场。
+";
+    let log = "- date: 2023-03-08
+  item: rights
+  figures: { visits: 1, teams: 3, peak: 30 }
+- date: 2023-06-01
+  item: rights
+  figures: { visits: 1, teams: 3, peak: 100 }
+";
+    let dir = ledger(&report(body), log);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    let sentence =
+        "1.走访困难家庭三户，开展宣讲两场，单场参加近100人，接待来访2余件，累计开展活动逾百场。";
+    assert_eq!(blocks(dir.path())[2], sentence);
+    assert_eq!(docx_paragraphs(dir.path())[2], sentence);
+    for (format, text) in reader_texts(dir.path()) {
+        assert!(text.contains(sentence), "{format}: {text}");
+    }
+    // A word that is no form is refused where it is written, naming the forms.
+    let wrong = body.replace("{{ peak | 近 }}", "{{ peak | 大约 }}");
+    let dir = ledger(&report(&wrong), log);
+    let found = annual_report::check_dir(dir.path());
+    let e048: Vec<_> = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E048")
+        .collect();
+    assert_eq!(e048.len(), 1, "{:?}", found.diagnostics);
+    let d = e048[0];
+    assert_eq!(
+        d.message,
+        "占位符 “{{ peak | 大约 }}” 中不认识的写法 “大约”"
+    );
+    assert_eq!(d.field.as_deref(), Some("sections[0].items[0].summary"));
+    let at = d.location.as_ref().unwrap();
+    assert_eq!((at.line, at.column), (14, 69), "{at:?}");
+    assert_eq!(d.allowed, ["中文", "近", "逾", "超", "约", "余", "多"]);
+    // Two qualifiers, and a form on a 同比, are refused too.
+    let two = body.replace("{{ peak | 近 }}", "{{ peak | 近 | 余 }}");
+    assert!(findings(ledger(&report(&two), log).path()).contains(&(
+        Severity::Error,
+        "E048".into(),
+        "sections[0].items[0].summary".into()
+    )));
+}

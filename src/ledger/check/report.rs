@@ -10,7 +10,7 @@ use crate::ledger::load::Ledger;
 use crate::ledger::model::{
     EntrySpec, FigureDecl, ItemSpec, ReportSpec, SectionSpec, Spanned, is_written,
 };
-use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
+use crate::ledger::template::{FORM_WORDS, FormError, Piece, Placeholder, Template, list_marker};
 use crate::ledger::year::{Figure, Item, Located, Plans, Section, Year};
 use crate::limits;
 use crate::numbering::NumberStyle;
@@ -535,8 +535,14 @@ impl Checker {
                 Piece::Text(_) => continue,
                 Piece::Figure(placeholder, _) => Ok(placeholder),
                 Piece::Malformed(raw) => Err(raw),
+                Piece::BadForm(raw, why) => {
+                    self.bad_form(file, s, field, raw, why);
+                    continue;
+                }
             };
-            if let (Ok(Placeholder { key, yoy: true }), false) = (placeholder, self.has_previous) {
+            if let (Ok(Placeholder { key, yoy: true, .. }), false) =
+                (placeholder, self.has_previous)
+            {
                 self.push(
                     Diagnostic::error("E031", format!("“{{{{ {key}.yoy }}}}” 需要上年台账"))
                         .at(at(file, s))
@@ -578,6 +584,41 @@ impl Checker {
                 }
             }
         }
+    }
+
+    /// E048: the words after a placeholder's `|` are none of the forms a figure can
+    /// be written in, two qualifiers, or a form on a 同比; the caret is on the
+    /// placeholder.
+    fn bad_form(
+        &mut self,
+        file: &Arc<str>,
+        s: &Spanned<String>,
+        field: &str,
+        raw: &str,
+        why: FormError,
+    ) {
+        let (message, help) = match why {
+            FormError::Unknown(word) => (
+                format!("占位符 “{raw}” 中不认识的写法 “{word}”"),
+                "“|”后面写 中文（写成汉字：三户、两场）或一个限定词（近30人、逾100场、超9.5亿元、约200人、10余件、20多名），例如 {{ households | 中文 }}",
+            ),
+            FormError::TwoQualifiers(word) => (
+                format!("占位符 “{raw}” 写了两个限定词（第二个是 “{word}”）"),
+                "一个数字只能有一个限定词（近、逾、超、约、余、多 选一个）；可以再加 中文",
+            ),
+            FormError::OnYoy(word) => (
+                format!("同比 “{raw}” 不能加写法 “{word}”"),
+                "同比印成“同比增长20%”这样的文字，没有数字的写法；删去“|”及其后的词",
+            ),
+        };
+        self.push_inside(raw);
+        self.push(
+            Diagnostic::error("E048", message)
+                .at(at(file, s))
+                .field(field)
+                .allowed(FORM_WORDS)
+                .help(help),
+        );
     }
 
     fn unique_ids(&mut self, file: &Arc<str>, spec: &ReportSpec) {
