@@ -284,14 +284,24 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
 }
 
 /// A summary placeholder's text: `key` is the total in `totals` (an item's or an
-/// entry's), `key.yoy` its 同比 against the item or entry of the same `id` last year.
+/// entry's), `key.yoy` its 同比 against the item or entry of the same `id` last year,
+/// `key.baseline` its earliest-dated value; written in the placeholder's form.
 fn summary_value(
     agg: &Aggregate,
     previous: Option<&Aggregate>,
     totals: &Totals,
     id: &str,
-    Placeholder { key, yoy, form }: Placeholder,
+    Placeholder {
+        key,
+        yoy,
+        baseline,
+        form,
+    }: Placeholder,
 ) -> Option<String> {
+    if baseline {
+        let first = totals.baseline(&agg.year.figures, key)?;
+        return Some(form.write(&first.to_string()));
+    }
     let current = totals.amount(&agg.year.figures, key)?;
     if !yoy {
         return Some(form.write(&current.to_string()));

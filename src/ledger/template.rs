@@ -14,6 +14,9 @@ pub struct Placeholder<'a> {
     pub key: &'a str,
     /// `{{ key.yoy }}`: last year's comparison instead of the sum.
     pub yoy: bool,
+    /// `{{ key.baseline }}`: the earliest-dated value (原来的值) instead of the total,
+    /// for a sentence that says 从原来60㎡提升到320㎡.
+    pub baseline: bool,
     /// How the figure is written: digits or Chinese numerals, with a qualifier.
     pub form: Form,
 }
@@ -199,7 +202,8 @@ pub struct Template<'a> {
 
 impl<'a> Template<'a> {
     /// Parses a sentence: every `{{ … }}` becomes a placeholder when what is inside
-    /// is a figure key (an identifier), optionally followed by `.yoy`.
+    /// is a figure key (an identifier), optionally followed by `.yoy` or `.baseline`
+    /// and by `|` words.
     pub fn parse(sentence: &'a str) -> Self {
         let mut pieces = Vec::new();
         let mut rest = sentence;
@@ -216,16 +220,25 @@ impl<'a> Template<'a> {
             let raw = &rest[open..open + 2 + close + 2];
             let mut words = after[..close].split('|').map(str::trim);
             let inner = words.next().unwrap_or_default();
-            let (key, yoy) = match inner.split_once('.') {
-                Some((key, "yoy")) => (key, true),
-                Some(_) => ("", false),
-                None => (inner, false),
+            let (key, yoy, baseline) = match inner.split_once('.') {
+                Some((key, "yoy")) => (key, true, false),
+                Some((key, "baseline")) => (key, false, true),
+                Some(_) => ("", false, false),
+                None => (inner, false, false),
             };
             pieces.push(if !is_identifier(key) {
                 Piece::Malformed(raw)
             } else {
                 match form_of(words, yoy) {
-                    Ok(form) => Piece::Figure(Placeholder { key, yoy, form }, raw),
+                    Ok(form) => {
+                        let placeholder = Placeholder {
+                            key,
+                            yoy,
+                            baseline,
+                            form,
+                        };
+                        Piece::Figure(placeholder, raw)
+                    }
                     Err(e) => Piece::BadForm(raw, e),
                 }
             });
@@ -356,11 +369,13 @@ mod tests {
                 Placeholder {
                     key: "visits",
                     yoy: false,
+                    baseline: false,
                     form: Form::default()
                 },
                 Placeholder {
                     key: "visitors",
                     yoy: true,
+                    baseline: false,
                     form: Form::default()
                 }
             ]
@@ -405,6 +420,9 @@ mod tests {
         assert_eq!(written("超{{ h }}亿元", "9.5"), "超9.5亿元");
         assert_eq!(written("{{ h | 超 }}亿元", "9.5"), "超9.5亿元");
         assert_eq!(written("{{ h | 中文 }}万元", "8.5"), "八点五万元");
+        let baseline = Template::parse("从原来{{ area.baseline }}㎡提升到{{ area }}㎡");
+        let filled = baseline.fill(|p| Some(if p.baseline { "60" } else { "320" }.into()));
+        assert_eq!(filled, "从原来60㎡提升到320㎡");
         assert_eq!(chinese_count(10_015), "一万零一十五");
         assert_eq!(chinese_count(120_000), "十二万");
         assert_eq!(chinese_count(100_000_005), "一亿零五");

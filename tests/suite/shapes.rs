@@ -2153,3 +2153,49 @@ fn figures_are_written_as_the_sentence_asks_with_pdftotext() {
         "sections[0].items[0].summary".into()
     )));
 }
+
+/// Issue 25, 5: a before/after value — 从原来60㎡提升到320㎡ — from one `latest` figure:
+/// `{{ key.baseline }}` is its earliest-dated value, `{{ key }}` the latest, in
+/// Markdown, the .docx and the PDF; a later record moves only the latest.
+#[test]
+fn a_figure_prints_its_baseline_and_its_latest_value_with_pdftotext() {
+    if !common::require_tools(&[common::PDFTOTEXT]) {
+        return;
+    }
+    let report = "year: 2023
+organization:
+  name: 青山社区
+date: 2024-01-10
+figures:
+  area: { label: 活动阵地面积, unit: ㎡, total: latest }
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: venue
+        summary: 社区活动阵地从原来{{ area.baseline }}㎡提升到{{ area }}㎡。
+";
+    let log = "- date: 2023-09-20
+  item: venue
+  text: 新建党群服务中心投入使用
+  figures: { area: 320 }
+- date: 2023-01-05
+  item: venue
+  figures: { area: 60 }
+";
+    let dir = ledger(report, log);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    let paragraph = "1.新建党群服务中心投入使用。社区活动阵地从原来60㎡提升到320㎡。";
+    assert_eq!(blocks(dir.path())[2], paragraph);
+    assert_eq!(docx_paragraphs(dir.path())[2], paragraph);
+    for (format, text) in reader_texts(dir.path()) {
+        assert!(text.contains(paragraph), "{format}: {text}");
+    }
+    let later = format!("{log}- date: 2023-12-01\n  item: venue\n  figures: {{ area: 350 }}\n");
+    let dir = ledger(report, &later);
+    assert!(blocks(dir.path())[2].ends_with("从原来60㎡提升到350㎡。"));
+}
