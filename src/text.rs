@@ -193,6 +193,11 @@ pub struct Span {
     pub text: String,
     /// Drawn bold (`**…**` in the ledger).
     pub strong: bool,
+    /// Drawn in 楷体, the face of a level-2 heading: a （一） title run into its
+    /// paragraph. Never set together with `strong`; left out of the template data
+    /// when false, so templates and `--context` see a span as they always did.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kai: bool,
 }
 
 /// Text with inline emphasis: the only markup ledger text carries. Everything else in
@@ -211,6 +216,7 @@ impl RichText {
         Self(vec![Span {
             text,
             strong: false,
+            kai: false,
         }])
     }
 
@@ -235,22 +241,39 @@ impl RichText {
 
     /// Appends a run, merging it into the last one when the emphasis is the same.
     pub fn push(&mut self, text: &str, strong: bool) {
-        if text.is_empty() {
+        self.push_span(Span {
+            text: text.to_owned(),
+            strong,
+            kai: false,
+        });
+    }
+
+    /// Appends a run in 楷体 (a level-2 title run into its paragraph).
+    pub fn push_kai(&mut self, text: &str) {
+        self.push_span(Span {
+            text: text.to_owned(),
+            strong: false,
+            kai: true,
+        });
+    }
+
+    /// Appends a span, merging it into the last one when it looks the same.
+    fn push_span(&mut self, span: Span) {
+        if span.text.is_empty() {
             return;
         }
         match self.0.last_mut() {
-            Some(last) if last.strong == strong => last.text.push_str(text),
-            _ => self.0.push(Span {
-                text: text.to_owned(),
-                strong,
-            }),
+            Some(last) if last.strong == span.strong && last.kai == span.kai => {
+                last.text.push_str(&span.text);
+            }
+            _ => self.0.push(span),
         }
     }
 
     /// Appends all runs of `other`.
     pub fn append(&mut self, other: &RichText) {
         for span in &other.0 {
-            self.push(&span.text, span.strong);
+            self.push_span(span.clone());
         }
     }
 

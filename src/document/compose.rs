@@ -5,7 +5,7 @@ use crate::amount::Amount;
 use crate::ledger::aggregate::{Aggregate, Totals, yoy_text};
 use crate::ledger::model::{SummaryPlace, TotalRule};
 use crate::ledger::template::{Placeholder, Template, list_marker};
-use crate::ledger::year::{Activity, Group, Item, Located, Piece};
+use crate::ledger::year::{Activity, Group, Item, Located, Piece, Plans, Year};
 use crate::numbering::{NumberStyle, ordinal};
 use crate::text::{
     RichText, chinese_date, ends_clause, list_entry, normalize, paragraphs, strip_terminal,
@@ -44,6 +44,20 @@ pub struct Document {
     pub figures: Vec<FigureTotal>,
     /// The roll-up table of member ledgers, when the report has one.
     pub rollup: Option<Rollup>,
+}
+
+impl Document {
+    /// Whether any paragraph sets a run in 楷体 (a level-2 title run into its text):
+    /// the outputs declare that face's style only then.
+    pub fn uses_kai(&self) -> bool {
+        let items = self.sections.iter().flat_map(|s| &s.items);
+        items
+            .flat_map(|item| &item.paragraphs)
+            .chain(&self.opening)
+            .chain(&self.closing)
+            .flat_map(|p| &p.0)
+            .any(|span| span.kai)
+    }
 }
 
 /// A table of the members' figures (a county summary of its towns).
@@ -217,36 +231,8 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
             doc_section
         })
         .collect();
-    if let Some((title, plans)) = &year.plans {
-        let style = default_plan_style(year.sections.first().map(|s| s.item_style));
-        // Under parts the plans are the next part; else the next section.
-        let plans_number = match year.parts.len() {
-            0 => year.section_style.label(printed_headings + 1),
-            parts => year
-                .part_style
-                .label(u32::try_from(parts + 1).unwrap_or(u32::MAX)),
-        };
-        sections.push(DocSection {
-            id: "plans".into(),
-            number: plans_number,
-            title: normalize(&title.value),
-            heading: true,
-            part: None,
-            level: 1,
-            items: plans
-                .iter()
-                .enumerate()
-                .map(|(i, p)| DocItem {
-                    id: format!("plan-{}", i + 1),
-                    number: style.label(number(i)),
-                    title: None,
-                    paragraphs: paragraphs(&p.value)
-                        .iter()
-                        .map(|p| RichText::parse(p))
-                        .collect(),
-                })
-                .collect(),
-        });
+    if let Some(plans) = &year.plans {
+        sections.push(plans_section(year, plans, printed_headings));
     }
     Document {
         title: normalize(&year.title.value),
@@ -298,17 +284,27 @@ pub fn compose(agg: &Aggregate, previous: Option<&Aggregate>, members: &[Aggrega
 }
 
 /// A summary placeholder's text: `key` is the total in `totals` (an item's or an
-/// entry's), `key.yoy` its 同比 against the item or entry of the same `id` last year.
+/// entry's), `key.yoy` its 同比 against the item or entry of the same `id` last year,
+/// `key.baseline` its earliest-dated value; written in the placeholder's form.
 fn summary_value(
     agg: &Aggregate,
     previous: Option<&Aggregate>,
     totals: &Totals,
     id: &str,
-    Placeholder { key, yoy }: Placeholder,
+    Placeholder {
+        key,
+        yoy,
+        baseline,
+        form,
+    }: Placeholder,
 ) -> Option<String> {
+    if baseline {
+        let first = totals.baseline(&agg.year.figures, key)?;
+        return Some(form.write(&first.to_string()));
+    }
     let current = totals.amount(&agg.year.figures, key)?;
     if !yoy {
-        return Some(current.to_string());
+        return Some(form.write(&current.to_string()));
     }
     let last = previous.and_then(|p| p.totals_of(id)?.amount(&p.year.figures, key));
     Some(last.map_or_else(
@@ -378,9 +374,10 @@ fn rollup(agg: &Aggregate, members: &[Aggregate], title: &str) -> Rollup {
     }
 }
 
-/// Runs a section's heading into its first paragraph: 一、产业发展：今年……, the
-/// heading bold (黑体 in the PDF, the face of a level-one heading). A section with no
-/// paragraph keeps its heading on a line of its own.
+/// Runs a section's heading into its first paragraph in the face its level prints
+/// in: 一、产业发展：今年…… bold (黑体, a level-one heading's face), （一）强化引领。
+/// 全年…… under a part in 楷体. A section with no paragraph keeps its heading on a
+/// line of its own.
 fn run_in(section: &mut DocSection) {
     let Some(first) = section
         .items
@@ -389,15 +386,68 @@ fn run_in(section: &mut DocSection) {
     else {
         return;
     };
-    let mut heading = format!("{}{}", section.number, section.title);
-    if !heading.ends_with(['：', '。', '！', '？']) {
-        heading.push('：');
-    }
+    let heading = with_run_in_mark(format!("{}{}", section.number, section.title));
     let mut paragraph = RichText::default();
-    paragraph.push(&heading, true);
+    if section.level == 2 {
+        paragraph.push_kai(&heading);
+    } else {
+        paragraph.push(&heading, true);
+    }
     paragraph.append(first);
     *first = paragraph;
     section.heading = false;
+}
+
+/// A run-in heading ends in a mark of its own, else in ：.
+fn with_run_in_mark(mut heading: String) -> String {
+    if !heading.ends_with(['：', '。', '！', '？']) {
+        heading.push('：');
+    }
+    heading
+}
+
+/// The plans as the last section: under their heading, numbered after the last
+/// section (or part), numbered like the first section's items; or, without a heading,
+/// a numbering block of their own — the bridging paragraph unnumbered, then the plans
+/// from the first number again in their own style (一、…, 二、…).
+fn plans_section(year: &Year, plans: &Plans, printed_headings: u32) -> DocSection {
+    let style = plans
+        .style
+        .unwrap_or_else(|| default_plan_style(year.sections.first().map(|s| s.item_style)));
+    // Under parts the plans are the next part; else the next section.
+    let heading_number = if !plans.heading {
+        String::new()
+    } else if year.parts.is_empty() {
+        year.section_style.label(printed_headings + 1)
+    } else {
+        let parts = u32::try_from(year.parts.len() + 1).unwrap_or(u32::MAX);
+        year.part_style.label(parts)
+    };
+    let bridge = optional_paragraphs(plans.opening.as_ref());
+    let bridge = (!bridge.is_empty()).then(|| DocItem {
+        id: "plans-opening".into(),
+        number: String::new(),
+        title: None,
+        paragraphs: bridge,
+    });
+    let items = plans.items.iter().enumerate().map(|(i, p)| DocItem {
+        id: format!("plan-{}", i + 1),
+        number: style.label(number(i)),
+        title: None,
+        paragraphs: paragraphs(&p.value)
+            .iter()
+            .map(|p| RichText::parse(p))
+            .collect(),
+    });
+    DocSection {
+        id: "plans".into(),
+        number: heading_number,
+        title: normalize(&plans.title.value),
+        heading: plans.heading,
+        part: None,
+        level: 1,
+        items: bridge.into_iter().chain(items).collect(),
+    }
 }
 
 /// Plans are numbered like ordinary items, but never as sub-headings (they have no
@@ -436,7 +486,7 @@ type Values<'a> = (
 fn compose_item(item: &Item, style: NumberStyle, position: u32, values: Values) -> DocItem {
     let paras = item_paragraphs(item, style, values);
     if item.run_in {
-        return run_in_item(item, style.label(position), &paras);
+        return run_in_item(item, style, style.label(position), &paras);
     }
     let is_heading = style.is_subheading();
     DocItem {
@@ -664,20 +714,32 @@ fn activity_text(raw: &str, style: NumberStyle) -> String {
 }
 
 /// An item whose title runs into its first paragraph after the number: 1、小标题：
-/// 正文……, the title's `**…**` bold; a title without a mark of its own ends in ：.
-fn run_in_item(item: &Item, number: String, paras: &[String]) -> DocItem {
-    let mut title = item
+/// 正文…… in the body's face, the title's `**…**` bold; a title without a mark of its
+/// own ends in ：. At the （一） level the number and title are set in 楷体, the face
+/// of that level's heading (（一）强化引领。正文……), and the number moves into the
+/// paragraph with it.
+fn run_in_item(item: &Item, style: NumberStyle, number: String, paras: &[String]) -> DocItem {
+    let title = item
         .title
         .as_ref()
         .map(|t| normalize(&t.value))
         .unwrap_or_default();
-    let visible = title.trim_end_matches("**");
-    if !visible.ends_with(['：', '。', '！', '？']) {
-        let at = visible.len();
-        title.insert(at, '：');
-    }
+    let (number, first) = if style.is_subheading() {
+        let visible = RichText::parse(&title).plain_text();
+        let mut kai = RichText::default();
+        kai.push_kai(&with_run_in_mark(format!("{number}{visible}")));
+        (String::new(), kai)
+    } else {
+        let mut title = title;
+        let visible = title.trim_end_matches("**");
+        if !visible.ends_with(['：', '。', '！', '？']) {
+            let at = visible.len();
+            title.insert(at, '：');
+        }
+        (number, RichText::parse(&title))
+    };
     let mut paragraphs: Vec<RichText> = paras.iter().map(|p| RichText::parse(p)).collect();
-    let mut first = RichText::parse(&title);
+    let mut first = first;
     if let Some(rest) = paragraphs.first() {
         first.append(rest);
         paragraphs[0] = first;

@@ -496,8 +496,12 @@ fn filled_figure_sentences(agg: &Aggregate) -> Filled {
             for (item, totals) in std::iter::once((item, &agg.items[si][ii])).chain(entries) {
                 for (_, sentence) in item.figure_sentences() {
                     let text = Template::parse(&sentence.value).fill(|p| {
-                        let amount = totals.amount(&year.figures, p.key)?;
-                        (!p.yoy).then(|| amount.to_string())
+                        let amount = if p.baseline {
+                            totals.baseline(&year.figures, p.key)?
+                        } else {
+                            totals.amount(&year.figures, p.key)?
+                        };
+                        (!p.yoy).then(|| p.form.write(&amount.to_string()))
                     });
                     if text != sentence.value {
                         filled.insert(std::ptr::from_ref(sentence), text);

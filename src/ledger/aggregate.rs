@@ -16,17 +16,22 @@ pub struct Totals(
     /// The date each `latest` total was taken from (none before any value).
     #[serde(skip)]
     Vec<Option<NaiveDate>>,
+    /// The earliest-dated value of each figure and its date (the first in log order
+    /// on that day): the baseline a 从原来…提升到… sentence starts from.
+    #[serde(skip)]
+    Vec<Option<(NaiveDate, u64)>>,
 );
 
 impl Totals {
     fn zero(n: usize) -> Self {
-        Self(vec![0; n], vec![None; n])
+        Self(vec![0; n], vec![None; n], vec![None; n])
     }
 
     fn add(&mut self, figures: &[Figure], counts: &[(String, u64)], date: NaiveDate) {
         for (key, n) in counts {
             if let Some(i) = figures.iter().position(|f| &f.key == key) {
                 self.combine(i, figures[i].total, *n, Some(date));
+                self.keep_earliest(i, Some((date, *n)));
             }
         }
     }
@@ -36,7 +41,25 @@ impl Totals {
             if other.1[i].is_some() || figure.total != TotalRule::Latest {
                 self.combine(i, figure.total, other.0[i], other.1[i]);
             }
+            self.keep_earliest(i, other.2[i]);
         }
+    }
+
+    /// Keeps `first` as figure `i`'s baseline when it is dated before the one held
+    /// (on the same day the one held, taken first, stays).
+    fn keep_earliest(&mut self, i: usize, first: Option<(NaiveDate, u64)>) {
+        if let Some((date, value)) = first
+            && self.2[i].is_none_or(|(held, _)| date < held)
+        {
+            self.2[i] = Some((date, value));
+        }
+    }
+
+    /// The earliest-dated value of `key` (原来的值), with its figure's precision; 0
+    /// before any value.
+    pub fn baseline(&self, figures: &[Figure], key: &str) -> Option<Amount> {
+        let i = figures.iter().position(|f| f.key == key)?;
+        Some(figures[i].amount(self.2[i].map_or(0, |(_, value)| value)))
     }
 
     /// Takes `value` (written on `date`) into total `i` by the figure's rule. A later

@@ -274,10 +274,11 @@ pub struct SectionSpec {
     )]
     pub heading: bool,
     /// Run the heading into the section's first paragraph (一、产业发展：今年……), in
-    /// the heading's face; the items of such a section are not numbered.
+    /// the heading's face (黑体, or 楷体 for a （一） section under a part); the items
+    /// of such a section are not numbered.
     #[serde(default)]
     #[schemars(
-        description = "为 true 时节标题接排在本节第一段开头（如“一、产业发展：今年……”），标题部分用黑体；本节条目不编号"
+        description = "为 true 时节标题接排在本节第一段开头（如“一、产业发展：今年……”），标题部分用黑体；分部分的文件中节是（一）级，标题部分用楷体（“（一）聚力转型升级。今年……”）；本节条目不编号"
     )]
     pub run_in: bool,
     /// Item numbering for this section only.
@@ -369,10 +370,11 @@ pub struct ItemSpec {
     )]
     pub paragraph: Vec<PieceSpec>,
     /// Run the title into the paragraph after the number (1、小标题：正文……), in the
-    /// body's face; `**…**` in the title makes it bold.
+    /// body's face; `**…**` in the title makes it bold. At the （一） level the number
+    /// and title are in that level's 楷体.
     #[serde(default)]
     #[schemars(
-        description = "为 true 时小标题接排在段首（如“1、小标题：正文……”），与正文同为仿宋；标题写成 **…** 时加粗。按“（一）”编号的条目不能接排"
+        description = "为 true 时小标题接排在段首（如“1、小标题：正文……”），与正文同为仿宋；标题写成 **…** 时加粗。按“（一）”编号的条目接排时编号和小标题用楷体（“（一）强化思想引领。正文……”）"
     )]
     pub run_in: bool,
 }
@@ -500,6 +502,29 @@ pub struct PlansSpec {
         description = "计划一节的标题，默认“下一步工作计划”"
     )]
     pub title: Option<Spanned<String>>,
+    /// Print the heading (default yes). Without it the plans are a numbering block of
+    /// their own after the sections: an optional bridging paragraph, then the plans
+    /// numbered from the first number again (三、… then 一、…).
+    #[serde(default = "yes")]
+    #[schemars(
+        description = "是否印出计划的标题（默认是，如“四、下一步工作计划”）；为 false 时不印标题、不占节序号，计划接在各节之后另起一组编号，从“一”重新编起（配合 opening 和 numbering）"
+    )]
+    pub heading: bool,
+    /// The bridging paragraph(s) before the plans: 2024年，我镇将重点抓好以下工作：.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        description = "计划前的过渡段（空行分段），例如“2024年，我镇将重点抓好以下工作：”"
+    )]
+    pub opening: Option<Spanned<String>>,
+    /// How the plans are numbered: default as the first section's items (1.), or `一、`
+    /// for the plan's own 一、二、.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<NumberStyle>",
+        description = "计划的编号：一、 （一） 1. 1、 （1） 一是 无；省略时与第一节的条目相同（按（一）编号时为 1.）"
+    )]
+    pub numbering: Option<Spanned<NumberStyle>>,
     /// One numbered paragraph each.
     #[schemars(with = "Vec<String>", description = "每条计划一段")]
     pub items: Vec<Spanned<String>>,

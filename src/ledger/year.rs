@@ -259,8 +259,8 @@ pub struct Year {
     pub opening: Option<Located<String>>,
     /// Sections in order.
     pub sections: Vec<Section>,
-    /// Plans heading and entries.
-    pub plans: Option<(Located<String>, Vec<Located<String>>)>,
+    /// The plans for next year.
+    pub plans: Option<Plans>,
     /// Closing text, when the summary has one.
     pub closing: Option<Located<String>>,
     /// Issuer name (none when only the date is signed) and whether to print the date.
@@ -271,6 +271,22 @@ pub struct Year {
     pub rollup: Option<(Located<String>, Vec<Located<String>>)>,
     /// Last year's ledger directory.
     pub previous: Option<Located<String>>,
+}
+
+/// The plans: a heading (the next section's number) with numbered paragraphs, or,
+/// without the heading, a numbering block of their own after a bridging paragraph.
+#[derive(Clone, Debug, Serialize)]
+pub struct Plans {
+    /// Heading text (下一步工作计划 unless written).
+    pub title: Located<String>,
+    /// Whether the heading prints.
+    pub heading: bool,
+    /// The bridging paragraph(s) before the plans.
+    pub opening: Option<Located<String>>,
+    /// The numbering written for the plans, if any.
+    pub style: Option<NumberStyle>,
+    /// One paragraph each.
+    pub items: Vec<Located<String>>,
 }
 
 impl Year {
@@ -318,9 +334,10 @@ impl Year {
                 }));
             }
         }
-        if let Some((title, plans)) = &self.plans {
-            out.push(("plans.title", title));
-            out.extend(plans.iter().map(|p| ("plans.items", p)));
+        if let Some(plans) = &self.plans {
+            out.push(("plans.title", &plans.title));
+            out.extend(plans.opening.iter().map(|o| ("plans.opening", o)));
+            out.extend(plans.items.iter().map(|p| ("plans.items", p)));
         }
         out.extend(self.closing.iter().map(|c| ("closing", c)));
         if let Some((Some(issuer), _)) = &self.signature {

@@ -49,6 +49,8 @@ const STYLE_HEADING_ONE: (&str, &str) = ("Yijibiaoti", "一级标题");
 const STYLE_HEADING_TWO: (&str, &str) = ("Erjibiaoti", "二级标题");
 const STYLE_FOLIO: (&str, &str) = ("Yema", "页码");
 const STYLE_STRONG: (&str, &str) = ("Jiacu", "加粗（黑体）");
+/// The face of a level-2 title run into its paragraph: （一）标题。正文…….
+const STYLE_KAI: (&str, &str) = ("Kaiti", "楷体（二级标题接排）");
 const STYLE_TABLE: (&str, &str) = ("Biaoge", "表格文字");
 
 /// Official faces and the families a machine without them should use instead.
@@ -77,7 +79,7 @@ pub fn docx(doc: &Document, title_lines: &[String], date: NaiveDate) -> Result<V
         ("docProps/core.xml", core_properties(doc, date)),
         ("docProps/app.xml", app_properties()),
         ("word/document.xml", document_xml(doc, title_lines)),
-        ("word/styles.xml", styles()),
+        ("word/styles.xml", styles(doc.uses_kai())),
         ("word/fontTable.xml", font_table()),
         ("word/settings.xml", settings()),
         ("word/footer1.xml", footer(true)),
@@ -250,7 +252,9 @@ fn exact_line() -> String {
     )
 }
 
-fn styles() -> String {
+/// The styles; `with_kai` adds the 楷体 character style, declared only where a run
+/// uses it so that a document without run-in level-2 titles lists what it always did.
+fn styles(with_kai: bool) -> String {
     let size = |half_points: u32| {
         format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>")
     };
@@ -326,6 +330,17 @@ fn styles() -> String {
         STYLE_STRONG.1,
         fonts(FONT_HEI.0)
     );
+    if with_kai {
+        // Only the face changes: size and tracking stay the paragraph's, so the run
+        // keeps the body's 28-character pitch.
+        let _ = write!(
+            out,
+            "<w:style w:type=\"character\" w:styleId=\"{}\"><w:name w:val=\"{}\"/><w:qFormat/><w:rPr>{}</w:rPr></w:style>",
+            STYLE_KAI.0,
+            STYLE_KAI.1,
+            fonts(FONT_KAI.0)
+        );
+    }
     out.push_str("<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:left w:w=\"108\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>");
     out.push_str("</w:styles>");
     out
@@ -389,6 +404,8 @@ fn runs(text: &RichText) -> String {
 fn span_run(span: &Span) -> String {
     let style = if span.strong {
         format!("<w:rPr><w:rStyle w:val=\"{}\"/></w:rPr>", STYLE_STRONG.0)
+    } else if span.kai {
+        format!("<w:rPr><w:rStyle w:val=\"{}\"/></w:rPr>", STYLE_KAI.0)
     } else {
         String::new()
     };
@@ -402,6 +419,7 @@ fn plain_run(text: &str) -> String {
     span_run(&Span {
         text: text.to_owned(),
         strong: false,
+        kai: false,
     })
 }
 

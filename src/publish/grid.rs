@@ -117,7 +117,8 @@ pub fn is_ideograph(c: char) -> bool {
 /// The typographic setting of a run of lines.
 #[derive(Clone, Copy, Debug)]
 pub struct Setting {
-    /// Face of the plain text (strong text is always 黑体).
+    /// Face of the plain text (strong text is always 黑体, a run-in level-2 title
+    /// 楷体).
     pub role: Face,
     /// Font size in points.
     pub size: f64,
@@ -169,7 +170,7 @@ enum Kind {
 #[derive(Clone, Debug)]
 struct Unit {
     text: String,
-    strong: bool,
+    look: Look,
     kind: Kind,
     /// Natural width in points.
     width: f64,
@@ -184,6 +185,38 @@ impl Unit {
 
     fn no_start(&self) -> bool {
         self.kind != Kind::Half && NO_START.contains(self.first())
+    }
+}
+
+/// The face a span asks for over its line's own: bold (黑体), 楷体, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Look {
+    /// The line's face.
+    Plain,
+    /// Bold: 黑体.
+    Strong,
+    /// A level-2 title run into its paragraph: 楷体.
+    Kai,
+}
+
+impl Look {
+    fn of(span: &crate::text::Span) -> Self {
+        if span.strong {
+            Look::Strong
+        } else if span.kai {
+            Look::Kai
+        } else {
+            Look::Plain
+        }
+    }
+
+    /// The face a piece in this look is set in, on a line set in `role`.
+    fn face(self, role: Face) -> Face {
+        match self {
+            Look::Plain => role,
+            Look::Strong => Face::Hei,
+            Look::Kai => Face::Kai,
+        }
     }
 }
 
@@ -206,23 +239,22 @@ fn kind_of(c: char) -> Kind {
 fn units(text: &RichText, setting: Setting, advances: &Advances) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
     for span in &text.0 {
-        let role = if span.strong { Face::Hei } else { setting.role };
+        let look = Look::of(span);
+        let role = look.face(setting.role);
         for c in span.text.chars() {
             let c = if c == '\n' || c == '\r' { ' ' } else { c };
             let kind = kind_of(c);
             let width = advances.get(role, c) * setting.size;
             match out.last_mut() {
                 Some(last)
-                    if kind == Kind::Half
-                        && last.kind == Kind::Half
-                        && last.strong == span.strong =>
+                    if kind == Kind::Half && last.kind == Kind::Half && last.look == look =>
                 {
                     last.text.push(c);
                     last.width += width;
                 }
                 _ => out.push(Unit {
                     text: c.to_string(),
-                    strong: span.strong,
+                    look,
                     kind,
                     width,
                     cells: 1,
@@ -341,7 +373,7 @@ fn split_half(unit: &mut Unit, capacity: usize, setting: Setting) -> Unit {
     let head_width = per_char * fit as f64;
     let rest = Unit {
         text: tail,
-        strong: unit.strong,
+        look: unit.look,
         kind: Kind::Half,
         width: unit.width - head_width,
         cells: half_cells(unit.width - head_width, setting.cell),
@@ -356,7 +388,7 @@ fn split_half(unit: &mut Unit, capacity: usize, setting: Setting) -> Unit {
 struct Piece {
     x: f64,
     text: String,
-    strong: bool,
+    look: Look,
     half: bool,
     /// Width as Typst sets it (advances, plus tracking between glyphs).
     width: f64,
@@ -375,13 +407,13 @@ fn place(line: &Line, setting: Setting, advances: &Advances) -> Vec<Piece> {
         if i > 0 && shares_cell(&line.units[i - 1], unit) {
             x0 -= cell;
         }
-        let role = if unit.strong { Face::Hei } else { setting.role };
+        let role = unit.look.face(setting.role);
         let c = unit.first();
         match unit.kind {
             Kind::Hanzi if advances.get(role, c) == 1.0 => match pieces.last_mut() {
                 Some(last)
                     if last.run > 0
-                        && last.strong == unit.strong
+                        && last.look == unit.look
                         && (last.x + last.run as f64 * cell - x0).abs() < 0.01 =>
                 {
                     last.text.push(c);
@@ -391,7 +423,7 @@ fn place(line: &Line, setting: Setting, advances: &Advances) -> Vec<Piece> {
                 _ => pieces.push(Piece {
                     x: x0,
                     text: unit.text.clone(),
-                    strong: unit.strong,
+                    look: unit.look,
                     half: false,
                     width: setting.size,
                     run: 1,
@@ -405,7 +437,7 @@ fn place(line: &Line, setting: Setting, advances: &Advances) -> Vec<Piece> {
                 pieces.push(Piece {
                     x: x0 + offset,
                     text: unit.text.clone(),
-                    strong: unit.strong,
+                    look: unit.look,
                     half: true,
                     width: unit.width,
                     run: 0,
@@ -425,7 +457,7 @@ fn place(line: &Line, setting: Setting, advances: &Advances) -> Vec<Piece> {
                 pieces.push(Piece {
                     x: x0 + offset,
                     text: unit.text.clone(),
-                    strong: unit.strong,
+                    look: unit.look,
                     half: false,
                     width: unit.width,
                     run: 0,
@@ -466,10 +498,17 @@ fn line_source(pieces: &[Piece], offset: f64) -> String {
         } else {
             literal
         };
-        if piece.strong {
-            let _ = write!(out, "strong({text}), ");
-        } else {
-            let _ = write!(out, "{text}, ");
+        match piece.look {
+            Look::Strong => {
+                let _ = write!(out, "strong({text}), ");
+            }
+            Look::Kai => {
+                // `fonts` is the role table the summary template defines.
+                let _ = write!(out, "text(font: fonts.kai, {text}), ");
+            }
+            Look::Plain => {
+                let _ = write!(out, "{text}, ");
+            }
         }
         cursor = piece.x + piece.width;
     }

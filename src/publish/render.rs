@@ -136,6 +136,7 @@ impl Renderer {
         context.insert("body_html", &crate::publish::html::markdown_to_html(&body));
         let qr = doc.url.as_deref().and_then(crate::publish::html::qr_svg);
         context.insert("qr_svg", &qr);
+        context.insert("uses_kai", &doc.uses_kai());
         self.render("summary.html.tera", context)
     }
 
@@ -276,6 +277,7 @@ fn rich_text_of(value: &Value) -> RichText {
                 .map(|span| Span {
                     text: span["text"].as_str().unwrap_or_default().to_owned(),
                     strong: span["strong"].as_bool().unwrap_or(false),
+                    kai: span["kai"].as_bool().unwrap_or(false),
                 })
                 .collect()
         })
@@ -283,6 +285,7 @@ fn rich_text_of(value: &Value) -> RichText {
             vec![Span {
                 text: json.to_string(),
                 strong: false,
+                kai: false,
             }]
         });
     RichText(spans)
@@ -298,13 +301,16 @@ fn plain_filter(value: &Value, _: Kwargs, _: &State) -> String {
 }
 
 /// Rich text as Typst markup made only of string literals (`#"…";`, bold as
-/// `#strong("…");`): whatever the ledger says, Typst reads it as text.
+/// `#strong("…");`, 楷体 as `#text(font: fonts.kai, "…");` with the template's role
+/// table): whatever the ledger says, Typst reads it as text.
 fn typ_filter(value: &Value, _: Kwargs, _: &State) -> String {
     let mut out = String::new();
     for span in &rich_text_of(value).0 {
         let literal = typst_string(&span.text.replace(['\n', '\r'], " "));
         if span.strong {
             out.push_str(&format!("#strong({literal});"));
+        } else if span.kai {
+            out.push_str(&format!("#text(font: fonts.kai, {literal});"));
         } else {
             out.push_str(&format!("#{literal};"));
         }
@@ -389,7 +395,9 @@ fn label_filter(value: &Value, _: Kwargs, _: &State) -> String {
 }
 
 /// Rich text as Markdown: every character that Markdown could read as syntax is
-/// backslash-escaped, so ledger text stays text; `**` is emitted only for emphasis.
+/// backslash-escaped, so ledger text stays text; `**` is emitted only for bold and
+/// `*` only for 楷体 (a level-2 title run into its paragraph: emphasis, which the
+/// page sets in 楷体).
 pub fn markdown(text: &RichText) -> String {
     let mut out = String::new();
     for span in &text.0 {
@@ -398,6 +406,10 @@ pub fn markdown(text: &RichText) -> String {
             out.push_str("**");
             out.push_str(&escaped);
             out.push_str("**");
+        } else if span.kai {
+            out.push('*');
+            out.push_str(&escaped);
+            out.push('*');
         } else {
             out.push_str(&escaped);
         }

@@ -638,15 +638,30 @@ fn tokens_of(sentence: &str, figures: &[FigureView]) -> String {
             break;
         };
         out.push_str(&rest[..open]);
-        let name = rest[open + 2..open + close].trim();
+        let inner = rest[open + 2..open + close].trim();
+        // A figure's written form (`{{ key | 近 }}`) stays with its token: 〔名称 | 近〕.
+        let (name, form) = split_form(inner);
         match figures.iter().find(|f| f.key == name) {
-            Some(figure) => out.push_str(&figure.token),
-            None => out.push_str(&format!("〔{name}〕")),
+            Some(figure) if form.is_empty() => out.push_str(&figure.token),
+            Some(figure) => {
+                let label = figure.token.trim_start_matches('〔').trim_end_matches('〕');
+                out.push_str(&format!("〔{label} {form}〕"));
+            }
+            None => out.push_str(&format!("〔{inner}〕")),
         }
         rest = &rest[open + close + 2..];
     }
     out.push_str(rest);
     out
+}
+
+/// A placeholder's name and its written form from the first `|` on (`| 近`, kept as
+/// the page and report.yaml write it), empty when there is none.
+fn split_form(inner: &str) -> (&str, &str) {
+    match inner.find('|') {
+        Some(bar) => (inner[..bar].trim(), &inner[bar..]),
+        None => (inner, ""),
+    }
 }
 
 /// A sentence as report.yaml keeps it: each 〔名称〕 (or 〔key〕) as `{{ key }}`; a name
@@ -660,7 +675,7 @@ fn keys_of(sentence: &str, figures: &[FigureView]) -> Result<String, Refusal> {
             break;
         };
         out.push_str(&rest[..open]);
-        let name = rest[after..after + close].trim();
+        let (name, form) = split_form(rest[after..after + close].trim());
         let key = if name == ACTIVITIES_WORD {
             Some(ACTIVITIES_WORD.to_owned())
         } else {
@@ -676,7 +691,12 @@ fn keys_of(sentence: &str, figures: &[FigureView]) -> Result<String, Refusal> {
                 allowed.join("、")
             )));
         };
-        out.push_str(&format!("{{{{ {key} }}}}"));
+        let form = if form.is_empty() {
+            String::new()
+        } else {
+            format!(" {form}")
+        };
+        out.push_str(&format!("{{{{ {key}{form} }}}}"));
         rest = &rest[after + close + '〕'.len_utf8()..];
     }
     out.push_str(rest);
@@ -856,6 +876,13 @@ mod tests {
         assert_eq!(
             keys_of("共〔trained〕人次", &figures()).unwrap(),
             "共{{ trained }}人次"
+        );
+        // A written form (issue 25, 3) goes through the page unchanged.
+        let shown = tokens_of("近{{ trained | 中文 | 余 }}人次", &figures());
+        assert_eq!(shown, "近〔组织青年学习 | 中文 | 余〕人次");
+        assert_eq!(
+            keys_of(&shown, &figures()).unwrap(),
+            "近{{ trained | 中文 | 余 }}人次"
         );
         let Err(Refusal::Form(message)) = keys_of("共〔培训〕人", &figures()) else {
             panic!("an unknown name is refused");

@@ -500,6 +500,7 @@ const FIXTURES: &[&str] = &[
     "xinhe-2023",
     "yuanjiang-2023",
     "jiangwan-2024-punctuation",
+    "xushuihe-2023-zhen",
 ];
 
 /// Marks that may not begin a line (GB 避头).
@@ -932,6 +933,120 @@ sections:
     for pair in baselines.windows(2) {
         assert!(((pair[1] - pair[0]) - PITCH).abs() < 0.05, "{baselines:?}");
     }
+}
+
+/// The glyphs of the line that starts with `start`, and the lines after it.
+fn lines_from<'a>(lines: &'a [Vec<Glyph>], start: &str) -> &'a [Vec<Glyph>] {
+    let at = lines
+        .iter()
+        .position(|l| line_text(l).starts_with(start))
+        .unwrap_or_else(|| panic!("no line {start}"));
+    &lines[at..]
+}
+
+/// Issue 25, 2: a level-2 title run into its paragraph — a （一） section under a part,
+/// and an item numbered （一） — is drawn in 楷体 glyph by glyph, the text after it in
+/// 仿宋 on the same line; a level-3 run-in title stays in the body face. Every glyph
+/// keeps its cell.
+#[test]
+fn run_in_level_two_titles_are_kai_on_the_grid() {
+    let with_parts = "year: 2023
+organization:
+  name: 青山镇
+date: 2024-01-10
+parts:
+  - id: review
+    title: 2023年工作推进情况
+sections:
+  - id: industry
+    part: review
+    title: 聚力加快转型升级，产业发展更加兴旺。
+    run_in: true
+    items:
+      - id: farming
+        text: 新建大棚二十个，培训种植户三百余人次，带动全镇农户增收，产业结构持续优化，群众满意。
+  - id: care
+    part: review
+    title: 关爱儿童
+    items:
+      - id: children
+        title: 暑期护苗
+        run_in: true
+        text: 开展关爱活动。
+";
+    let subheadings = "year: 2023
+organization:
+  name: 青山镇
+date: 2024-01-10
+numbering:
+  items: （一）
+sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: study
+        title: 强化思想引领
+        run_in: true
+        text: 组织学习宣讲。
+      - id: rights
+        title: 维护妇女权益。
+        run_in: true
+        text: 全年接待来访群众。
+";
+    let left = 28.0 * MM;
+    for (report, kai, body) in [
+        (
+            with_parts,
+            "（一）聚力加快转型升级，产业发展更加兴旺。",
+            "新建大棚",
+        ),
+        (subheadings, "（一）强化思想引领：", "组织学习"),
+        (subheadings, "（二）维护妇女权益。", "全年接待"),
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        std::fs::write(work.path().join("report.yaml"), report).unwrap();
+        std::fs::create_dir(work.path().join("activities")).unwrap();
+        std::fs::write(work.path().join("activities/2023.yaml"), "[]\n").unwrap();
+        let document = layout(work.path());
+        let lines = glyph_lines(&document);
+        let line = &lines_from(&lines, kai)[0];
+        let n = kai.chars().count();
+        let (title, rest) = line.split_at(n);
+        assert!(
+            title.iter().all(|g| g.family == "AnnualReport Kai"),
+            "{kai}: {:?}",
+            title.iter().map(|g| (g.c, &g.family)).collect::<Vec<_>>()
+        );
+        assert!(line_text(rest).starts_with(body), "{}", line_text(line));
+        assert!(
+            rest.iter().all(|g| g.family == "FandolFang R"),
+            "{:?}",
+            rest.iter().map(|g| (g.c, &g.family)).collect::<Vec<_>>()
+        );
+        // Two cells in; the first body character in the cell after the title's.
+        assert!(
+            (line[0].x - (left + 2.0 * CELL)).abs() < 1.0,
+            "{}",
+            line[0].x
+        );
+        let cell = left + (2 + n) as f64 * CELL;
+        assert!((rest[0].x - cell).abs() < 0.5, "{} vs {cell}", rest[0].x);
+        let (counts, findings) = grid_counts(&document);
+        assert_eq!(counts, GridCounts::default(), "{kai}: {findings:?}");
+    }
+    // Under a part a run-in item is the third level: 1.暑期护苗：… in the body face.
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("report.yaml"), with_parts).unwrap();
+    std::fs::create_dir(work.path().join("activities")).unwrap();
+    std::fs::write(work.path().join("activities/2023.yaml"), "[]\n").unwrap();
+    let document = layout(work.path());
+    let lines = glyph_lines(&document);
+    let third = &lines_from(&lines, "1.暑期护苗：开展")[0];
+    assert!(third.iter().all(|g| g.family == "FandolFang R"));
+    // The wrapped line of the run-in section starts at the margin, in 仿宋.
+    let next = &lines_from(&lines, "（一）聚力")[1];
+    assert!((next[0].x - left).abs() < 1.0, "{}", next[0].x);
+    assert!(next.iter().all(|g| g.family == "FandolFang R"));
 }
 
 // ---------------------------------------------------------------------------------

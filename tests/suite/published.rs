@@ -69,6 +69,17 @@ const ZHOUJI: Published = Published {
     cut_off: true,
 };
 
+/// A town's summary-and-plan document (issue 25, 2): under its 一、 part the （一）
+/// heading runs into its paragraph, then 一是/二是/三是 with their figures; the archive
+/// breaks off inside that paragraph.
+const XUSHUIHE: Published = Published {
+    name: "xushuihe-2023-zhen",
+    title: "镇2023年工作总结和2024年工作谋划",
+    site_line_above: None,
+    site_lines_from: None,
+    cut_off: true,
+};
+
 /// The source line and the paragraphs of the published text.
 fn published(text: &Published) -> (String, Vec<String>) {
     let path = root().join(format!("fixtures/reference/{}.txt", text.name));
@@ -324,4 +335,23 @@ fn zhouji_paragraphs_carry_their_own_figures_from_the_entries() {
     let report = annual_report::check_dir(work.path());
     let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
     assert!(codes.contains(&"E036"), "{codes:?}");
+}
+
+#[test]
+fn xushuihe_rebuilds_the_run_in_level_two_paragraph_the_archive_holds() {
+    // Opening, the 一、 part, and the （一） paragraph the archive breaks off in.
+    assert_eq!(assert_reproduces(&XUSHUIHE), 3);
+    assert_eq!(findings(&fixture(XUSHUIHE.name)), []);
+}
+
+#[test]
+fn xushuihe_figures_follow_the_entries() {
+    let work = edited(XUSHUIHE.name, "2023.yaml", "revenue: 600", "revenue: 612");
+    let blocks = build_blocks(work.path(), &work.path().join("out"), XUSHUIHE.title);
+    assert!(blocks[3].ends_with("创收612余万元。"), "{}", blocks[3]);
+    assert!(
+        blocks[3].starts_with("（一）聚力加快转型升级，产业发展更加兴旺。一是始终扛牢"),
+        "{}",
+        blocks[3]
+    );
 }

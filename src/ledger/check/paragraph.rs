@@ -252,42 +252,24 @@ fn ungrouped(item: &Item, tag: Option<&str>) -> Diagnostic {
 }
 
 impl Checker {
-    /// E047: an item runs its title into its paragraph only when it has one, and not
-    /// at the （一） level, whose 楷体 face a run-in title cannot take yet.
-    pub(super) fn item_run_in(
-        &mut self,
-        file: &Arc<str>,
-        item: &ItemSpec,
-        path: &str,
-        style: crate::numbering::NumberStyle,
-    ) -> bool {
+    /// E047: an item runs its title into its paragraph only when it has one (at the
+    /// （一） level the title is set in 楷体, below it in the body's face).
+    pub(super) fn item_run_in(&mut self, file: &Arc<str>, item: &ItemSpec, path: &str) -> bool {
         if !item.run_in {
             return false;
         }
-        let refused = if item.title.is_none() {
-            Some((
-                format!("条目 “{}” 写了 run_in，但没有小标题", item.id.value),
-                "写上 title（接排在段首的小标题），或删去 run_in",
-            ))
-        } else if style.is_subheading() {
-            Some((
-                format!("条目 “{}” 按“（一）”编号，小标题不能接排", item.id.value),
-                "（一）级小标题单独成行；要接排，把本节条目编号改为 1. 或 1、",
-            ))
-        } else {
-            None
-        };
-        match refused {
-            Some((message, help)) => {
-                self.push(
-                    Diagnostic::error("E047", message)
-                        .at(at(file, &item.id))
-                        .field(format!("{path}.run_in"))
-                        .help(help),
-                );
-                false
-            }
-            None => true,
+        if item.title.is_some() {
+            return true;
         }
+        self.push(
+            Diagnostic::error(
+                "E047",
+                format!("条目 “{}” 写了 run_in，但没有小标题", item.id.value),
+            )
+            .at(at(file, &item.id))
+            .field(format!("{path}.run_in"))
+            .help("写上 title（接排在段首的小标题），或删去 run_in"),
+        );
+        false
     }
 }

@@ -10,8 +10,8 @@ use crate::ledger::load::Ledger;
 use crate::ledger::model::{
     EntrySpec, FigureDecl, ItemSpec, ReportSpec, SectionSpec, Spanned, is_written,
 };
-use crate::ledger::template::{Piece, Placeholder, Template, list_marker};
-use crate::ledger::year::{Figure, Item, Located, Section, Year};
+use crate::ledger::template::{FORM_WORDS, FormError, Piece, Placeholder, Template, list_marker};
+use crate::ledger::year::{Figure, Item, Located, Plans, Section, Year};
 use crate::limits;
 use crate::numbering::NumberStyle;
 use crate::text::is_identifier;
@@ -74,13 +74,20 @@ impl Checker {
         let parts = self.parts(&file, spec, &mut sections);
         self.numbered_lists(&file, spec);
         let plans = spec.plans.as_ref().map(|p| {
-            self.titled_list(
+            let (title, items) = self.titled_list(
                 &file,
                 &p.title,
                 "下一步工作计划",
                 &p.items,
                 ("plans.title", "plans.items"),
-            )
+            );
+            Plans {
+                title,
+                heading: p.heading,
+                opening: self.opt_text(&file, &p.opening, "plans.opening"),
+                style: p.numbering.as_ref().map(|n| n.value),
+                items,
+            }
         });
         let opening = self.opt_text(&file, &spec.opening, "opening");
         let closing = self.opt_text(&file, &spec.closing, "closing");
@@ -224,7 +231,8 @@ impl Checker {
     /// The top-level parts, each section filed under the part it names (E045: a
     /// section without a part, an unknown part, a part out of order, a part where
     /// none are declared, items numbered （一） under a part's （一） sections); a part
-    /// without sections is E027.
+    /// without sections is E027. A section under a part may run its （一） heading into
+    /// its text (in 楷体).
     fn parts(
         &mut self,
         file: &Arc<str>,
@@ -283,16 +291,6 @@ impl Checker {
                     section.part = Some(i);
                 }
                 Err(d) => self.push(d.field(field).allowed(ids.iter().copied())),
-            }
-            if !parts.is_empty() && s.run_in {
-                // A run-in heading is set in the level-1 face (黑体, bold runs); a
-                // level-2 （一） heading run into its text has no face of its own yet.
-                self.push(
-                    Diagnostic::error("E045", "分部分的文件中节是（一）级，不能标题接排")
-                        .at(at(file, &s.id))
-                        .field(format!("sections[{si}].run_in"))
-                        .help("删去 run_in，让（一）级标题单独成行；或删去 parts"),
-                );
             }
             if !parts.is_empty()
                 && let Some(n) = s.numbering.as_ref().filter(|n| n.value.is_subheading())
@@ -444,7 +442,7 @@ impl Checker {
             activities: Vec::new(),
             entries,
             paragraph: self.paragraph(file, item, path, figure_keys),
-            run_in: self.item_run_in(file, item, path, style),
+            run_in: self.item_run_in(file, item, path),
         }
     }
 
@@ -537,8 +535,14 @@ impl Checker {
                 Piece::Text(_) => continue,
                 Piece::Figure(placeholder, _) => Ok(placeholder),
                 Piece::Malformed(raw) => Err(raw),
+                Piece::BadForm(raw, why) => {
+                    self.bad_form(file, s, field, raw, why);
+                    continue;
+                }
             };
-            if let (Ok(Placeholder { key, yoy: true }), false) = (placeholder, self.has_previous) {
+            if let (Ok(Placeholder { key, yoy: true, .. }), false) =
+                (placeholder, self.has_previous)
+            {
                 self.push(
                     Diagnostic::error("E031", format!("“{{{{ {key}.yoy }}}}” 需要上年台账"))
                         .at(at(file, s))
@@ -580,6 +584,41 @@ impl Checker {
                 }
             }
         }
+    }
+
+    /// E048: the words after a placeholder's `|` are none of the forms a figure can
+    /// be written in, two qualifiers, or a form on a 同比; the caret is on the
+    /// placeholder.
+    fn bad_form(
+        &mut self,
+        file: &Arc<str>,
+        s: &Spanned<String>,
+        field: &str,
+        raw: &str,
+        why: FormError,
+    ) {
+        let (message, help) = match why {
+            FormError::Unknown(word) => (
+                format!("占位符 “{raw}” 中不认识的写法 “{word}”"),
+                "“|”后面写 中文（写成汉字：三户、两场）或一个限定词（近30人、逾100场、超9.5亿元、约200人、10余件、20多名），例如 {{ households | 中文 }}",
+            ),
+            FormError::TwoQualifiers(word) => (
+                format!("占位符 “{raw}” 写了两个限定词（第二个是 “{word}”）"),
+                "一个数字只能有一个限定词（近、逾、超、约、余、多 选一个）；可以再加 中文",
+            ),
+            FormError::OnYoy(word) => (
+                format!("同比 “{raw}” 不能加写法 “{word}”"),
+                "同比印成“同比增长20%”这样的文字，没有数字的写法；删去“|”及其后的词",
+            ),
+        };
+        self.push_inside(raw);
+        self.push(
+            Diagnostic::error("E048", message)
+                .at(at(file, s))
+                .field(field)
+                .allowed(FORM_WORDS)
+                .help(help),
+        );
     }
 
     fn unique_ids(&mut self, file: &Arc<str>, spec: &ReportSpec) {

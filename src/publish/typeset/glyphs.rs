@@ -22,7 +22,14 @@ pub(crate) fn characters_by_role(doc: &Document) -> Vec<(Role, char)> {
     };
     fn add_rich(text: &RichText, add: &mut dyn FnMut(Role, &str)) {
         for span in &text.0 {
-            add(if span.strong { Role::Hei } else { Role::Body }, &span.text);
+            let role = if span.strong {
+                Role::Hei
+            } else if span.kai {
+                Role::Kai
+            } else {
+                Role::Body
+            };
+            add(role, &span.text);
         }
     }
     add(Role::Title, &doc.title);
