@@ -51,6 +51,17 @@ fn ledger(report: &str, log: &str) -> tempfile::TempDir {
 }
 
 /// The Markdown's blocks after the title.
+/// [`ledger`], asserting that it checks without a finding.
+fn clean_ledger(report: &str, log: &str) -> tempfile::TempDir {
+    let dir = ledger(report, log);
+    assert!(
+        findings(dir.path()).is_empty(),
+        "{:?}",
+        findings(dir.path())
+    );
+    dir
+}
+
 fn blocks(dir: &Path) -> Vec<String> {
     let (_out, texts) = build_formats(dir, &[Format::Md]);
     markdown_blocks(&texts["md"])
@@ -100,12 +111,7 @@ fn docx_paragraphs(dir: &Path) -> Vec<String> {
 
 #[test]
 fn opening_and_closing_may_both_be_left_out() {
-    let dir = ledger(&report(SECTIONS), LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(SECTIONS), LOG);
     assert_eq!(
         blocks(dir.path()),
         [
@@ -269,12 +275,7 @@ fn activities_listed_by_short_name_in_one_sentence() {
   item: rights
   name: 六一游园会
 ";
-    let dir = ledger(&report(&body), log);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(&body), log);
     assert_eq!(
         blocks(dir.path())[2],
         "1.扎实开展维权工作。全年接待来访5件。开展三八趣味运动会、母亲节亲子烘焙活动、六一游园会等丰富多彩的活动。走访困难家庭。"
@@ -314,12 +315,7 @@ fn a_list_sentence_carries_figures_on_either_side_of_the_names() {
   name: 六一游园会
   figures: { visits: 3, teams: 23 }
 ";
-    let dir = ledger(&report(&body), log);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(&body), log);
     assert_eq!(
         blocks(dir.path())[2],
         // The paragraph ends with the list sentence, so its ； closes as 。.
@@ -415,12 +411,7 @@ fn a_run_in_heading_starts_its_first_paragraph_in_the_heading_face() {
       - id: children
         text: 开展关爱活动。
 ";
-    let dir = ledger(&report(body), RUN_IN_LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(body), RUN_IN_LOG);
     assert_eq!(
         blocks(dir.path())[1..],
         [
@@ -517,12 +508,7 @@ fn located(dir: &Path) -> Vec<(String, String, String, String)> {
 
 #[test]
 fn decimal_amounts_add_up_exactly_and_print_with_their_places() {
-    let dir = ledger(&aid_report(""), AID_LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&aid_report(""), AID_LOG);
     assert_eq!(
         blocks(dir.path())[2],
         "1.扎实开展帮扶工作。走访困难妇女。慰问单亲母亲。发放大病救助金。全年接待来访3件，发放救助金8.8万元。"
@@ -813,12 +799,7 @@ const ENTRIES_LOG: &str = "- date: 2023-03-08
 
 #[test]
 fn an_enumerated_entry_carries_its_own_activities_and_figures() {
-    let dir = ledger(&entries_report(""), ENTRIES_LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&entries_report(""), ENTRIES_LOG);
     assert_eq!(
         blocks(dir.path())[2],
         "1.放大联动效应，丰富新时代家庭工作内涵。召开家庭工作推进会。\
@@ -958,12 +939,7 @@ const PARTS_LOG: &str = "- date: 2023-03-08\n  item: visits\n  figures: { visits
 
 #[test]
 fn a_summary_and_plan_document_has_three_heading_levels() {
-    let dir = ledger(&report(PARTS), PARTS_LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(PARTS), PARTS_LOG);
     assert_eq!(
         blocks(dir.path())[1..],
         [
@@ -1480,12 +1456,7 @@ fn each_part_kind_prints_where_it_is_written() {
 
               群众满意度进一步提升。
 ";
-    let dir = ledger(&report(body), PIECES_LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(body), PIECES_LOG);
     let first = "1.扎实开展家庭工作。举办家庭教育培训班。举办维权骨干培训。全年接待来访9件；\
 一是开展暑期护苗行动；二是组织亲子阅读。走访困难家庭。成效明显。";
     assert_eq!(blocks(dir.path())[2..], [first, "群众满意度进一步提升。"]);
@@ -1733,12 +1704,7 @@ sections:
         run_in: true
         text: 走访困难家庭。
 ";
-    let dir = ledger(&report(body), LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(body), LOG);
     assert_eq!(
         blocks(dir.path())[2..],
         [
@@ -1901,12 +1867,7 @@ sections:
             ],
         ),
     ] {
-        let dir = ledger(&report(body), log);
-        assert!(
-            findings(dir.path()).is_empty(),
-            "{:?}",
-            findings(dir.path())
-        );
+        let dir = clean_ledger(&report(body), log);
         assert_eq!(blocks(dir.path())[1..], expected);
         let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Html, Format::Typ]);
         assert!(
@@ -2023,12 +1984,7 @@ plans:
     - 聚焦产业发展，推进乡村振兴。
     - 聚焦民生改善，办好民生实事。
 ";
-    let dir = ledger(&report(body), LOG);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(body), LOG);
     let expected = [
         "一、党建引领",
         "1.开展学习。",
@@ -2113,12 +2069,7 @@ fn figures_are_written_as_the_sentence_asks_with_pdftotext() {
   item: rights
   figures: { visits: 1, teams: 3, peak: 100 }
 ";
-    let dir = ledger(&report(body), log);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(&report(body), log);
     let sentence =
         "1.走访困难家庭三户，开展宣讲两场，单场参加近100人，接待来访2余件，累计开展活动逾百场。";
     assert_eq!(blocks(dir.path())[2], sentence);
@@ -2183,12 +2134,7 @@ sections:
   item: venue
   figures: { area: 60 }
 ";
-    let dir = ledger(report, log);
-    assert!(
-        findings(dir.path()).is_empty(),
-        "{:?}",
-        findings(dir.path())
-    );
+    let dir = clean_ledger(report, log);
     let paragraph = "1.新建党群服务中心投入使用。社区活动阵地从原来60㎡提升到320㎡。";
     assert_eq!(blocks(dir.path())[2], paragraph);
     assert_eq!(docx_paragraphs(dir.path())[2], paragraph);
