@@ -489,11 +489,124 @@ pub(crate) fn yaml_diagnostic(error: &YamlError, file: &Arc<str>, text: &str) ->
         ),
         _ => (diagnostic, at),
     };
+    // A key indented off its siblings' column breaks the item: the parser reports a
+    // missing field at the item's start, or a syntax error at the key; the clerk must
+    // fix the key's indentation, at its own line.
+    let (diagnostic, at) = match misaligned_key(text, &diagnostic, &at) {
+        Some(misaligned) => misaligned,
+        None => (diagnostic, at),
+    };
     let diagnostic = match (&diagnostic.field, key_on_line(text, at.line)) {
         (None, Some(key)) => diagnostic.field(key),
         _ => diagnostic,
     };
     diagnostic.at(at)
+}
+
+/// A line of YAML as the indentation check reads it: its indentation, whether it
+/// starts a sequence item, its key (if it is `key:` or `- key:`) and whether a value
+/// follows the key on the line.
+struct KeyLine<'a> {
+    indent: usize,
+    dash: bool,
+    key: Option<&'a str>,
+    has_value: bool,
+}
+
+fn key_line(raw: &str) -> Option<KeyLine<'_>> {
+    let body = raw.trim_start_matches(' ');
+    if body.is_empty() || body.starts_with('#') {
+        return None;
+    }
+    let indent = raw.len() - body.len();
+    let (dash, rest) = match body.strip_prefix("- ") {
+        Some(rest) => (true, rest.trim_start_matches(' ')),
+        None => (false, body),
+    };
+    let (key, has_value) = match rest.split_once(':') {
+        Some((key, value)) if !key.is_empty() && !key.contains([' ', '"', '\'', '{', '[']) => {
+            (Some(key), !value.trim().is_empty())
+        }
+        _ => (None, false),
+    };
+    Some(KeyLine {
+        indent,
+        dash,
+        key,
+        has_value,
+    })
+}
+
+/// The key that is indented off its siblings where the parser failed, as an E018 at
+/// the key naming the column it belongs in: after an E011 (missing `field` in the
+/// item that starts at `at`), the line below writing `field:` at another column;
+/// after an E018 on a line with a key, the key standing off a `- key:` item's keys
+/// (between the dash and them, or deeper after a value), or deeper than a
+/// `key: value` line above it.
+fn misaligned_key(
+    text: &str,
+    diagnostic: &Diagnostic,
+    at: &Location,
+) -> Option<(Diagnostic, Location)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let index = usize::try_from(at.line).ok()?.checked_sub(1)?;
+    let column = usize::try_from(at.column).ok()?.checked_sub(1)?;
+    let (line, key, expected, sibling) = match diagnostic.code {
+        "E011" => {
+            let field = diagnostic.field.as_deref()?;
+            let sibling = key_line(lines.get(index)?)?.key?;
+            lines
+                .iter()
+                .enumerate()
+                .skip(index + 1)
+                .filter_map(|(n, raw)| Some((n, key_line(raw)?)))
+                // The item's lines: deeper than its dash (the next item ends it).
+                .take_while(|(_, l)| l.indent + 2 > column)
+                .find(|(_, l)| !l.dash && l.key == Some(field) && l.indent != column)
+                .map(|(n, l)| (n, l.key.unwrap_or(field), column, sibling))?
+        }
+        "E018" => {
+            let here = key_line(lines.get(index)?)?;
+            let key = here.key.filter(|_| !here.dash)?;
+            let above = lines[..index].iter().rev().find_map(|raw| key_line(raw))?;
+            let sibling = above.key?;
+            let expected = if above.dash {
+                above.indent + 2
+            } else {
+                above.indent
+            };
+            // Past the dash but not at the item's keys; or deeper than a key that
+            // already has its value, which opens nothing.
+            let off = if above.dash {
+                here.indent > above.indent
+                    && here.indent != expected
+                    && (here.indent < expected || above.has_value)
+            } else {
+                above.has_value && here.indent > expected
+            };
+            if !off {
+                return None;
+            }
+            (index, key, expected, sibling)
+        }
+        _ => return None,
+    };
+    let indent = lines[line].len() - lines[line].trim_start_matches(' ').len();
+    let found = Diagnostic::error(
+        "E018",
+        format!(
+            "缩进不对：“{key}” 缩进了 {indent} 格，应与同一项的 “{sibling}” 对齐（缩进 {expected} 格）"
+        ),
+    )
+    .field(key)
+    .width(key.chars().count())
+    .help("同一项里的键要上下对齐：只用空格缩进，和上面同级的键从同一列开始");
+    let location = Location {
+        file: at.file.clone(),
+        line: u32::try_from(line + 1).ok()?,
+        column: u32::try_from(indent + 1).ok()?,
+    };
+    Some((found, location))
 }
 
 /// A parse error caused by a slip of the Chinese input method (a full-width colon,

@@ -2145,3 +2145,59 @@ sections:
     let dir = ledger(report, &later);
     assert!(blocks(dir.path())[2].ends_with("从原来60㎡提升到350㎡。"));
 }
+
+/// Issue 25, 7: a key indented off its siblings under `parts:` or in a `paragraph:`
+/// part is an indentation error at its own line, naming the column it belongs in
+/// (the parser alone names the item's first line, or speaks only of syntax).
+#[test]
+fn a_misindented_key_is_named_at_its_own_line() {
+    let parts = "parts:
+  - id: review
+   title: 2023年工作总结
+sections:
+  - id: work
+    part: review
+    title: 主要工作
+    items:
+      - id: rights
+        text: 开展普法宣传。
+";
+    let dir = ledger(&report(parts), LOG);
+    assert_eq!(
+        placed(dir.path()),
+        [(
+            "E018".to_owned(),
+            "report.yaml:11:4".to_owned(),
+            "title".to_owned(),
+            "缩进不对：“title” 缩进了 3 格，应与同一项的 “id” 对齐（缩进 4 格）".to_owned()
+        )]
+    );
+    let deeper = parts.replace("   title: 2023", "     title: 2023");
+    let found = placed(ledger(&report(&deeper), LOG).path());
+    assert_eq!(found[0].1, "report.yaml:11:6", "{found:?}");
+    assert!(
+        found[0].3.starts_with("缩进不对：“title” 缩进了 5 格"),
+        "{found:?}"
+    );
+    let pieces = "sections:
+  - id: work
+    title: 主要工作
+    items:
+      - id: rights
+        paragraph:
+          - text: 扎实开展维权工作。
+          - activities: all
+           months: [3]
+";
+    let found = placed(ledger(&report(pieces), LOG).path());
+    assert_eq!(
+        found,
+        [(
+            "E018".to_owned(),
+            "report.yaml:17:12".to_owned(),
+            "months".to_owned(),
+            "缩进不对：“months” 缩进了 11 格，应与同一项的 “activities” 对齐（缩进 12 格）"
+                .to_owned()
+        )]
+    );
+}
