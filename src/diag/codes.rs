@@ -97,7 +97,7 @@ pub const CODES: &[Code] = &[
     code("W111", "还有“待填写”的内容"),
     code("W112", "文中出现重复的标点（如“。。”）"),
     code("W113", "错别字（如“提实提高”“再接再励”）"),
-    code("W114", "标有引号的并列成分之间用了顿号"),
+    code("W114", "标有引号或书名号的并列成分之间用了顿号"),
 ];
 
 /// Whether `code` is one of [`CODES`], and of `severity` by its letter: every finding

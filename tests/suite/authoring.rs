@@ -320,17 +320,33 @@ fn check_speaks_json_for_machines() {
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["errors"], 0);
-    assert_eq!(json["warnings"], 1);
-    let finding = &json["diagnostics"][0];
-    assert_eq!(finding["code"], "W101");
-    assert_eq!(finding["severity"], "warning");
-    assert_eq!(finding["location"]["line"], 4);
-    assert_eq!(finding["location"]["column"], 99);
-    assert!(
-        finding["location"]["file"]
-            .as_str()
-            .unwrap()
-            .ends_with("activities/2023-03.yaml")
+    // The published text's missing 《 (W101) and its 、 between book titles (W114),
+    // both in the March activity.
+    assert_eq!(json["warnings"], 2);
+    let found: Vec<(&str, &str, u64, u64, bool)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let at = &d["location"];
+            (
+                d["code"].as_str().unwrap(),
+                d["severity"].as_str().unwrap(),
+                at["line"].as_u64().unwrap(),
+                at["column"].as_u64().unwrap(),
+                at["file"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("activities/2023-03.yaml"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("W114", "warning", 4, 87, true),
+            ("W101", "warning", 4, 99, true)
+        ]
     );
 }
 

@@ -99,8 +99,8 @@ fn check_passes_valid_fixtures() {
         .arg(fixture("qingshan-2024-tuanwei"))
         .assert()
         .success();
-    // The published chapanzhou text has one typo (婚姻法》 without 《): a warning, which
-    // fails only when warnings are denied.
+    // The published chapanzhou text has a typo (婚姻法》 without 《) and a 、 between
+    // book titles: warnings, which fail only when warnings are denied.
     let output = cli()
         .arg("check")
         .arg(fixture("chapanzhou-2023"))
@@ -112,7 +112,11 @@ fn check_passes_valid_fixtures() {
         stderr.contains("W101") && stderr.contains("2023-03.yaml:4:99"),
         "{stderr}"
     );
-    assert!(stderr.contains("0 个错误，1 个警告"), "{stderr}");
+    assert!(
+        stderr.contains("W114") && stderr.contains("2023-03.yaml:4:87"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 个错误，2 个警告"), "{stderr}");
     cli()
         .args(["check", "--deny-warnings"])
         .arg(fixture("chapanzhou-2023"))
