@@ -1398,16 +1398,19 @@ fn a_paragraph_written_part_by_part_keeps_the_published_order() {
     for (format, text) in reader_texts(&dir) {
         assert!(text.contains(HAIWEI_PARAGRAPH), "{format}: {text}");
     }
-    // The one warning is the published text's 、 between quoted names (W114).
-    assert_eq!(
-        placed(&dir),
-        [(
+    // The published text's 、 between quoted names (W114) sits in this paragraph's
+    // last activity (and again in 二是, with the repeated 文化楼 sentence: W104).
+    let found = placed(&dir);
+    assert!(
+        found.contains(&(
             "W114".to_owned(),
             "2019.yaml:23:16".to_owned(),
             "text".to_owned(),
             "标有引号的并列成分之间用了顿号：”、“".to_owned()
-        )]
+        )),
+        "{found:?}"
     );
+    assert_eq!(found.len(), 3, "{found:?}");
 }
 
 const PIECES_LOG: &str = "- date: 2023-03-08
