@@ -154,6 +154,13 @@ fn build_blocks(dir: &Path, out: &Path, title: &str) -> Vec<String> {
     markdown_blocks(&markdown)
 }
 
+/// The Markdown blocks of a ledger that is to print `text`, built into a folder of
+/// their own.
+fn blocks_of(dir: &Path, text: &Published) -> Vec<String> {
+    let out = tempfile::tempdir().unwrap();
+    build_blocks(dir, out.path(), text.title)
+}
+
 /// Builds the fixture and compares it with the published text paragraph for
 /// paragraph. Our first block is the title: checked against the expected title, and
 /// against the archive's first line where the archive holds the headline (most hold
@@ -228,8 +235,7 @@ fn jianchi_check_reports_only_the_repetition_the_published_text_has() {
 
 #[test]
 fn jianchi_figures_are_totals_of_the_dated_entries() {
-    let out = tempfile::tempdir().unwrap();
-    let blocks = build_blocks(&fixture(JIANCHI.name), out.path(), JIANCHI.title);
+    let blocks = blocks_of(&fixture(JIANCHI.name), &JIANCHI);
     // Four quarterly payments of 279965 元; 3 + 1 students; 18 is the largest monthly
     // count of home visits (16 in January and February), not their sum.
     assert!(
@@ -247,7 +253,7 @@ fn jianchi_figures_are_totals_of_the_dated_entries() {
         "subsidies: 279965",
         "subsidies: 279966",
     );
-    let blocks = build_blocks(work.path(), &work.path().join("out"), JIANCHI.title);
+    let blocks = blocks_of(work.path(), &JIANCHI);
     assert!(
         blocks[3].contains("发放残疾人两项补贴1119861元"),
         "{}",
@@ -256,7 +262,7 @@ fn jianchi_figures_are_totals_of_the_dated_entries() {
 
     // The number of committee members is the latest count, not a sum (33 + 34).
     let work = edited(JIANCHI.name, "2022-q3.yaml", "members: 34", "members: 35");
-    let blocks = build_blocks(work.path(), &work.path().join("out"), JIANCHI.title);
+    let blocks = blocks_of(work.path(), &JIANCHI);
     assert!(
         blocks[2].contains("肯定了全镇35名专职委员"),
         "{}",
@@ -270,7 +276,7 @@ fn jianchi_figures_are_totals_of_the_dated_entries() {
         "home_rehab: 18",
         "home_rehab: 20",
     );
-    let blocks = build_blocks(work.path(), &work.path().join("out"), JIANCHI.title);
+    let blocks = blocks_of(work.path(), &JIANCHI);
     assert!(blocks[3].ends_with("每月20人次。"), "{}", blocks[3]);
 }
 
@@ -287,14 +293,13 @@ fn gongming_check_is_clean() {
 
 #[test]
 fn gongming_lists_the_named_activities_and_sums_the_monthly_patrols() {
-    let out = tempfile::tempdir().unwrap();
-    let blocks = build_blocks(&fixture(GONGMING.name), out.path(), GONGMING.title);
+    let blocks = blocks_of(&fixture(GONGMING.name), &GONGMING);
     assert!(blocks[3].contains(
         "积极开展“走进东宝中学传承红色基因，聚合‘青春动能’”活动、环境整治共同创建美好城市家园活动、\
          茅洲河畔学党史等丰富多彩的团建活动。"
     ));
     let work = edited(GONGMING.name, "2021-h2.yaml", "patrol: 95", "patrol: 96");
-    let blocks = build_blocks(work.path(), &work.path().join("out"), GONGMING.title);
+    let blocks = blocks_of(work.path(), &GONGMING);
     assert!(
         blocks[3].contains("全年共有1001余人次参与“义警”活动"),
         "{}",
@@ -315,8 +320,7 @@ fn zhonglan_check_is_clean() {
 
 #[test]
 fn zhonglan_figures_follow_the_monthly_entries() {
-    let out = tempfile::tempdir().unwrap();
-    let blocks = build_blocks(&fixture(ZHONGLAN.name), out.path(), ZHONGLAN.title);
+    let blocks = blocks_of(&fixture(ZHONGLAN.name), &ZHONGLAN);
     // The lead ends with its colon and the figure sentence follows in the same paragraph.
     assert!(
         blocks[3].contains("发挥“巾帼力量”：近半年协助社会核酸采样人员近23000人次，"),
@@ -329,7 +333,7 @@ fn zhonglan_figures_follow_the_monthly_entries() {
         "{ tours: 12, trainings: 6 }",
         "{ tours: 13, trainings: 7 }",
     );
-    let blocks = build_blocks(work.path(), &work.path().join("out"), ZHONGLAN.title);
+    let blocks = blocks_of(work.path(), &ZHONGLAN);
     assert!(
         blocks[3].contains("各企业公司参观51场，帮助企业、社区及学校各类技能培训21场，"),
         "{}",
@@ -355,8 +359,7 @@ fn zhouji_check_reports_the_doubled_word_the_published_text_has() {
 
 #[test]
 fn zhouji_paragraphs_carry_their_own_figures_from_the_entries() {
-    let out = tempfile::tempdir().unwrap();
-    let blocks = build_blocks(&fixture(ZHOUJI.name), out.path(), ZHOUJI.title);
+    let blocks = blocks_of(&fixture(ZHOUJI.name), &ZHOUJI);
     // A list sentence carries its figures: the study sessions are summed (4 + 3 + 3),
     // the volunteer teams are the latest count (21 in March, 23 in October), the
     // donations a one-decimal sum (1.5 + 0.8 万元).
@@ -373,7 +376,7 @@ fn zhouji_paragraphs_carry_their_own_figures_from_the_entries() {
     assert!(blocks[8].ends_with("募集善款2.3万元。"), "{}", blocks[8]);
 
     let work = edited(ZHOUJI.name, "2023-h2.yaml", "study: 3 }", "study: 4 }");
-    let blocks = build_blocks(work.path(), &work.path().join("out"), ZHOUJI.title);
+    let blocks = blocks_of(work.path(), &ZHOUJI);
     assert!(blocks[3].contains("等学习活动11余次，"), "{}", blocks[3]);
 
     let work = edited(
@@ -397,7 +400,7 @@ fn xushuihe_rebuilds_the_run_in_level_two_paragraph_the_archive_holds() {
 #[test]
 fn xushuihe_figures_follow_the_entries() {
     let work = edited(XUSHUIHE.name, "2023.yaml", "revenue: 600", "revenue: 612");
-    let blocks = build_blocks(work.path(), &work.path().join("out"), XUSHUIHE.title);
+    let blocks = blocks_of(work.path(), &XUSHUIHE);
     assert!(blocks[3].ends_with("创收612余万元。"), "{}", blocks[3]);
     assert!(
         blocks[3].starts_with("（一）聚力加快转型升级，产业发展更加兴旺。一是始终扛牢"),
@@ -424,8 +427,7 @@ fn niuchewan_check_reports_only_the_quote_the_published_text_left_open() {
 
 #[test]
 fn niuchewan_vague_amounts_follow_the_recorded_figures() {
-    let out = tempfile::tempdir().unwrap();
-    let blocks = build_blocks(&fixture(NIUCHEWAN.name), out.path(), NIUCHEWAN.title);
+    let blocks = blocks_of(&fixture(NIUCHEWAN.name), &NIUCHEWAN);
     assert!(blocks[2].starts_with("一、产业发展：湖北金悦公司占地200余亩，"));
     assert!(
         blocks[2].contains("生猪养殖年出栏2000多头。"),
@@ -443,7 +445,7 @@ fn niuchewan_vague_amounts_follow_the_recorded_figures() {
         "  figures: { pigs: 2000 }\n",
         "  figures: { pigs: 2000 }\n- date: 2021-12-28\n  item: industry-base\n  figures: { pigs: 150 }\n",
     );
-    let blocks = build_blocks(work.path(), &work.path().join("out"), NIUCHEWAN.title);
+    let blocks = blocks_of(work.path(), &NIUCHEWAN);
     assert!(
         blocks[2].contains("生猪养殖年出栏2150多头。"),
         "{}",
@@ -464,8 +466,7 @@ fn fumin_check_is_clean() {
 
 #[test]
 fn fumin_vague_amounts_in_words_follow_the_half_years() {
-    let out = tempfile::tempdir().unwrap();
-    let blocks = build_blocks(&fixture(FUMIN.name), out.path(), FUMIN.title);
+    let blocks = blocks_of(&fixture(FUMIN.name), &FUMIN);
     // 48 + 52 activities and 2,400 + 2,600 people over the two half years.
     assert!(
         blocks[6].contains("常态化服务活动逾百场，受众超5000人次，"),
@@ -478,7 +479,7 @@ fn fumin_vague_amounts_in_words_follow_the_half_years() {
         "events: 52, audience: 2600",
         "events: 62, audience: 2700",
     );
-    let blocks = build_blocks(work.path(), &work.path().join("out"), FUMIN.title);
+    let blocks = blocks_of(work.path(), &FUMIN);
     assert!(
         blocks[6].contains("常态化服务活动逾一百一十场，受众超5100人次，"),
         "{}",
@@ -523,8 +524,7 @@ fn zhen_gonghui_check_reports_only_the_comma_between_quoted_names() {
 #[test]
 fn zhen_gonghui_before_and_after_come_from_the_first_and_latest_records() {
     let sentence = |dir: &Path| {
-        let out = tempfile::tempdir().unwrap();
-        let blocks = build_blocks(dir, out.path(), ZHEN_GONGHUI.title);
+        let blocks = blocks_of(dir, &ZHEN_GONGHUI);
         let start = blocks[3].find("在去年").expect("the wage sentence");
         blocks[3][start..]
             .split('，')
