@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+/// The Chinese digits 零 to 九, indexed by their value.
+pub(crate) const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
 
 /// Writes `n` (1 ≤ n ≤ 99 999) in Chinese numerals as used in headings:
 /// 1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五.

@@ -4,6 +4,7 @@
 //! written, after `|`: `{{ households | 中文 }}户` (三户, 两场), `{{ events | 逾 }}场`
 //! (逾100场), `{{ events | 逾 | 中文 }}场` (逾百场), `{{ items | 余 }}件` (10余件).
 
+use crate::numbering::{DIGITS, chinese_numeral};
 use crate::text::is_identifier;
 
 /// A well-formed placeholder: the figure's key, whether it asks for the 同比, and
@@ -141,8 +142,6 @@ fn chinese_amount(digits: &str, round_after_word: bool) -> String {
     out
 }
 
-const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-
 /// `n` in Chinese numerals with 万 and 亿 groups: 10 → 十, 110 → 一百一十,
 /// 10 005 → 一万零五, 120 000 → 十二万.
 fn chinese_count(n: u64) -> String {
@@ -162,7 +161,7 @@ fn chinese_count(n: u64) -> String {
             continue;
         }
         let value = u32::try_from(value).unwrap_or(u32::MAX);
-        let mut text = crate::numbering::chinese_numeral(value);
+        let mut text = chinese_numeral(value);
         if !out.is_empty() {
             // Inside a larger number 10–19 keep their 一 (一万零一十五), and a group
             // under a thousand, or one after an empty group, is joined by 零.
