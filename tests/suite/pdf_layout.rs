@@ -122,6 +122,15 @@ fn layout(dir: &std::path::Path) -> PagedDocument {
     annual_report::layout(dir, &FONTS).expect("fixture lays out")
 }
 
+/// Lays out a ledger of `report` with no activities.
+fn layout_report(report: &str) -> PagedDocument {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("report.yaml"), report).unwrap();
+    std::fs::create_dir(work.path().join("activities")).unwrap();
+    std::fs::write(work.path().join("activities/2023.yaml"), "[]\n").unwrap();
+    layout(work.path())
+}
+
 fn is_body_line(line: &Line) -> bool {
     (line.size - 16.0).abs() < 0.1
 }
@@ -866,10 +875,7 @@ fn a_bold_lead_ending_in_a_full_stop_prints_it_once_in_every_format_with_pdftote
 /// 1. items in the body's 仿宋, every glyph in its cell and every line on the grid.
 #[test]
 fn three_heading_levels_in_their_faces_on_the_grid() {
-    let work = tempfile::tempdir().unwrap();
-    let ledger = work.path();
-    std::fs::write(
-        ledger.join("report.yaml"),
+    let document = layout_report(
         "year: 2023
 organization:
   name: 青山社区妇联
@@ -895,11 +901,7 @@ sections:
       - id: study
         text: 组织学习宣讲。
 ",
-    )
-    .unwrap();
-    std::fs::create_dir(ledger.join("activities")).unwrap();
-    std::fs::write(ledger.join("activities/2023.yaml"), "[]\n").unwrap();
-    let document = layout(ledger);
+    );
     let lines = glyph_lines(&document);
     let line = |start: &str| {
         lines
@@ -994,21 +996,17 @@ sections:
         text: 全年接待来访群众。
 ";
     let left = 28.0 * MM;
-    for (report, kai, body) in [
+    let (parts, subheadings) = (layout_report(with_parts), layout_report(subheadings));
+    for (document, kai, body) in [
         (
-            with_parts,
+            &parts,
             "（一）聚力加快转型升级，产业发展更加兴旺。",
             "新建大棚",
         ),
-        (subheadings, "（一）强化思想引领：", "组织学习"),
-        (subheadings, "（二）维护妇女权益。", "全年接待"),
+        (&subheadings, "（一）强化思想引领：", "组织学习"),
+        (&subheadings, "（二）维护妇女权益。", "全年接待"),
     ] {
-        let work = tempfile::tempdir().unwrap();
-        std::fs::write(work.path().join("report.yaml"), report).unwrap();
-        std::fs::create_dir(work.path().join("activities")).unwrap();
-        std::fs::write(work.path().join("activities/2023.yaml"), "[]\n").unwrap();
-        let document = layout(work.path());
-        let lines = glyph_lines(&document);
+        let lines = glyph_lines(document);
         let line = &lines_from(&lines, kai)[0];
         let n = kai.chars().count();
         let (title, rest) = line.split_at(n);
@@ -1031,16 +1029,11 @@ sections:
         );
         let cell = left + (2 + n) as f64 * CELL;
         assert!((rest[0].x - cell).abs() < 0.5, "{} vs {cell}", rest[0].x);
-        let (counts, findings) = grid_counts(&document);
+        let (counts, findings) = grid_counts(document);
         assert_eq!(counts, GridCounts::default(), "{kai}: {findings:?}");
     }
     // Under a part a run-in item is the third level: 1.暑期护苗：… in the body face.
-    let work = tempfile::tempdir().unwrap();
-    std::fs::write(work.path().join("report.yaml"), with_parts).unwrap();
-    std::fs::create_dir(work.path().join("activities")).unwrap();
-    std::fs::write(work.path().join("activities/2023.yaml"), "[]\n").unwrap();
-    let document = layout(work.path());
-    let lines = glyph_lines(&document);
+    let lines = glyph_lines(&parts);
     let third = &lines_from(&lines, "1.暑期护苗：开展")[0];
     assert!(third.iter().all(|g| g.family == "FandolFang R"));
     // The wrapped line of the run-in section starts at the margin, in 仿宋.
