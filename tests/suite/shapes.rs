@@ -1385,6 +1385,16 @@ fn reader_texts(dir: &Path) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Asserts that the reader finds each of `wanted` in every format (see
+/// [`reader_texts`]).
+fn assert_read_in_every_format(dir: &Path, wanted: &[&str]) {
+    for (format, text) in reader_texts(dir) {
+        for w in wanted {
+            assert!(text.contains(w), "{format}: {w}\nnot in\n{text}");
+        }
+    }
+}
+
 /// The 一是 paragraph of the published 海尾社区妇联 summary, as published.
 const HAIWEI_PARAGRAPH: &str = "一是放大联动效应，丰富新时代家庭工作内涵，阵地联建。根据辖区内居民需求创设具有妇联特色、家庭受益、儿童欢迎的妇女儿童服务项目。如，针对婚姻关系、亲子关系中存在的问题，提供法律讲座、哈比管家亲子共成长等服务；针对特殊困境妇女儿童家庭等需求，实施帮扶关爱等项目；社区妇联抓住每年“六一”国际儿童节、“3·8”妇女节、“母亲节”、慰问80周岁长者等重要节点，开展三八趣味运动会、母亲节亲子烘焙活动、六一游园会等丰富多彩的活动，激发群众参与积极性，营造家庭建设浓厚氛围。累计近5000人次直接受益，既涵盖普通家庭，也包括残障、情绪行为问题、流动留守和失独等困境家庭；利用海尾公园文化楼的平台，为妇女儿童提供阅读的场所；以“学习雷锋日”、“儿童节”、“春节”等重大节日为契机，开展慰问困难儿童活动，给孩子们送去温暖。";
 
@@ -1395,9 +1405,7 @@ const HAIWEI_PARAGRAPH: &str = "一是放大联动效应，丰富新时代家庭
 fn a_paragraph_written_part_by_part_keeps_the_published_order() {
     let dir = common::fixture("haiwei-2019-fulian");
     assert_eq!(blocks(&dir)[2], HAIWEI_PARAGRAPH);
-    for (format, text) in reader_texts(&dir) {
-        assert!(text.contains(HAIWEI_PARAGRAPH), "{format}: {text}");
-    }
+    assert_read_in_every_format(&dir, &[HAIWEI_PARAGRAPH]);
     // The published text's 、 between quoted names (W114) sits in this paragraph's
     // last activity (and again in 二是, with the repeated 文化楼 sentence: W104).
     let found = placed(&dir);
@@ -1463,10 +1471,7 @@ fn each_part_kind_prints_where_it_is_written() {
     let first = "1.扎实开展家庭工作。举办家庭教育培训班。举办维权骨干培训。全年接待来访9件；\
 一是开展暑期护苗行动；二是组织亲子阅读。走访困难家庭。成效明显。";
     assert_eq!(blocks(dir.path())[2..], [first, "群众满意度进一步提升。"]);
-    for (format, text) in reader_texts(dir.path()) {
-        assert!(text.contains(first), "{format}: {text}");
-        assert!(text.contains("群众满意度进一步提升。"), "{format}");
-    }
+    assert_read_in_every_format(dir.path(), &[first, "群众满意度进一步提升。"]);
     // A paragraph that ends with an activity ends as a sentence, as an item does.
     let ending = body.replace(
         "          - text: |\n              成效明显。\n\n              群众满意度进一步提升。\n",
@@ -1715,13 +1720,13 @@ sections:
             "2、关爱帮扶。走访困难家庭。",
         ]
     );
-    for (format, text) in reader_texts(dir.path()) {
-        assert!(
-            text.contains("1、维权服务：全年接待来访5件。开展普法宣传。走访困难家庭。"),
-            "{format}: {text}"
-        );
-        assert!(text.contains("2、关爱帮扶。走访困难家庭。"), "{format}");
-    }
+    assert_read_in_every_format(
+        dir.path(),
+        &[
+            "1、维权服务：全年接待来访5件。开展普法宣传。走访困难家庭。",
+            "2、关爱帮扶。走访困难家庭。",
+        ],
+    );
     let (_out, texts) = build_formats(dir.path(), &[Format::Md, Format::Typ]);
     assert!(
         texts["md"].contains("2、**关爱帮扶。**走访困难家庭。"),
@@ -1921,9 +1926,7 @@ sections:
             !kai_style.contains("<w:sz ") && !kai_style.contains("<w:spacing"),
             "{kai_style}"
         );
-        for (format, text) in reader_texts(dir.path()) {
-            assert!(text.contains(&format!("{kai}{rest}")), "{format}: {text}");
-        }
+        assert_read_in_every_format(dir.path(), &[&format!("{kai}{rest}")]);
     }
     // A document without such a title declares no 楷体 character style.
     let dir = ledger(&report(SECTIONS), LOG);
@@ -2077,9 +2080,7 @@ fn figures_are_written_as_the_sentence_asks_with_pdftotext() {
         "1.走访困难家庭三户，开展宣讲两场，单场参加近100人，接待来访2余件，累计开展活动逾百场。";
     assert_eq!(blocks(dir.path())[2], sentence);
     assert_eq!(docx_paragraphs(dir.path())[2], sentence);
-    for (format, text) in reader_texts(dir.path()) {
-        assert!(text.contains(sentence), "{format}: {text}");
-    }
+    assert_read_in_every_format(dir.path(), &[sentence]);
     // A word that is no form is refused where it is written, naming the forms.
     let wrong = body.replace("{{ peak | 近 }}", "{{ peak | 大约 }}");
     let dir = ledger(&report(&wrong), log);
@@ -2141,9 +2142,7 @@ sections:
     let paragraph = "1.新建党群服务中心投入使用。社区活动阵地从原来60㎡提升到320㎡。";
     assert_eq!(blocks(dir.path())[2], paragraph);
     assert_eq!(docx_paragraphs(dir.path())[2], paragraph);
-    for (format, text) in reader_texts(dir.path()) {
-        assert!(text.contains(paragraph), "{format}: {text}");
-    }
+    assert_read_in_every_format(dir.path(), &[paragraph]);
     let later = format!("{log}- date: 2023-12-01\n  item: venue\n  figures: {{ area: 350 }}\n");
     let dir = ledger(report, &later);
     assert!(blocks(dir.path())[2].ends_with("从原来60㎡提升到350㎡。"));
